@@ -1,0 +1,339 @@
+// The reconnecting client: one WebSocket at a time, typed emit/request/on, an offline queue flushed in order,
+// rooms rejoined with their last offsets, a heartbeat for half-open connections, and a stop on close codes
+// that mean "do not retry". No server code: it shares only the protocol's types with the server.
+
+import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ServerEvents, ServerPayload } from "../protocol/define.ts";
+import { ClientError, RequestError } from "./errors.ts";
+import { reconnectDelay, type ClientState, type ResolvedOptions } from "./options.ts";
+import { Rooms } from "./rooms.ts";
+
+/** What a listener gets besides the data: the topic and offset of events published on a topic with history. */
+export interface EventMeta {
+  topic?: string;
+  offset?: string;
+}
+type Listener = (data: unknown, meta: EventMeta) => void;
+
+interface Outgoing {
+  event: string;
+  data: unknown;
+  id?: number;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+  sent: boolean;
+}
+
+interface Inbound {
+  event?: unknown;
+  data?: unknown;
+  id?: unknown;
+  ack?: unknown;
+  error?: unknown;
+  topic?: unknown;
+  offset?: unknown;
+}
+
+export class Client<P extends AnyProtocol> {
+  state: ClientState = "connecting";
+  /** The code and reason of the last close, when there was one. */
+  lastClose: { code: number; reason: string } | undefined;
+
+  private socket: WebSocket | undefined;
+  private binary = false;
+  private userClosed = false;
+  private attempt = 0;
+  private nextId = 1;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private heartbeatDeadline: ReturnType<typeof setTimeout> | undefined;
+  private readonly queue: Outgoing[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly stateListeners = new Set<(state: ClientState) => void>();
+  private readonly errorListeners = new Set<(error: RequestError) => void>();
+  private readonly rooms = new Rooms();
+
+  constructor(private readonly url: string, private readonly options: ResolvedOptions) {
+    this.open();
+  }
+
+  /** Sends an event; while not connected it is queued (bounded) and sent in order after reconnecting. */
+  emit<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>): void {
+    if (this.state === "closed") throw new ClientError("CLOSED", "the client is closed");
+    this.dispatch({ event, data });
+  }
+
+  /** Sends an event and resolves with the handler's return value (its ack), or rejects with a RequestError/ClientError. */
+  request<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>, options?: { timeout?: number }): Promise<AckOf<P, E>> {
+    return this.call(event, data, options?.timeout ?? this.options.requestTimeout) as Promise<AckOf<P, E>>;
+  }
+
+  /** Listens to a server event; returns a function that removes the listener. */
+  on<E extends ServerEvents<P>>(event: E, listener: (data: ServerPayload<P, E>, meta: EventMeta) => void): () => void {
+    let set = this.listeners.get(event);
+    if (set === undefined) this.listeners.set(event, (set = new Set()));
+    set.add(listener as Listener);
+    return () => this.off(event, listener);
+  }
+
+  off<E extends ServerEvents<P>>(event: E, listener: (data: ServerPayload<P, E>, meta: EventMeta) => void): void {
+    this.listeners.get(event)?.delete(listener as Listener);
+  }
+
+  /** Joins a topic (`$join`); kept across reconnects, with recovery of missed events when the server keeps history. */
+  join(topic: string): Promise<{ recovered: boolean; missed: number }> {
+    if (this.state === "closed") return Promise.reject(new ClientError("CLOSED", "the client is closed"));
+    return new Promise((resolve, reject) => {
+      const room = this.rooms.add(topic, { resolve, reject });
+      if (this.state === "open" && room.waiters.length === 1) this.sendJoin(topic, false);
+    });
+  }
+
+  leave(topic: string): Promise<void> {
+    this.rooms.settle(topic, new ClientError("CLOSED", `left "${topic}"`));
+    this.rooms.rooms.delete(topic);
+    if (this.state !== "open") return Promise.resolve();
+    return this.call("$leave", { topic }, this.options.requestTimeout).then(() => undefined);
+  }
+
+  onState(listener: (state: ClientState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Error replies to emits (no request id): validation failures, unknown events, handler errors. */
+  onError(listener: (error: RequestError) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  /** Resolves when the client is open; rejects if it closes first. */
+  whenOpen(): Promise<void> {
+    if (this.state === "open") return Promise.resolve();
+    if (this.state === "closed") return Promise.reject(new ClientError("CLOSED", "the client is closed"));
+    return new Promise((resolve, reject) => {
+      const off = this.onState((state) => {
+        if (state === "open") resolve();
+        else if (state === "closed") reject(new ClientError("CLOSED", "the client closed before opening"));
+        else return;
+        off();
+      });
+    });
+  }
+
+  /** Closes for good: no reconnect; queued emits are dropped and pending requests reject with CLOSED. */
+  close(code = 1000, reason = ""): void {
+    this.userClosed = true;
+    const socket = this.socket;
+    this.detach();
+    socket?.close(code, reason);
+    this.shutdown(code, reason);
+  }
+
+  private open(): void {
+    const protocols = this.options.codec !== undefined ? [this.options.codec.subprotocol, "bunwire.json"] : undefined;
+    let socket: WebSocket;
+    try {
+      socket = new this.options.WebSocket(resolveUrl(this.url), protocols);
+    } catch (error) {
+      this.lastClose = { code: 1006, reason: (error as Error).message };
+      return this.scheduleReconnect();
+    }
+    this.socket = socket;
+    socket.binaryType = "arraybuffer";
+    // One set of listeners per connection (not per message); events of a replaced socket are ignored.
+    socket.onopen = () => socket === this.socket && this.opened(socket);
+    socket.onmessage = (message) => socket === this.socket && this.received(message.data);
+    socket.onclose = (event) => socket === this.socket && this.lost(event.code, event.reason);
+  }
+
+  private opened(socket: WebSocket): void {
+    this.attempt = 0;
+    this.binary = this.options.codec !== undefined && socket.protocol === this.options.codec.subprotocol;
+    this.setState("open");
+    this.startHeartbeat();
+    for (const topic of this.rooms.rooms.keys()) this.sendJoin(topic, true);
+    // Flush in order; a send that finds the socket gone re-queues the rest at the front, still in order.
+    const backlog = this.queue.splice(0);
+    for (let i = 0; i < backlog.length; i++) {
+      if (!this.send(backlog[i]!)) {
+        this.queue.unshift(...backlog.slice(i));
+        break;
+      }
+    }
+  }
+
+  private sendJoin(topic: string, rejoin: boolean): void {
+    const offset = this.rooms.rooms.get(topic)?.offset;
+    this.call("$join", offset === undefined ? { topic } : { topic, offset }, this.options.requestTimeout).then(
+      (ack) => {
+        const result = ack as { recovered: boolean; missed: number };
+        if (rejoin) this.options.onRejoin?.(topic, result);
+        this.rooms.settle(topic, result);
+      },
+      (error: Error) => {
+        // A dropped connection is retried by the next rejoin; a refusal by the server is final.
+        if (error instanceof ClientError && error.code === "DISCONNECTED") return;
+        this.rooms.settle(topic, error);
+        if (error instanceof RequestError) this.rooms.rooms.delete(topic);
+      },
+    );
+  }
+
+  private call(event: string, data: unknown, timeout: number): Promise<unknown> {
+    if (this.state === "closed") return Promise.reject(new ClientError("CLOSED", "the client is closed"));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.expire(id, event, timeout), timeout);
+      this.pending.set(id, { resolve, reject, timer, sent: false });
+      this.dispatch({ event, data, id });
+    });
+  }
+
+  private dispatch(entry: Outgoing): void {
+    if (this.state === "open" && this.send(entry)) return;
+    if (this.queue.length >= this.options.maxQueue) {
+      if (this.options.overflow === "reject" || this.options.maxQueue === 0) return this.drop(entry, true);
+      this.drop(this.queue.shift()!, false);
+    }
+    this.queue.push(entry);
+  }
+
+  private drop(entry: Outgoing, thrownToCaller: boolean): void {
+    const error = new ClientError("QUEUE_FULL", `offline queue is full (${this.options.maxQueue}): "${entry.event}" dropped`);
+    this.options.onDrop?.(entry.event, entry.data);
+    if (entry.id !== undefined) this.settle(entry.id, error);
+    else if (thrownToCaller) throw error;
+  }
+
+  private send(entry: Outgoing): boolean {
+    const socket = this.socket;
+    if (socket === undefined || socket.readyState !== 1) return false;
+    socket.send(this.binary ? this.options.codec!.encode(entry) : JSON.stringify(entry));
+    if (entry.id !== undefined) {
+      const pending = this.pending.get(entry.id);
+      if (pending !== undefined) pending.sent = true;
+    }
+    return true;
+  }
+
+  private expire(id: number, event: string, timeout: number): void {
+    const index = this.queue.findIndex((entry) => entry.id === id);
+    if (index >= 0) this.queue.splice(index, 1);
+    this.settle(id, new ClientError("TIMEOUT", `no ack for "${event}" within ${timeout} ms`));
+  }
+
+  private settle(id: number, outcome: Error | { ack: unknown }): void {
+    const pending = this.pending.get(id);
+    if (pending === undefined) return;
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    if (outcome instanceof Error) pending.reject(outcome);
+    else pending.resolve(outcome.ack);
+  }
+
+  private received(raw: unknown): void {
+    if (this.heartbeatDeadline !== undefined) {
+      clearTimeout(this.heartbeatDeadline);
+      this.heartbeatDeadline = undefined;
+    }
+    let message: Inbound;
+    try {
+      message = (typeof raw === "string" ? JSON.parse(raw) : this.options.codec?.decode(new Uint8Array(raw as ArrayBuffer))) as Inbound;
+    } catch {
+      return;
+    }
+    if (message === null || typeof message !== "object") return;
+    if (typeof message.id === "number") {
+      return this.settle(message.id, message.error !== undefined ? new RequestError(message.error) : { ack: message.ack });
+    }
+    const event = message.event;
+    if (typeof event !== "string" || event === "$pong") return;
+    if (event === "$error") {
+      const error = new RequestError(message.error);
+      for (const listener of this.errorListeners) listener(error);
+      return;
+    }
+    if (typeof message.topic === "string" && typeof message.offset === "string" && !this.rooms.record(message.topic, message.offset)) return;
+    const set = this.listeners.get(event);
+    if (set !== undefined) for (const listener of set) listener(message.data, message as EventMeta);
+  }
+
+  private startHeartbeat(): void {
+    const heartbeat = this.options.heartbeat;
+    if (heartbeat === false) return;
+    this.heartbeatTimer = setInterval(() => {
+      if (this.heartbeatDeadline !== undefined || !this.send({ event: "$ping", data: null })) return;
+      // Any frame clears the deadline (see `received`); silence means a half-open connection.
+      this.heartbeatDeadline = setTimeout(() => this.declareDead(), heartbeat.timeout);
+    }, heartbeat.interval);
+  }
+
+  private declareDead(): void {
+    const socket = this.socket;
+    this.detach();
+    socket?.close(4000, "heartbeat timeout");
+    this.lost(4000, "heartbeat timeout");
+  }
+
+  /** Stops listening to the current socket and its timers; its later events are ignored. */
+  private detach(): void {
+    const socket = this.socket;
+    if (socket !== undefined) socket.onopen = socket.onmessage = socket.onclose = null;
+    this.socket = undefined;
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.heartbeatDeadline);
+    this.heartbeatTimer = this.heartbeatDeadline = undefined;
+  }
+
+  private lost(code: number, reason: string): void {
+    this.detach();
+    this.lastClose = { code, reason };
+    // Requests already on the wire cannot be acked by the next connection; queued ones stay queued.
+    for (const [id, pending] of this.pending) {
+      if (pending.sent) this.settle(id, new ClientError("DISCONNECTED", `connection lost (${code}) before the ack`));
+    }
+    if (this.userClosed) return;
+    if (this.options.doNotRetry.has(code)) return this.shutdown(code, reason);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const reconnect = this.options.reconnect;
+    if (reconnect === false || this.attempt >= reconnect.maxAttempts) {
+      return this.shutdown(this.lastClose?.code ?? 1006, this.lastClose?.reason ?? "");
+    }
+    this.setState("reconnecting");
+    const delay = reconnectDelay(this.attempt++, reconnect);
+    this.reconnectTimer = setTimeout(() => this.open(), delay);
+  }
+
+  private shutdown(code: number, reason: string): void {
+    clearTimeout(this.reconnectTimer);
+    this.lastClose ??= { code, reason };
+    const error = new ClientError("CLOSED", `closed (${code}${reason ? `: ${reason}` : ""})`);
+    this.queue.length = 0;
+    for (const id of [...this.pending.keys()]) this.settle(id, error);
+    for (const topic of this.rooms.rooms.keys()) this.rooms.settle(topic, error);
+    this.setState("closed");
+  }
+
+  private setState(state: ClientState): void {
+    if (this.state === state) return;
+    this.state = state;
+    for (const listener of this.stateListeners) listener(state);
+  }
+}
+
+/** Browsers may pass "/chat": resolve it against the page, with ws: or wss: to match http: or https:. */
+function resolveUrl(url: string): string {
+  const location = (globalThis as { location?: { href: string } }).location;
+  if (!url.startsWith("/") || location === undefined) return url;
+  const absolute = new URL(url, location.href);
+  absolute.protocol = absolute.protocol === "https:" ? "wss:" : "ws:";
+  return absolute.href;
+}

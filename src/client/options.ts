@@ -1,0 +1,104 @@
+// Client options, their defaults, and the reconnect delay (exponential backoff with jitter).
+
+export type ClientState = "connecting" | "open" | "reconnecting" | "closed";
+
+/** A binary codec the client may negotiate by WebSocket subprotocol (see `msgpack`). */
+export interface ClientCodec {
+  readonly subprotocol: string;
+  encode(value: object): Uint8Array;
+  decode(bytes: Uint8Array): unknown;
+}
+
+export interface ReconnectOptions {
+  /** First delay in ms (default 250). */
+  initialDelay?: number;
+  /** Upper bound in ms (default 5000). */
+  maxDelay?: number;
+  /** Growth per attempt (default 2). */
+  factor?: number;
+  /** 0..1: the delay is drawn from [(1 - jitter) * d, d] so clients do not reconnect in lockstep (default 0.5). */
+  jitter?: number;
+  /** Attempts before giving up and closing (default Infinity). */
+  maxAttempts?: number;
+}
+
+export interface HeartbeatOptions {
+  /** Ms between `$ping`s while open (default 25000). */
+  interval?: number;
+  /** Ms to wait for any frame after a `$ping` before declaring the connection dead (default 10000). */
+  timeout?: number;
+}
+
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
+
+export interface ClientOptions {
+  /** For runtimes without a global WebSocket (Node < 22), or a custom implementation. */
+  WebSocket?: WebSocketConstructor;
+  /** `msgpack` (from "bunwire/client") to speak MessagePack when the server agrees; JSON otherwise. */
+  codec?: ClientCodec;
+  /** false disables reconnecting. */
+  reconnect?: ReconnectOptions | false;
+  /** false disables the heartbeat. */
+  heartbeat?: HeartbeatOptions | false;
+  /** Emits and requests kept while not connected (default 1000). */
+  maxQueue?: number;
+  /** When the queue is full: drop the oldest entry (default) or reject the new one (emit throws QUEUE_FULL). */
+  overflow?: "drop-oldest" | "reject";
+  /** Called with each emit or request dropped from a full queue. */
+  onDrop?: (event: string, data: unknown) => void;
+  /** Close codes after which the client stops for good (default 1003, 1007, 1008, 4401, 4403). */
+  doNotRetry?: readonly number[];
+  /** Default request timeout in ms (default 10000). */
+  requestTimeout?: number;
+  /** Called after each restored `$join` on reconnect; `recovered: false` means events were lost: resync. */
+  onRejoin?: (topic: string, result: { recovered: boolean; missed: number }) => void;
+}
+
+export interface ResolvedOptions {
+  WebSocket: WebSocketConstructor;
+  codec: ClientCodec | undefined;
+  reconnect: Required<ReconnectOptions> | false;
+  heartbeat: Required<HeartbeatOptions> | false;
+  maxQueue: number;
+  overflow: "drop-oldest" | "reject";
+  onDrop: ((event: string, data: unknown) => void) | undefined;
+  doNotRetry: ReadonlySet<number>;
+  requestTimeout: number;
+  onRejoin: ((topic: string, result: { recovered: boolean; missed: number }) => void) | undefined;
+}
+
+export function resolveOptions(options: ClientOptions, globalWebSocket: WebSocketConstructor | undefined): ResolvedOptions | string {
+  const ctor = options.WebSocket ?? globalWebSocket;
+  if (ctor === undefined) return "no WebSocket constructor: pass options.WebSocket (e.g. from the `ws` package) on this runtime";
+  const reconnect = options.reconnect === false ? false : {
+    initialDelay: options.reconnect?.initialDelay ?? 250,
+    maxDelay: options.reconnect?.maxDelay ?? 5000,
+    factor: options.reconnect?.factor ?? 2,
+    jitter: Math.min(1, Math.max(0, options.reconnect?.jitter ?? 0.5)),
+    maxAttempts: options.reconnect?.maxAttempts ?? Infinity,
+  };
+  const heartbeat = options.heartbeat === false ? false : {
+    interval: options.heartbeat?.interval ?? 25_000,
+    timeout: options.heartbeat?.timeout ?? 10_000,
+  };
+  const maxQueue = options.maxQueue ?? 1000;
+  if (!(maxQueue >= 0)) return "options.maxQueue must be a number >= 0";
+  return {
+    WebSocket: ctor,
+    codec: options.codec,
+    reconnect,
+    heartbeat,
+    maxQueue,
+    overflow: options.overflow ?? "drop-oldest",
+    onDrop: options.onDrop,
+    doNotRetry: new Set(options.doNotRetry ?? [1003, 1007, 1008, 4401, 4403]),
+    requestTimeout: options.requestTimeout ?? 10_000,
+    onRejoin: options.onRejoin,
+  };
+}
+
+/** Delay before reconnect attempt `attempt` (0-based). */
+export function reconnectDelay(attempt: number, options: Required<ReconnectOptions>, random: number = Math.random()): number {
+  const base = Math.min(options.maxDelay, options.initialDelay * options.factor ** attempt);
+  return base * (1 - options.jitter + options.jitter * random);
+}

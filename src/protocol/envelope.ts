@@ -1,0 +1,107 @@
+// The wire envelope (docs/PROTOCOL.md) as small pure functions: parse and check an inbound frame,
+// serialise events, acks and errors. Shared by every front door (gateways reuse them) and free of server imports.
+// Serialisers build strings by concatenation: no wrapper object per message on the hot path.
+
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { ProtocolError, type WireIssue } from "./errors.ts";
+
+/** A checked inbound envelope. It is the parsed object itself, never merged into anything. */
+export interface Envelope {
+  event: string;
+  data?: unknown;
+  id?: number;
+}
+
+/** The error object on the wire. */
+export interface WireError {
+  code: string;
+  message: string;
+  issues?: WireIssue[];
+}
+
+/** The ack of `$join`. */
+export interface JoinResult {
+  /** false when the history no longer covers the gap since the client's offset: the app must resync. */
+  recovered: boolean;
+  /** How many missed events were replayed before this ack. */
+  missed: number;
+}
+
+/** Checks the shape of a decoded frame. Returns the same object typed, or a ProtocolError (returned, not thrown). */
+export function checkEnvelope(value: unknown): Envelope | ProtocolError {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return new ProtocolError("INVALID_ENVELOPE", "expected an object { event, data?, id? }");
+  }
+  const envelope = value as { event?: unknown; id?: unknown };
+  if (typeof envelope.event !== "string" || envelope.event.length === 0) {
+    return new ProtocolError("INVALID_ENVELOPE", "envelope.event must be a non-empty string");
+  }
+  if (envelope.id !== undefined && (typeof envelope.id !== "number" || !Number.isSafeInteger(envelope.id))) {
+    return new ProtocolError("INVALID_ENVELOPE", "envelope.id must be an integer when present");
+  }
+  return value as Envelope;
+}
+
+/**
+ * Parses one JSON text frame into an envelope. JSON.parse keeps `__proto__` as an own property and never
+ * touches prototypes; handlers only ever see the schema's output, nothing is merged.
+ */
+export function parseEnvelope(text: string): Envelope | ProtocolError {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return new ProtocolError("INVALID_JSON", `invalid JSON: ${(error as Error).message}`);
+  }
+  return checkEnvelope(value);
+}
+
+// `undefined` has no JSON form: it becomes null so the frame stays valid JSON.
+function json(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? "null" : text;
+}
+
+/** `{"event":...,"data":...}` */
+export function serializeEvent(event: string, data: unknown): string {
+  return '{"event":' + JSON.stringify(event) + ',"data":' + json(data) + "}";
+}
+
+/** Adds topic and offset to a serialised event (from `serializeEvent`) kept by a topic history. */
+export function withOffset(serializedEvent: string, topic: string, offset: string): string {
+  return serializedEvent.slice(0, -1) + ',"topic":' + JSON.stringify(topic) + ',"offset":' + JSON.stringify(offset) + "}";
+}
+
+/** `{"id":7,"ack":...}`; throws if the value cannot be serialised (BigInt, cycles). */
+export function serializeAck(id: number, value: unknown): string {
+  return '{"id":' + id + ',"ack":' + json(value) + "}";
+}
+
+/** The error reply: `{"id":7,"error":{...}}` for a request, `{"event":"$error","error":{...}}` otherwise. */
+export function serializeError(id: number | undefined, error: WireError, event?: string): string {
+  return JSON.stringify(errorEnvelope(id, error, event));
+}
+
+/** The error reply as an object, for binary codecs. */
+export function errorEnvelope(id: number | undefined, error: WireError, event?: string): object {
+  const wire: WireError & { event?: string } = { code: error.code, message: error.message };
+  if (error.issues !== undefined) wire.issues = error.issues;
+  if (event !== undefined) wire.event = event;
+  return id === undefined ? { event: "$error", error: wire } : { id, error: wire };
+}
+
+/** Standard Schema issues reduced to what survives JSON: message and a path of keys. */
+export function toWireIssues(issues: ReadonlyArray<StandardSchemaV1.Issue>): WireIssue[] {
+  const out: WireIssue[] = [];
+  for (const issue of issues) {
+    const wire: WireIssue = { message: String(issue.message) };
+    if (issue.path !== undefined && issue.path.length > 0) {
+      wire.path = issue.path.map((segment) => {
+        const key = typeof segment === "object" && segment !== null ? segment.key : segment;
+        return typeof key === "number" ? key : String(key);
+      });
+    }
+    out.push(wire);
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+// Named errors of the typed-message layer. Each code is stable and appears on the wire in error replies;
+// `closeCode` is what the connection closes with when the app's policy is `invalid: "close"`.
+// Kept free of server imports: the client bundle uses the same codes.
+
+export type ProtocolErrorCode =
+  | "INVALID_JSON"
+  | "INVALID_ENVELOPE"
+  | "UNKNOWN_EVENT"
+  | "VALIDATION_FAILED"
+  | "HANDLER_ERROR"
+  | "NOT_ALLOWED"
+  | "UNSUPPORTED_CODEC"
+  | "INVALID_PROTOCOL"
+  | "SERVER_NOT_LOADED";
+
+/** One validation problem, normalised from Standard Schema issues so it survives JSON. */
+export interface WireIssue {
+  message: string;
+  path?: (string | number)[];
+}
+
+/** Close codes per RFC 6455: 1007 = data inconsistent with the message type, 1008 = policy violation. */
+const CLOSE_CODES: { readonly [code: string]: number | undefined } = {
+  INVALID_JSON: 1007,
+  INVALID_ENVELOPE: 1007,
+  VALIDATION_FAILED: 1007,
+  UNSUPPORTED_CODEC: 1007,
+  UNKNOWN_EVENT: 1008,
+  NOT_ALLOWED: 1008,
+};
+
+export class ProtocolError extends Error {
+  override readonly name = "ProtocolError";
+  readonly code: ProtocolErrorCode;
+  readonly issues: WireIssue[] | undefined;
+  readonly closeCode: number | undefined;
+
+  constructor(code: ProtocolErrorCode, message: string, issues?: WireIssue[]) {
+    super(message);
+    this.code = code;
+    this.issues = issues;
+    this.closeCode = CLOSE_CODES[code];
+  }
+}

@@ -1,0 +1,18 @@
+// MessagePack encoding of the same envelopes (msgpackr), for connections that negotiate `bunwire.msgpack`.
+// Shared by server and client; plain maps (no msgpackr records) so any MessagePack decoder can read the frames.
+// msgpackr renames a `__proto__` key to `__proto_` when decoding, so prototypes stay untouched here too.
+
+import { Packr } from "msgpackr";
+
+export const MSGPACK_SUBPROTOCOL = "bunwire.msgpack";
+export const JSON_SUBPROTOCOL = "bunwire.json";
+
+const packr = new Packr({ useRecords: false, mapsAsObjects: true });
+
+export function encodeMsgpack(value: unknown): Uint8Array {
+  return packr.pack(value);
+}
+
+export function decodeMsgpack(bytes: Uint8Array): unknown {
+  return packr.unpack(bytes);
+}

@@ -1,0 +1,55 @@
+// Server-side sending of typed events: to one socket, to a topic (native publish: one serialisation for all
+// subscribers, whatever codec each speaks), to everyone. Topics with a history get an offset per event.
+
+import type { TopicHistory } from "../engine/history.ts";
+import type { AnyProtocol, PublishTarget } from "./define.ts";
+import { ProtocolError } from "./errors.ts";
+import { serializeEvent, withOffset } from "./envelope.ts";
+
+/** What `handle()` configured for a protocol, read by `publish`/`broadcast`. */
+export interface ProtocolState {
+  history: TopicHistory | undefined;
+  broadcastTopic: string;
+}
+
+const states = new WeakMap<AnyProtocol, ProtocolState>();
+
+export const DEFAULT_BROADCAST_TOPIC = "$all";
+
+/** Records a protocol's server configuration; one protocol cannot be served with two different histories. */
+export function configureProtocol(protocol: AnyProtocol, history: TopicHistory | undefined, broadcastTopic: string): ProtocolState {
+  const existing = states.get(protocol);
+  if (existing !== undefined) {
+    if (history !== undefined && existing.history !== undefined && existing.history !== history) {
+      throw new ProtocolError("INVALID_PROTOCOL", "this protocol is already handled with another history: pass the same TopicHistory to every handle()");
+    }
+    existing.history ??= history;
+    return existing;
+  }
+  const state: ProtocolState = { history, broadcastTopic };
+  states.set(protocol, state);
+  return state;
+}
+
+// Topic events go out as JSON text even to MessagePack sockets (clients decode by frame type):
+// one frame serves every subscriber, which is the point of native publish.
+export function publishEvent(protocol: AnyProtocol, target: PublishTarget, topic: string, event: string, data: unknown): Promise<string> | undefined {
+  const body = serializeEvent(event, data);
+  const history = states.get(protocol)?.history;
+  if (history === undefined) {
+    target.publish(topic, body);
+    return undefined;
+  }
+  return publishRecorded(history, target, topic, body);
+}
+
+// TopicHistory resolves appends on one topic in call order, so publishes keep that order too.
+async function publishRecorded(history: TopicHistory, target: PublishTarget, topic: string, body: string): Promise<string> {
+  const offset = await history.append(topic, body);
+  target.publish(topic, withOffset(body, topic, offset));
+  return offset;
+}
+
+export function broadcastEvent(protocol: AnyProtocol, target: PublishTarget, event: string, data: unknown): void {
+  target.publish(states.get(protocol)?.broadcastTopic ?? DEFAULT_BROADCAST_TOPIC, serializeEvent(event, data));
+}

@@ -1,0 +1,70 @@
+// The reserved room events: `$join` (subscribe, replaying what the client missed from the topic history)
+// and `$leave`. Topics starting with "$" are the framework's own and cannot be joined by clients.
+
+import type { ServerWebSocket } from "bun";
+import type { TopicHistory } from "../engine/history.ts";
+import type { HandleOptions } from "./define.ts";
+import { ProtocolError } from "./errors.ts";
+import { withOffset, type JoinResult } from "./envelope.ts";
+import { rejectInput, sendAck, type ProtocolSocket } from "./reply.ts";
+
+export interface JoinRequest {
+  topic: string;
+  offset?: string;
+}
+
+
+export interface RoomContext {
+  rooms: HandleOptions<unknown>["rooms"];
+  history: TopicHistory | undefined;
+  closeOnInvalid: boolean;
+}
+
+function checkJoin(data: unknown, withOffsetField: boolean): JoinRequest | ProtocolError {
+  if (data === null || typeof data !== "object") return new ProtocolError("INVALID_ENVELOPE", "expected data { topic: string }");
+  const { topic, offset } = data as { topic?: unknown; offset?: unknown };
+  if (typeof topic !== "string" || topic.length === 0) return new ProtocolError("INVALID_ENVELOPE", "data.topic must be a non-empty string");
+  if (withOffsetField && offset !== undefined && typeof offset !== "string") return new ProtocolError("INVALID_ENVELOPE", "data.offset must be a string");
+  if (topic.startsWith("$")) return new ProtocolError("NOT_ALLOWED", `topic "${topic}" is reserved`);
+  return { topic, offset: offset as string | undefined };
+}
+
+export function join(ws: ProtocolSocket, data: unknown, id: number | undefined, binary: boolean, context: RoomContext): void | Promise<void> {
+  const request = checkJoin(data, true);
+  if (request instanceof ProtocolError) return rejectInput(ws, id, binary, request, context.closeOnInvalid);
+  const rooms = context.rooms;
+  if (rooms === undefined || rooms === false) {
+    return rejectInput(ws, id, binary, new ProtocolError("NOT_ALLOWED", "this route does not let clients join topics (handle option `rooms`)"), context.closeOnInvalid);
+  }
+  if (rooms === true && (request.offset === undefined || context.history === undefined)) {
+    ws.subscribe(request.topic);
+    if (id !== undefined) sendAck(ws, id, { recovered: request.offset === undefined, missed: 0 }, binary);
+    return;
+  }
+  return joinAsync(ws, request, id, binary, context);
+}
+
+async function joinAsync(ws: ProtocolSocket, request: JoinRequest, id: number | undefined, binary: boolean, context: RoomContext): Promise<void> {
+  const rooms = context.rooms;
+  if (typeof rooms === "function" && !(await rooms(ws as ServerWebSocket<never>, request.topic))) {
+    return rejectInput(ws, id, binary, new ProtocolError("NOT_ALLOWED", `not allowed to join "${request.topic}"`), context.closeOnInvalid);
+  }
+  let result: JoinResult = { recovered: request.offset === undefined, missed: 0 };
+  if (request.offset !== undefined && context.history !== undefined) {
+    const replay = await context.history.since(request.topic, request.offset);
+    // Subscribe and replay in the same tick: nothing published in between can be missed or reordered here.
+    ws.subscribe(request.topic);
+    for (const entry of replay.entries) ws.send(withOffset(entry.payload, request.topic, entry.offset));
+    result = { recovered: replay.recovered, missed: replay.entries.length };
+  } else {
+    ws.subscribe(request.topic);
+  }
+  if (id !== undefined) sendAck(ws, id, result, binary);
+}
+
+export function leave(ws: ProtocolSocket, data: unknown, id: number | undefined, binary: boolean, context: RoomContext): void {
+  const request = checkJoin(data, false);
+  if (request instanceof ProtocolError) return rejectInput(ws, id, binary, request, context.closeOnInvalid);
+  ws.unsubscribe(request.topic);
+  if (id !== undefined) sendAck(ws, id, true, binary);
+}

@@ -1,0 +1,121 @@
+// Shared test fixture: a typed chat protocol (zod and valibot side by side), a real Bun server on port 0
+// serving it, and a raw WebSocket probe that awaits frames instead of sleeping.
+
+import * as v from "valibot";
+import { z } from "zod";
+import type { Server } from "bun";
+import { defineProtocol, type HandleOptions } from "../../src/protocol/index.ts";
+
+export const chat = defineProtocol({
+  client: {
+    say: z.object({ text: z.string().max(20) }),
+    add: v.object({ a: v.number(), b: v.number() }),
+    boom: z.object({}),
+    slow: z.object({ ms: z.number() }),
+    shout: z.object({ room: z.string(), text: z.string() }),
+    inspect: z.looseObject({}),
+  },
+  server: {
+    said: z.object({ from: z.string(), text: z.string() }),
+    welcome: z.object({ id: z.number() }),
+  },
+  acks: {
+    add: z.number(),
+    say: z.object({ ok: z.boolean() }),
+  },
+});
+
+export interface ChatData {
+  name: string;
+}
+
+export function chatHandlers() {
+  return {
+    say(_ws: unknown, { text }: { text: string }) {
+      return { ok: text.length > 0 };
+    },
+    add(_ws: unknown, { a, b }: { a: number; b: number }) {
+      return a + b;
+    },
+    boom(): never {
+      throw new Error("kaboom");
+    },
+    async slow(_ws: unknown, { ms }: { ms: number }) {
+      await Bun.sleep(ms);
+      return "done";
+    },
+    shout(ws: import("bun").ServerWebSocket<ChatData>, { room, text }: { room: string; text: string }) {
+      return chat.publish(ws, room, "said", { from: ws.data.name, text });
+    },
+    inspect(_ws: unknown, data: Record<string, unknown>) {
+      return {
+        protoIsObject: Object.getPrototypeOf(data) === Object.prototype,
+        ownKeys: Object.keys(data),
+        polluted: ({} as Record<string, unknown>).polluted ?? null,
+      };
+    },
+  };
+}
+
+let names = 0;
+
+/** A real Bun server on port 0 serving `chat` with the given options. */
+export function serveChat(options: HandleOptions<ChatData> = {}, port = 0): Server<ChatData> {
+  const websocket = chat.handle<ChatData>(chatHandlers(), options);
+  return Bun.serve<ChatData>({
+    port,
+    hostname: "127.0.0.1",
+    fetch(req, server) {
+      if (server.upgrade(req, { data: { name: `user${++names}` } })) return undefined;
+      return new Response("websocket only", { status: 400 });
+    },
+    websocket,
+  });
+}
+
+/** A plain WebSocket that queues what it receives, for checking exact frames. */
+export class Probe {
+  readonly ws: WebSocket;
+  readonly opened: Promise<void>;
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private readonly inbox: unknown[] = [];
+  private readonly waiting: ((value: unknown) => void)[] = [];
+
+  constructor(url: string, protocols?: string[]) {
+    this.ws = new WebSocket(url, protocols);
+    this.ws.binaryType = "arraybuffer";
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.onopen = () => resolve();
+      this.ws.onerror = () => reject(new Error("probe could not connect"));
+    });
+    this.closed = new Promise((resolve) => {
+      this.ws.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason }));
+    });
+    this.ws.onmessage = (event) => {
+      const value = typeof event.data === "string" ? JSON.parse(event.data) : new Uint8Array(event.data as ArrayBuffer);
+      const waiter = this.waiting.shift();
+      if (waiter) waiter(value);
+      else this.inbox.push(value);
+    };
+  }
+
+  send(frame: string | object | Uint8Array): void {
+    this.ws.send(typeof frame === "string" || frame instanceof Uint8Array ? frame : JSON.stringify(frame));
+  }
+
+  /** The next frame received (JSON parsed, or raw bytes for binary frames). */
+  next(): Promise<any> {
+    if (this.inbox.length > 0) return Promise.resolve(this.inbox.shift());
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Sends a frame and returns the next one received. */
+  async ask(frame: string | object | Uint8Array): Promise<any> {
+    this.send(frame);
+    return this.next();
+  }
+}
+
+export function urlOf(server: Server<unknown>): string {
+  return `ws://127.0.0.1:${server.port}/`;
+}
