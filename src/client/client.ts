@@ -61,6 +61,11 @@ export class Client<P extends AnyProtocol> {
     this.open();
   }
 
+  /** The negotiated subprotocol of the current connection ("" when none). */
+  get subprotocol(): string {
+    return this.socket?.protocol ?? "";
+  }
+
   /** Sends an event; while not connected it is queued (bounded) and sent in order after reconnecting. */
   emit<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>): void {
     if (this.state === "closed") throw new ClientError("CLOSED", "the client is closed");
@@ -156,7 +161,7 @@ export class Client<P extends AnyProtocol> {
     this.binary = this.options.codec !== undefined && socket.protocol === this.options.codec.subprotocol;
     this.setState("open");
     this.startHeartbeat();
-    for (const topic of this.rooms.rooms.keys()) this.sendJoin(topic, true);
+    for (const [topic, room] of this.rooms.rooms) this.sendJoin(topic, room.acked);
     // Flush in order; a send that finds the socket gone re-queues the rest at the front, still in order.
     const backlog = this.queue.splice(0);
     for (let i = 0; i < backlog.length; i++) {

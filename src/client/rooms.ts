@@ -11,6 +11,8 @@ export interface JoinWaiter {
 
 export interface Room {
   offset: string | undefined;
+  /** Whether the server has acked a join once: later joins are rejoins (reported to `onRejoin`). */
+  acked: boolean;
   seen: string[];
   waiters: JoinWaiter[];
 }
@@ -21,7 +23,7 @@ export class Rooms {
   add(topic: string, waiter: JoinWaiter): Room {
     let room = this.rooms.get(topic);
     if (room === undefined) {
-      room = { offset: undefined, seen: [], waiters: [] };
+      room = { offset: undefined, acked: false, seen: [], waiters: [] };
       this.rooms.set(topic, room);
     }
     room.waiters.push(waiter);
@@ -42,6 +44,7 @@ export class Rooms {
   settle(topic: string, result: { recovered: boolean; missed: number } | Error): void {
     const room = this.rooms.get(topic);
     if (room === undefined) return;
+    if (!(result instanceof Error)) room.acked = true;
     const waiters = room.waiters;
     room.waiters = [];
     for (const waiter of waiters) {

@@ -24,8 +24,12 @@ export interface ProtocolSpec<C extends EventMap, S extends EventMap, A extends 
 export type SchemaInput<T> = T extends StandardSchemaV1 ? StandardSchemaV1.InferInput<T> : never;
 export type SchemaOutput<T> = T extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<T> : never;
 
-/** Any protocol, for generic constraints (`connect<typeof chat>`). */
-export type AnyProtocol = Protocol<EventMap, EventMap, AckMap<EventMap>>;
+/** Any protocol, for generic constraints (`connect<typeof chat>`): only its declaration, not its server methods. */
+export interface AnyProtocol {
+  readonly client: EventMap;
+  readonly server: EventMap;
+  readonly acks: object;
+}
 export type ClientEvents<P extends AnyProtocol> = keyof P["client"] & string;
 export type ServerEvents<P extends AnyProtocol> = keyof P["server"] & string;
 /** What the client passes to `emit`/`request` for event E (the schema's input type). */

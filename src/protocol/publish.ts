@@ -3,7 +3,6 @@
 
 import type { TopicHistory } from "../engine/history.ts";
 import type { AnyProtocol, PublishTarget } from "./define.ts";
-import { ProtocolError } from "./errors.ts";
 import { serializeEvent, withOffset } from "./envelope.ts";
 
 /** What `handle()` configured for a protocol, read by `publish`/`broadcast`. */
@@ -16,14 +15,15 @@ const states = new WeakMap<AnyProtocol, ProtocolState>();
 
 export const DEFAULT_BROADCAST_TOPIC = "$all";
 
-/** Records a protocol's server configuration; one protocol cannot be served with two different histories. */
+/**
+ * Records a protocol's server configuration. A protocol has one history: the last `handle()` given one sets it
+ * (so a restarted server, or a test, can bring a new one); routes that serve the same protocol share it.
+ */
 export function configureProtocol(protocol: AnyProtocol, history: TopicHistory | undefined, broadcastTopic: string): ProtocolState {
   const existing = states.get(protocol);
   if (existing !== undefined) {
-    if (history !== undefined && existing.history !== undefined && existing.history !== history) {
-      throw new ProtocolError("INVALID_PROTOCOL", "this protocol is already handled with another history: pass the same TopicHistory to every handle()");
-    }
-    existing.history ??= history;
+    if (history !== undefined) existing.history = history;
+    existing.broadcastTopic = broadcastTopic;
     return existing;
   }
   const state: ProtocolState = { history, broadcastTopic };

@@ -1,0 +1,173 @@
+// bunwire/client against real servers: typed requests, reconnect across a server restart on the same port,
+// the offline queue, do-not-retry close codes, the heartbeat, rejoin with recovery, MessagePack.
+
+import { afterEach, describe, expect, test } from "bun:test";
+import { ClientError, connect, msgpack, RequestError, type Client } from "../../src/client/index.ts";
+import { deadPort, notes, NotesServer, stateReached } from "./fixture.ts";
+
+const fast = { reconnect: { initialDelay: 10, maxDelay: 50 }, heartbeat: false } as const;
+const clients: Client<typeof notes>[] = [];
+const servers: NotesServer[] = [];
+
+function client(url: string, options: Parameters<typeof connect>[1] = fast): Client<typeof notes> {
+  const c = connect<typeof notes>(url, options);
+  clients.push(c);
+  return c;
+}
+
+function server(options?: ConstructorParameters<typeof NotesServer>[0]): NotesServer {
+  const s = new NotesServer(options).start();
+  servers.push(s);
+  return s;
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  for (const s of servers.splice(0)) await s.stop();
+});
+
+describe("requests", () => {
+  test("request resolves with the ack; a validation failure rejects with code and issues", async () => {
+    const s = server();
+    const c = client(s.url);
+    expect(c.state).toBe("connecting");
+    await c.whenOpen();
+    expect(await c.request("add", { a: 1, b: 2 })).toBe(3);
+    const failure = await c.request("add", { a: "x" as never, b: 2 }).catch((error) => error);
+    expect(failure).toBeInstanceOf(RequestError);
+    expect(failure.code).toBe("VALIDATION_FAILED");
+    expect(failure.issues[0].path).toEqual(["a"]);
+  });
+
+  test("a request without an ack in time rejects with TIMEOUT", async () => {
+    const c = client(server().url);
+    const failure = await c.request("slow", { ms: 300 }, { timeout: 20 }).catch((error) => error);
+    expect(failure).toBeInstanceOf(ClientError);
+    expect(failure.code).toBe("TIMEOUT");
+  });
+
+  test("MessagePack is negotiated and round-trips", async () => {
+    const c = client(server().url, { ...fast, codec: msgpack });
+    await c.whenOpen();
+    expect(c.subprotocol).toBe("bunwire.msgpack");
+    expect(await c.request("add", { a: 40, b: 2 })).toBe(42);
+    expect(((await c.request("add", { a: "x" as never, b: 2 }).catch((e) => e)) as RequestError).code).toBe("VALIDATION_FAILED");
+  });
+});
+
+describe("reconnect and the offline queue", () => {
+  test("reconnects after the server restarts on the same port; emits made meanwhile arrive once, in order", async () => {
+    const s = server();
+    const c = client(s.url);
+    await c.whenOpen();
+    c.emit("note", { n: 0 });
+    expect(await c.request("received", {})).toEqual([0]);
+    await s.stop();
+    await stateReached(c, "reconnecting");
+    for (let n = 1; n <= 5; n++) c.emit("note", { n });
+    const ack = c.request("add", { a: 2, b: 3 }); // queued too, answered after the reconnect
+    s.received = [];
+    s.start();
+    await stateReached(c, "open");
+    expect(await ack).toBe(5);
+    expect(await c.request("received", {})).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  test("the queue is bounded: drop-oldest reports drops, reject throws QUEUE_FULL", async () => {
+    const url = `ws://127.0.0.1:${await deadPort()}/`;
+    const dropped: unknown[] = [];
+    const a = client(url, { ...fast, maxQueue: 2, onDrop: (_event, data) => dropped.push(data) });
+    a.emit("note", { n: 1 });
+    a.emit("note", { n: 2 });
+    a.emit("note", { n: 3 });
+    expect(dropped).toEqual([{ n: 1 }]);
+    const b = client(url, { ...fast, maxQueue: 1, overflow: "reject" });
+    b.emit("note", { n: 1 });
+    expect(() => b.emit("note", { n: 2 })).toThrow(/queue is full/);
+    expect(((await b.request("add", { a: 1, b: 1 }).catch((e) => e)) as ClientError).code).toBe("QUEUE_FULL");
+  });
+
+  test("close code 1008 stops the client for good; 1011 is retried", async () => {
+    const policy = server({ open: (ws) => ws.close(1008, "go away") });
+    const c = client(policy.url);
+    await stateReached(c, "closed");
+    expect(c.lastClose).toEqual({ code: 1008, reason: "go away" });
+    expect(policy.opens).toBe(1);
+    expect(() => c.emit("note", { n: 1 })).toThrow(ClientError);
+
+    let first = true;
+    const flaky = server({ open: (ws) => void (first && ((first = false), ws.close(1011, "oops"))) });
+    const d = client(flaky.url);
+    await stateReached(d, "reconnecting");
+    await stateReached(d, "open");
+    expect(flaky.opens).toBe(2);
+  });
+
+  test("the heartbeat detects a connection that stopped answering and reconnects", async () => {
+    let opens = 0;
+    const silent = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: (req, s) => (s.upgrade(req) ? undefined : new Response("no")),
+      websocket: { open: () => void opens++, message() {} }, // never answers $ping: a half-open peer
+    });
+    try {
+      const c = client(`ws://127.0.0.1:${silent.port}/`, { reconnect: { initialDelay: 10 }, heartbeat: { interval: 30, timeout: 60 } });
+      await stateReached(c, "open");
+      await stateReached(c, "reconnecting");
+      expect(c.lastClose).toEqual({ code: 4000, reason: "heartbeat timeout" });
+      await stateReached(c, "open");
+      expect(opens).toBe(2);
+    } finally {
+      await silent.stop(true);
+    }
+  });
+});
+
+describe("rooms across reconnects", () => {
+  test("a joined topic is rejoined after a restart and missed events are recovered, in order", async () => {
+    const s = server();
+    const c = client(s.url, { ...fast, onRejoin: (topic, result) => rejoined.push({ topic, ...result }) });
+    const rejoined: object[] = [];
+    const seen: number[] = [];
+    c.on("posted", (data, meta) => {
+      seen.push(data.n);
+      expect(meta.topic).toBe("r");
+    });
+    expect(await c.join("r")).toEqual({ recovered: true, missed: 0 });
+    await notes.publish(s.server!, "r", "posted", { n: 1 });
+    await c.request("add", { a: 0, b: 0 }); // the publish was sent before this ack
+    expect(seen).toEqual([1]);
+    await s.stop();
+    await stateReached(c, "reconnecting");
+    const away = { publish() {} }; // events published while the client is away still reach the history
+    for (let n = 2; n <= 4; n++) await notes.publish(away, "r", "posted", { n });
+    s.start();
+    await stateReached(c, "open");
+    await c.request("add", { a: 0, b: 0 });
+    expect(rejoined).toEqual([{ topic: "r", recovered: true, missed: 3 }]);
+    expect(seen).toEqual([1, 2, 3, 4]);
+    await notes.publish(s.server!, "r", "posted", { n: 5 }); // and the live subscription is back
+    await c.request("add", { a: 0, b: 0 });
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  test("recovered is false when the history was trimmed past the client's offset", async () => {
+    const s = server({ maxLength: 2 });
+    const rejoined: object[] = [];
+    const seen: number[] = [];
+    const c = client(s.url, { ...fast, onRejoin: (_topic, result) => rejoined.push(result) });
+    c.on("posted", (data) => seen.push(data.n));
+    await c.join("r");
+    await notes.publish(s.server!, "r", "posted", { n: 1 });
+    await c.request("add", { a: 0, b: 0 });
+    await s.stop();
+    await stateReached(c, "reconnecting");
+    for (let n = 2; n <= 5; n++) await notes.publish({ publish() {} }, "r", "posted", { n });
+    s.start();
+    await stateReached(c, "open");
+    await c.request("add", { a: 0, b: 0 });
+    expect(rejoined).toEqual([{ recovered: false, missed: 2 }]);
+    expect(seen).toEqual([1, 4, 5]);
+  });
+});

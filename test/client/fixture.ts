@@ -1,0 +1,101 @@
+// A restartable server for client tests: a real Bun server on a fixed port (port 0 the first time) that
+// records what it receives, can be stopped and started again on the same port, and keeps its history.
+
+import type { Server, ServerWebSocket } from "bun";
+import { z } from "zod";
+import type { ClientState } from "../../src/client/index.ts";
+import { defineProtocol, MemoryHistory, type HandleOptions } from "../../src/protocol/index.ts";
+
+export const notes = defineProtocol({
+  client: {
+    note: z.object({ n: z.number() }),
+    add: z.object({ a: z.number(), b: z.number() }),
+    slow: z.object({ ms: z.number() }),
+    received: z.object({}),
+  },
+  server: {
+    posted: z.object({ n: z.number() }),
+  },
+  acks: { add: z.number(), received: z.array(z.number()), slow: z.string() },
+});
+
+export class NotesServer {
+  server: Server<object> | undefined;
+  port = 0;
+  opens = 0;
+  closes: number[] = [];
+  received: number[] = [];
+  readonly history: MemoryHistory;
+  private readonly options: HandleOptions<object>;
+  private openWaiters: (() => void)[] = [];
+
+  constructor(options: HandleOptions<object> & { maxLength?: number } = {}) {
+    this.history = new MemoryHistory({ maxLength: options.maxLength ?? 100 });
+    this.options = options;
+  }
+
+  start(): this {
+    const websocket = notes.handle<object>(
+      {
+        note: (_ws, { n }) => void this.received.push(n),
+        add: (_ws, { a, b }) => a + b,
+        slow: async (_ws, { ms }) => (await Bun.sleep(ms), "done"),
+        received: () => this.received,
+      },
+      {
+        rooms: true,
+        history: this.history,
+        ...this.options,
+        open: (ws: ServerWebSocket<object>) => {
+          this.opens++;
+          for (const waiter of this.openWaiters.splice(0)) waiter();
+          return this.options.open?.(ws);
+        },
+        close: (_ws, code) => void this.closes.push(code),
+      },
+    );
+    this.server = Bun.serve<object>({
+      port: this.port,
+      hostname: "127.0.0.1",
+      fetch: (req, server) => (server.upgrade(req, { data: {} }) ? undefined : new Response("no", { status: 400 })),
+      websocket,
+    });
+    this.port = this.server.port!;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.stop(true);
+    this.server = undefined;
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}/`;
+  }
+
+  /** Resolves on the next server-side open. */
+  nextOpen(): Promise<void> {
+    return new Promise((resolve) => this.openWaiters.push(resolve));
+  }
+}
+
+/** Resolves when `client.state` becomes `state`. */
+export function stateReached(client: { state: ClientState; onState(listener: (state: ClientState) => void): () => void }, state: ClientState): Promise<void> {
+  if (client.state === state) return Promise.resolve();
+  return new Promise((resolve) => {
+    const off = client.onState((next) => {
+      if (next === state) {
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
+/** A port with nothing listening on it. */
+export async function deadPort(): Promise<number> {
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("") });
+  const port = server.port!;
+  await server.stop(true);
+  return port;
+}

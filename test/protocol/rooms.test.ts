@@ -1,0 +1,95 @@
+// Rooms for typed events over real sockets: topic publish reaches members only, broadcast reaches everyone,
+// emit reaches one socket, and MessagePack connections get the same envelopes in binary frames.
+
+import { afterEach, describe, expect, test } from "bun:test";
+import type { Server } from "bun";
+import { decodeMsgpack, encodeMsgpack, MSGPACK_SUBPROTOCOL } from "../../src/protocol/index.ts";
+import { chat, Probe, serveChat, urlOf, type ChatData } from "./fixture.ts";
+
+let server: Server<ChatData> | undefined;
+const probes: Probe[] = [];
+
+async function probeOf(s: Server<ChatData>, protocols?: string[]): Promise<Probe> {
+  const probe = new Probe(urlOf(s), protocols);
+  probes.push(probe);
+  await probe.opened;
+  return probe;
+}
+
+afterEach(async () => {
+  for (const probe of probes.splice(0)) probe.ws.close();
+  await server?.stop(true);
+  server = undefined;
+});
+
+describe("topics", () => {
+  test("a topic publish reaches the room's members only, not the sender (ws.publish)", async () => {
+    server = serveChat({ rooms: true });
+    const [alice, bob, carol] = [await probeOf(server), await probeOf(server), await probeOf(server)];
+    expect(await alice.ask({ event: "$join", data: { topic: "r1" }, id: 1 })).toEqual({ id: 1, ack: { recovered: true, missed: 0 } });
+    expect(await bob.ask({ event: "$join", data: { topic: "r1" }, id: 1 })).toEqual({ id: 1, ack: { recovered: true, missed: 0 } });
+    alice.send({ event: "shout", data: { room: "r1", text: "hello" } });
+    const said = await bob.next();
+    expect(said.event).toBe("said");
+    expect(said.data.text).toBe("hello");
+    expect(said.data.from).toMatch(/^user\d+$/);
+    // Frames on one connection arrive in order: if carol (not a member) or alice (the sender) had been sent
+    // the publish, it would arrive before the reply to a later $ping.
+    expect(await carol.ask({ event: "$ping" })).toEqual({ event: "$pong" });
+    expect(await alice.ask({ event: "$ping" })).toEqual({ event: "$pong" });
+  });
+
+  test("$leave stops delivery; $join is refused unless the route allows rooms; $-topics are reserved", async () => {
+    server = serveChat({ rooms: (_ws, topic) => topic !== "secret" });
+    const [alice, bob] = [await probeOf(server), await probeOf(server)];
+    await bob.ask({ event: "$join", data: { topic: "r" }, id: 1 });
+    expect(await bob.ask({ event: "$leave", data: { topic: "r" }, id: 2 })).toEqual({ id: 2, ack: true });
+    alice.send({ event: "shout", data: { room: "r", text: "gone" } });
+    expect(await bob.ask({ event: "$ping" })).toEqual({ event: "$pong" });
+    expect((await bob.ask({ event: "$join", data: { topic: "secret" }, id: 3 })).error.code).toBe("NOT_ALLOWED");
+    expect((await bob.ask({ event: "$join", data: { topic: "$all" }, id: 4 })).error.code).toBe("NOT_ALLOWED");
+    expect((await bob.ask({ event: "$join", data: {}, id: 5 })).error.code).toBe("INVALID_ENVELOPE");
+    await server.stop(true);
+    server = serveChat({});
+    const carol = await probeOf(server);
+    expect((await carol.ask({ event: "$join", data: { topic: "r" }, id: 1 })).error.code).toBe("NOT_ALLOWED");
+  });
+
+  test("broadcast reaches every socket of the protocol; emit reaches one", async () => {
+    let opened = 0;
+    server = serveChat({ open: (ws) => void chat.emit(ws, "welcome", { id: ++opened }) });
+    const alice = await probeOf(server);
+    expect(await alice.next()).toEqual({ event: "welcome", data: { id: 1 } });
+    const bob = await probeOf(server);
+    expect(await bob.next()).toEqual({ event: "welcome", data: { id: 2 } });
+    chat.broadcast(server, "said", { from: "server", text: "all" });
+    expect(await alice.next()).toEqual({ event: "said", data: { from: "server", text: "all" } });
+    expect(await bob.next()).toEqual({ event: "said", data: { from: "server", text: "all" } });
+  });
+});
+
+describe("MessagePack", () => {
+  test("a connection that speaks MessagePack gets acks, errors and events in binary frames", async () => {
+    let socket: import("bun").ServerWebSocket<ChatData> | undefined;
+    server = serveChat({ rooms: true, open: (ws) => void chat.emit((socket = ws), "welcome", { id: 7 }) });
+    const probe = await probeOf(server, [MSGPACK_SUBPROTOCOL, "bunwire.json"]);
+    expect(probe.ws.protocol).toBe(MSGPACK_SUBPROTOCOL);
+    expect(await probe.next()).toEqual({ event: "welcome", data: { id: 7 } }); // before any binary frame: JSON
+    const ack = await probe.ask(encodeMsgpack({ event: "add", data: { a: 20, b: 22 }, id: 1 }));
+    expect(ack).toBeInstanceOf(Uint8Array);
+    expect(decodeMsgpack(ack)).toEqual({ id: 1, ack: 42 });
+    const invalid = decodeMsgpack(await probe.ask(encodeMsgpack({ event: "add", data: { a: "x", b: 1 }, id: 2 }))) as any;
+    expect(invalid.error.code).toBe("VALIDATION_FAILED");
+    expect(decodeMsgpack(await probe.ask(encodeMsgpack({ event: "$join", data: { topic: "r" }, id: 3 })))).toEqual({ id: 3, ack: { recovered: true, missed: 0 } });
+    expect((decodeMsgpack(await probe.ask(new Uint8Array([0xc1]))) as any).error.code).toBe("INVALID_ENVELOPE");
+    chat.emit(socket!, "said", { from: "x", text: "y" }); // the socket has spoken MessagePack: emits follow
+    expect(decodeMsgpack(await probe.next())).toEqual({ event: "said", data: { from: "x", text: "y" } });
+  });
+
+  test("binary frames are refused with a clear error when the route turns MessagePack off", async () => {
+    server = serveChat({ msgpack: false });
+    const probe = await probeOf(server);
+    const reply = await probe.ask(encodeMsgpack({ event: "add", data: { a: 1, b: 2 }, id: 1 }));
+    expect(reply.error.code).toBe("UNSUPPORTED_CODEC");
+  });
+});
