@@ -1,0 +1,64 @@
+// The React-free half of `useSocket`: owns one client per mount, forwards state changes, and keeps calls made
+// before the client exists (first render, before effects run) until it does. Testable without a renderer.
+
+import type { Client, ClientState, EventMeta } from "../client/index.ts";
+import type { AnyProtocol } from "../protocol/define.ts";
+import type { Socket } from "./use-socket.ts";
+
+type Early<P extends AnyProtocol> = (client: Client<P>) => void;
+
+export class SocketBinding<P extends AnyProtocol> {
+  client: Client<P> | undefined;
+  private early: Early<P>[] = [];
+  private readonly methods: Omit<Socket<P>, "state" | "client">;
+
+  constructor(private readonly open: (url: string) => Client<P>) {
+    // Stable function identities across renders, so they can sit in dependency arrays.
+    this.methods = {
+      emit: (event, data) => this.with((client) => client.emit(event, data)),
+      request: (event, data, options) => this.defer((client) => client.request(event, data, options)),
+      join: (topic) => this.defer((client) => client.join(topic)),
+      leave: (topic) => this.defer((client) => client.leave(topic)),
+      on: <E extends string>(event: E, listener: (data: never, meta: EventMeta) => void) => {
+        let off: (() => void) | undefined;
+        let cancelled = false;
+        this.with((client) => {
+          if (!cancelled) off = client.on(event as never, listener as never);
+        });
+        return () => {
+          cancelled = true;
+          off?.();
+        };
+      },
+    } as Omit<Socket<P>, "state" | "client">;
+  }
+
+  /** Opens the client for `url`; returns the cleanup that closes it. */
+  start(url: string, onState: (state: ClientState) => void): () => void {
+    const client = this.open(url);
+    this.client = client;
+    const off = client.onState(onState);
+    onState(client.state);
+    for (const call of this.early.splice(0)) call(client);
+    return () => {
+      off();
+      client.close();
+      if (this.client === client) this.client = undefined;
+    };
+  }
+
+  view(state: ClientState): Socket<P> {
+    return { state, client: this.client, ...this.methods };
+  }
+
+  private with(call: Early<P>): void {
+    if (this.client !== undefined) call(this.client);
+    else this.early.push(call);
+  }
+
+  private defer<T>(call: (client: Client<P>) => Promise<T>): Promise<T> {
+    if (this.client !== undefined) return call(this.client);
+    return new Promise<T>((resolve, reject) => this.early.push((client) => call(client).then(resolve, reject)));
+  }
+}
+

@@ -1,0 +1,40 @@
+// The React-free core of `useSocket` (bunwire/react) against a real server: calls made before mount are kept
+// and sent in order, state changes are reported, and the cleanup closes the connection.
+
+import { afterEach, expect, test } from "bun:test";
+import { connect, type ClientState } from "../../src/client/index.ts";
+import { SocketBinding } from "../../src/react/index.ts";
+import { notes, NotesServer } from "./fixture.ts";
+
+const servers: NotesServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.stop();
+});
+
+test("calls before mount are sent after it; unmount closes the client", async () => {
+  const s = new NotesServer().start();
+  servers.push(s);
+  const binding = new SocketBinding<typeof notes>((url) => connect<typeof notes>(url, { heartbeat: false }));
+  const states: ClientState[] = [];
+  const before = binding.view("connecting");
+  before.emit("note", { n: 1 });
+  const sum = before.request("add", { a: 1, b: 2 });
+  const received = before.request("received", {});
+  let opened!: () => void;
+  const open = new Promise<void>((resolve) => (opened = resolve));
+  const stop = binding.start(s.url, (state) => {
+    states.push(state);
+    if (state === "open") opened();
+  });
+  await open;
+  expect(await sum).toBe(3);
+  expect(await received).toEqual([1]);
+  const view = binding.view("open");
+  expect(view.client).toBe(binding.client!);
+  const client = binding.client!;
+  stop();
+  expect(client.state).toBe("closed");
+  expect(binding.client).toBeUndefined();
+  // No state updates after unmount (React would warn about updating an unmounted component).
+  expect(states).toEqual(["connecting", "open"]);
+});
