@@ -20,7 +20,6 @@ export { ClientError, RequestError } from "./errors.ts";
 export type { ClientErrorCode, RequestIssue } from "./errors.ts";
 export { reconnectDelay } from "./options.ts";
 export type { ClientCodec, ClientOptions, ClientState, HeartbeatOptions, ReconnectOptions, WebSocketConstructor } from "./options.ts";
-export { msgpack } from "./msgpack.ts";
 export { defineProtocol, Protocol } from "../protocol/define.ts";
 export type { AckOf, AnyProtocol, ClientEvents, ClientPayload, EventMap, ProtocolSpec, ServerEvents, ServerPayload } from "../protocol/define.ts";
 export type { JoinResult } from "../protocol/envelope.ts";

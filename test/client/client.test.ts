@@ -2,7 +2,8 @@
 // the offline queue, do-not-retry close codes, the heartbeat, rejoin with recovery, MessagePack.
 
 import { afterEach, describe, expect, test } from "bun:test";
-import { ClientError, connect, msgpack, RequestError, type Client } from "../../src/client/index.ts";
+import { ClientError, connect, RequestError, type Client } from "../../src/client/index.ts";
+import { msgpack } from "bunwire/client/msgpack";
 import { deadPort, notes, NotesServer, stateReached } from "./fixture.ts";
 
 const fast = { reconnect: { initialDelay: 10, maxDelay: 50 }, heartbeat: false } as const;

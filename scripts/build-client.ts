@@ -1,0 +1,31 @@
+// Builds the browser bundle of bunwire/client (ESM, minified) into demo/public/client.js, or into the path
+// given as the first argument. The demo and the browser test call `buildClient()` on start.
+
+import { dirname, join, resolve } from "node:path";
+
+const root = resolve(import.meta.dir, "..");
+export const DEFAULT_CLIENT_BUNDLE = join(root, "demo/public/client.js");
+
+/** Bundles src/client/index.ts for browsers; returns the path written and its size in bytes. */
+export async function buildClient(outfile: string = DEFAULT_CLIENT_BUNDLE): Promise<{ path: string; bytes: number }> {
+  const result = await Bun.build({
+    entrypoints: [join(root, "src/client/index.ts")],
+    target: "browser",
+    format: "esm",
+    minify: true,
+    sourcemap: "none",
+  });
+  if (!result.success || result.outputs[0] === undefined) {
+    const reasons = result.logs.map((log) => String(log)).join("\n");
+    throw new Error(`client bundle failed:\n${reasons}`);
+  }
+  const text = await result.outputs[0].text();
+  await Bun.write(outfile, text, { createPath: true });
+  return { path: outfile, bytes: text.length };
+}
+
+if (import.meta.main) {
+  const target = process.argv[2] !== undefined ? resolve(process.argv[2]) : DEFAULT_CLIENT_BUNDLE;
+  const { path, bytes } = await buildClient(target);
+  console.log(`client bundle: ${path} (${(bytes / 1024).toFixed(1)} KiB, dir ${dirname(path)})`);
+}
