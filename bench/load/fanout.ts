@@ -1,0 +1,75 @@
+// Fan-out: S subscribers on one topic, one publisher keeping K messages in flight.
+// In-flight is tracked in aggregate (deliveries / subscribers), so each received chunk costs O(1).
+
+import { openMany, WireConn } from "./conn.ts";
+import { frameBatch } from "./frame.ts";
+import type { LoadJob, LoadResult } from "./options.ts";
+import { sleep, snapshot, windowStats } from "./proc.ts";
+import { isNoise, preamble, replyMatches, requestFrames } from "./wire.ts";
+
+type Job = Extract<LoadJob, { mode: "fanout" }>;
+
+
+export async function runFanout(job: Job): Promise<LoadResult> {
+  const target = { host: job.host, port: job.port };
+  const subs = await openMany(job.subscribers, 100, async () => {
+    const c = await WireConn.open({ ...target, path: job.subPath });
+    await preamble(job.wire, c);
+    return c;
+  });
+  const pub = await WireConn.open({ ...target, path: job.pubPath });
+  await preamble(job.wire, pub);
+  const frame = requestFrames(job.wire, "publish")[0]!;
+
+  // calibration: probe until every subscriber has one delivery (proves the subscription is live
+  // without guessing a delay), and learn the delivery frame size
+  const sizes: number[] = new Array(subs.length);
+  let got = 0;
+  const probe = setInterval(() => pub.send(frame), 100);
+  pub.send(frame);
+  try {
+    await Promise.all(
+      subs.map(async (c, i) => {
+        const r = await c.nextText((t) => isNoise(job.wire, t), 15_000);
+        if (!replyMatches(job.wire, "publish", r.text)) throw new Error(`wrong delivery: ${r.text.slice(0, 80)}`);
+        sizes[i] = r.size;
+        got++;
+      }),
+    );
+  } finally {
+    clearInterval(probe);
+  }
+  const size = sizes[0]!;
+  if (sizes.some((s) => s !== size)) throw new Error("subscribers saw different delivery sizes");
+
+  const n = subs.length;
+  const { buf: batch, offsets } = frameBatch([frame], job.inflight);
+  const refillMin = Math.max(1, job.inflight >> 2);
+  let rx = 0;
+  let sent = 0;
+  const onBytes = (b: number) => {
+    rx += b;
+    const deficit = job.inflight - (sent - Math.floor(rx / size / n));
+    if (deficit >= refillMin) {
+      pub.send(batch.subarray(0, offsets[Math.min(deficit, job.inflight)]));
+      sent += Math.min(deficit, job.inflight);
+    }
+  };
+  for (const c of subs) c.count(onBytes);
+  pub.count(() => {});
+  rx = 0; // stray probes still in flight only loosen the in-flight bound a little
+  pub.send(batch);
+  sent = job.inflight;
+
+  await sleep(job.warmupMs);
+  const a = snapshot(job.serverPid);
+  const r0 = rx;
+  await sleep(job.windowMs);
+  const r1 = rx;
+  const b = snapshot(job.serverPid);
+  pub.terminate();
+  for (const c of subs) c.terminate();
+  const stats = windowStats(a, b);
+  const count = Math.floor((r1 - r0) / size);
+  return { mode: "fanout", count, rate: count / stats.seconds, perCpuSecond: count / stats.serverCpuSeconds, stats, replySize: size, errors: got === n ? 0 : n - got };
+}

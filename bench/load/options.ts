@@ -1,0 +1,40 @@
+// The generator's command-line contract: the runner passes one JSON object, the generator prints one JSON line.
+
+import type { Wire } from "./wire.ts";
+import type { WindowStats } from "./proc.ts";
+
+export interface Target {
+  host: string;
+  port: number;
+  serverPid: number;
+  wire: Wire;
+}
+
+export interface Timing {
+  warmupMs: number;
+  windowMs: number;
+}
+
+export type LoadJob =
+  | ({ mode: "echo" | "rpc"; path: string; connections: number; inflight: number } & Target & Timing)
+  | ({ mode: "fanout"; subPath: string; pubPath: string; subscribers: number; inflight: number } & Target & Timing)
+  | ({ mode: "upgrade"; path: string; headers?: Record<string, string>; concurrency: number } & Target & Timing)
+  | ({ mode: "idle"; path: string; connections: number; concurrency: number; settleMs: number } & Target);
+
+export interface LoadResult {
+  mode: LoadJob["mode"];
+  /** messages (echo/rpc round trips, fan-out deliveries, upgrades) counted in the window */
+  count: number;
+  /** count per second */
+  rate: number;
+  /** count per server CPU-second */
+  perCpuSecond: number;
+  stats: WindowStats;
+  /** idle mode only */
+  bytesPerConnection?: number;
+  rssBefore?: number;
+  rssAfter?: number;
+  replySize?: number;
+  errors: number;
+  firstError?: string;
+}

@@ -1,0 +1,60 @@
+// Process accounting read from /proc: CPU time (user + system) and resident memory of a pid.
+// CPU comes from the process's own counters, so the figure stays fair on a shared, noisy machine.
+
+import { readFileSync } from "node:fs";
+
+/** Linux USER_HZ; 100 on every mainstream kernel build. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds used so far by `pid` (or "self"), or NaN when /proc is unavailable. */
+export function cpuSeconds(pid: number | "self"): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // the command name may contain spaces: fields are counted after its closing parenthesis
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Resident set size of `pid` in bytes, or NaN. */
+export function rssBytes(pid: number | "self"): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+export interface Snapshot {
+  at: number;
+  serverCpu: number;
+  genCpu: number;
+}
+
+export function snapshot(serverPid: number): Snapshot {
+  return { at: performance.now(), serverCpu: cpuSeconds(serverPid), genCpu: cpuSeconds("self") };
+}
+
+export interface WindowStats {
+  seconds: number;
+  serverCpuSeconds: number;
+  /** share of one core, 1 = 100% */
+  serverCpuShare: number;
+  genCpuShare: number;
+}
+
+export function windowStats(a: Snapshot, b: Snapshot): WindowStats {
+  const seconds = (b.at - a.at) / 1000;
+  const serverCpuSeconds = b.serverCpu - a.serverCpu;
+  return {
+    seconds,
+    serverCpuSeconds,
+    serverCpuShare: serverCpuSeconds / seconds,
+    genCpuShare: (b.genCpu - a.genCpu) / seconds,
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

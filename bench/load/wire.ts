@@ -1,0 +1,65 @@
+// What each wire flavour sends and expects: plain WebSocket text frames, or Socket.IO's
+// engine.io/socket.io packets carried in the same frames (so the one generator drives every server).
+
+import { maskedTextFrame } from "./frame.ts";
+import type { WireConn } from "./conn.ts";
+
+export type Wire = "plain" | "socketio";
+export type Kind = "echo" | "publish" | "rpc";
+
+/** The fixed 64-byte text payload of echo and fan-out. */
+export const PAYLOAD = ("bunwire-bench:" + "x".repeat(64)).slice(0, 64);
+/** Request ids stay four digits wide, so every ack has the same size and bytes turn into acks exactly. */
+const RPC_IDS = 32;
+export const RPC_A = 20;
+export const RPC_B = 22;
+
+function requestText(wire: Wire, kind: Kind, i: number): string {
+  const id = 1000 + (i % RPC_IDS);
+  if (wire === "socketio") {
+    if (kind === "echo") return `42["echo","${PAYLOAD}"]`;
+    if (kind === "publish") return `42["pub","${PAYLOAD}"]`;
+    return `42${id}["add",{"a":${RPC_A},"b":${RPC_B}}]`; // socket.io EVENT with ack id = emit-with-ack
+  }
+  if (kind === "rpc") return `{"event":"add","data":{"a":${RPC_A},"b":${RPC_B}},"id":${id}}`;
+  return PAYLOAD;
+}
+
+/** The distinct frames a connection cycles through. */
+export function requestFrames(wire: Wire, kind: Kind): Uint8Array[] {
+  const n = kind === "rpc" ? RPC_IDS : 1;
+  return Array.from({ length: n }, (_, i) => maskedTextFrame(requestText(wire, kind, i)));
+}
+
+/** Is `text` the right reply to request 0 of `kind`? Checked once per connection during calibration. */
+export function replyMatches(wire: Wire, kind: Kind, text: string): boolean {
+  const sum = RPC_A + RPC_B;
+  if (wire === "socketio") {
+    if (kind === "rpc") return text === `431000[${sum}]`;
+    return text === `42["${kind === "echo" ? "echo" : "m"}","${PAYLOAD}"]`;
+  }
+  if (kind === "rpc") {
+    try {
+      const v = JSON.parse(text) as { id?: unknown; ack?: unknown };
+      return v.id === 1000 && v.ack === sum;
+    } catch {
+      return false;
+    }
+  }
+  return text === PAYLOAD;
+}
+
+/** Frames a server may send unprompted that are not replies (Socket.IO pings are disabled by the server file). */
+export function isNoise(wire: Wire, text: string): boolean {
+  return wire === "socketio" && (text === "2" || text === "3");
+}
+
+/** Brings a fresh connection to the point where application messages flow. */
+export async function preamble(wire: Wire, conn: WireConn): Promise<void> {
+  if (wire !== "socketio") return;
+  const open = await conn.nextText();
+  if (!open.text.startsWith("0{")) throw new Error(`socket.io: expected open packet, got ${open.text.slice(0, 40)}`);
+  conn.send(maskedTextFrame("40"));
+  const connected = await conn.nextText((t) => isNoise(wire, t));
+  if (!connected.text.startsWith("40")) throw new Error(`socket.io: expected CONNECT ack, got ${connected.text.slice(0, 40)}`);
+}
