@@ -2,6 +2,7 @@
 // rooms rejoined with their last offsets, a heartbeat for half-open connections, and a stop on close codes
 // that mean "do not retry". No server code: it shares only the protocol's types with the server.
 
+import type { JoinResult } from "../protocol/envelope.ts";
 import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ServerEvents, ServerPayload } from "../protocol/define.ts";
 import { ClientError, RequestError } from "./errors.ts";
 import { reconnectDelay, type ClientState, type ResolvedOptions } from "./options.ts";
@@ -90,7 +91,7 @@ export class Client<P extends AnyProtocol> {
   }
 
   /** Joins a topic (`$join`); kept across reconnects, with recovery of missed events when the server keeps history. */
-  join(topic: string): Promise<{ recovered: boolean; missed: number }> {
+  join(topic: string): Promise<JoinResult> {
     if (this.state === "closed") return Promise.reject(new ClientError("CLOSED", "the client is closed"));
     return new Promise((resolve, reject) => {
       const room = this.rooms.add(topic, { resolve, reject });
@@ -176,7 +177,9 @@ export class Client<P extends AnyProtocol> {
     const offset = this.rooms.rooms.get(topic)?.offset;
     this.call("$join", offset === undefined ? { topic } : { topic, offset }, this.options.requestTimeout).then(
       (ack) => {
-        const result = ack as { recovered: boolean; missed: number };
+        const result = ack as JoinResult;
+        const room = this.rooms.rooms.get(topic);
+        if (room !== undefined && room.offset === undefined && typeof result.offset === "string") room.offset = result.offset;
         if (rejoin) this.options.onRejoin?.(topic, result);
         this.rooms.settle(topic, result);
       },

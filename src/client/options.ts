@@ -1,5 +1,6 @@
 // Client options, their defaults, and the reconnect delay (exponential backoff with jitter).
 
+import type { JoinResult } from "../protocol/envelope.ts";
 export type ClientState = "connecting" | "open" | "reconnecting" | "closed";
 
 /** A binary codec the client may negotiate by WebSocket subprotocol (see `msgpack`). */
@@ -51,7 +52,7 @@ export interface ClientOptions {
   /** Default request timeout in ms (default 10000). */
   requestTimeout?: number;
   /** Called after each restored `$join` on reconnect; `recovered: false` means events were lost: resync. */
-  onRejoin?: (topic: string, result: { recovered: boolean; missed: number }) => void;
+  onRejoin?: (topic: string, result: JoinResult) => void;
 }
 
 export interface ResolvedOptions {
@@ -64,7 +65,7 @@ export interface ResolvedOptions {
   onDrop: ((event: string, data: unknown) => void) | undefined;
   doNotRetry: ReadonlySet<number>;
   requestTimeout: number;
-  onRejoin: ((topic: string, result: { recovered: boolean; missed: number }) => void) | undefined;
+  onRejoin: ((topic: string, result: JoinResult) => void) | undefined;
 }
 
 export function resolveOptions(options: ClientOptions, globalWebSocket: WebSocketConstructor | undefined): ResolvedOptions | string {

@@ -2,10 +2,11 @@
 // ask the server for what was missed. A short window of recent offsets drops the duplicates a replay can
 // overlap with live delivery.
 
+import type { JoinResult } from "../protocol/envelope.ts";
 const SEEN_WINDOW = 64;
 
 export interface JoinWaiter {
-  resolve(result: { recovered: boolean; missed: number }): void;
+  resolve(result: JoinResult): void;
   reject(error: Error): void;
 }
 
@@ -41,7 +42,7 @@ export class Rooms {
     return true;
   }
 
-  settle(topic: string, result: { recovered: boolean; missed: number } | Error): void {
+  settle(topic: string, result: JoinResult | Error): void {
     const room = this.rooms.get(topic);
     if (room === undefined) return;
     if (!(result instanceof Error)) room.acked = true;

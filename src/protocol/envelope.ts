@@ -25,6 +25,8 @@ export interface JoinResult {
   recovered: boolean;
   /** How many missed events were replayed before this ack. */
   missed: number;
+  /** On a first join, the topic's latest offset when the history can tell it: the client resumes from there. */
+  offset?: string;
 }
 
 /** Checks the shape of a decoded frame. Returns the same object typed, or a ProtocolError (returned, not thrown). */

@@ -64,6 +64,12 @@ export class MemoryHistory implements TopicHistory {
     return Promise.resolve({ recovered: recovered || (seq === 0 && log === undefined), entries });
   }
 
+  /** The latest offset on `topic` ("<epoch>-0" before its first event): where a new subscriber starts. */
+  last(topic: string): Promise<string> {
+    const log = this.logs.get(topic);
+    return Promise.resolve(`${this.epoch}-${log === undefined ? 0 : log.next - 1}`);
+  }
+
   close(): Promise<void> {
     this.logs.clear();
     return Promise.resolve();

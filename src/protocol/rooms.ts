@@ -14,9 +14,12 @@ export interface JoinRequest {
 }
 
 
+/** A TopicHistory that can also tell a topic's latest offset (optional: MemoryHistory does). */
+export type RoomHistory = TopicHistory & { last?(topic: string): Promise<string> };
+
 export interface RoomContext {
   rooms: HandleOptions<unknown>["rooms"];
-  history: TopicHistory | undefined;
+  history: RoomHistory | undefined;
   closeOnInvalid: boolean;
 }
 
@@ -36,7 +39,7 @@ export function join(ws: ProtocolSocket, data: unknown, id: number | undefined, 
   if (rooms === undefined || rooms === false) {
     return rejectInput(ws, id, binary, new ProtocolError("NOT_ALLOWED", "this route does not let clients join topics (handle option `rooms`)"), context.closeOnInvalid);
   }
-  if (rooms === true && (request.offset === undefined || context.history === undefined)) {
+  if (rooms === true && (context.history === undefined || (request.offset === undefined && typeof context.history.last !== "function"))) {
     ws.subscribe(request.topic);
     if (id !== undefined) sendAck(ws, id, { recovered: request.offset === undefined, missed: 0 }, binary);
     return;
@@ -56,6 +59,11 @@ async function joinAsync(ws: ProtocolSocket, request: JoinRequest, id: number | 
     ws.subscribe(request.topic);
     for (const entry of replay.entries) ws.send(withOffset(entry.payload, request.topic, entry.offset));
     result = { recovered: replay.recovered, missed: replay.entries.length };
+  } else if (context.history?.last !== undefined) {
+    // A first join learns the topic's current offset, so a reconnect before any event still recovers.
+    const offset = await context.history.last(request.topic);
+    ws.subscribe(request.topic);
+    result = { recovered: true, missed: 0, offset };
   } else {
     ws.subscribe(request.topic);
   }

@@ -2,6 +2,7 @@
 // unmount) and exposes its state and typed emit/request/join; `useSocketEvent` listens with automatic cleanup.
 // React is an optional peer dependency: only this entry point imports it.
 
+import type { JoinResult } from "../protocol/envelope.ts";
 import { useEffect, useRef, useState } from "react";
 import { connect, type Client, type ClientOptions, type ClientState, type EventMeta } from "../client/index.ts";
 import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ServerEvents, ServerPayload } from "../protocol/define.ts";
@@ -14,7 +15,7 @@ export interface Socket<P extends AnyProtocol> {
   client: Client<P> | undefined;
   emit<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>): void;
   request<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>, options?: { timeout?: number }): Promise<AckOf<P, E>>;
-  join(topic: string): Promise<{ recovered: boolean; missed: number }>;
+  join(topic: string): Promise<JoinResult>;
   leave(topic: string): Promise<void>;
   /** Listens to a server event; returns the function that stops listening. Prefer `useSocketEvent` in components. */
   on<E extends ServerEvents<P>>(event: E, listener: (data: ServerPayload<P, E>, meta: EventMeta) => void): () => void;

@@ -135,7 +135,7 @@ describe("rooms across reconnects", () => {
       seen.push(data.n);
       expect(meta.topic).toBe("r");
     });
-    expect(await c.join("r")).toEqual({ recovered: true, missed: 0 });
+    expect(await c.join("r")).toEqual({ recovered: true, missed: 0, offset: expect.any(String) });
     await notes.publish(s.server!, "r", "posted", { n: 1 });
     await c.request("add", { a: 0, b: 0 }); // the publish was sent before this ack
     expect(seen).toEqual([1]);
@@ -171,4 +171,21 @@ describe("rooms across reconnects", () => {
     expect(rejoined).toEqual([{ recovered: false, missed: 2 }]);
     expect(seen).toEqual([1, 4, 5]);
   });
+});
+
+test("a join learns the topic's offset, so events missed before the first one arrives are recovered", async () => {
+  const s = server();
+  const rejoined: object[] = [];
+  const seen: number[] = [];
+  const c = client(s.url, { ...fast, onRejoin: (_topic, result) => rejoined.push(result) });
+  c.on("posted", (data) => seen.push(data.n));
+  expect(await c.join("r")).toEqual({ recovered: true, missed: 0, offset: expect.any(String) });
+  await s.stop();
+  await stateReached(c, "reconnecting");
+  await notes.publish({ publish() {} }, "r", "posted", { n: 1 });
+  s.start();
+  await stateReached(c, "open");
+  await c.request("add", { a: 0, b: 0 });
+  expect(rejoined).toEqual([{ recovered: true, missed: 1 }]);
+  expect(seen).toEqual([1]);
 });
