@@ -5,6 +5,7 @@
 import type { JoinResult } from "../protocol/envelope.ts";
 import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ServerEvents, ServerPayload } from "../protocol/define.ts";
 import { ClientError, RequestError } from "./errors.ts";
+import { Outbox, type Outgoing } from "./outbox.ts";
 import { reconnectDelay, type ClientState, type ResolvedOptions } from "./options.ts";
 import { Rooms } from "./rooms.ts";
 
@@ -14,19 +15,6 @@ export interface EventMeta {
   offset?: string;
 }
 type Listener = (data: unknown, meta: EventMeta) => void;
-
-interface Outgoing {
-  event: string;
-  data: unknown;
-  id?: number;
-}
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
-  sent: boolean;
-}
 
 interface Inbound {
   event?: unknown;
@@ -47,18 +35,17 @@ export class Client<P extends AnyProtocol> {
   private binary = false;
   private userClosed = false;
   private attempt = 0;
-  private nextId = 1;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   private heartbeatDeadline: ReturnType<typeof setTimeout> | undefined;
-  private readonly queue: Outgoing[] = [];
-  private readonly pending = new Map<number, Pending>();
+  private readonly outbox: Outbox;
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly stateListeners = new Set<(state: ClientState) => void>();
   private readonly errorListeners = new Set<(error: RequestError) => void>();
   private readonly rooms = new Rooms();
 
   constructor(private readonly url: string, private readonly options: ResolvedOptions) {
+    this.outbox = new Outbox(options, (entry) => this.send(entry));
     this.open();
   }
 
@@ -70,7 +57,7 @@ export class Client<P extends AnyProtocol> {
   /** Sends an event; while not connected it is queued (bounded) and sent in order after reconnecting. */
   emit<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>): void {
     if (this.state === "closed") throw new ClientError("CLOSED", "the client is closed");
-    this.dispatch({ event, data });
+    this.outbox.push({ event, data }, this.state === "open");
   }
 
   /** Sends an event and resolves with the handler's return value (its ack), or rejects with a RequestError/ClientError. */
@@ -163,14 +150,7 @@ export class Client<P extends AnyProtocol> {
     this.setState("open");
     this.startHeartbeat();
     for (const [topic, room] of this.rooms.rooms) this.sendJoin(topic, room.acked);
-    // Flush in order; a send that finds the socket gone re-queues the rest at the front, still in order.
-    const backlog = this.queue.splice(0);
-    for (let i = 0; i < backlog.length; i++) {
-      if (!this.send(backlog[i]!)) {
-        this.queue.unshift(...backlog.slice(i));
-        break;
-      }
-    }
+    this.outbox.flush();
   }
 
   private sendJoin(topic: string, rejoin: boolean): void {
@@ -194,54 +174,14 @@ export class Client<P extends AnyProtocol> {
 
   private call(event: string, data: unknown, timeout: number): Promise<unknown> {
     if (this.state === "closed") return Promise.reject(new ClientError("CLOSED", "the client is closed"));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.expire(id, event, timeout), timeout);
-      this.pending.set(id, { resolve, reject, timer, sent: false });
-      this.dispatch({ event, data, id });
-    });
-  }
-
-  private dispatch(entry: Outgoing): void {
-    if (this.state === "open" && this.send(entry)) return;
-    if (this.queue.length >= this.options.maxQueue) {
-      if (this.options.overflow === "reject" || this.options.maxQueue === 0) return this.drop(entry, true);
-      this.drop(this.queue.shift()!, false);
-    }
-    this.queue.push(entry);
-  }
-
-  private drop(entry: Outgoing, thrownToCaller: boolean): void {
-    const error = new ClientError("QUEUE_FULL", `offline queue is full (${this.options.maxQueue}): "${entry.event}" dropped`);
-    this.options.onDrop?.(entry.event, entry.data);
-    if (entry.id !== undefined) this.settle(entry.id, error);
-    else if (thrownToCaller) throw error;
+    return this.outbox.request(event, data, timeout, this.state === "open");
   }
 
   private send(entry: Outgoing): boolean {
     const socket = this.socket;
     if (socket === undefined || socket.readyState !== 1) return false;
     socket.send(this.binary ? this.options.codec!.encode(entry) : JSON.stringify(entry));
-    if (entry.id !== undefined) {
-      const pending = this.pending.get(entry.id);
-      if (pending !== undefined) pending.sent = true;
-    }
     return true;
-  }
-
-  private expire(id: number, event: string, timeout: number): void {
-    const index = this.queue.findIndex((entry) => entry.id === id);
-    if (index >= 0) this.queue.splice(index, 1);
-    this.settle(id, new ClientError("TIMEOUT", `no ack for "${event}" within ${timeout} ms`));
-  }
-
-  private settle(id: number, outcome: Error | { ack: unknown }): void {
-    const pending = this.pending.get(id);
-    if (pending === undefined) return;
-    this.pending.delete(id);
-    clearTimeout(pending.timer);
-    if (outcome instanceof Error) pending.reject(outcome);
-    else pending.resolve(outcome.ack);
   }
 
   private received(raw: unknown): void {
@@ -257,7 +197,7 @@ export class Client<P extends AnyProtocol> {
     }
     if (message === null || typeof message !== "object") return;
     if (typeof message.id === "number") {
-      return this.settle(message.id, message.error !== undefined ? new RequestError(message.error) : { ack: message.ack });
+      return this.outbox.settle(message.id, message);
     }
     const event = message.event;
     if (typeof event !== "string" || event === "$pong") return;
@@ -301,10 +241,7 @@ export class Client<P extends AnyProtocol> {
   private lost(code: number, reason: string): void {
     this.detach();
     this.lastClose = { code, reason };
-    // Requests already on the wire cannot be acked by the next connection; queued ones stay queued.
-    for (const [id, pending] of this.pending) {
-      if (pending.sent) this.settle(id, new ClientError("DISCONNECTED", `connection lost (${code}) before the ack`));
-    }
+    this.outbox.disconnected(code);
     if (this.userClosed) return;
     if (this.options.doNotRetry.has(code)) return this.shutdown(code, reason);
     this.scheduleReconnect();
@@ -324,8 +261,7 @@ export class Client<P extends AnyProtocol> {
     clearTimeout(this.reconnectTimer);
     this.lastClose ??= { code, reason };
     const error = new ClientError("CLOSED", `closed (${code}${reason ? `: ${reason}` : ""})`);
-    this.queue.length = 0;
-    for (const id of [...this.pending.keys()]) this.settle(id, error);
+    this.outbox.clear(error);
     for (const topic of this.rooms.rooms.keys()) this.rooms.settle(topic, error);
     this.setState("closed");
   }
