@@ -142,6 +142,8 @@ export class Client<P extends AnyProtocol> {
     socket.onopen = () => socket === this.socket && this.opened(socket);
     socket.onmessage = (message) => socket === this.socket && this.received(message.data);
     socket.onclose = (event) => socket === this.socket && this.lost(event.code, event.reason);
+    // A close event always follows an error; the `ws` package would throw on an error nobody listens to.
+    socket.onerror = ignore;
   }
 
   private opened(socket: WebSocket): void {
@@ -272,6 +274,8 @@ export class Client<P extends AnyProtocol> {
     for (const listener of this.stateListeners) listener(state);
   }
 }
+
+function ignore(): void {}
 
 /** Browsers may pass "/chat": resolve it against the page, with ws: or wss: to match http: or https:. */
 function resolveUrl(url: string): string {
