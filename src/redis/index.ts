@@ -1,0 +1,7 @@
+// bunwire/redis: scale a bunwire app over several instances with Redis (see docs/SCALING.md).
+export { redisBus, redisClusterBus, RedisBus } from "./bus.ts";
+export type { RedisBusOptions, LocalCount } from "./bus.ts";
+export type { BusLogger } from "./outage.ts";
+export type { ReconnectOptions } from "./transport.ts";
+export { RedisBusError } from "./errors.ts";
+export type { RedisErrorCode } from "./errors.ts";

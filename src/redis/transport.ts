@@ -1,0 +1,159 @@
+// The two ways a Redis bus reaches Redis: one server (PUBLISH/SUBSCRIBE, a publishing and a subscribing
+// connection) or a Redis Cluster (SPUBLISH/SSUBSCRIBE: each channel lives on the shard owning its slot,
+// so topic traffic is spread over shards instead of being broadcast to every node).
+
+import { Cluster, Redis } from "ioredis";
+import type { ClusterNode, RedisOptions } from "ioredis";
+
+export interface Transport {
+  /** Resolves with the number of subscribing connections that received the frame. */
+  publish(channel: string, frame: Buffer): Promise<number>;
+  subscribe(channel: string): void;
+  unsubscribe(channel: string): void;
+  connect(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TransportEvents {
+  frame(channel: string, frame: Buffer): void;
+  /** Publishing is possible again (after start or an outage); subscriptions have been re-sent. */
+  up(): void;
+  /** A connection dropped; ioredis is retrying with backoff. */
+  down(reason: string): void;
+}
+
+export interface ReconnectOptions {
+  /** First retry delay (default 50 ms); doubles per attempt. */
+  minDelayMs?: number;
+  /** Retry delay cap (default 2000 ms). Retries never stop. */
+  maxDelayMs?: number;
+}
+
+export function retryStrategy(options: ReconnectOptions = {}): (times: number) => number {
+  const min = options.minDelayMs ?? 50;
+  const max = options.maxDelayMs ?? 2000;
+  // Jitter keeps a fleet of instances from reconnecting in lock-step after Redis comes back.
+  return (times) => Math.min(max, min * 2 ** Math.min(times - 1, 16)) * (0.8 + Math.random() * 0.4);
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Connects a lazy client, or waits for the attempt a queued command already started; rejects on its first failure. */
+function start(conn: Redis): Promise<void> {
+  if (conn.status === "wait") return conn.connect();
+  if (conn.status === "ready") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onReady = () => (conn.off("error", onError), resolve());
+    const onError = (error: Error) => (conn.off("ready", onReady), reject(error));
+    conn.once("ready", onReady);
+    conn.once("error", onError);
+  });
+}
+
+export class StandaloneTransport implements Transport {
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private pubReady = false;
+  private subReady = false;
+
+  constructor(url: string, reconnect: ReconnectOptions, private readonly events: TransportEvents) {
+    const retry = retryStrategy(reconnect);
+    const common: RedisOptions = { lazyConnect: true, retryStrategy: retry, maxRetriesPerRequest: null };
+    // No offline queue on the publisher: the bus keeps its own bounded buffer and its own outage policy.
+    this.pub = new Redis(url, { ...common, enableOfflineQueue: false, connectionName: "bunwire-bus-pub" });
+    // The subscriber queues (un)subscribes while down and re-subscribes every channel on reconnect.
+    this.sub = new Redis(url, { ...common, autoResubscribe: true, connectionName: "bunwire-bus-sub" });
+    this.sub.on("messageBuffer", (channel: Buffer, message: Buffer) => events.frame(channel.toString(), message));
+    for (const [conn, which] of [[this.pub, "pub"], [this.sub, "sub"]] as const) {
+      conn.on("error", () => {}); // reported once per outage through `down`, not per failed attempt
+      conn.on("close", () => this.lost(which, "connection closed"));
+      conn.on("ready", () => this.ready(which));
+    }
+  }
+
+  private lost(which: "pub" | "sub", reason: string): void {
+    const wasUp = this.pubReady && this.subReady;
+    if (which === "pub") this.pubReady = false;
+    else this.subReady = false;
+    if (wasUp) this.events.down(reason);
+  }
+
+  private ready(which: "pub" | "sub"): void {
+    if (which === "pub") this.pubReady = true;
+    else this.subReady = true;
+    if (this.pubReady && this.subReady) this.events.up();
+  }
+
+  async connect(): Promise<void> {
+    try {
+      await Promise.all([start(this.pub), start(this.sub)]);
+    } catch (error) {
+      // Not fatal: ioredis keeps retrying and `up` fires when Redis is reachable.
+      this.events.down(reasonOf(error));
+    }
+  }
+
+  publish(channel: string, frame: Buffer): Promise<number> {
+    return this.pub.publish(channel, frame);
+  }
+
+  subscribe(channel: string): void {
+    this.sub.subscribe(channel).catch(() => {});
+  }
+
+  unsubscribe(channel: string): void {
+    this.sub.unsubscribe(channel).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    this.pub.disconnect();
+    this.sub.disconnect();
+  }
+}
+
+export class ClusterTransport implements Transport {
+  private readonly cluster: Cluster;
+
+  constructor(nodes: (string | ClusterNode)[], reconnect: ReconnectOptions, private readonly events: TransportEvents) {
+    const retry = retryStrategy(reconnect);
+    this.cluster = new Cluster(nodes, {
+      lazyConnect: true,
+      // One SSUBSCRIBE connection per master: a channel is subscribed on the shard that owns its slot.
+      shardedSubscribers: true,
+      clusterRetryStrategy: retry,
+      enableOfflineQueue: true,
+      redisOptions: { maxRetriesPerRequest: null },
+    });
+    this.cluster.on("smessageBuffer", (channel: Buffer, message: Buffer) => events.frame(channel.toString(), message));
+    this.cluster.on("error", () => {});
+    this.cluster.on("node error", () => {});
+    this.cluster.on("ready", () => events.up());
+    this.cluster.on("close", () => events.down("cluster connection closed"));
+  }
+
+  async connect(): Promise<void> {
+    try {
+      await this.cluster.connect();
+    } catch (error) {
+      this.events.down(reasonOf(error));
+    }
+  }
+
+  publish(channel: string, frame: Buffer): Promise<number> {
+    return this.cluster.spublish(channel, frame) as Promise<number>;
+  }
+
+  subscribe(channel: string): void {
+    this.cluster.ssubscribe(channel).catch(() => {});
+  }
+
+  unsubscribe(channel: string): void {
+    this.cluster.sunsubscribe(channel).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    this.cluster.disconnect();
+  }
+}

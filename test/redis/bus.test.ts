@@ -1,0 +1,137 @@
+// redisBus between separate Bun servers sharing one real redis-server: what crosses, what does not, how often.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Redis } from "ioredis";
+import { redisBus } from "bunwire/redis";
+import { RedisBusError } from "../../src/redis/errors.ts";
+import { RedisServer } from "../support/redis-server.ts";
+import { Client, Instance, subscribersOnRedis } from "./fixture.ts";
+
+let redis: RedisServer;
+const instances: Instance[] = [];
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  redis = await RedisServer.start();
+});
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await Promise.all(instances.map((i) => i.close()));
+  await redis.stop();
+});
+
+async function instance(): Promise<Instance> {
+  const i = await new Instance(redisBus({ url: redis.url })).connect();
+  instances.push(i);
+  return i;
+}
+async function client(url: string): Promise<Client> {
+  const c = await Client.open(url);
+  clients.push(c);
+  return c;
+}
+
+describe("redisBus", () => {
+  test("a publish on one instance reaches subscribers on the others exactly once, and never echoes back", async () => {
+    const [a, b, c] = [await instance(), await instance(), await instance()];
+    const onA = await client(a.url("room:1"));
+    const onB = [await client(b.url("room:1")), await client(b.url("room:1"))];
+    const onC = await client(c.url("room:1"));
+    await subscribersOnRedis(redis.url, "bunwire:t:room:1", 3);
+
+    a.publish("room:1", "hello");
+    b.publish("room:1", "from b");
+    for (const cl of [onA, ...onB, onC]) expect(await cl.received(2)).toEqual(expect.arrayContaining(["hello", "from b"]));
+    // One bus message per publish per instance, however many local subscribers: b delivered "hello" once.
+    expect(b.delivered.map((d) => d.data)).toEqual(["hello"]);
+    expect(a.delivered.map((d) => d.data)).toEqual(["from b"]);
+    expect(c.delivered.map((d) => d.data).sort()).toEqual(["from b", "hello"]);
+    // Nothing arrives twice (own publishes are not echoed back by Redis).
+    await Bun.sleep(50); // let any duplicate arrive before checking that none did
+    expect(onA.messages).toHaveLength(2);
+  });
+
+  test("binary payloads cross byte for byte, and the compress flag crosses too", async () => {
+    const [a, b] = [await instance(), await instance()];
+    const onB = await client(b.url("bin"));
+    await subscribersOnRedis(redis.url, "bunwire:t:bin", 1);
+    const bytes = new Uint8Array([0xff, 0x00, 0xfe, 0x80, 0x7f, 0xc3, 0x28]);
+    a.publish("bin", bytes, true);
+    a.publish("bin", "ünïcødé ✓", false);
+    const [first, second] = await onB.received(2);
+    expect(first).toEqual(bytes);
+    expect(second).toBe("ünïcødé ✓");
+    expect(b.delivered.map((d) => d.compress)).toEqual([true, false]);
+    expect(b.delivered[0]!.data).toBeInstanceOf(Uint8Array);
+  });
+
+  test("an instance receives only topics it has local subscribers for, and stops after the last one leaves", async () => {
+    const [a, b] = [await instance(), await instance()];
+    const onB = await client(b.url("only-b"));
+    await subscribersOnRedis(redis.url, "bunwire:t:only-b", 1);
+    a.publish("not-on-b", "x");
+    a.publish("only-b", "y");
+    expect(await onB.received(1)).toEqual(["y"]);
+    expect(b.delivered.map((d) => d.topic)).toEqual(["only-b"]);
+
+    onB.close();
+    await subscribersOnRedis(redis.url, "bunwire:t:only-b", 0);
+    a.publish("only-b", "z");
+    const late = await client(b.url("other"));
+    await subscribersOnRedis(redis.url, "bunwire:t:other", 1);
+    a.publish("other", "after");
+    await late.received(1);
+    expect(b.delivered.map((d) => d.data)).toEqual(["y", "after"]);
+  });
+
+  test("ws.publish-style sends cross instances with the sender excluded locally", async () => {
+    const [a, b] = [await instance(), await instance()];
+    const sender = await client(a.url("chat"));
+    const peerA = await client(a.url("chat"));
+    const peerB = await client(b.url("chat"));
+    await subscribersOnRedis(redis.url, "bunwire:t:chat", 2);
+    sender.send("chat|hi all");
+    expect(await peerA.received(1)).toEqual(["hi all"]);
+    expect(await peerB.received(1)).toEqual(["hi all"]);
+    await Bun.sleep(50); // give a wrongly echoed copy time to arrive
+    expect(sender.messages).toEqual([]);
+  });
+
+  test("order is kept for one publisher across instances", async () => {
+    const [a, b] = [await instance(), await instance()];
+    const onB = await client(b.url("seq"));
+    await subscribersOnRedis(redis.url, "bunwire:t:seq", 1);
+    for (let i = 0; i < 500; i++) a.publish("seq", String(i));
+    const got = await onB.received(500);
+    expect(got).toEqual(Array.from({ length: 500 }, (_, i) => String(i)));
+  });
+
+  test("clusterSubscriberCount adds up subscribers of every instance", async () => {
+    const [a, b, c] = [await instance(), await instance(), await instance()];
+    for (let i = 0; i < 2; i++) await client(a.url("count"));
+    for (let i = 0; i < 3; i++) await client(b.url("count"));
+    await subscribersOnRedis(redis.url, "bunwire:t:count", 2);
+    expect(await c.bus.clusterSubscriberCount("count", 0)).toBe(5);
+    expect(await a.bus.clusterSubscriberCount("count", 2)).toBe(5);
+    expect(await a.bus.clusterSubscriberCount("nobody", 0)).toBe(0);
+  });
+
+  test("bad options fail at construction with a named error; a bad payload never throws from publish", async () => {
+    expect(() => redisBus({})).toThrow(RedisBusError);
+    expect(() => redisBus({ url: redis.url, cluster: ["redis://127.0.0.1:1"] })).toThrow(/exactly one/);
+    expect(() => redisBus({ url: redis.url, bufferSize: -1 })).toThrow(/bufferSize/);
+    const a = await instance();
+    expect(() => a.bus.publish("t", 42 as unknown as string, false)).not.toThrow();
+  });
+
+  test("the payload travels as one Redis message per publish (checked on the server's own counters)", async () => {
+    const [a] = [await instance(), await instance()];
+    const probe = new Redis(redis.url);
+    const before = await probe.info("commandstats");
+    const published = (s: string) => Number(/cmdstat_publish:calls=(\d+)/.exec(s)?.[1] ?? 0);
+    for (let i = 0; i < 10; i++) a.publish("fanout", "m");
+    await a.bus.clusterSubscriberCount("fanout", 0); // a round trip on the same connection: the publishes are done
+    const after = await probe.info("commandstats");
+    probe.disconnect();
+    expect(published(after) - published(before)).toBe(11); // 10 publishes + 1 count request
+  });
+});
