@@ -38,3 +38,6 @@ export type { Envelope, JoinResult, WireError } from "./envelope.ts";
 export { decodeMsgpack, encodeMsgpack, JSON_SUBPROTOCOL, MSGPACK_SUBPROTOCOL } from "./msgpack.ts";
 export { MemoryHistory } from "./memory-history.ts";
 export type { MemoryHistoryOptions } from "./memory-history.ts";
+export { validatePayload } from "./validate.ts";
+export type { Validated } from "./validate.ts";
+export { sendAck, sendError, sendEvent, toWireError } from "./reply.ts";

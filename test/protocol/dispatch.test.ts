@@ -127,3 +127,23 @@ describe("declaration errors are thrown at start-up", () => {
     expect(() => chat.handle({ extra() {} } as never)).toThrow(ProtocolError);
   });
 });
+
+describe("async validators", () => {
+  test("a validator that returns a promise is awaited: ack on success, issues on failure", async () => {
+    const p = defineProtocol({
+      client: { claim: z.object({ name: z.string() }).refine(async (value) => value.name !== "taken", { message: "name taken", path: ["name"] }) },
+      server: {},
+    });
+    const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req, srv) => (srv.upgrade(req, { data: {} }) ? undefined : new Response("")), websocket: p.handle({ claim: (_ws, { name }) => `hello ${name}` }) });
+    try {
+      const c = new Probe(urlOf(s));
+      await c.opened;
+      expect(await c.ask({ event: "claim", data: { name: "ann" }, id: 1 })).toEqual({ id: 1, ack: "hello ann" });
+      const failed = await c.ask({ event: "claim", data: { name: "taken" }, id: 2 });
+      expect(failed.error).toEqual({ code: "VALIDATION_FAILED", message: 'invalid data for "claim"', issues: [{ message: "name taken", path: ["name"] }] });
+      c.ws.close();
+    } finally {
+      await s.stop(true);
+    }
+  });
+});

@@ -42,3 +42,17 @@ test("reconnect delays grow exponentially, stay within the jitter band and the m
   expect(reconnectDelay(10, options, 1)).toBe(1000);
   expect(reconnectDelay(10, options, 0)).toBe(500);
 });
+
+test("validatePayload (for gateways) returns the schema output or a VALIDATION_FAILED error with issues", async () => {
+  const { validatePayload } = await import("../../src/protocol/index.ts");
+  const { z } = await import("zod");
+  const schema = z.object({ n: z.coerce.number() });
+  expect(validatePayload(schema, { n: "4" }, "count")).toEqual({ ok: true, value: { n: 4 } });
+  const failed = validatePayload(schema, { n: "x" }, "count");
+  expect(failed instanceof Promise).toBe(false);
+  if (failed instanceof Promise || failed.ok) throw new Error("expected a synchronous failure");
+  expect(failed.error.code).toBe("VALIDATION_FAILED");
+  expect(failed.error.issues?.[0]?.path).toEqual(["n"]);
+  const asyncSchema = z.object({ n: z.number() }).refine(async (value) => value.n > 0);
+  expect(await validatePayload(asyncSchema, { n: 1 }, "count")).toEqual({ ok: true, value: { n: 1 } });
+});
