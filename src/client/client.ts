@@ -121,6 +121,7 @@ export class Client<P extends AnyProtocol> {
   /** Closes for good: no reconnect; queued emits are dropped and pending requests reject with CLOSED. */
   close(code = 1000, reason = ""): void {
     this.userClosed = true;
+    this.lastClose = { code, reason };
     const socket = this.socket;
     this.detach();
     socket?.close(code, reason);
