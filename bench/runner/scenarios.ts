@@ -1,0 +1,89 @@
+// The scenarios: what the generator is asked to do against one started server, per variant.
+// Full and quick settings differ only in rounds and window lengths (and idle connection count).
+
+import type { LoadJob } from "../load/options.ts";
+import { MW_HEADERS } from "../servers/contract.ts";
+import { routePath, type ScenarioId, type ServerSpec } from "../servers/registry.ts";
+
+export interface Settings {
+  quick: boolean;
+  rounds: number;
+  warmupMs: number;
+  windowMs: number;
+  upgradeWindowMs: number;
+  idleConnections: number;
+  idleRounds: number;
+  connections: number;
+  inflight: number;
+  subscribers: number;
+  publisherInflight: number;
+}
+
+export const FULL: Settings = {
+  quick: false,
+  rounds: 3,
+  warmupMs: 500,
+  windowMs: 2000,
+  upgradeWindowMs: 1500,
+  idleConnections: 10_000,
+  idleRounds: 1,
+  connections: 64,
+  inflight: 32,
+  subscribers: 500,
+  publisherInflight: 32,
+};
+
+export const QUICK: Settings = { ...FULL, quick: true, rounds: 1, warmupMs: 300, windowMs: 1000, upgradeWindowMs: 1000, idleConnections: 5000 };
+
+export interface ScenarioInfo {
+  id: ScenarioId;
+  title: string;
+  unit: string;
+  /** The server every ratio of this scenario divides by. */
+  baseline: string;
+  /** true: bigger is better (throughput); false: smaller is better (memory). */
+  higherIsBetter: boolean;
+}
+
+export const SCENARIOS: ScenarioInfo[] = [
+  { id: "echo", title: "Echo throughput (64 B text, 64 conns x 32 in flight)", unit: "msg/s", baseline: "raw-bun", higherIsBetter: true },
+  { id: "fanout", title: "Fan-out: 1 publisher -> 500 subscribers", unit: "deliveries/s", baseline: "raw-bun", higherIsBetter: true },
+  { id: "upgrade", title: "Upgrade rate: bare vs auth + session middleware", unit: "upgrades/server CPU-s", baseline: "raw-bun", higherIsBetter: true },
+  { id: "idle", title: "Idle memory per connection", unit: "bytes/conn", baseline: "raw-bun", higherIsBetter: false },
+  { id: "rpc", title: "Typed request/ack round trips", unit: "acks/s", baseline: "raw-bun", higherIsBetter: true },
+  { id: "redis", title: "Cross-instance fan-out through Redis (p50/p99 latency)", unit: "deliveries/s", baseline: "raw-bun", higherIsBetter: true },
+];
+
+export interface Measurement {
+  variant: string;
+  job: LoadJob;
+}
+
+/** The generator jobs for one started server. `round` alternates the order of variants. */
+export function measurements(id: ScenarioId, s: ServerSpec, port: number, pid: number, cfg: Settings, round: number): Measurement[] {
+  const target = { host: "127.0.0.1", port, serverPid: pid, wire: s.wire };
+  const timing = { warmupMs: cfg.warmupMs, windowMs: cfg.windowMs };
+  switch (id) {
+    case "echo":
+      return [{ variant: "", job: { mode: "echo", path: routePath(s, "echo"), connections: cfg.connections, inflight: cfg.inflight, ...target, ...timing } }];
+    case "rpc":
+      return [{ variant: "", job: { mode: "rpc", path: routePath(s, "rpc"), connections: cfg.connections, inflight: cfg.inflight, ...target, ...timing } }];
+    case "fanout":
+      return [
+        {
+          variant: "",
+          job: { mode: "fanout", subPath: routePath(s, "fanout"), pubPath: routePath(s, "publish"), subscribers: cfg.subscribers, inflight: cfg.publisherInflight, ...target, ...timing },
+        },
+      ];
+    case "upgrade": {
+      const t = { warmupMs: cfg.warmupMs, windowMs: cfg.upgradeWindowMs };
+      const bare: Measurement = { variant: "bare", job: { mode: "upgrade", path: routePath(s, "up"), concurrency: 64, ...target, ...t } };
+      const mw: Measurement = { variant: "2 middlewares", job: { mode: "upgrade", path: routePath(s, "up-mw"), headers: MW_HEADERS, concurrency: 64, ...target, ...t } };
+      return round % 2 ? [mw, bare] : [bare, mw];
+    }
+    case "idle":
+      return [{ variant: "", job: { mode: "idle", path: routePath(s, "echo"), connections: cfg.idleConnections, concurrency: 200, settleMs: 1000, ...target } }];
+    case "redis":
+      return []; // hook: see bench/runner/redis.ts
+  }
+}

@@ -1,0 +1,53 @@
+// Every bench server: which file, which runtime, which wire, which scenarios it serves, and what it needs.
+// A server whose front door has not landed in src/ yet is listed as pending instead of failing the run.
+
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Wire } from "../load/wire.ts";
+
+export type ScenarioId = "echo" | "fanout" | "upgrade" | "idle" | "rpc" | "redis";
+export type Route = "echo" | "fanout" | "publish" | "up" | "up-mw" | "rpc";
+
+export interface ServerSpec {
+  id: string;
+  label: string;
+  group: "baseline" | "bunwire" | "peer";
+  runtime: "bun" | "node";
+  file: string;
+  wire: Wire;
+  scenarios: ScenarioId[];
+  /** Source files that must exist for this server to run (front doors written by others). */
+  needs: string[];
+}
+
+const ALL: ScenarioId[] = ["echo", "fanout", "upgrade", "idle"];
+
+export const SERVERS: ServerSpec[] = [
+  { id: "raw-bun", label: "raw Bun.serve", group: "baseline", runtime: "bun", file: "raw-bun.ts", wire: "plain", scenarios: [...ALL, "rpc"], needs: [] },
+  { id: "bunwire-app", label: "bunwire App", group: "bunwire", runtime: "bun", file: "bunwire-app.ts", wire: "plain", scenarios: ALL, needs: ["src/index.ts", "src/app"] },
+  { id: "bunwire-router", label: "bunwire Router", group: "bunwire", runtime: "bun", file: "bunwire-router.ts", wire: "plain", scenarios: ALL, needs: ["src/router/index.ts"] },
+  { id: "bunwire-fs", label: "bunwire file route", group: "bunwire", runtime: "bun", file: "bunwire-fs.ts", wire: "plain", scenarios: ALL, needs: ["src/fs/index.ts"] },
+  { id: "bunwire-gateway", label: "bunwire gateway", group: "bunwire", runtime: "bun", file: "bunwire-gateway.ts", wire: "plain", scenarios: ALL, needs: ["src/gateway/index.ts"] },
+  { id: "bunwire-protocol", label: "bunwire typed protocol", group: "bunwire", runtime: "bun", file: "bunwire-protocol.ts", wire: "plain", scenarios: ["rpc"], needs: ["src/protocol/index.ts"] },
+  { id: "bunwire-redis", label: "bunwire + Redis bus", group: "bunwire", runtime: "bun", file: "bunwire-redis.ts", wire: "plain", scenarios: ["redis"], needs: ["src/redis/index.ts"] },
+  { id: "elysia", label: "Elysia", group: "peer", runtime: "bun", file: "elysia.ts", wire: "plain", scenarios: ALL, needs: [] },
+  { id: "hono", label: "Hono on Bun", group: "peer", runtime: "bun", file: "hono.ts", wire: "plain", scenarios: ALL, needs: [] },
+  { id: "ws-node", label: "ws on Node", group: "peer", runtime: "node", file: "ws-node.mjs", wire: "plain", scenarios: ALL, needs: [] },
+  { id: "socketio-node", label: "Socket.IO on Node", group: "peer", runtime: "node", file: "socketio-node.mjs", wire: "socketio", scenarios: [...ALL, "rpc"], needs: [] },
+];
+
+export const SERVERS_DIR = join(import.meta.dir);
+export const REPO_ROOT = join(import.meta.dir, "..", "..");
+
+/** Why a server cannot run yet, or null when it can. */
+export function pendingReason(s: ServerSpec): string | null {
+  const missing = s.needs.filter((p) => !existsSync(join(REPO_ROOT, p)));
+  if (missing.length) return `pending: ${missing.join(", ")} not in the tree yet`;
+  if (!existsSync(join(SERVERS_DIR, s.file))) return `pending: bench/servers/${s.file} not written yet`;
+  return null;
+}
+
+/** The request path for a route on this server (Socket.IO routes by query parameter on its engine path). */
+export function routePath(s: ServerSpec, route: Route): string {
+  return s.wire === "socketio" ? `/socket.io/?EIO=4&transport=websocket&route=${route}` : `/${route}`;
+}
