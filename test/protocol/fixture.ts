@@ -45,7 +45,7 @@ export function chatHandlers() {
       return "done";
     },
     shout(ws: import("bun").ServerWebSocket<ChatData>, { room, text }: { room: string; text: string }) {
-      return chat.publish(ws, room, "said", { from: ws.data.name, text });
+      return chat.publish(ws, room, "said", { from: ws.data.name ?? "anon", text });
     },
     inspect(_ws: unknown, data: Record<string, unknown>) {
       return {
