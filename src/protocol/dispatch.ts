@@ -17,7 +17,8 @@ type Handler = (this: object, ws: ProtocolSocket, data: unknown) => unknown;
 
 interface Route {
   readonly event: string;
-  readonly validate: StandardSchemaV1["~standard"]["validate"];
+  /** The schema's `~standard` props: `validate` is called on it, as a library may rely on `this`. */
+  readonly standard: StandardSchemaV1["~standard"];
   readonly handler: Handler;
 }
 
@@ -34,7 +35,7 @@ export function createHandlers(protocol: AnyProtocol, handlers: object, options:
     // An inherited Object.prototype method (an event named "toString") is not a handler the user wrote.
     if (typeof handler !== "function" || handler === (Object.prototype as Record<string, unknown>)[event]) throw new ProtocolError("INVALID_PROTOCOL", `handle(): no handler for client event "${event}"`);
     const schema = protocol.client[event] as StandardSchemaV1;
-    table.set(event, { event, validate: schema["~standard"].validate, handler: handler as Handler });
+    table.set(event, { event, standard: schema["~standard"], handler: handler as Handler });
   }
   for (const key of Object.keys(handlers)) {
     if (!table.has(key)) throw new ProtocolError("INVALID_PROTOCOL", `handle(): "${key}" is not a client event of this protocol`);
@@ -138,7 +139,7 @@ export function createHandlers(protocol: AnyProtocol, handlers: object, options:
         if (envelope.event.charCodeAt(0) === 36 /* "$" */) return reserved(ws, envelope, binary);
         return rejectInput(ws, id, binary, new ProtocolError("UNKNOWN_EVENT", `unknown event "${envelope.event}"`), closeOnInvalid);
       }
-      const outcome = route.validate(envelope.data);
+      const outcome = route.standard.validate(envelope.data);
       if (outcome instanceof Promise) return validateAsync(ws, route, outcome, id, binary);
       return validated(ws, route, outcome, id, binary);
     },
