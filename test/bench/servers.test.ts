@@ -1,0 +1,43 @@
+// Each bench server file started as the runner starts it (child process printing its port) must do its job
+// correctly; Socket.IO's server must answer the generator's raw frames exactly as socket.io-client's emitWithAck.
+
+import { describe, expect, test } from "bun:test";
+import { io } from "socket.io-client";
+import { runJob } from "../../bench/load/main.ts";
+import { startServer } from "../../bench/runner/children.ts";
+import { measurements, QUICK } from "../../bench/runner/scenarios.ts";
+import { pendingReason, SERVERS } from "../../bench/servers/registry.ts";
+
+const tiny = { ...QUICK, warmupMs: 20, windowMs: 150, upgradeWindowMs: 100, connections: 2, inflight: 4, subscribers: 5, publisherInflight: 4, idleConnections: 20 };
+
+describe("bench servers", () => {
+  for (const spec of SERVERS.filter((s) => pendingReason(s) === null && !s.scenarios.includes("redis"))) {
+    test(`${spec.id} serves ${spec.scenarios.join(", ")} correctly`, async () => {
+      const server = await startServer(spec);
+      try {
+        for (const sc of spec.scenarios) {
+          for (const m of measurements(sc, spec, server.port, server.pid, tiny, 0)) {
+            // each job parses and checks the first reply on every connection before counting bytes
+            const r = await runJob(m.job);
+            expect({ sc, variant: m.variant, errors: r.errors }).toEqual({ sc, variant: m.variant, errors: 0 });
+            expect(r.count).toBeGreaterThan(0);
+          }
+        }
+      } finally {
+        await server.stop();
+      }
+    }, 30_000);
+  }
+
+  test("Socket.IO bench server acks socket.io-client's emitWithAck with the value the raw frames expect", async () => {
+    const server = await startServer(SERVERS.find((s) => s.id === "socketio-node")!);
+    const client = io(`http://127.0.0.1:${server.port}`, { transports: ["websocket"], query: { route: "rpc" } });
+    try {
+      const ack: unknown = await client.emitWithAck("add", { a: 20, b: 22 });
+      expect(ack).toBe(42);
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  });
+});
