@@ -5,3 +5,5 @@ export type { BusLogger } from "./outage.ts";
 export type { ReconnectOptions } from "./transport.ts";
 export { RedisBusError } from "./errors.ts";
 export type { RedisErrorCode } from "./errors.ts";
+export { redisHistory, RedisHistory } from "./history.ts";
+export type { RedisHistoryOptions } from "./history.ts";

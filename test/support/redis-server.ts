@@ -23,7 +23,7 @@ async function ping(port: number): Promise<boolean> {
 
 async function waitForPing(port: number, proc: Subprocess): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    if (proc.exitCode !== null) throw new Error(`redis-server on port ${port} exited with ${proc.exitCode}`);
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`redis-server on port ${port} exited with ${proc.exitCode}`);
     if (await ping(port)) return;
     await Bun.sleep(25); // polling a child process that offers no readiness event
   }
@@ -46,13 +46,17 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  get running(): boolean {
+    return this.proc !== undefined && this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
   get pid(): number | undefined {
     return this.proc?.pid;
   }
 
   /** Starts (again) on the same port; resolves once it answers PING. */
   async restart(): Promise<void> {
-    if (this.proc !== undefined && this.proc.exitCode === null) throw new Error("redis-server is still running");
+    if (this.running) throw new Error("redis-server is still running");
     const args = ["redis-server", "--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.dir, ...this.extraArgs];
     this.proc = Bun.spawn(args, { stdout: "ignore", stderr: "ignore" });
     await waitForPing(this.port, this.proc);
@@ -61,7 +65,7 @@ export class RedisServer {
   /** kill -9: no goodbye to clients, exactly like a crashed host. */
   async kill(): Promise<void> {
     const proc = this.proc;
-    if (proc === undefined || proc.exitCode !== null) return;
+    if (proc === undefined || !this.running) return;
     proc.kill("SIGKILL");
     await proc.exited;
   }

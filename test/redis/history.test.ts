@@ -1,0 +1,134 @@
+// redisHistory: a topic history on Redis Streams shared by instances, with exact gap detection.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Redis } from "ioredis";
+import { redisHistory, RedisHistory } from "bunwire/redis";
+import { RedisBusError } from "../../src/redis/errors.ts";
+import { RedisServer } from "../support/redis-server.ts";
+
+let redis: RedisServer;
+const histories: RedisHistory[] = [];
+function history(options: { maxLen?: number; maxAgeMs?: number } = {}): RedisHistory {
+  const h = redisHistory({ url: redis.url, ...options });
+  histories.push(h);
+  return h;
+}
+let topicSeq = 0;
+const freshTopic = () => `topic-${++topicSeq}`;
+
+beforeAll(async () => {
+  redis = await RedisServer.start();
+});
+afterAll(async () => {
+  await Promise.all(histories.map((h) => h.close()));
+  await redis.stop();
+});
+
+describe("redisHistory", () => {
+  test("entries appended on one instance are replayed by another, strictly after the offset, in order", async () => {
+    const [a, b] = [history(), history()];
+    const topic = freshTopic();
+    const offsets: string[] = [];
+    for (let i = 0; i < 5; i++) offsets.push(await a.append(topic, `m${i}`));
+    expect(new Set(offsets).size).toBe(5);
+    const replay = await b.since(topic, offsets[1]!);
+    expect(replay.recovered).toBe(true);
+    expect(replay.entries).toEqual([2, 3, 4].map((i) => ({ offset: offsets[i]!, payload: `m${i}` })));
+    expect(await b.since(topic, offsets[4]!)).toEqual({ recovered: true, entries: [] });
+  });
+
+  test("appends on one topic resolve in call order with increasing offsets", async () => {
+    const h = history();
+    const topic = freshTopic();
+    const offsets = await Promise.all(Array.from({ length: 50 }, (_, i) => h.append(topic, String(i))));
+    const replay = await h.since(topic, (await h.since(topic, "x")).entries[0]!.offset);
+    expect(replay.entries.map((e) => e.payload)).toEqual(Array.from({ length: 49 }, (_, i) => String(i + 1)));
+    expect(replay.entries.map((e) => e.offset)).toEqual(offsets.slice(1));
+  });
+
+  test("a gap trimmed by length is reported as recovered: false, with what is left", async () => {
+    const h = history({ maxLen: 10 });
+    const topic = freshTopic();
+    const first = await h.append(topic, "first");
+    let last = first;
+    for (let i = 0; i < 600; i++) last = await h.append(topic, `m${i}`);
+    const probe = new Redis(redis.url);
+    const kept = await probe.xlen(`bunwire:h:{${topic}}`);
+    probe.disconnect();
+    expect(kept).toBeLessThan(600); // MAXLEN ~ trims whole stream nodes: at least 10 kept, far fewer than 601
+    const replay = await h.since(topic, first);
+    expect(replay.recovered).toBe(false);
+    expect(replay.entries.at(-1)?.payload).toBe("m599");
+    expect(replay.entries.length).toBe(kept);
+    // Recent offsets are still covered.
+    const recent = replay.entries.at(-3)!.offset;
+    expect(await h.since(topic, recent)).toEqual({ recovered: true, entries: replay.entries.slice(-2) });
+    expect((await h.since(topic, last)).recovered).toBe(true);
+  });
+
+  test("entries older than maxAgeMs are not replayed and make the gap unrecoverable", async () => {
+    const h = history({ maxAgeMs: 150 });
+    const topic = freshTopic();
+    const start = await h.append(topic, "old-1");
+    await h.append(topic, "old-2");
+    await Bun.sleep(250); // the subject is age: let the entries grow older than maxAgeMs
+    await h.append(topic, "new");
+    const replay = await h.since(topic, start);
+    expect(replay.recovered).toBe(false);
+    expect(replay.entries.map((e) => e.payload)).toEqual(["new"]);
+  });
+
+  test("last() lets a subscriber that has seen nothing yet recover everything after it", async () => {
+    const h = history();
+    const topic = freshTopic();
+    const start = await h.last(topic);
+    await h.append(topic, "a");
+    await h.append(topic, "b");
+    const replay = await h.since(topic, start);
+    expect(replay).toMatchObject({ recovered: true });
+    expect(replay.entries.map((e) => e.payload)).toEqual(["a", "b"]);
+    expect(await h.since(topic, await h.last(topic))).toEqual({ recovered: true, entries: [] });
+  });
+
+  test("malformed or foreign offsets are answered with recovered: false, never an exception", async () => {
+    const h = history();
+    const topic = freshTopic();
+    await h.append(topic, "x");
+    for (const bad of ["", "garbage", "a:b:c", "1:2:3:4", "zz:1:notanid", "zz:1:1-0"]) {
+      const replay = await h.since(topic, bad);
+      expect(replay.recovered).toBe(false);
+      expect(replay.entries.map((e) => e.payload)).toEqual(["x"]);
+    }
+  });
+
+  test("bad options fail at construction with a named error", () => {
+    expect(() => redisHistory({})).toThrow(RedisBusError);
+    expect(() => redisHistory({ url: redis.url, maxLen: 0 })).toThrow(/maxLen/);
+    expect(() => redisHistory({ url: redis.url, maxAgeMs: -5 })).toThrow(/maxAgeMs/);
+  });
+
+  test("after Redis loses its data (kill -9, restart), old offsets read as recovered: false; appends go on", async () => {
+    const own = await RedisServer.start();
+    const h = redisHistory({ url: own.url });
+    try {
+      const topic = freshTopic();
+      const before = await h.append(topic, "before");
+      await own.kill();
+      // During the outage an append resolves at once (delivery must not wait) with an unrecoverable offset.
+      const during = await h.append(topic, "during");
+      expect(await h.since(topic, before)).toEqual({ recovered: false, entries: [] });
+      await own.restart();
+      let after = during;
+      while (after.startsWith("unrecorded")) {
+        after = await h.append(topic, "after"); // until ioredis has reconnected
+        if (after.startsWith("unrecorded")) await Bun.sleep(50);
+      }
+      const replay = await h.since(topic, before);
+      expect(replay.recovered).toBe(false);
+      expect(replay.entries.map((e) => e.payload)).toEqual(["after"]);
+      expect((await h.since(topic, during)).recovered).toBe(false);
+    } finally {
+      await h.close();
+      await own.stop();
+    }
+  });
+});
