@@ -24,7 +24,8 @@ export interface RedisBusOptions {
   prefix?: string;
   /** Publishes kept for other instances while Redis is unreachable; the oldest is dropped first (default 10,000). */
   bufferSize?: number;
-  /** Wait after reconnecting before resending the buffer, so other instances can re-subscribe first (default `reconnect.maxDelayMs`, 2000). */
+  /** Wait after reconnecting before resending the buffer, so other instances can re-subscribe first
+   *  (default 1.5 x `reconnect.maxDelayMs`, i.e. 3000 ms: every peer retries within maxDelayMs + 20% jitter). */
   flushDelayMs?: number;
   reconnect?: ReconnectOptions;
   /** Where the one outage warning and the one recovery line go (default `console`). */
@@ -80,7 +81,7 @@ export class RedisBus implements Bus {
     this.topicPrefix = `${prefix}t:`;
     this.instancePrefix = `${prefix}i:`;
     this.instanceChannel = this.instancePrefix + this.instanceId.toString("hex");
-    this.flushDelayMs = options.flushDelayMs ?? options.reconnect?.maxDelayMs ?? 2000;
+    this.flushDelayMs = options.flushDelayMs ?? 1.5 * (options.reconnect?.maxDelayMs ?? 2000);
     this.countTimeoutMs = options.countTimeoutMs ?? 1000;
     this.localCount = options.localCount;
     const name = options.url !== undefined ? `Redis ${redact(options.url)}` : "Redis Cluster";

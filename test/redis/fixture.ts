@@ -156,8 +156,14 @@ export class RecordingLogger implements BusLogger {
   readonly warnings: string[] = [];
   readonly infos: string[] = [];
   private waiters: (() => void)[] = [];
+  private warnWaiters: (() => void)[] = [];
   warn(message: string): void {
     this.warnings.push(message);
+    for (const w of this.warnWaiters.splice(0)) w();
+  }
+  /** Resolves at the next warning (the bus logs one when it loses Redis). */
+  nextWarning(): Promise<void> {
+    return new Promise((resolve) => this.warnWaiters.push(resolve));
   }
   info(message: string): void {
     this.infos.push(message);
