@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { renderMarkdown, type RunInfo } from "./report/markdown.ts";
 import { renderSvg } from "./report/svg.ts";
 import { HAS_TASKSET, runGenerator, startServer, type RunningServer } from "./runner/children.ts";
-import { redisPendingReason } from "./runner/redis.ts";
+import { redisPendingReason, runRedisScenario } from "./runner/redis.ts";
 import { FULL, measurements, QUICK, SCENARIOS, type Settings } from "./runner/scenarios.ts";
 import { summarize, type Row, type Sample } from "./runner/summary.ts";
 import { pendingReason, SERVERS, type ScenarioId, type ServerSpec } from "./servers/registry.ts";
@@ -40,7 +40,11 @@ const samples: Sample[] = [];
 for (const sc of SCENARIOS) {
   if (onlyScenarios && !onlyScenarios.includes(sc.id)) continue;
   const runnable = servers.filter((s) => s.scenarios.includes(sc.id) && !pending.has(s.id));
-  if (sc.id === "redis" || !runnable.length) continue;
+  if (sc.id === "redis") {
+    if (runnable.some((s) => s.id === "bunwire-redis")) await runRedisScenario(cfg, samples, log);
+    continue;
+  }
+  if (!runnable.length) continue;
   const rounds = sc.id === "idle" ? cfg.idleRounds : cfg.rounds;
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 ? [...runnable].reverse() : runnable;

@@ -2,7 +2,7 @@
 // In-flight is tracked in aggregate (deliveries / subscribers), so each received chunk costs O(1).
 
 import { openMany, WireConn } from "./conn.ts";
-import { frameBatch } from "./frame.ts";
+import { frameBatch, maskedTextFrame } from "./frame.ts";
 import type { LoadJob, LoadResult } from "./options.ts";
 import { sleep, snapshot, windowStats } from "./proc.ts";
 import { isNoise, preamble, replyMatches, requestFrames } from "./wire.ts";
@@ -17,7 +17,7 @@ export async function runFanout(job: Job): Promise<LoadResult> {
     await preamble(job.wire, c);
     return c;
   });
-  const pub = await WireConn.open({ ...target, path: job.pubPath });
+  const pub = await WireConn.open({ ...target, port: job.pubPort ?? job.port, path: job.pubPath });
   await preamble(job.wire, pub);
   const frame = requestFrames(job.wire, "publish")[0]!;
 
@@ -47,8 +47,10 @@ export async function runFanout(job: Job): Promise<LoadResult> {
   const refillMin = Math.max(1, job.inflight >> 2);
   let rx = 0;
   let sent = 0;
+  let refill = true;
   const onBytes = (b: number) => {
     rx += b;
+    if (!refill) return;
     const deficit = job.inflight - (sent - Math.floor(rx / size / n));
     if (deficit >= refillMin) {
       pub.send(batch.subarray(0, offsets[Math.min(deficit, job.inflight)]));
@@ -67,9 +69,41 @@ export async function runFanout(job: Job): Promise<LoadResult> {
   await sleep(job.windowMs);
   const r1 = rx;
   const b = snapshot(job.serverPid);
+  refill = false;
+  const latency = job.latencyMs ? await measureLatency(job, pub, job.latencyMs) : undefined;
   pub.terminate();
   for (const c of subs) c.terminate();
   const stats = windowStats(a, b);
   const count = Math.floor((r1 - r0) / size);
-  return { mode: "fanout", count, rate: count / stats.seconds, perCpuSecond: count / stats.serverCpuSeconds, stats, replySize: size, errors: got === n ? 0 : n - got };
+  return { mode: "fanout", count, rate: count / stats.seconds, perCpuSecond: count / stats.serverCpuSeconds, stats, replySize: size, latency, errors: got === n ? 0 : n - got };
+}
+
+/**
+ * Publish-to-delivery latency with the subscribers still attached: one timestamped message at a time
+ * (closed loop), read by one extra subscriber that parses frames. Stale throughput frames are skipped.
+ */
+async function measureLatency(job: Job, pub: WireConn, ms: number): Promise<{ p50: number; p99: number; samples: number }> {
+  const probe = await WireConn.open({ host: job.host, port: job.port, path: job.subPath });
+  await preamble(job.wire, probe);
+  // wait until the probe's subscription is live (bus subscriptions are asynchronous)
+  for (;;) {
+    pub.send(maskedTextFrame("t:ready".padEnd(64, " ")));
+    const r = await probe.nextText(undefined, 200).catch(() => null);
+    if (r?.text.startsWith("t:")) break;
+  }
+  await sleep(300); // let the throughput backlog drain
+  const lat: number[] = [];
+  const end = performance.now() + ms;
+  for (let i = 0; performance.now() < end; i++) {
+    const text = `t:${i}`.padEnd(64, " ");
+    const sentAt = performance.now();
+    pub.send(maskedTextFrame(text));
+    // only this exact message ends the wait: stale frames (backlog, readiness probes) are skipped
+    await probe.nextText((t) => t !== text, 5000);
+    lat.push(performance.now() - sentAt);
+  }
+  probe.terminate();
+  lat.sort((x, y) => x - y);
+  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
+  return { p50: q(0.5), p99: q(0.99), samples: lat.length };
 }

@@ -3,6 +3,8 @@
 import { openMany, WireConn } from "./conn.ts";
 import type { LoadJob, LoadResult } from "./options.ts";
 import { rssBytes, sleep, snapshot, windowStats } from "./proc.ts";
+
+const firstPid = (p: number | number[]) => (Array.isArray(p) ? p[0]! : p);
 import { preamble } from "./wire.ts";
 
 type Job = Extract<LoadJob, { mode: "idle" }>;
@@ -13,7 +15,7 @@ export async function runIdle(job: Job): Promise<LoadResult> {
   const first = await WireConn.open(t);
   await preamble(job.wire, first);
   await sleep(job.settleMs);
-  const rssBefore = rssBytes(job.serverPid);
+  const rssBefore = rssBytes(firstPid(job.serverPid));
   const a = snapshot(job.serverPid);
   const conns = await openMany(job.connections, job.concurrency, async () => {
     const c = await WireConn.open(t, 30_000);
@@ -21,7 +23,7 @@ export async function runIdle(job: Job): Promise<LoadResult> {
     return c;
   });
   await sleep(job.settleMs);
-  const rssAfter = rssBytes(job.serverPid);
+  const rssAfter = rssBytes(firstPid(job.serverPid));
   const b = snapshot(job.serverPid);
   const closed = conns.filter((c) => c.closed).length;
   for (const c of conns) c.terminate();

@@ -6,7 +6,8 @@ import type { WindowStats } from "./proc.ts";
 export interface Target {
   host: string;
   port: number;
-  serverPid: number;
+  /** the process(es) whose CPU time is the server side's cost */
+  serverPid: number | number[];
   wire: Wire;
 }
 
@@ -17,7 +18,18 @@ export interface Timing {
 
 export type LoadJob =
   | ({ mode: "echo" | "rpc"; path: string; connections: number; inflight: number } & Target & Timing)
-  | ({ mode: "fanout"; subPath: string; pubPath: string; subscribers: number; inflight: number } & Target & Timing)
+  | ({
+      mode: "fanout";
+      subPath: string;
+      pubPath: string;
+      /** publisher on another instance (cross-instance fan-out); default: `port` */
+      pubPort?: number;
+      subscribers: number;
+      inflight: number;
+      /** after the window: closed-loop latency probe for this long (one message at a time) */
+      latencyMs?: number;
+    } & Target &
+      Timing)
   | ({ mode: "upgrade"; path: string; headers?: Record<string, string>; concurrency: number } & Target & Timing)
   | ({ mode: "idle"; path: string; connections: number; concurrency: number; settleMs: number } & Target);
 
@@ -35,6 +47,8 @@ export interface LoadResult {
   rssBefore?: number;
   rssAfter?: number;
   replySize?: number;
+  /** fan-out with latencyMs: publish-to-delivery latency percentiles, milliseconds */
+  latency?: { p50: number; p99: number; samples: number };
   errors: number;
   firstError?: string;
 }

@@ -34,8 +34,10 @@ export interface Snapshot {
   genCpu: number;
 }
 
-export function snapshot(serverPid: number): Snapshot {
-  return { at: performance.now(), serverCpu: cpuSeconds(serverPid), genCpu: cpuSeconds("self") };
+/** `serverPid` may list several processes (two instances + Redis): their CPU time is summed. */
+export function snapshot(serverPid: number | number[]): Snapshot {
+  const pids = Array.isArray(serverPid) ? serverPid : [serverPid];
+  return { at: performance.now(), serverCpu: pids.reduce((s, p) => s + cpuSeconds(p), 0), genCpu: cpuSeconds("self") };
 }
 
 export interface WindowStats {

@@ -27,11 +27,11 @@ async function drain(stream: ReadableStream<Uint8Array>, keep: { text: string },
   }
 }
 
-export async function startServer(spec: ServerSpec, timeoutMs = 15_000): Promise<RunningServer> {
+export async function startServer(spec: ServerSpec, env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RunningServer> {
   const bin = spec.runtime === "bun" ? process.execPath : "node";
   const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(
     ["sh", "-c", `${RAISE_LIMIT} exec ${pin(0)}"$0" "$1"`, bin, join(SERVERS_DIR, spec.file)],
-    { cwd: REPO_ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe" },
+    { cwd: REPO_ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } },
   );
   const out = { text: "" };
   const err = { text: "" };
@@ -82,4 +82,34 @@ export async function runGenerator(job: LoadJob, timeoutMs = 120_000): Promise<L
   }
   if (parsed.error !== undefined) throw new Error(`generator: ${parsed.error}`);
   return parsed;
+}
+
+/** A throwaway redis-server on a free port, pinned with the servers (core 0), no persistence. */
+export async function startRedis(): Promise<RunningServer> {
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  const proc = Bun.spawn(["sh", "-c", `exec ${pin(0)}redis-server --port "$0" --bind 127.0.0.1 --save "" --appendonly no`, String(port)], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const out = { text: "" };
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server not ready: ${out.text.slice(-300)}`)), 10_000);
+    void drain(proc.stdout, out, (t) => {
+      if (t.includes("Ready to accept")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return {
+    port,
+    pid: proc.pid,
+    stop: async () => {
+      proc.kill("SIGKILL");
+      await proc.exited;
+    },
+  };
 }

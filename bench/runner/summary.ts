@@ -79,7 +79,7 @@ export function summarize(samples: Sample[], servers: ServerSpec[], pending: Map
           ...base,
           variant,
           status: "ok",
-          note: [failed.length ? `${failed.length} failed round(s)` : "", errs ? `${errs} generator errors: ${ok.find((x) => x.result!.firstError)?.result!.firstError ?? ""}` : ""].filter(Boolean).join("; "),
+          note: [latencyNote(ok), failed.length ? `${failed.length} failed round(s)` : "", errs ? `${errs} generator errors: ${ok.find((x) => x.result!.firstError)?.result!.firstError ?? ""}` : ""].filter(Boolean).join("; "),
           absolute: median(ok.map((x) => figure(sc.id, x.result!))),
           ratio: median(ratios),
           perCpu: sc.id === "idle" ? NaN : median(ok.map((x) => x.result!.perCpuSecond)),
@@ -92,4 +92,10 @@ export function summarize(samples: Sample[], servers: ServerSpec[], pending: Map
     }
   }
   return rows;
+}
+
+function latencyNote(ok: Sample[]): string {
+  const l = ok.map((x) => x.result!.latency).filter((x) => x !== undefined);
+  if (!l.length) return "";
+  return `latency p50 ${median(l.map((x) => x.p50)).toFixed(2)} ms, p99 ${median(l.map((x) => x.p99)).toFixed(2)} ms`;
 }

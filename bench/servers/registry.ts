@@ -23,7 +23,7 @@ export interface ServerSpec {
 const ALL: ScenarioId[] = ["echo", "fanout", "upgrade", "idle"];
 
 export const SERVERS: ServerSpec[] = [
-  { id: "raw-bun", label: "raw Bun.serve", group: "baseline", runtime: "bun", file: "raw-bun.ts", wire: "plain", scenarios: [...ALL, "rpc"], needs: [] },
+  { id: "raw-bun", label: "raw Bun.serve", group: "baseline", runtime: "bun", file: "raw-bun.ts", wire: "plain", scenarios: [...ALL, "rpc", "redis"], needs: [] },
   { id: "bunwire-app", label: "bunwire App", group: "bunwire", runtime: "bun", file: "bunwire-app.ts", wire: "plain", scenarios: ALL, needs: ["src/index.ts", "src/app"] },
   { id: "bunwire-router", label: "bunwire Router", group: "bunwire", runtime: "bun", file: "bunwire-router.ts", wire: "plain", scenarios: ALL, needs: ["src/router/index.ts"] },
   { id: "bunwire-fs", label: "bunwire file route", group: "bunwire", runtime: "bun", file: "bunwire-fs.ts", wire: "plain", scenarios: ALL, needs: ["src/fs/index.ts"] },
