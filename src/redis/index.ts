@@ -7,3 +7,7 @@ export { RedisBusError } from "./errors.ts";
 export type { RedisErrorCode } from "./errors.ts";
 export { redisHistory, RedisHistory } from "./history.ts";
 export type { RedisHistoryOptions } from "./history.ts";
+export { redisPresence, RedisPresence } from "./presence.ts";
+export type { RedisPresenceOptions, PresenceMember, PresenceEvent, PresenceMeta } from "./presence.ts";
+export { userTopic, sendToUser } from "./user.ts";
+export type { TopicPublisher } from "./user.ts";
