@@ -1,0 +1,46 @@
+// `bun bench/profile.ts <server-id> <scenario>`: CPU profile (markdown, from `bun --cpu-prof-md`) of one bench
+// server under the same load as the timed run. Writes bench/profiles/<server>-<scenario>.md.
+// Bun servers only (Node servers would need --cpu-prof and another reader).
+
+import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { runGenerator } from "./runner/children.ts";
+import { FULL, measurements } from "./runner/scenarios.ts";
+import { SERVERS, SERVERS_DIR, type ScenarioId } from "./servers/registry.ts";
+
+const [serverId, scenario] = process.argv.slice(2) as [string, ScenarioId];
+const spec = SERVERS.find((s) => s.id === serverId && s.runtime === "bun");
+if (!spec || !spec.scenarios.includes(scenario)) {
+  console.error(`usage: bun bench/profile.ts <bun server id> <scenario>; servers: ${SERVERS.filter((s) => s.runtime === "bun").map((s) => s.id).join(", ")}`);
+  process.exit(2);
+}
+const outDir = join(import.meta.dir, "profiles");
+const tmp = join(outDir, `.tmp-${process.pid}`);
+mkdirSync(tmp, { recursive: true });
+const seconds = 4;
+const pin = Bun.which("taskset") ? ["taskset", "-c", "0"] : [];
+const proc = Bun.spawn([...pin, process.execPath, "--cpu-prof-md", `--cpu-prof-dir=${tmp}`, join(import.meta.dir, "runner/profiled.ts"), join(SERVERS_DIR, spec.file)], {
+  stdout: "pipe",
+  stderr: "inherit",
+  env: { ...process.env, PROFILE_SECONDS: String(seconds) },
+});
+const reader = proc.stdout.getReader();
+let text = "";
+while (!/PORT \d+/.test(text)) {
+  const { value, done } = await reader.read();
+  if (done) throw new Error("server exited before printing its port");
+  text += new TextDecoder().decode(value);
+}
+const port = Number(/PORT (\d+)/.exec(text)![1]);
+const cfg = { ...FULL, warmupMs: 300, windowMs: (seconds - 1.5) * 1000 };
+for (const m of measurements(scenario, spec, port, proc.pid, cfg, 0)) {
+  const r = await runGenerator(m.job);
+  console.log(`${scenario}${m.variant ? ` (${m.variant})` : ""}: ${Math.round(r.rate)}/s`);
+}
+await proc.exited;
+const md = readdirSync(tmp).find((f) => f.endsWith(".md"));
+if (!md) throw new Error("no profile written");
+const dest = join(outDir, `${serverId}-${scenario}.md`);
+renameSync(join(tmp, md), dest);
+rmSync(tmp, { recursive: true });
+console.log(`wrote ${dest}`);
