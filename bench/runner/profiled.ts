@@ -3,3 +3,4 @@
 
 setTimeout(() => process.exit(0), Number(process.env.PROFILE_SECONDS ?? 5) * 1000);
 await import(process.argv[2]!);
+export {};
