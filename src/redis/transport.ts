@@ -135,7 +135,13 @@ export class ClusterTransport implements Transport {
 
   async connect(): Promise<void> {
     try {
-      await this.cluster.connect();
+      if (this.cluster.status === "wait") await this.cluster.connect();
+      else if (this.cluster.status !== "ready") {
+        await new Promise<void>((resolve, reject) => {
+          this.cluster.once("ready", () => resolve());
+          this.cluster.once("error", (error: Error) => reject(error));
+        });
+      }
     } catch (error) {
       this.events.down(reasonOf(error));
     }
