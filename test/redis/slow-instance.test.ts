@@ -1,0 +1,43 @@
+// A stalled instance (its process stopped with SIGSTOP: it reads nothing, answers nothing) never blocks the others.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { redisBus } from "bunwire/redis";
+import { RedisServer } from "../support/redis-server.ts";
+import { Client, Instance, subscribersOnRedis } from "./fixture.ts";
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await RedisServer.start();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+test("publishes keep flowing to healthy instances while another instance is frozen", async () => {
+  const frozen = Bun.spawn([process.execPath, "test/redis/instance-process.ts", redis.url], { stdout: "pipe", stderr: "inherit" });
+  const a = await new Instance(redisBus({ url: redis.url })).connect();
+  const b = await new Instance(redisBus({ url: redis.url })).connect();
+  const clients: Client[] = [];
+  try {
+    const line = new TextDecoder().decode((await frozen.stdout.getReader().read()).value);
+    const port = Number(/PORT (\d+)/.exec(line)?.[1]);
+    const onFrozen = await Client.open(`ws://127.0.0.1:${port}/?topic=t`);
+    const onB = await Client.open(b.url("t"));
+    clients.push(onFrozen, onB);
+    await subscribersOnRedis(redis.url, "bunwire:t:t", 2);
+
+    frozen.kill("SIGSTOP");
+    const big = "x".repeat(16 * 1024);
+    for (let i = 0; i < 2000; i++) a.publish("t", i === 1999 ? "last" : big);
+    const got = await onB.received(2000, 20_000);
+    expect(got.at(-1)).toBe("last");
+    expect(got).toHaveLength(2000);
+    // The frozen instance cannot answer a count: the query gives up after countTimeoutMs with what it has.
+    expect(await a.bus.clusterSubscriberCount("t", 0)).toBe(1);
+  } finally {
+    frozen.kill("SIGCONT");
+    frozen.kill("SIGKILL");
+    for (const c of clients) c.close();
+    await a.close();
+    await b.close();
+  }
+}, 30_000);
