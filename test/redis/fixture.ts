@@ -123,7 +123,7 @@ export class Client {
   received(n: number, timeoutMs = 5000): Promise<(string | Uint8Array)[]> {
     if (this.messages.length >= n) return Promise.resolve(this.messages);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`expected ${n} messages, got ${this.messages.length}: ${JSON.stringify(this.messages.slice(-5))}`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`expected ${n} messages, got ${this.messages.length}: ${JSON.stringify(this.messages.slice(-5)).slice(0, 300)}`)), timeoutMs);
       this.waiters.push({ n, resolve: () => (clearTimeout(timer), resolve(this.messages)) });
     });
   }
