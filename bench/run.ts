@@ -45,7 +45,7 @@ for (const sc of SCENARIOS) {
     continue;
   }
   if (!runnable.length) continue;
-  const rounds = sc.id === "idle" ? cfg.idleRounds : cfg.rounds;
+  const rounds = sc.id === "idle" ? cfg.idleRounds : sc.id === "fanout" ? Math.max(cfg.rounds, cfg.fanoutRounds) : cfg.rounds;
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 ? [...runnable].reverse() : runnable;
     for (const s of order) {

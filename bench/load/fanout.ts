@@ -44,7 +44,9 @@ export async function runFanout(job: Job): Promise<LoadResult> {
 
   const n = subs.length;
   const { buf: batch, offsets } = frameBatch([frame], job.inflight);
-  const refillMin = Math.max(1, job.inflight >> 2);
+  // Whole batches only: the server's batch size (messages per read, frames per coalesced write) then stays
+  // the same whatever the generator's speed, which otherwise feeds back into the server's efficiency.
+  const step = Math.max(1, job.batch ?? job.inflight >> 2);
   let rx = 0;
   let sent = 0;
   let refill = true;
@@ -52,9 +54,10 @@ export async function runFanout(job: Job): Promise<LoadResult> {
     rx += b;
     if (!refill) return;
     const deficit = job.inflight - (sent - Math.floor(rx / size / n));
-    if (deficit >= refillMin) {
-      pub.send(batch.subarray(0, offsets[Math.min(deficit, job.inflight)]));
-      sent += Math.min(deficit, job.inflight);
+    if (deficit >= step) {
+      const k = deficit - (deficit % step);
+      pub.send(batch.subarray(0, offsets[k]));
+      sent += k;
     }
   };
   for (const c of subs) c.count(onBytes);

@@ -26,6 +26,8 @@ export type LoadJob =
       pubPort?: number;
       subscribers: number;
       inflight: number;
+      /** the publisher writes whole batches of this many messages (default inflight / 4) */
+      batch?: number;
       /** after the window: closed-loop latency probe for this long (one message at a time) */
       latencyMs?: number;
     } & Target &

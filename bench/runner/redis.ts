@@ -30,6 +30,7 @@ export async function runRedisScenario(cfg: Settings, samples: Sample[], log: (s
     pubPort,
     subscribers: cfg.subscribers,
     inflight: cfg.publisherInflight,
+    batch: cfg.publisherBatch,
     latencyMs: LATENCY_MS,
     host: "127.0.0.1",
     port,

@@ -17,6 +17,9 @@ export interface Settings {
   inflight: number;
   subscribers: number;
   publisherInflight: number;
+  publisherBatch: number;
+  /** fan-out is the noisiest scenario (batching depends on timing): more rounds */
+  fanoutRounds: number;
 }
 
 export const FULL: Settings = {
@@ -26,14 +29,16 @@ export const FULL: Settings = {
   windowMs: 2000,
   upgradeWindowMs: 1500,
   idleConnections: 10_000,
-  idleRounds: 1,
+  idleRounds: 2,
   connections: 64,
   inflight: 32,
   subscribers: 500,
   publisherInflight: 32,
+  publisherBatch: 8,
+  fanoutRounds: 5,
 };
 
-export const QUICK: Settings = { ...FULL, quick: true, rounds: 1, warmupMs: 300, windowMs: 1000, upgradeWindowMs: 1000, idleConnections: 5000 };
+export const QUICK: Settings = { ...FULL, quick: true, rounds: 1, fanoutRounds: 1, idleRounds: 1, warmupMs: 300, windowMs: 1000, upgradeWindowMs: 1000, idleConnections: 5000 };
 
 export interface ScenarioInfo {
   id: ScenarioId;
@@ -72,7 +77,7 @@ export function measurements(id: ScenarioId, s: ServerSpec, port: number, pid: n
       return [
         {
           variant: "",
-          job: { mode: "fanout", subPath: routePath(s, "fanout"), pubPath: routePath(s, "publish"), subscribers: cfg.subscribers, inflight: cfg.publisherInflight, ...target, ...timing },
+          job: { mode: "fanout", subPath: routePath(s, "fanout"), pubPath: routePath(s, "publish"), subscribers: cfg.subscribers, inflight: cfg.publisherInflight, batch: cfg.publisherBatch, ...target, ...timing },
         },
       ];
     case "upgrade": {
