@@ -26,6 +26,8 @@ export interface Row {
   absolute: number;
   /** median per-round ratio to the baseline; for memory, > 1 means more memory than raw Bun */
   ratio: number;
+  /** median per-round ratio of msgs per server CPU-second to the baseline's (robust when the server's core is shared) */
+  cpuRatio: number;
   /** messages per server CPU-second (NaN where meaningless, e.g. idle memory) */
   perCpu: number;
   /** raw rate per wall-clock second (upgrade: upgrades/s) */
@@ -58,21 +60,26 @@ export function summarize(samples: Sample[], servers: ServerSpec[], pending: Map
       const base = { scenario: sc.id, server: s.id, label: s.label, group: s.group };
       const why = pending.get(s.id);
       if (why !== undefined || (!mine.length && sc.id === "redis")) {
-        rows.push({ ...base, variant: "", status: "pending", note: why ?? "pending", absolute: NaN, ratio: NaN, perCpu: NaN, rate: NaN, serverCpuShare: NaN, genCpuShare: NaN, rounds: 0 });
+        rows.push({ ...base, variant: "", status: "pending", note: why ?? "pending", absolute: NaN, ratio: NaN, cpuRatio: NaN, perCpu: NaN, rate: NaN, serverCpuShare: NaN, genCpuShare: NaN, rounds: 0 });
         continue;
       }
       for (const variant of [...new Set(mine.map((x) => x.variant))]) {
         const ok = mine.filter((x) => x.variant === variant && x.result);
         const failed = mine.filter((x) => x.variant === variant && x.error);
         if (!ok.length) {
-          rows.push({ ...base, variant, status: "error", note: failed[0]?.error?.slice(0, 160) ?? "no result", absolute: NaN, ratio: NaN, perCpu: NaN, rate: NaN, serverCpuShare: NaN, genCpuShare: NaN, rounds: 0 });
+          rows.push({ ...base, variant, status: "error", note: failed[0]?.error?.slice(0, 160) ?? "no result", absolute: NaN, ratio: NaN, cpuRatio: NaN, perCpu: NaN, rate: NaN, serverCpuShare: NaN, genCpuShare: NaN, rounds: 0 });
           continue;
         }
+        // upgrade variants are all compared with raw Bun's *bare* upgrade
+        const baseVariant = sc.id === "upgrade" ? "bare" : variant;
+        const baseOf = (x: Sample) => samples.find((y) => y.scenario === sc.id && y.server === sc.baseline && y.variant === baseVariant && y.round === x.round && y.result)?.result;
         const ratios = ok.map((x) => {
-          // upgrade variants are all compared with raw Bun's *bare* upgrade
-          const baseVariant = sc.id === "upgrade" ? "bare" : variant;
-          const b = samples.find((y) => y.scenario === sc.id && y.server === sc.baseline && y.variant === baseVariant && y.round === x.round && y.result);
-          return b ? figure(sc.id, x.result!) / figure(sc.id, b.result!) : NaN;
+          const b = baseOf(x);
+          return b ? figure(sc.id, x.result!) / figure(sc.id, b) : NaN;
+        });
+        const cpuRatios = ok.map((x) => {
+          const b = baseOf(x);
+          return b && sc.id !== "idle" ? x.result!.perCpuSecond / b.perCpuSecond : NaN;
         });
         const errs = ok.reduce((n, x) => n + x.result!.errors, 0);
         rows.push({
@@ -82,6 +89,7 @@ export function summarize(samples: Sample[], servers: ServerSpec[], pending: Map
           note: [latencyNote(ok), failed.length ? `${failed.length} failed round(s)` : "", errs ? `${errs} generator errors: ${ok.find((x) => x.result!.firstError)?.result!.firstError ?? ""}` : ""].filter(Boolean).join("; "),
           absolute: median(ok.map((x) => figure(sc.id, x.result!))),
           ratio: median(ratios),
+          cpuRatio: median(cpuRatios),
           perCpu: sc.id === "idle" ? NaN : median(ok.map((x) => x.result!.perCpuSecond)),
           rate: median(ok.map((x) => x.result!.rate)),
           serverCpuShare: median(ok.map((x) => x.result!.stats.serverCpuShare)),
