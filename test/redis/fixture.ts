@@ -5,8 +5,9 @@
 import type { Server, ServerWebSocket } from "bun";
 import { Redis } from "ioredis";
 import type { Bus, BusPayload } from "../../src/engine/bus.ts";
-import type { RedisBus } from "../../src/redis/bus.ts";
 import type { BusLogger } from "../../src/redis/outage.ts";
+
+type CountingBus = Bus & { connect(deliver: Parameters<Bus["connect"]>[0], localCount: (topic: string) => number): Promise<void> };
 
 interface SocketData {
   topics: string[];
@@ -58,7 +59,8 @@ export class Instance {
       this.delivered.push({ topic, data, compress });
       this.server.publish(topic, data, compress);
     };
-    await (this.bus as RedisBus).connect(deliver, (topic) => this.server.subscriberCount(topic));
+    // The engine passes the local counter the same way (see the report: a second, optional connect argument).
+    await (this.bus as CountingBus).connect(deliver, (topic) => this.server.subscriberCount(topic));
     return this;
   }
 
