@@ -2,6 +2,7 @@
 // connection) or a Redis Cluster (SPUBLISH/SSUBSCRIBE: each channel lives on the shard owning its slot,
 // so topic traffic is spread over shards instead of being broadcast to every node).
 
+import { RedisClient } from "bun";
 import { Cluster, Redis } from "ioredis";
 import type { ClusterNode, RedisOptions } from "ioredis";
 
@@ -52,21 +53,27 @@ function start(conn: Redis): Promise<void> {
   });
 }
 
+/** Which client publishes in single-server mode ("bun": Bun's RedisClient, about 5x cheaper per publish). */
+export type PublishClient = "bun" | "ioredis";
+
 export class StandaloneTransport implements Transport {
-  private readonly pub: Redis;
+  private readonly pub: Redis | undefined;
+  private readonly bunPub: BunPublisher | undefined;
   private readonly sub: Redis;
   private pubReady = false;
   private subReady = false;
 
-  constructor(url: string, reconnect: ReconnectOptions, private readonly events: TransportEvents) {
+  constructor(url: string, reconnect: ReconnectOptions, private readonly events: TransportEvents, publishClient: PublishClient = "bun") {
     const retry = retryStrategy(reconnect);
     const common: RedisOptions = { lazyConnect: true, retryStrategy: retry, maxRetriesPerRequest: null };
     // No offline queue on the publisher: the bus keeps its own bounded buffer and its own outage policy.
-    this.pub = new Redis(url, { ...common, enableOfflineQueue: false, connectionName: "bunwire-bus-pub" });
+    if (publishClient === "ioredis") this.pub = new Redis(url, { ...common, enableOfflineQueue: false, connectionName: "bunwire-bus-pub" });
+    else this.bunPub = new BunPublisher(url, () => this.ready("pub"), () => this.lost("pub", "publish failed"));
     // The subscriber queues (un)subscribes while down and re-subscribes every channel on reconnect.
     this.sub = new Redis(url, { ...common, autoResubscribe: true, connectionName: "bunwire-bus-sub" });
     this.sub.on("messageBuffer", (channel: Buffer, message: Buffer) => events.frame(channel.toString(), message));
     for (const [conn, which] of [[this.pub, "pub"], [this.sub, "sub"]] as const) {
+      if (conn === undefined) continue;
       conn.on("error", () => {}); // reported once per outage through `down`, not per failed attempt
       conn.on("close", () => this.lost(which, "connection closed"));
       conn.on("ready", () => this.ready(which));
@@ -88,7 +95,7 @@ export class StandaloneTransport implements Transport {
 
   async connect(): Promise<void> {
     try {
-      await Promise.all([start(this.pub), start(this.sub)]);
+      await Promise.all([this.pub !== undefined ? start(this.pub) : this.bunPub!.connect(), start(this.sub)]);
     } catch (error) {
       // Not fatal: ioredis keeps retrying and `up` fires when Redis is reachable.
       this.events.down(reasonOf(error));
@@ -96,7 +103,7 @@ export class StandaloneTransport implements Transport {
   }
 
   publish(channel: string, frame: Buffer): Promise<number> {
-    return this.pub.publish(channel, frame);
+    return this.pub !== undefined ? this.pub.publish(channel, frame) : this.bunPub!.publish(channel, frame);
   }
 
   subscribe(channel: string): void {
@@ -108,8 +115,62 @@ export class StandaloneTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    this.pub.disconnect();
+    this.pub?.disconnect();
+    this.bunPub?.close();
     this.sub.disconnect();
+  }
+}
+
+/**
+ * Publishing through Bun's built-in client. It reconnects by itself but reports no disconnect, so a failed
+ * publish is what tells us the connection is gone; then `connected` is polled until it is back.
+ */
+class BunPublisher {
+  private readonly client: RedisClient;
+  private poll: ReturnType<typeof setInterval> | undefined;
+  private closed = false;
+
+  constructor(url: string, private readonly onUp: () => void, private readonly onDown: () => void) {
+    this.client = new RedisClient(url, { enableOfflineQueue: false, autoReconnect: true, maxRetries: 2 ** 31 - 1 });
+    this.client.onconnect = () => this.up();
+    // Fires when Bun gives up reconnecting: start again, the bus never gives up.
+    this.client.onclose = () => {
+      if (this.closed) return;
+      this.down();
+      this.client.connect().catch(() => {});
+    };
+  }
+
+  async connect(): Promise<void> {
+    await this.client.connect();
+    this.up();
+  }
+
+  publish(channel: string, frame: Buffer): Promise<number> {
+    // send() is the binary-safe path (publish() takes strings only); its type says string[], bytes work.
+    const reply = this.client.send("PUBLISH", [channel, frame as unknown as string]) as Promise<number>;
+    reply.catch(() => this.down());
+    return reply;
+  }
+
+  private up(): void {
+    if (this.poll !== undefined) clearInterval(this.poll);
+    this.poll = undefined;
+    this.onUp();
+  }
+
+  private down(): void {
+    if (this.poll !== undefined || this.closed) return;
+    this.onDown();
+    this.poll = setInterval(() => {
+      if (this.client.connected) this.up();
+    }, 50);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.poll !== undefined) clearInterval(this.poll);
+    this.client.close();
   }
 }
 

@@ -1,5 +1,5 @@
 // redisBus between separate Bun servers sharing one real redis-server: what crosses, what does not, how often.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { Redis } from "ioredis";
 import { redisBus } from "bunwire/redis";
 import { RedisBusError } from "../../src/redis/errors.ts";
@@ -13,14 +13,18 @@ const clients: Client[] = [];
 beforeAll(async () => {
   redis = await RedisServer.start();
 });
+// Each test starts from no instances and no subscriptions (they share topic names and one Redis).
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await Promise.all(instances.splice(0).map((i) => i.close()));
+});
 afterAll(async () => {
-  for (const c of clients) c.close();
-  await Promise.all(instances.map((i) => i.close()));
   await redis.stop();
 });
 
+let publishClient: "bun" | "ioredis" = "bun";
 async function instance(): Promise<Instance> {
-  const i = await new Instance(redisBus({ url: redis.url })).connect();
+  const i = await new Instance(redisBus({ url: redis.url, publishClient })).connect();
   instances.push(i);
   return i;
 }
@@ -30,7 +34,11 @@ async function client(url: string): Promise<Client> {
   return c;
 }
 
-describe("redisBus", () => {
+describe.each(["bun", "ioredis"] as const)("redisBus publishing with %s", (which) => {
+  beforeAll(() => {
+    publishClient = which;
+  });
+
   test("a publish on one instance reaches subscribers on the others exactly once, and never echoes back", async () => {
     const [a, b, c] = [await instance(), await instance(), await instance()];
     const onA = await client(a.url("room:1"));

@@ -12,10 +12,10 @@ afterAll(async () => {
   await redis.stop();
 });
 
-test("kill -9 of Redis: local delivery goes on, one warning, bounded buffer resent on reconnect, subscriptions restored", async () => {
+test.each(["bun", "ioredis"] as const)("kill -9 of Redis (publishing with %s): local delivery goes on, one warning, bounded buffer resent on reconnect, subscriptions restored", async (publishClient) => {
   const logA = new RecordingLogger();
   const logB = new RecordingLogger();
-  const options = { url: redis.url, bufferSize: 3, reconnect: { minDelayMs: 20, maxDelayMs: 200 }, flushDelayMs: 600 };
+  const options = { url: redis.url, publishClient, bufferSize: 3, reconnect: { minDelayMs: 20, maxDelayMs: 200 }, flushDelayMs: 600 };
   const a = await new Instance(redisBus({ ...options, logger: logA })).connect();
   const b = await new Instance(redisBus({ ...options, logger: logB })).connect();
   const clients: Client[] = [];
