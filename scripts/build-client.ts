@@ -1,5 +1,7 @@
 // Builds the browser bundle of bunwire/client (ESM, minified) into demo/public/client.js, or into the path
 // given as the first argument. The demo and the browser test call `buildClient()` on start.
+// `buildClient(path, "msgpack")` builds bunwire/client/msgpack on its own (the codec object), for pages that
+// want MessagePack: `import { msgpack } from "/client-msgpack.js"`.
 
 import { dirname, join, resolve } from "node:path";
 
@@ -7,9 +9,9 @@ const root = resolve(import.meta.dir, "..");
 export const DEFAULT_CLIENT_BUNDLE = join(root, "demo/public/client.js");
 
 /** Bundles src/client/index.ts for browsers; returns the path written and its size in bytes. */
-export async function buildClient(outfile: string = DEFAULT_CLIENT_BUNDLE): Promise<{ path: string; bytes: number }> {
+export async function buildClient(outfile: string = DEFAULT_CLIENT_BUNDLE, entry: "client" | "msgpack" = "client"): Promise<{ path: string; bytes: number }> {
   const result = await Bun.build({
-    entrypoints: [join(root, "src/client/index.ts")],
+    entrypoints: [join(root, entry === "client" ? "src/client/index.ts" : "src/client/msgpack/index.ts")],
     target: "browser",
     format: "esm",
     minify: true,

@@ -1,6 +1,7 @@
 // Two real Chromium pages chat through the browser bundle of bunwire/client. The server is stopped and
 // restarted on the same port mid-conversation; the pages reconnect by themselves, rejoin the room with their
-// last offsets, and every message typed during the outage arrives once, in order.
+// last offsets, and every message typed during the outage arrives once, in order. Alice speaks JSON and Bob
+// MessagePack (negotiated per connection): same room, same API.
 // Needs Debian's chromium at /usr/bin/chromium (`apt-get install -y chromium`); skipped with a message without it.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -26,8 +27,12 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>bunwire chat</title>
 <form id="form"><input id="text" autocomplete="off"><button>send</button></form>
 <script type="module">
   import { connect } from "/client.js";
-  const name = new URLSearchParams(location.search).get("name");
-  const client = connect("/chat?name=" + name, { reconnect: { initialDelay: 50, maxDelay: 250 }, heartbeat: { interval: 1000, timeout: 2000 } });
+  import { msgpack } from "/client-msgpack.js";
+  const query = new URLSearchParams(location.search);
+  const name = query.get("name");
+  const codec = query.get("codec") === "msgpack" ? msgpack : undefined;
+  const client = connect("/chat?name=" + name, { codec, reconnect: { initialDelay: 50, maxDelay: 250 }, heartbeat: { interval: 1000, timeout: 2000 } });
+  window.client = client;
   const log = document.getElementById("log");
   client.onState((state) => { document.getElementById("state").textContent = state; });
   client.on("said", (m) => { const li = document.createElement("li"); li.textContent = m.from + ": " + m.text; log.append(li); });
@@ -41,11 +46,13 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>bunwire chat</title>
 </script>`;
 
 let bundlePath = "";
+let msgpackBundlePath = "";
 let bundleDir = "";
 let profileDir = "";
 const history = new MemoryHistory();
 let server: Server<{ name: string }> | undefined;
 let port = 0;
+const binaryFramesFrom = new Map<string, number>();
 
 function start(): void {
   const websocket = chat.handle<{ name: string }>(
@@ -61,9 +68,16 @@ function start(): void {
         return srv.upgrade(req, { data: { name: url.searchParams.get("name") ?? "?" } }) ? undefined : new Response("upgrade failed", { status: 400 });
       }
       if (url.pathname === "/client.js") return new Response(Bun.file(bundlePath), { headers: { "content-type": "text/javascript" } });
+      if (url.pathname === "/client-msgpack.js") return new Response(Bun.file(msgpackBundlePath), { headers: { "content-type": "text/javascript" } });
       return new Response(PAGE, { headers: { "content-type": "text/html" } });
     },
-    websocket,
+    websocket: {
+      ...websocket,
+      message(ws, message) {
+        if (typeof message !== "string") binaryFramesFrom.set(ws.data.name, (binaryFramesFrom.get(ws.data.name) ?? 0) + 1);
+        return websocket.message(ws, message);
+      },
+    },
   });
   port = server.port!;
 }
@@ -76,6 +90,7 @@ beforeAll(async () => {
   if (!hasChromium) return;
   bundleDir = mkdtempSync(join(tmpdir(), "bunwire-bundle-"));
   bundlePath = (await buildClient(join(bundleDir, "client.js"))).path;
+  msgpackBundlePath = (await buildClient(join(bundleDir, "client-msgpack.js"), "msgpack")).path;
   profileDir = mkdtempSync(join(tmpdir(), "bunwire-chromium-"));
   const { chromium } = await import("playwright-core");
   context = await chromium.launchPersistentContext(profileDir, {
@@ -111,8 +126,10 @@ test.skipIf(!hasChromium)("two pages chat across a server restart; outage messag
   const alice = await context!.newPage();
   const bob = await context!.newPage();
   await alice.goto(`http://127.0.0.1:${port}/?name=alice`);
-  await bob.goto(`http://127.0.0.1:${port}/?name=bob`);
+  await bob.goto(`http://127.0.0.1:${port}/?name=bob&codec=msgpack`);
   for (const page of [alice, bob]) await page.waitForSelector("body[data-joined=yes]", { timeout: 15_000 });
+  expect(await alice.evaluate(() => (window as unknown as { client: { subprotocol: string } }).client.subprotocol)).toBe("");
+  expect(await bob.evaluate(() => (window as unknown as { client: { subprotocol: string } }).client.subprotocol)).toBe("bunwire.msgpack");
 
   await say(alice, "hello");
   await waitForLog(bob, 1);
@@ -139,6 +156,8 @@ test.skipIf(!hasChromium)("two pages chat across a server restart; outage messag
     expect(outage.filter((line) => line.startsWith("bob:"))).toEqual(["bob: still here", "bob: me too"]);
     expect(await page.textContent("#state")).toBe("open");
   }
+  expect(binaryFramesFrom.get("alice")).toBeUndefined();
+  expect(binaryFramesFrom.get("bob")).toBeGreaterThanOrEqual(4); // $join and says, as MessagePack
   // Live again after the restart.
   await say(bob, "back");
   expect((await waitForLog(alice, 7))[6]).toBe("bob: back");

@@ -48,10 +48,12 @@ describe("requests", () => {
   });
 
   test("MessagePack is negotiated and round-trips", async () => {
-    const c = client(server().url, { ...fast, codec: msgpack });
+    const s = server();
+    const c = client(s.url, { ...fast, codec: msgpack });
     await c.whenOpen();
     expect(c.subprotocol).toBe("bunwire.msgpack");
     expect(await c.request("add", { a: 40, b: 2 })).toBe(42);
+    expect(s.binaryFrames).toBe(1);
     expect(((await c.request("add", { a: "x" as never, b: 2 }).catch((e) => e)) as RequestError).code).toBe("VALIDATION_FAILED");
   });
 });

@@ -25,6 +25,8 @@ export class NotesServer {
   opens = 0;
   closes: number[] = [];
   received: number[] = [];
+  /** Binary (MessagePack) frames received. */
+  binaryFrames = 0;
   readonly history: MemoryHistory;
   private readonly options: HandleOptions<object>;
   private openWaiters: (() => void)[] = [];
@@ -58,7 +60,13 @@ export class NotesServer {
       port: this.port,
       hostname: "127.0.0.1",
       fetch: (req, server) => (server.upgrade(req, { data: {} }) ? undefined : new Response("no", { status: 400 })),
-      websocket,
+      websocket: {
+        ...websocket,
+        message: (ws, message) => {
+          if (typeof message !== "string") this.binaryFrames++;
+          return websocket.message(ws, message);
+        },
+      },
     });
     this.port = this.server.port!;
     return this;
