@@ -83,7 +83,7 @@ export interface ProtocolSocketHandlers<D> {
 export interface ProtocolServer {
   handle(protocol: AnyProtocol, handlers: object, options: HandleOptions<never>): ProtocolSocketHandlers<never>;
   emit(ws: ServerWebSocket<unknown>, event: string, data: unknown): number;
-  publish(protocol: AnyProtocol, target: PublishTarget, topic: string, event: string, data: unknown): Promise<string> | undefined;
+  publish(protocol: AnyProtocol, target: PublishTarget, topic: string, event: string, data: unknown): Promise<string | undefined> | undefined;
   broadcast(protocol: AnyProtocol, target: PublishTarget, event: string, data: unknown): void;
 }
 
@@ -124,9 +124,10 @@ export class Protocol<C extends EventMap, S extends EventMap, A extends AckMap<C
 
   /**
    * Publishes one event to a topic's subscribers with a single serialisation (native publish).
-   * With a history (see `handle`), the event is stored first and carries its offset; the promise gives that offset.
+   * With a history (see `handle`), the event is stored first and carries its offset; the promise gives that offset
+   * (undefined if the history failed: the event is then delivered live without one). Never rejects.
    */
-  publish<E extends keyof S & string>(target: PublishTarget, topic: string, event: E, data: SchemaInput<S[E]>): Promise<string> | undefined {
+  publish<E extends keyof S & string>(target: PublishTarget, topic: string, event: E, data: SchemaInput<S[E]>): Promise<string | undefined> | undefined {
     return requireServer().publish(this as unknown as AnyProtocol, target, topic, event, data);
   }
 

@@ -45,8 +45,8 @@ export function createHandlers(protocol: AnyProtocol, handlers: object, options:
   const acceptMsgpack = options.msgpack !== false;
   const onError = options.onError ?? ((_ws, error, event) => console.error(`[bunwire] handler for "${event}" threw:`, error));
   const broadcastTopic = options.broadcastTopic ?? DEFAULT_BROADCAST_TOPIC;
-  const state = configureProtocol(protocol, options.history, broadcastTopic);
-  const rooms: RoomContext = { rooms: options.rooms, history: options.history ?? state.history, closeOnInvalid };
+  configureProtocol(protocol, options.history, broadcastTopic);
+  const rooms: RoomContext = { rooms: options.rooms, history: options.history, closeOnInvalid };
   const userOpen = options.open;
   const userClose = options.close;
 

@@ -16,13 +16,14 @@ const states = new WeakMap<AnyProtocol, ProtocolState>();
 export const DEFAULT_BROADCAST_TOPIC = "$all";
 
 /**
- * Records a protocol's server configuration. A protocol has one history: the last `handle()` given one sets it
- * (so a restarted server, or a test, can bring a new one); routes that serve the same protocol share it.
+ * Records a protocol's server configuration for `publish`/`broadcast`, which are called on the protocol, not on
+ * a route. The last `handle()` sets it (a restarted server, or a test, brings its own); a protocol served on
+ * several routes should get the same options on each.
  */
 export function configureProtocol(protocol: AnyProtocol, history: TopicHistory | undefined, broadcastTopic: string): ProtocolState {
   const existing = states.get(protocol);
   if (existing !== undefined) {
-    if (history !== undefined) existing.history = history;
+    existing.history = history;
     existing.broadcastTopic = broadcastTopic;
     return existing;
   }
@@ -33,7 +34,7 @@ export function configureProtocol(protocol: AnyProtocol, history: TopicHistory |
 
 // Topic events go out as JSON text even to MessagePack sockets (clients decode by frame type):
 // one frame serves every subscriber, which is the point of native publish.
-export function publishEvent(protocol: AnyProtocol, target: PublishTarget, topic: string, event: string, data: unknown): Promise<string> | undefined {
+export function publishEvent(protocol: AnyProtocol, target: PublishTarget, topic: string, event: string, data: unknown): Promise<string | undefined> | undefined {
   const body = serializeEvent(event, data);
   const history = states.get(protocol)?.history;
   if (history === undefined) {
@@ -44,8 +45,18 @@ export function publishEvent(protocol: AnyProtocol, target: PublishTarget, topic
 }
 
 // TopicHistory resolves appends on one topic in call order, so publishes keep that order too.
-async function publishRecorded(history: TopicHistory, target: PublishTarget, topic: string, body: string): Promise<string> {
-  const offset = await history.append(topic, body);
+// If the history fails (its store is down), live delivery goes on without an offset: subscribers still get the
+// event, only recovery loses it. The promise then resolves to undefined instead of rejecting, because callers
+// often do not await a publish and an unhandled rejection would take the process down.
+async function publishRecorded(history: TopicHistory, target: PublishTarget, topic: string, body: string): Promise<string | undefined> {
+  let offset: string;
+  try {
+    offset = await history.append(topic, body);
+  } catch (error) {
+    console.error(`[bunwire] history append failed on topic "${topic}"; published without an offset:`, error);
+    target.publish(topic, body);
+    return undefined;
+  }
   target.publish(topic, withOffset(body, topic, offset));
   return offset;
 }

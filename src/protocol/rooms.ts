@@ -54,20 +54,34 @@ async function joinAsync(ws: ProtocolSocket, request: JoinRequest, id: number | 
   }
   let result: JoinResult = { recovered: request.offset === undefined, missed: 0 };
   if (request.offset !== undefined && context.history !== undefined) {
-    const replay = await context.history.since(request.topic, request.offset);
+    const replay = await historyCall(context.history.since(request.topic, request.offset), request.topic);
     // Subscribe and replay in the same tick: nothing published in between can be missed or reordered here.
     ws.subscribe(request.topic);
-    for (const entry of replay.entries) ws.send(withOffset(entry.payload, request.topic, entry.offset));
-    result = { recovered: replay.recovered, missed: replay.entries.length };
+    if (replay === undefined) {
+      result = { recovered: false, missed: 0 }; // the history is unavailable: live from now on, the app resyncs
+    } else {
+      for (const entry of replay.entries) ws.send(withOffset(entry.payload, request.topic, entry.offset));
+      result = { recovered: replay.recovered, missed: replay.entries.length };
+    }
   } else if (context.history?.last !== undefined) {
     // A first join learns the topic's current offset, so a reconnect before any event still recovers.
-    const offset = await context.history.last(request.topic);
+    const offset = await historyCall(context.history.last(request.topic), request.topic);
     ws.subscribe(request.topic);
-    result = { recovered: true, missed: 0, offset };
+    result = offset === undefined ? { recovered: true, missed: 0 } : { recovered: true, missed: 0, offset };
   } else {
     ws.subscribe(request.topic);
   }
   if (id !== undefined) sendAck(ws, id, result, binary);
+}
+
+/** A failing history (its store is down) must not fail the join: the caller goes on without it. */
+async function historyCall<T>(pending: Promise<T>, topic: string): Promise<T | undefined> {
+  try {
+    return await pending;
+  } catch (error) {
+    console.error(`[bunwire] history unavailable for topic "${topic}":`, error);
+    return undefined;
+  }
 }
 
 export function leave(ws: ProtocolSocket, data: unknown, id: number | undefined, binary: boolean, context: RoomContext): void {

@@ -56,3 +56,26 @@ test("validatePayload (for gateways) returns the schema output or a VALIDATION_F
   const asyncSchema = z.object({ n: z.number() }).refine(async (value) => value.n > 0);
   expect(await validatePayload(asyncSchema, { n: 1 }, "count")).toEqual({ ok: true, value: { n: 1 } });
 });
+
+test("a failing history does not stop live delivery, and publish never rejects", async () => {
+  const { defineProtocol } = await import("../../src/protocol/index.ts");
+  const { z } = await import("zod");
+  const p = defineProtocol({ client: {}, server: { note: z.string() } });
+  const broken = {
+    append: () => Promise.reject(new Error("store down")),
+    since: () => Promise.reject(new Error("store down")),
+    close: () => Promise.resolve(),
+  };
+  p.handle({}, { history: broken });
+  const published: [string, string][] = [];
+  const errors: unknown[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args);
+  try {
+    expect(await p.publish({ publish: (topic, data) => void published.push([topic, data]) }, "t", "note", "hi")).toBeUndefined();
+  } finally {
+    console.error = original;
+  }
+  expect(published).toEqual([["t", '{"event":"note","data":"hi"}']]);
+  expect(errors.length).toBe(1);
+});

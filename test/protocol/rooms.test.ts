@@ -93,3 +93,26 @@ describe("MessagePack", () => {
     expect(reply.error.code).toBe("UNSUPPORTED_CODEC");
   });
 });
+
+describe("history outages", () => {
+  test("a $join still subscribes when the history fails, and reports recovered: false", async () => {
+    const broken = {
+      append: () => Promise.reject(new Error("store down")),
+      since: () => Promise.reject(new Error("store down")),
+      last: () => Promise.reject(new Error("store down")),
+      close: () => Promise.resolve(),
+    };
+    const original = console.error;
+    console.error = () => {};
+    try {
+      server = serveChat({ rooms: true, history: broken });
+      const [alice, bob] = [await probeOf(server), await probeOf(server)];
+      expect(await bob.ask({ event: "$join", data: { topic: "r", offset: "x-1" }, id: 1 })).toEqual({ id: 1, ack: { recovered: false, missed: 0 } });
+      expect(await alice.ask({ event: "$join", data: { topic: "r" }, id: 1 })).toEqual({ id: 1, ack: { recovered: true, missed: 0 } });
+      alice.send({ event: "shout", data: { room: "r", text: "still live" } });
+      expect(await bob.next()).toEqual({ event: "said", data: { from: expect.any(String), text: "still live" } });
+    } finally {
+      console.error = original;
+    }
+  });
+});
