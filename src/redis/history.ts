@@ -23,11 +23,12 @@ export interface RedisHistoryOptions {
   prefix?: string;
 }
 
-// KEYS: stream, meta. ARGV: maxLen, payload, new epoch, minId ('' = none), ttl ms ('' = none).
+// KEYS: stream, meta. ARGV: maxLen, payload, new epoch, minId ('' = none), ttl ms ('' = none), step (1, or 2 to
+// leave a hole in the numbering where events went out unrecorded, so a replay across them reports the gap).
 const APPEND = `
 local e = redis.call('HGET', KEYS[2], 'e')
 if not e then e = ARGV[3]; redis.call('HSET', KEYS[2], 'e', e) end
-local n = redis.call('HINCRBY', KEYS[2], 'n', 1)
+local n = redis.call('HINCRBY', KEYS[2], 'n', tonumber(ARGV[6]))
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', n, 'p', ARGV[2])
 redis.call('HSET', KEYS[2], 'l', id)
 if ARGV[4] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4]) end
@@ -82,6 +83,8 @@ export class RedisHistory implements TopicHistory {
   private readonly maxAgeMs: number | undefined;
   private readonly prefix: string;
   private readonly firstReady: Promise<void>;
+  /** Topics with events that could not be recorded (Redis unreachable): the next recorded entry skips a number. */
+  private readonly holes = new Set<string>();
 
   constructor(options: RedisHistoryOptions) {
     const sources = [options.url, options.cluster, options.client].filter((s) => s !== undefined).length;
@@ -116,16 +119,20 @@ export class RedisHistory implements TopicHistory {
     return [`${this.prefix}{${topic}}`, `${this.prefix}{${topic}}:m`];
   }
 
-  /** Never rejects: if Redis is unreachable the event is still delivered, with an offset that will not recover. */
+  /** Never rejects: if Redis is unreachable the event is still delivered, with an offset that will not recover,
+   *  and the topic's next recorded entry skips a number so clients that missed the unrecorded events learn it. */
   async append(topic: string, payload: string): Promise<string> {
     const [stream, meta] = this.keys(topic);
     const minId = this.maxAgeMs === undefined ? "" : `${Date.now() - this.maxAgeMs}-0`;
     const ttl = this.maxAgeMs === undefined ? "" : String(Math.ceil(this.maxAgeMs));
     try {
       await this.firstReady;
-      const [epoch, n, id] = await this.scripts.bwAppend(stream, meta, this.maxLen, payload, newEpoch(), minId, ttl);
+      const hole = this.holes.has(topic);
+      const [epoch, n, id] = await this.scripts.bwAppend(stream, meta, this.maxLen, payload, newEpoch(), minId, ttl, hole ? "2" : "1");
+      if (hole) this.holes.delete(topic);
       return `${epoch}:${n}:${id}`;
     } catch {
+      this.holes.add(topic);
       return UNRECORDED;
     }
   }

@@ -106,6 +106,31 @@ describe("redisHistory", () => {
     expect(() => redisHistory({ url: redis.url, maxAgeMs: -5 })).toThrow(/maxAgeMs/);
   });
 
+  test("events that could not be recorded leave a gap that replay reports (Redis briefly unreachable, data kept)", async () => {
+    const own = await RedisServer.start();
+    const h = redisHistory({ url: own.url });
+    try {
+      const topic = freshTopic();
+      const seen = await h.append(topic, "seen");
+      // This instance loses its connection (Redis keeps its data) and reconnects at once: in between, an append fails.
+      (h as unknown as { redis: Redis }).redis.disconnect(true);
+      const lost = await h.append(topic, "not recorded");
+      expect(lost.startsWith("unrecorded")).toBe(true);
+      let next = lost;
+      while (next.startsWith("unrecorded")) {
+        next = await h.append(topic, "recorded again");
+        if (next.startsWith("unrecorded")) await Bun.sleep(20); // until ioredis has reconnected
+      }
+      const replay = await h.since(topic, seen);
+      expect(replay.recovered).toBe(false);
+      expect(replay.entries.map((e) => e.payload)).toEqual(["recorded again"]);
+      expect((await h.since(topic, next)).recovered).toBe(true);
+    } finally {
+      await h.close();
+      await own.stop();
+    }
+  });
+
   test("after Redis loses its data (kill -9, restart), old offsets read as recovered: false; appends go on", async () => {
     const own = await RedisServer.start();
     const h = redisHistory({ url: own.url });
