@@ -1,0 +1,119 @@
+// Through the engine: bunwire({ bus: redisBus(...) }) on two and three separate servers; app.publish, ws.publish
+// (sender excluded, publishToSelf honoured), subscription counting and clusterSubscriberCount cross instances.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import type { Server } from "bun";
+import { redisBus } from "bunwire/redis";
+import { RedisServer } from "../support/redis-server.ts";
+import { Client, subscribersOnRedis } from "./fixture.ts";
+
+// The App is loaded by path so this file type-checks before the engine lands (it is skipped until then).
+const engineLanded = existsSync(new URL("../../src/index.ts", import.meta.url).pathname);
+
+interface Socket {
+  data: { params: Record<string, string> };
+  subscribe(topic: string): void;
+  publish(topic: string, data: string | Uint8Array): unknown;
+  send(data: string): unknown;
+}
+interface App {
+  ws(path: string, handlers: { open?(ws: Socket): void; message?(ws: Socket, message: string | Uint8Array): void }): unknown;
+  listen(port: number): Server<unknown>;
+  publish(topic: string, data: string | Uint8Array, compress?: boolean): void;
+  subscriberCount(topic: string): number;
+  clusterSubscriberCount(topic: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+let redis: RedisServer;
+const apps: App[] = [];
+const clients: Client[] = [];
+beforeAll(async () => {
+  redis = await RedisServer.start();
+});
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await Promise.all(apps.splice(0).map((a) => a.close()));
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+/** One instance: sockets on /room/:room join that room and relay what they send with ws.publish. */
+async function instance(websocket: Record<string, unknown> = {}): Promise<{ app: App; url: (room: string) => string }> {
+  const { bunwire } = (await import(String("../../src/index.ts"))) as { bunwire(options: object): App };
+  const app = bunwire({ bus: redisBus({ url: redis.url }), websocket });
+  app.ws("/room/:room", {
+    open(ws) {
+      ws.subscribe(ws.data.params.room!);
+      ws.send("ready");
+    },
+    message(ws, message) {
+      ws.publish(ws.data.params.room!, message);
+    },
+  });
+  const server = app.listen(0);
+  apps.push(app);
+  return { app, url: (room) => `ws://127.0.0.1:${server.port}/room/${room}` };
+}
+async function client(url: string): Promise<Client> {
+  const c = await Client.open(url);
+  clients.push(c);
+  return c;
+}
+
+describe.skipIf(!engineLanded)("bunwire({ bus: redisBus }) across instances", () => {
+  test("app.publish on one instance reaches sockets on two others; each instance gets one bus message", async () => {
+    const [a, b, c] = [await instance(), await instance(), await instance()];
+    const onB = [await client(b.url("lobby")), await client(b.url("lobby"))];
+    const onC = await client(c.url("lobby"));
+    await subscribersOnRedis(redis.url, "bunwire:t:lobby", 2);
+    a.app.publish("lobby", "hello everyone");
+    a.app.publish("lobby", new Uint8Array([1, 2, 255]));
+    for (const cl of [...onB, onC]) expect(await cl.received(2)).toEqual(["hello everyone", new Uint8Array([1, 2, 255])]);
+  });
+
+  test("ws.publish crosses instances and still excludes the sender", async () => {
+    const [a, b] = [await instance(), await instance()];
+    const sender = await client(a.url("chat"));
+    const peerA = await client(a.url("chat"));
+    const peerB = await client(b.url("chat"));
+    await subscribersOnRedis(redis.url, "bunwire:t:chat", 2);
+    sender.send("hi");
+    expect(await peerA.received(1)).toEqual(["hi"]);
+    expect(await peerB.received(1)).toEqual(["hi"]);
+    await Bun.sleep(50); // give a wrongly echoed copy time to arrive
+    expect(sender.messages).toEqual([]);
+  });
+
+  test("publishToSelf: the sender gets its own message once, other instances too", async () => {
+    const [a, b] = [await instance({ publishToSelf: true }), await instance({ publishToSelf: true })];
+    const sender = await client(a.url("echo"));
+    const peerB = await client(b.url("echo"));
+    await subscribersOnRedis(redis.url, "bunwire:t:echo", 2);
+    sender.send("me too");
+    expect(await sender.received(1)).toEqual(["me too"]);
+    expect(await peerB.received(1)).toEqual(["me too"]);
+    await Bun.sleep(50); // a duplicate from the bus would arrive now
+    expect(sender.messages).toEqual(["me too"]);
+  });
+
+  test("the engine subscribes on the first local subscriber and unsubscribes after the last (closing sockets count)", async () => {
+    const [a] = [await instance(), await instance()];
+    const first = await client(a.url("seats"));
+    const second = await client(a.url("seats"));
+    await subscribersOnRedis(redis.url, "bunwire:t:seats", 1);
+    first.close();
+    second.close();
+    await subscribersOnRedis(redis.url, "bunwire:t:seats", 0);
+  });
+
+  test("clusterSubscriberCount adds up three instances", async () => {
+    const [a, b, c] = [await instance(), await instance(), await instance()];
+    for (let i = 0; i < 2; i++) await client(a.url("count"));
+    for (let i = 0; i < 3; i++) await client(b.url("count"));
+    await subscribersOnRedis(redis.url, "bunwire:t:count", 2);
+    expect(await c.app.clusterSubscriberCount("count")).toBe(5);
+    expect(await a.app.clusterSubscriberCount("count")).toBe(5);
+  });
+});
