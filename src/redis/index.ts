@@ -2,7 +2,7 @@
 export { redisBus, redisClusterBus, RedisBus } from "./bus.ts";
 export type { RedisBusOptions, LocalCount } from "./bus.ts";
 export type { BusLogger } from "./outage.ts";
-export type { ReconnectOptions } from "./transport.ts";
+export type { ReconnectOptions, PublishClient } from "./transport.ts";
 export { RedisBusError } from "./errors.ts";
 export type { RedisErrorCode } from "./errors.ts";
 export { redisHistory, RedisHistory } from "./history.ts";
