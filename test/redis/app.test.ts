@@ -4,7 +4,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { existsSync } from "node:fs";
 import type { Server } from "bun";
 import { redisBus } from "bunwire/redis";
+import { natsBus } from "bunwire/nats";
+import type { NatsBus } from "bunwire/nats";
+import type { Bus } from "../../src/engine/bus.ts";
 import { RedisServer } from "../support/redis-server.ts";
+import { NatsServer } from "../nats/nats-server.ts";
 import { Client, subscribersOnRedis } from "./fixture.ts";
 
 // The App is loaded by path so this file type-checks before the engine lands (it is skipped until then).
@@ -26,23 +30,37 @@ interface App {
 }
 
 let redis: RedisServer;
+let nats: NatsServer;
+let kind: "redis" | "nats" = "redis";
 const apps: App[] = [];
+const buses: Bus[] = [];
 const clients: Client[] = [];
 beforeAll(async () => {
   redis = await RedisServer.start();
+  if (engineLanded) nats = await NatsServer.start();
 });
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await Promise.all(apps.splice(0).map((a) => a.close()));
+  buses.length = 0;
 });
 afterAll(async () => {
   await redis.stop();
+  await nats?.kill();
 });
+
+/** Waits until `n` instances receive `topic`: Redis says how many subscribe; NATS is settled by a flush per bus. */
+async function settle(topic: string, n: number): Promise<void> {
+  if (kind === "redis") return subscribersOnRedis(redis.url, `bunwire:t:${topic}`, n);
+  await Promise.all(buses.map((bus) => (bus as NatsBus).ready()));
+}
 
 /** One instance: sockets on /room/:room join that room and relay what they send with ws.publish. */
 async function instance(websocket: Record<string, unknown> = {}): Promise<{ app: App; url: (room: string) => string }> {
   const { bunwire } = (await import(String("../../src/index.ts"))) as { bunwire(options: object): App };
-  const app = bunwire({ bus: redisBus({ url: redis.url }), websocket });
+  const bus = kind === "redis" ? redisBus({ url: redis.url }) : natsBus({ servers: nats.url });
+  buses.push(bus);
+  const app = bunwire({ bus, websocket });
   app.ws("/room/:room", {
     open(ws) {
       ws.subscribe(ws.data.params.room!);
@@ -62,12 +80,16 @@ async function client(url: string): Promise<Client> {
   return c;
 }
 
-describe.skipIf(!engineLanded)("bunwire({ bus: redisBus }) across instances", () => {
+describe.skipIf(!engineLanded).each(["redis", "nats"] as const)("bunwire({ bus: %sBus }) across instances", (which) => {
+  beforeAll(() => {
+    kind = which;
+  });
+
   test("app.publish on one instance reaches sockets on two others; each instance gets one bus message", async () => {
     const [a, b, c] = [await instance(), await instance(), await instance()];
     const onB = [await client(b.url("lobby")), await client(b.url("lobby"))];
     const onC = await client(c.url("lobby"));
-    await subscribersOnRedis(redis.url, "bunwire:t:lobby", 2);
+    await settle("lobby", 2);
     a.app.publish("lobby", "hello everyone");
     a.app.publish("lobby", new Uint8Array([1, 2, 255]));
     for (const cl of [...onB, onC]) expect(await cl.received(2)).toEqual(["hello everyone", new Uint8Array([1, 2, 255])]);
@@ -78,7 +100,7 @@ describe.skipIf(!engineLanded)("bunwire({ bus: redisBus }) across instances", ()
     const sender = await client(a.url("chat"));
     const peerA = await client(a.url("chat"));
     const peerB = await client(b.url("chat"));
-    await subscribersOnRedis(redis.url, "bunwire:t:chat", 2);
+    await settle("chat", 2);
     sender.send("hi");
     expect(await peerA.received(1)).toEqual(["hi"]);
     expect(await peerB.received(1)).toEqual(["hi"]);
@@ -90,7 +112,7 @@ describe.skipIf(!engineLanded)("bunwire({ bus: redisBus }) across instances", ()
     const [a, b] = [await instance({ publishToSelf: true }), await instance({ publishToSelf: true })];
     const sender = await client(a.url("echo"));
     const peerB = await client(b.url("echo"));
-    await subscribersOnRedis(redis.url, "bunwire:t:echo", 2);
+    await settle("echo", 2);
     sender.send("me too");
     expect(await sender.received(1)).toEqual(["me too"]);
     expect(await peerB.received(1)).toEqual(["me too"]);
@@ -98,7 +120,7 @@ describe.skipIf(!engineLanded)("bunwire({ bus: redisBus }) across instances", ()
     expect(sender.messages).toEqual(["me too"]);
   });
 
-  test("the engine subscribes on the first local subscriber and unsubscribes after the last (closing sockets count)", async () => {
+  test.if(which === "redis")("the engine subscribes on the first local subscriber and unsubscribes after the last (closing sockets count)", async () => {
     const [a] = [await instance(), await instance()];
     const first = await client(a.url("seats"));
     const second = await client(a.url("seats"));
@@ -112,7 +134,7 @@ describe.skipIf(!engineLanded)("bunwire({ bus: redisBus }) across instances", ()
     const [a, b, c] = [await instance(), await instance(), await instance()];
     for (let i = 0; i < 2; i++) await client(a.url("count"));
     for (let i = 0; i < 3; i++) await client(b.url("count"));
-    await subscribersOnRedis(redis.url, "bunwire:t:count", 2);
+    await settle("count", 2);
     expect(await c.app.clusterSubscriberCount("count")).toBe(5);
     expect(await a.app.clusterSubscriberCount("count")).toBe(5);
   });
