@@ -1,0 +1,27 @@
+// `ws.bufferedAmount`, which browser-style code reads (seed 000) but Bun's ServerWebSocket only offers as
+// `getBufferedAmount()`. Defined once as a getter on Bun's own prototype, so sockets stay unwrapped.
+
+import type { ServerWebSocket } from "bun";
+
+declare module "bun" {
+  interface ServerWebSocket<T> {
+    /** Bytes queued for sending and not yet written: `getBufferedAmount()` as a property (bunwire). */
+    readonly bufferedAmount: number;
+  }
+}
+
+let installed = false;
+
+export function installBufferedAmount(ws: ServerWebSocket<unknown>): void {
+  if (installed) return;
+  installed = true;
+  const prototype = Object.getPrototypeOf(ws) as object;
+  if (Object.getOwnPropertyDescriptor(prototype, "bufferedAmount") !== undefined) return;
+  Object.defineProperty(prototype, "bufferedAmount", {
+    configurable: true,
+    enumerable: false,
+    get(this: ServerWebSocket<unknown>) {
+      return this.getBufferedAmount();
+    },
+  });
+}

@@ -1,0 +1,34 @@
+// How a Router (or anything built like one) joins a server: it hands its HTTP routes and SocketRoutes to a
+// MountTarget. The App is one target (`app.use("/prefix", router)`); `router.serve()` makes its own.
+
+import type { Server } from "bun";
+import type { Engine } from "./engine.ts";
+import type { SocketRoute } from "./socket-route.ts";
+
+export const MOUNT: unique symbol = Symbol.for("bunwire.mount");
+
+/** A fetch-style HTTP handler; resolving to `undefined` means "not mine", and the next route is tried. */
+export type FetchHandler = (req: Request, server: Server<unknown>) => Response | undefined | Promise<Response | undefined>;
+
+export interface MountTarget {
+  readonly engine: Engine;
+  /** Adds an HTTP route; `method` is upper case or "ALL". */
+  addHttpRoute(method: string, path: string, handler: FetchHandler): void;
+  /** Adds a WebSocket route; the target may wrap `admit` (the App runs its `use` middleware first). */
+  addSocketRoute(route: SocketRoute): void;
+}
+
+export interface Mountable {
+  [MOUNT](target: MountTarget, prefix: string): void;
+}
+
+export function isMountable(value: unknown): value is Mountable {
+  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as Partial<Mountable>)[MOUNT] === "function";
+}
+
+/** `prefix` + `path`, without a doubled or trailing slash. */
+export function joinPaths(prefix: string, path: string): string {
+  if (prefix === "" || prefix === "/") return path;
+  const joined = prefix.replace(/\/+$/, "") + (path === "/" ? "" : path);
+  return joined === "" ? "/" : joined;
+}

@@ -1,0 +1,52 @@
+// One table of routes for one kind of entry (HTTP methods or WebSocket paths): static paths in a Map for an O(1)
+// hit, patterns tried in registration order. Matching happens once per request or upgrade, never per message.
+
+import { BunwireError } from "./errors.ts";
+import { compilePattern, normalizePath, type Params, type PathPattern } from "./path-pattern.ts";
+
+export interface RouteMatch<T> {
+  readonly value: T;
+  readonly params: Params;
+  readonly pattern: PathPattern;
+}
+
+interface Entry<T> {
+  readonly pattern: PathPattern;
+  readonly value: T;
+}
+
+export class RouteTable<T> {
+  readonly #static = new Map<string, Entry<T>>();
+  readonly #dynamic: Entry<T>[] = [];
+  readonly #label: string;
+
+  constructor(label: string) {
+    this.#label = label;
+  }
+
+  add(path: string, value: T): PathPattern {
+    const pattern = compilePattern(path);
+    const duplicate = pattern.isStatic ? this.#static.has(pattern.path) : this.#dynamic.some((e) => e.pattern.path === pattern.path);
+    if (duplicate) throw new BunwireError("ROUTE_CONFLICT", `${this.#label} route "${pattern.path}" is already registered`);
+    const entry = { pattern, value };
+    if (pattern.isStatic) this.#static.set(pattern.path, entry);
+    else this.#dynamic.push(entry);
+    return pattern;
+  }
+
+  /** Throws MALFORMED_URI (400) when a matching param holds a bad escape. */
+  match(pathname: string): RouteMatch<T> | null {
+    const hit = this.#static.get(normalizePath(pathname));
+    if (hit !== undefined) return { value: hit.value, params: {}, pattern: hit.pattern };
+    for (const entry of this.#dynamic) {
+      const params = entry.pattern.match(pathname);
+      if (params !== null) return { value: entry.value, params, pattern: entry.pattern };
+    }
+    return null;
+  }
+
+  *entries(): IterableIterator<[string, T]> {
+    for (const entry of this.#static.values()) yield [entry.pattern.path, entry.value];
+    for (const entry of this.#dynamic) yield [entry.pattern.path, entry.value];
+  }
+}
