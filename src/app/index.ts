@@ -1,0 +1,12 @@
+export { App, bunwire } from "./app.ts";
+export type { AppOptions, RouteHandler } from "./app.ts";
+export type { ChainOutcome, ErrorMiddleware, Handler, Middleware, NextFunction } from "./middleware-chain.ts";
+export { BunwireRequest } from "./request.ts";
+export type { Query } from "./request.ts";
+export { BunwireResponse } from "./response.ts";
+export type { CookieOptions } from "./response.ts";
+export { MemoryStore, session } from "./session.ts";
+export type { Session, SessionData, SessionOptions, SessionStore } from "./session.ts";
+export { rateLimit } from "./rate-limit.ts";
+export type { RateLimitOptions } from "./rate-limit.ts";
+export type { BunWebSocket, ParamsOf, WebSocketData, WebSocketHandlers, WebSocketRouteDefinition } from "./types.ts";

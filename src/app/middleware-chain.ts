@@ -1,0 +1,78 @@
+// Runs Express-style `(req, res, next)` handlers in order. The outcome says how the chain ended: a handler
+// answered, every handler passed (`next()` past the last), one failed (a throw, a rejection, `next(err)`), or
+// none did anything before the deadline. It settles synchronously when the handlers do, so a route without
+// async middleware costs no promise; a timer is armed only when the chain is still open after the sync run.
+
+import type { BunwireRequest } from "./request.ts";
+import type { BunwireResponse } from "./response.ts";
+
+export type NextFunction = (error?: unknown) => void;
+export type Middleware<Req = BunwireRequest<any>> = (req: Req, res: BunwireResponse, next: NextFunction) => unknown;
+/** Error-handling middleware: four parameters, as in Express; it runs only after a failure. */
+export type ErrorMiddleware<Req = BunwireRequest<any>> = (error: unknown, req: Req, res: BunwireResponse, next: NextFunction) => unknown;
+export type Handler = Middleware | ErrorMiddleware;
+
+export interface ChainStep {
+  readonly handler: Handler;
+  /** The params `req.params` holds while this handler runs. */
+  readonly params: object;
+}
+
+export type ChainOutcome = { kind: "answered" } | { kind: "passed" } | { kind: "failed"; error: unknown } | { kind: "timeout" };
+
+const ANSWERED: ChainOutcome = { kind: "answered" };
+const PASSED: ChainOutcome = { kind: "passed" };
+const TIMEOUT: ChainOutcome = { kind: "timeout" };
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
+}
+
+export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, res: BunwireResponse, timeoutMs?: number): ChainOutcome | Promise<ChainOutcome> {
+  let outcome: ChainOutcome | undefined;
+  let resolve: ((outcome: ChainOutcome) => void) | undefined;
+  let timer: Timer | undefined;
+  let index = 0;
+  let failure: { error: unknown } | undefined;
+
+  const settle = (result: ChainOutcome): void => {
+    if (outcome !== undefined) return;
+    outcome = result;
+    if (timer !== undefined) clearTimeout(timer);
+    resolve?.(result);
+  };
+  res.onFinish(() => settle(ANSWERED));
+
+  const next: NextFunction = (error?: unknown) => {
+    if (outcome !== undefined) return;
+    // `next("route")` in Express skips the rest of a route's handlers; here it simply passes on.
+    if (error !== undefined && error !== null && error !== "route") failure = { error };
+    while (index < steps.length) {
+      const step = steps[index++]!;
+      const handlesErrors = step.handler.length === 4;
+      if (handlesErrors !== (failure !== undefined)) continue;
+      req.params = step.params;
+      try {
+        const result = failure === undefined
+          ? (step.handler as Middleware)(req, res, next)
+          : (() => {
+              const pending = failure.error;
+              failure = undefined;
+              return (step.handler as ErrorMiddleware)(pending, req, res, next);
+            })();
+        if (isThenable(result)) result.then(undefined, (rejection: unknown) => next(rejection ?? new Error("middleware rejected")));
+      } catch (thrown) {
+        next(thrown ?? new Error("middleware threw"));
+      }
+      return;
+    }
+    settle(failure === undefined ? PASSED : { kind: "failed", error: failure.error });
+  };
+
+  next();
+  if (outcome !== undefined) return outcome;
+  return new Promise<ChainOutcome>((done) => {
+    resolve = done;
+    if (timeoutMs !== undefined) timer = setTimeout(() => settle(TIMEOUT), timeoutMs);
+  });
+}

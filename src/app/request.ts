@@ -1,0 +1,77 @@
+// The Express-style request every App handler and middleware receives, for HTTP and for upgrades alike; it stays
+// on `ws.data.req` for the life of the socket, so `get()` and `session` still work in WebSocket handlers.
+
+import type { Server } from "bun";
+import type { Params } from "../engine/index.ts";
+import type { Session } from "./session.ts";
+
+export type Query = Record<string, string | string[]>;
+
+export class BunwireRequest<P extends object = Params> {
+  /** The Fetch API request Bun received. */
+  readonly raw: Request;
+  readonly method: string;
+  readonly path: string;
+  /** Route params of the route now running, URL-decoded. */
+  params: P;
+  /** The parsed body: JSON, urlencoded fields or text, by Content-Type; `undefined` otherwise (read `raw`). */
+  body: unknown = undefined;
+  /** Set by the `session()` middleware. */
+  session!: Session;
+  readonly #server: Server<unknown>;
+  #query: Query | undefined;
+  #cookies: Record<string, string> | undefined;
+
+  constructor(raw: Request, server: Server<unknown>, path: string, params: P) {
+    this.raw = raw;
+    this.method = raw.method;
+    this.path = path;
+    this.params = params;
+    this.#server = server;
+  }
+
+  get url(): string {
+    return this.raw.url;
+  }
+
+  get headers(): Headers {
+    return this.raw.headers;
+  }
+
+  /** A request header, case-insensitive (`req.get("user-agent")`). */
+  get(name: string): string | undefined {
+    return this.raw.headers.get(name) ?? undefined;
+  }
+
+  header(name: string): string | undefined {
+    return this.get(name);
+  }
+
+  /** Query string fields; a repeated field is an array. Parsed on first use. */
+  get query(): Query {
+    if (this.#query !== undefined) return this.#query;
+    const query: Query = {};
+    const at = this.raw.url.indexOf("?");
+    if (at !== -1) {
+      for (const [key, value] of new URLSearchParams(this.raw.url.slice(at + 1))) {
+        const existing = query[key];
+        query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+      }
+    }
+    return (this.#query = query);
+  }
+
+  /** Cookies of the request, decoded. */
+  get cookies(): Record<string, string> {
+    if (this.#cookies !== undefined) return this.#cookies;
+    const header = this.raw.headers.get("cookie");
+    const cookies: Record<string, string> = {};
+    if (header !== null) for (const [name, value] of new Bun.CookieMap(header)) cookies[name] = value;
+    return (this.#cookies = cookies);
+  }
+
+  /** The client's address as the socket sees it. */
+  get ip(): string {
+    return this.#server.requestIP(this.raw)?.address ?? "";
+  }
+}

@@ -1,0 +1,43 @@
+// The App's public WebSocket types, generic over the route's params and what the upgrade attached, so
+// `ws.data.params.roomId` type-checks on `app.ws("/room/:roomId", ...)`.
+
+import type { ServerWebSocket } from "bun";
+import type { SocketHandlers } from "../engine/index.ts";
+import type { Middleware } from "./middleware-chain.ts";
+import type { BunwireRequest } from "./request.ts";
+
+type ParamName<Segment extends string> = Segment extends `:${infer Name}?`
+  ? Name
+  : Segment extends `:${infer Name}`
+    ? Name
+    : Segment extends "*"
+      ? "*"
+      : never;
+type ParamNames<Path extends string> = Path extends `${infer Head}/${infer Rest}` ? ParamName<Head> | ParamNames<Rest> : ParamName<Path>;
+
+/** The params of a route path: `ParamsOf<"/chat/:room">` is `{ room: string }`. */
+export type ParamsOf<Path extends string> = string extends Path ? Record<string, string> : { [Name in ParamNames<Path>]: string };
+
+/** `ws.data` on an App WebSocket route, plus whatever middleware put on `res.locals`. */
+export type WebSocketData<Params extends object = Record<string, string>, Extra extends object = {}> = Extra & {
+  /** The route path as registered (`/chat/:room`). */
+  routePath: string;
+  /** Route params, URL-decoded. */
+  params: Params;
+  /** The handlers of this route. */
+  handlers: WebSocketHandlers<any>;
+  /** The upgrade request: headers, `get()`, cookies, `session`. */
+  req: BunwireRequest<Params>;
+};
+
+/** Bun's own ServerWebSocket, as every handler receives it (bunwire adds `bufferedAmount`). */
+export type BunWebSocket<Data = WebSocketData> = ServerWebSocket<Data>;
+
+/** `open`, `message`, `close`, `drain`, `ping`, `pong` and `error`, with Bun's signatures. */
+export type WebSocketHandlers<Data = WebSocketData> = SocketHandlers<Data>;
+
+export interface WebSocketRouteDefinition<Data = WebSocketData> {
+  path: string;
+  middleware: Middleware[];
+  handlers: WebSocketHandlers<Data>;
+}
