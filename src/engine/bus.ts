@@ -7,9 +7,12 @@ export type BusPayload = string | Uint8Array;
 /** Publishes to this instance's local subscribers (the engine passes native `server.publish`). */
 export type BusDeliver = (topic: string, data: BusPayload, compress: boolean) => void;
 
+/** This instance's subscriber count on a topic, so the bus can answer other instances' count queries. */
+export type LocalCount = (topic: string) => number;
+
 export interface Bus {
   /** Called once when the engine's server starts listening. Messages from other instances go to `deliver`. */
-  connect(deliver: BusDeliver): Promise<void>;
+  connect(deliver: BusDeliver, localCount?: LocalCount): Promise<void>;
   /** Sends to every OTHER instance with local subscribers on `topic`. Never throws, never blocks the caller. */
   publish(topic: string, data: BusPayload, compress: boolean): void;
   /** This instance has its first local subscriber on `topic`: start receiving it. */

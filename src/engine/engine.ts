@@ -174,7 +174,8 @@ export class Engine {
     });
     this.#server = server;
     const bus = this.#options.bus;
-    bus?.connect((topic, data, compress) => server.publish(topic, data, compress)).catch((error: unknown) => console.error("[bunwire] bus failed to connect:", error));
+    const deliver = (topic: string, data: string | Uint8Array, compress: boolean) => void server.publish(topic, data, compress);
+    bus?.connect(deliver, (topic) => server.subscriberCount(topic)).catch((error: unknown) => console.error("[bunwire] bus failed to connect:", error));
     return server;
   }
 

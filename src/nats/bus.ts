@@ -49,6 +49,7 @@ export class NatsBus implements Bus {
   private closed = false;
   private deliver: BusDeliver | undefined;
   private localCount: LocalCount | undefined;
+  private connecting: Promise<void> | undefined;
 
   constructor(private readonly options: NatsBusOptions) {
     const servers = Array.isArray(options.servers) ? options.servers : [options.servers];
@@ -65,7 +66,12 @@ export class NatsBus implements Bus {
     this.outage = new OutageBuffer(bufferSize, options.logger ?? console, `bunwire bus: NATS ${servers.join(",")}`);
   }
 
-  async connect(deliver: BusDeliver, localCount?: LocalCount): Promise<void> {
+  connect(deliver: BusDeliver, localCount?: LocalCount): Promise<void> {
+    this.connecting ??= this.open(deliver, localCount);
+    return this.connecting;
+  }
+
+  private async open(deliver: BusDeliver, localCount?: LocalCount): Promise<void> {
     this.deliver = deliver;
     if (localCount !== undefined) this.localCount = localCount;
     const servers = this.options.servers;
@@ -108,6 +114,7 @@ export class NatsBus implements Bus {
 
   /** Resolves once subscriptions and publishes made so far have reached the NATS server. */
   async ready(): Promise<void> {
+    await this.connecting?.catch(() => {});
     await this.nc?.flush();
   }
 
