@@ -23,7 +23,7 @@ import {
 } from "../engine/index.ts";
 import { readBody } from "./body.ts";
 import { LayerStack } from "./layers.ts";
-import { runChain, type ChainOutcome, type ChainStep, type Handler, type Middleware } from "./middleware-chain.ts";
+import { runChain, type ChainOutcome, type ChainStep, type ErrorMiddleware, type Handler, type Middleware } from "./middleware-chain.ts";
 import { BunwireRequest } from "./request.ts";
 import { BunwireResponse } from "./response.ts";
 import type { ParamsOf, WebSocketData, WebSocketHandlers, WebSocketRouteDefinition } from "./types.ts";
@@ -39,7 +39,7 @@ export interface AppOptions {
   maxQueuedEvents?: number;
 }
 
-export type RouteHandler<Path extends string> = Handler | Middleware<BunwireRequest<ParamsOf<Path>>>;
+export type RouteHandler<Path extends string> = Middleware<BunwireRequest<ParamsOf<Path>>>;
 type ListenCallback = (server: Server<unknown>) => void;
 
 function refusal(outcome: ChainOutcome, path: string, timeoutMs: number): BunwireError | unknown {
@@ -79,6 +79,11 @@ export class App implements MountTarget, Mountable {
   }
 
   /** Middleware for every path under `path` (default "/"), HTTP and upgrades alike; or mounts a Router. */
+  use(...handlers: Array<Middleware | Mountable>): this;
+  use(path: string, ...handlers: Array<Middleware | Mountable>): this;
+  /** Error middleware `(err, req, res, next)`: runs after a failure and may answer it. */
+  use(...handlers: ErrorMiddleware[]): this;
+  use(path: string, ...handlers: ErrorMiddleware[]): this;
   use(...args: Array<string | Handler | Mountable>): this {
     const path = typeof args[0] === "string" ? (args.shift() as string) : "/";
     for (const item of args) {

@@ -1,0 +1,152 @@
+// The App's HTTP side: Express-style routes and middleware, params/query/body/cookies, responses, errors, 404.
+import { afterEach, expect, test } from "bun:test";
+import { bunwire, type App, type ErrorMiddleware } from "bunwire";
+
+const apps: App[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+function start(app: App): string {
+  apps.push(app);
+  return `http://127.0.0.1:${app.listen(0, "127.0.0.1").port}`;
+}
+
+test("routes by method and path with decoded params and parsed query", async () => {
+  const app = bunwire();
+  app.get("/users/:id", (req, res) => res.json({ id: req.params.id, query: req.query }));
+  app.post("/users/:id", (req, res) => res.status(201).json({ created: req.params.id }));
+  const base = start(app);
+  expect(await (await fetch(`${base}/users/caf%C3%A9?tag=a&tag=b&x=1`)).json()).toEqual({ id: "café", query: { tag: ["a", "b"], x: "1" } });
+  const created = await fetch(`${base}/users/7`, { method: "POST" });
+  expect(created.status).toBe(201);
+  expect(await created.json()).toEqual({ created: "7" });
+});
+
+test("bodies: JSON, urlencoded and text; malformed JSON is a 400", async () => {
+  const app = bunwire();
+  app.post("/echo", (req, res) => res.json({ body: req.body }));
+  const base = start(app);
+  const post = (body: string, type: string) => fetch(`${base}/echo`, { method: "POST", body, headers: { "Content-Type": type } });
+  expect(await (await post('{"a":1}', "application/json")).json()).toEqual({ body: { a: 1 } });
+  expect(await (await post("a=1&b=two", "application/x-www-form-urlencoded")).json()).toEqual({ body: { a: "1", b: "two" } });
+  expect(await (await post("plain", "text/plain")).json()).toEqual({ body: "plain" });
+  const bad = await post("{oops", "application/json");
+  expect(bad.status).toBe(400);
+  expect(await bad.text()).toContain("not valid JSON");
+});
+
+test("middleware runs in order, app.use with a path prefix, async middleware awaited", async () => {
+  const app = bunwire();
+  const seen: string[] = [];
+  app.use((req, _res, next) => {
+    seen.push(`all ${req.path}`);
+    next();
+  });
+  app.use("/api", async (_req, res, next) => {
+    await Bun.sleep(5);
+    res.set("X-Api", "yes");
+    next();
+  });
+  app.get("/api/thing", (_req, res) => res.text("thing"));
+  app.get("/other", (_req, res) => res.text("other"));
+  const base = start(app);
+  const api = await fetch(`${base}/api/thing`);
+  expect([await api.text(), api.headers.get("x-api")]).toEqual(["thing", "yes"]);
+  const other = await fetch(`${base}/other`);
+  expect([await other.text(), other.headers.get("x-api")]).toEqual(["other", null]);
+  expect(seen).toEqual(["all /api/thing", "all /other"]);
+});
+
+test("responses: status/json/text/html/send/set/cookie/redirect", async () => {
+  const app = bunwire();
+  app.get("/html", (_req, res) => res.html("<b>hi</b>"));
+  app.get("/send", (_req, res) => res.send({ ok: true }));
+  app.get("/teapot", (_req, res) => res.status(418).set("X-Brew", "tea").text("short and stout"));
+  app.get("/cookie", (_req, res) => res.cookie("flavour", "dark chocolate", { httpOnly: true }).cookie("size", "big").text("set"));
+  app.get("/go", (_req, res) => res.redirect("/html"));
+  app.get("/read", (req, res) => res.json({ cookies: req.cookies, agent: req.get("user-agent"), ip: req.ip }));
+  const base = start(app);
+  const html = await fetch(`${base}/html`);
+  expect(html.headers.get("content-type")).toContain("text/html");
+  expect(await (await fetch(`${base}/send`)).json()).toEqual({ ok: true });
+  const teapot = await fetch(`${base}/teapot`);
+  expect([teapot.status, teapot.headers.get("x-brew"), await teapot.text()]).toEqual([418, "tea", "short and stout"]);
+  const cookie = await fetch(`${base}/cookie`);
+  expect(cookie.headers.getSetCookie()).toEqual(["flavour=dark%20chocolate; Path=/; HttpOnly; SameSite=Lax", "size=big; Path=/; SameSite=Lax"]);
+  const go = await fetch(`${base}/go`, { redirect: "manual" });
+  expect([go.status, go.headers.get("location")]).toEqual([302, "/html"]);
+  const read = await (await fetch(`${base}/read`, { headers: { Cookie: "a=1; b=caf%C3%A9", "User-Agent": "tester" } })).json();
+  expect(read).toEqual({ cookies: { a: "1", b: "café" }, agent: "tester", ip: "127.0.0.1" });
+});
+
+test("a throw, a rejection or next(err) gives 500 and reaches the error hook; the server keeps serving", async () => {
+  const app = bunwire();
+  const errors: string[] = [];
+  app.onError((error) => errors.push((error as Error).message));
+  app.get("/throw", () => {
+    throw new Error("sync boom");
+  });
+  app.get("/reject", async () => {
+    throw new Error("async boom");
+  });
+  app.get("/next", (_req, _res, next) => next(new Error("passed boom")));
+  app.get("/ok", (_req, res) => res.text("ok"));
+  const base = start(app);
+  for (const path of ["/throw", "/reject", "/next"]) {
+    const response = await fetch(base + path);
+    expect(response.status).toBe(500);
+    expect(await response.text()).toBe("Internal Server Error");
+  }
+  expect(errors).toEqual(["sync boom", "async boom", "passed boom"]);
+  expect(await (await fetch(`${base}/ok`)).text()).toBe("ok");
+});
+
+test("error middleware (four parameters) can answer a failure", async () => {
+  const app = bunwire();
+  app.get("/fail", () => {
+    throw new Error("nope");
+  });
+  // Four parameters, as in Express: the arity is what marks error middleware.
+  const answerFailure: ErrorMiddleware = (error, _req, res, _next) => res.status(503).json({ error: (error as Error).message });
+  app.use(answerFailure);
+  const base = start(app);
+  const response = await fetch(`${base}/fail`);
+  expect([response.status, await response.json()]).toEqual([503, { error: "nope" }]);
+});
+
+test("unknown route: 404; malformed escape in a param: 400; plain HTTP on a WebSocket path: 426", async () => {
+  const app = bunwire();
+  app.get("/items/:id", (req, res) => res.text(req.params.id));
+  app.ws("/live", { message() {} });
+  const base = start(app);
+  expect((await fetch(`${base}/missing`)).status).toBe(404);
+  expect((await fetch(`${base}/items/%E0%A4%A`)).status).toBe(400);
+  const live = await fetch(`${base}/live`);
+  expect([live.status, live.headers.get("upgrade")]).toEqual([426, "websocket"]);
+});
+
+test("listen returns Bun's Server synchronously, listen(0) picks a port, the callback gets the server", async () => {
+  const app = bunwire();
+  let called: unknown;
+  const server = app.listen(0, (s) => (called = s));
+  apps.push(app);
+  expect(server.port).toBeGreaterThan(0);
+  expect(app.server).toBe(server);
+  expect(called).toBe(server);
+});
+
+test("printRoutes prints one line per route with the method padded to 8 columns", () => {
+  const app = bunwire();
+  app.get("/", (_req, res) => res.text("Hello"));
+  app.post("/items", (_req, res) => res.text("ok"));
+  app.ws("/chat", { message(ws, m) { ws.send(m); } });
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => lines.push(line);
+  try {
+    expect(app.printRoutes()).toBe("GET     /\nPOST    /items\nWS      /chat");
+  } finally {
+    console.log = log;
+  }
+  expect(lines).toEqual(["GET     /\nPOST    /items\nWS      /chat"]);
+});
