@@ -1,0 +1,122 @@
+// `new Application({ port })`: the gateway front door's server. It collects gateways from its modules and the
+// global registry, constructs them and their services once through the container, and hands each to the
+// engine as one SocketRoute. Everything that can be wrong is found in `listen()`, before the port opens.
+
+import type { Server } from "bun";
+import type { Bus } from "../engine/bus.ts";
+import { Engine, type ErrorHook, type PublishData, type WebSocketOptions } from "../engine/engine.ts";
+import type { SocketRoute } from "../engine/socket-route.ts";
+import { Container } from "./container.ts";
+import type { GatewayDefinition } from "./definition.ts";
+import { gatewayHandlers } from "./handlers.ts";
+import { collectModule, type ModuleContents } from "./modules.ts";
+import { addGateway, WebSocketGatewayRegistry } from "./registry.ts";
+import { defineGateway } from "./definition.ts";
+import type { Class } from "./types.ts";
+
+export interface ApplicationOptions {
+  /** Default 3000; `0` picks a free port (read it from `app.port`). */
+  port?: number | string;
+  hostname?: string;
+  /** Bun's WebSocket options (idleTimeout, maxPayloadLength, perMessageDeflate, ...). */
+  websocket?: WebSocketOptions;
+  /** Carries `app.publish` to other instances (`bunwire/redis`, `bunwire/nats`). */
+  bus?: Bus;
+  /** Receives what a handler threw when its gateway has no `@OnError()` (default: logged with the path). */
+  onError?: ErrorHook;
+  /** Also serve the gateways of `WebSocketGatewayRegistry.getInstance()` (default true). */
+  globalRegistry?: boolean;
+}
+
+export class Application {
+  readonly engine: Engine;
+  readonly #options: ApplicationOptions;
+  readonly #contents: ModuleContents = { providers: [], gateways: new Map(), modules: new Set() };
+  #container: Container | undefined;
+
+  constructor(options: ApplicationOptions = {}) {
+    this.#options = options;
+    this.engine = new Engine({ websocket: options.websocket, bus: options.bus, onError: options.onError });
+  }
+
+  /** Registers a `@Module`'s providers and gateways, and those of its imports (checked now). */
+  registerModule(module: Class): this {
+    collectModule(module, this.#contents);
+    return this;
+  }
+
+  /** Registers gateway classes with this application only (checked now). */
+  registerGateway(...gateways: Class[]): this {
+    for (const gateway of gateways) addGateway(this.#contents.gateways, defineGateway(gateway));
+    return this;
+  }
+
+  /**
+   * Constructs every gateway and service, then listens. Returns Bun's Server (awaiting it is harmless). Throws
+   * here, before the port opens, for a missing provider, two gateways on one path, or a second `listen()`.
+   */
+  listen(port?: number | string, hostname?: string): Server<unknown> {
+    const gateways = new Map<Class, GatewayDefinition>();
+    if (this.#options.globalRegistry !== false) {
+      for (const definition of WebSocketGatewayRegistry.getInstance().definitions()) addGateway(gateways, definition);
+    }
+    for (const definition of this.#contents.gateways.values()) addGateway(gateways, definition);
+
+    const container = new Container();
+    for (const { provider, module } of this.#contents.providers) container.provide(provider, module);
+    const routes: SocketRoute[] = [];
+    for (const definition of gateways.values()) routes.push(this.#route(definition, container.get(definition.cls)));
+
+    if (this.engine.server === undefined) {
+      for (const route of routes) this.engine.addSocketRoute(route);
+    }
+    const engine = this.engine;
+    const server = engine.listen({
+      port: port ?? this.#options.port ?? 3000,
+      hostname: hostname ?? this.#options.hostname,
+      http: (req) => engine.notFound(req),
+    });
+    this.#container = container;
+    return server;
+  }
+
+  #route(definition: GatewayDefinition, instance: object): SocketRoute {
+    const engine = this.engine;
+    const path = definition.path;
+    const handlers = gatewayHandlers(definition, instance, (ws, error) => {
+      try {
+        engine.onError(error, { kind: "websocket", ws, event: "message", routePath: path });
+      } catch (hookError) {
+        console.error(`[bunwire] onError threw while reporting an error on WS ${path}:`, hookError, error);
+      }
+    });
+    // Every connection gets its own writable `ws.data` for the handlers to extend.
+    return { path, handlers, admit: () => ({ data: {} }) };
+  }
+
+  /** The one instance of a gateway or service of this application (after `listen()`). */
+  get<T extends object>(cls: Class<T>): T {
+    if (this.#container === undefined) throw new Error("app.get(): call app.listen() first");
+    return this.#container.get(cls);
+  }
+
+  /** The running server, once listening. */
+  get server(): Server<unknown> | undefined {
+    return this.engine.server;
+  }
+
+  /** The port listened on (the real one when `port: 0`). */
+  get port(): number | undefined {
+    return this.engine.server?.port;
+  }
+
+  /** Publishes to every subscriber of `topic` (`ws.subscribe(topic)`), across instances with a bus. */
+  publish(topic: string, data: PublishData, compress = false): number {
+    return this.engine.publish(topic, data, compress);
+  }
+
+  /** Stops listening and closes every connection with 1001 (`@OnClose()` handlers run). */
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+}

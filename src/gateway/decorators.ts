@@ -1,0 +1,154 @@
+// The decorators (TypeScript `experimentalDecorators` + `emitDecoratorMetadata`). They only record what they
+// see (metadata.ts); checks that need the whole class run at registration, so errors name class and method.
+// Method decorators work with and without parentheses: `@OnOpen()` and `@OnOpen`.
+
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { BunwireError } from "../engine/errors.ts";
+import { LIFECYCLE_DECORATOR, recordOf, type Lifecycle } from "./metadata.ts";
+import type { Class, ModuleOptions } from "./types.ts";
+
+/** What TypeScript calls a method decorator with (legacy decorators). */
+export type GatewayMethodDecorator = (target: object, key: string | symbol, descriptor?: PropertyDescriptor) => void;
+
+/** A class decorator that accepts any class (constructor parameters are the container's business). */
+export type GatewayClassDecorator = (target: Class) => void;
+
+// Without `experimentalDecorators` Bun applies TC39 decorators: (value, context). Nothing would be injected by
+// type then, so stop at the class definition with the fix instead of failing later in a confusing way.
+function assertLegacy(context: unknown, decorator: string): void {
+  if (context !== null && typeof context === "object" && "kind" in context) {
+    throw new BunwireError(
+      "INVALID_HANDLER",
+      `${decorator} needs TypeScript legacy decorators: set "experimentalDecorators": true and "emitDecoratorMetadata": true in the tsconfig.json of the directory you run bun from`,
+    );
+  }
+}
+
+function methodName(key: string | symbol): string {
+  return typeof key === "symbol" ? key.toString() : key;
+}
+
+function ownerOf(target: object): Class | undefined {
+  if (typeof target === "function") return undefined;
+  const owner = (target as { constructor?: unknown }).constructor;
+  return typeof owner === "function" ? (owner as Class) : undefined;
+}
+
+/** Records `key` of the class behind `target`, or a problem when it is no instance method. */
+function decorateMethod(target: object, key: string | symbol, descriptor: PropertyDescriptor | undefined, decorator: string, apply: (owner: Class, method: string) => void): void {
+  const method = methodName(key);
+  if (typeof target === "function") {
+    recordOf(target as Class).problems.push(`${(target as Class).name}.${method}: ${decorator} is on a static method; use an instance method`);
+    return;
+  }
+  const owner = ownerOf(target);
+  if (owner === undefined) return;
+  if (descriptor === undefined || typeof descriptor.value !== "function") {
+    recordOf(owner).problems.push(`${owner.name}.${method}: ${decorator} decorates methods only`);
+    return;
+  }
+  apply(owner, method);
+}
+
+function lifecycleDecorator(kind: Lifecycle): GatewayMethodDecorator {
+  const decorator = LIFECYCLE_DECORATOR[kind];
+  return (target, key, descriptor) => {
+    assertLegacy(key, decorator);
+    decorateMethod(target, key, descriptor, decorator, (owner, method) => {
+      const record = recordOf(owner);
+      const existing = record.lifecycle[kind];
+      if (existing !== undefined && existing !== method) {
+        record.problems.push(`${owner.name}.${method}: ${decorator} is also on ${owner.name}.${existing}; a gateway has one ${decorator} handler`);
+        return;
+      }
+      record.lifecycle[kind] = method;
+    });
+  };
+}
+
+/** Builds `OnX()` / `@OnX` for one lifecycle event. */
+function lifecycle(kind: Lifecycle) {
+  const decorate = lifecycleDecorator(kind);
+  function OnEvent(): GatewayMethodDecorator;
+  function OnEvent(target: object, key: string | symbol, descriptor?: PropertyDescriptor): void;
+  function OnEvent(target?: object, key?: string | symbol, descriptor?: PropertyDescriptor): GatewayMethodDecorator | void {
+    if (target === undefined || key === undefined) return decorate;
+    decorate(target, key, descriptor);
+  }
+  return OnEvent;
+}
+
+/** `@OnOpen()`: `(ws)` when a connection opens; may be async (later events wait for it). */
+export const OnOpen = lifecycle("open");
+/** `@OnMessage()`: `(ws, message: string | Buffer)` for every frame no `@SubscribeMessage` claimed. */
+export const OnMessage = lifecycle("message");
+/** `@OnClose()`: `(ws, code, reason)` when a connection closes, also when the application closes. */
+export const OnClose = lifecycle("close");
+/** `@OnError()`: `(ws, error)` for what any handler of this gateway threw or rejected with. */
+export const OnError = lifecycle("error");
+
+/**
+ * `@SubscribeMessage("event", schema?)`: handles JSON frames `{ event, data, id? }` as `(ws, data)`. The return
+ * value (or resolved promise) is the reply: an ack `{ id, ack }` when the frame had an id, else `{ event, data }`.
+ * A Standard Schema (zod, valibot, ...) validates `data` first; invalid data gets a VALIDATION_FAILED reply.
+ */
+export function SubscribeMessage(event: string): GatewayMethodDecorator;
+export function SubscribeMessage<S extends StandardSchemaV1>(
+  event: string,
+  schema: S,
+): (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<(ws: never, data: StandardSchemaV1.InferOutput<S>) => unknown>) => void;
+export function SubscribeMessage(event: string, schema?: StandardSchemaV1): GatewayMethodDecorator {
+  const decorator = `@SubscribeMessage(${JSON.stringify(event)})`;
+  return (target, key, descriptor) => {
+    assertLegacy(key, decorator);
+    decorateMethod(target, key, descriptor, decorator, (owner, method) => {
+      const record = recordOf(owner);
+      if (typeof event !== "string" || event.length === 0 || event.startsWith("$")) {
+        record.problems.push(`${owner.name}.${method}: ${decorator} needs a non-empty event name not starting with "$" (reserved)`);
+        return;
+      }
+      if (schema !== undefined && (schema === null || typeof schema !== "object" || typeof (schema as Partial<StandardSchemaV1>)["~standard"]?.validate !== "function")) {
+        record.problems.push(`${owner.name}.${method}: the schema of ${decorator} is not a Standard Schema (zod, valibot, arktype)`);
+        return;
+      }
+      const existing = record.subscriptions.get(event);
+      if (existing !== undefined && existing.method !== method) {
+        record.problems.push(`${owner.name}.${method}: ${decorator} is also on ${owner.name}.${existing.method}; one method per event`);
+        return;
+      }
+      record.subscriptions.set(event, { event, method, schema });
+    });
+  };
+}
+
+/** `@WebSocketGateway("/path")`: the class handles WebSocket connections on that path (params like `/rooms/:id` too). */
+export function WebSocketGateway(path: string): GatewayClassDecorator {
+  return (target, context?: unknown) => {
+    assertLegacy(context, `@WebSocketGateway(${JSON.stringify(path)})`);
+    const record = recordOf(target);
+    if (record.gatewayPath !== undefined && record.gatewayPath !== path) {
+      record.problems.push(`${target.name}: @WebSocketGateway is applied twice ("${record.gatewayPath}" and "${path}")`);
+    }
+    record.gatewayPath = path;
+  };
+}
+
+/** `@Injectable()`: the class is constructed once per application and injected by type wherever it is asked for. */
+export function Injectable(): GatewayClassDecorator;
+export function Injectable(target: Class): void;
+export function Injectable(target?: Class, context?: unknown): GatewayClassDecorator | void {
+  const decorate: GatewayClassDecorator = (cls, ctx?: unknown) => {
+    assertLegacy(ctx, "@Injectable()");
+    recordOf(cls).injectable = true;
+  };
+  if (target === undefined) return decorate;
+  (decorate as (cls: Class, ctx?: unknown) => void)(target, context);
+}
+
+/** `@Module({ providers, imports })`: groups services and gateways; `app.registerModule(M)` registers them. */
+export function Module(options: ModuleOptions): GatewayClassDecorator {
+  return (target, context?: unknown) => {
+    assertLegacy(context, "@Module()");
+    recordOf(target).module = options;
+  };
+}
