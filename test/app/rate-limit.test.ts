@@ -1,0 +1,46 @@
+// rateLimit(): a fixed window per client, answering 429 with Retry-After to HTTP requests and upgrades alike.
+import { afterEach, expect, test } from "bun:test";
+import { bunwire, rateLimit, type App } from "bunwire";
+import { TestSocket, upgradeAttempt } from "../support/socket.ts";
+
+const apps: App[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+test("past max in the window, HTTP and upgrades get 429 with Retry-After; other clients are counted apart", async () => {
+  const app = bunwire();
+  app.use(rateLimit({ windowMs: 60_000, max: 2, key: (req) => req.get("x-client") ?? req.ip }));
+  app.get("/", (_req, res) => res.text("hi"));
+  app.ws("/live", { open: (ws) => void ws.send("in") });
+  apps.push(app);
+  const port = app.listen(0, "127.0.0.1").port;
+  const headers = { "X-Client": "greedy" };
+
+  const first = await fetch(`http://127.0.0.1:${port}/`, { headers });
+  expect([first.status, first.headers.get("ratelimit-remaining")]).toEqual([200, "1"]);
+  const socket = await TestSocket.open(`ws://127.0.0.1:${port}/live`, { headers });
+  expect(await socket.next()).toBe("in");
+  socket.ws.close();
+
+  const limitedUpgrade = await upgradeAttempt(`ws://127.0.0.1:${port}/live`, headers);
+  expect(limitedUpgrade.status).toBe(429);
+  expect(Number(limitedUpgrade.headers.get("retry-after"))).toBeGreaterThan(0);
+  const limitedHttp = await fetch(`http://127.0.0.1:${port}/`, { headers });
+  expect(limitedHttp.status).toBe(429);
+  expect(await limitedHttp.json()).toEqual({ error: "Too many requests, please try again later." });
+
+  expect((await fetch(`http://127.0.0.1:${port}/`, { headers: { "X-Client": "polite" } })).status).toBe(200);
+});
+
+test("a new window starts after windowMs", async () => {
+  const app = bunwire();
+  app.use(rateLimit({ windowMs: 100, max: 1 }));
+  app.get("/", (_req, res) => res.text("hi"));
+  apps.push(app);
+  const url = `http://127.0.0.1:${app.listen(0, "127.0.0.1").port}/`;
+  expect((await fetch(url)).status).toBe(200);
+  expect((await fetch(url)).status).toBe(429);
+  await Bun.sleep(120);
+  expect((await fetch(url)).status).toBe(200);
+});

@@ -1,0 +1,90 @@
+// session(): signed cookie, store, available on ws.data.req.session; tampered cookies are no session.
+import { afterEach, expect, test } from "bun:test";
+import { bunwire, MemoryStore, session, type App, type BunWebSocket } from "bunwire";
+import { rawHandshake, TestSocket, upgradeAttempt } from "../support/socket.ts";
+
+const apps: App[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+function chatApp(store = new MemoryStore()) {
+  const app = bunwire();
+  app.use(session({ secret: "test-secret", store }));
+  app.post("/login", (req, res) => {
+    req.session.userId = (req.body as { user: string }).user;
+    res.json({ ok: true });
+  });
+  app.get("/whoami", (req, res) => res.json({ userId: req.session.userId ?? null }));
+  app.ws("/protected", (req, res, next) => {
+    if (!req.session.userId) return res.status(401).json({ error: "Unauthorized" });
+    next();
+  }, {
+    open(ws: BunWebSocket) {
+      ws.send(`welcome ${String(ws.data.req.session.userId)}`);
+    },
+  });
+  apps.push(app);
+  const port = app.listen(0, "127.0.0.1").port;
+  return { http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}`, store };
+}
+
+async function login(http: string, user: string): Promise<string> {
+  const response = await fetch(`${http}/login`, { method: "POST", body: JSON.stringify({ user }), headers: { "Content-Type": "application/json" } });
+  const cookie = response.headers.getSetCookie()[0]!;
+  expect(cookie).toMatch(/^bunwire\.sid=[\w-]+\.[\w-]+; Path=\/; Max-Age=86400; HttpOnly; SameSite=Lax$/);
+  return cookie.split(";")[0]!;
+}
+
+test("a session set over HTTP authenticates a WebSocket upgrade; the socket sees req.session", async () => {
+  const { http, ws } = chatApp();
+  const cookie = await login(http, "ada");
+  expect(await (await fetch(`${http}/whoami`, { headers: { Cookie: cookie } })).json()).toEqual({ userId: "ada" });
+  const socket = await TestSocket.open(`${ws}/protected`, { headers: { Cookie: cookie } });
+  expect(await socket.next()).toBe("welcome ada");
+  socket.ws.close();
+});
+
+test("without a session the upgrade is refused with 401, and the fresh session cookie rides on the refusal", async () => {
+  const { ws } = chatApp();
+  const refused = await upgradeAttempt(`${ws}/protected`);
+  expect(refused.status).toBe(401);
+  expect(refused.headers.getSetCookie()[0]).toStartWith("bunwire.sid=");
+});
+
+test("a tampered cookie is no session", async () => {
+  const { http, ws } = chatApp();
+  const cookie = await login(http, "ada");
+  const [name, value] = cookie.split("=") as [string, string];
+  const [id, signature] = value.split(".") as [string, string];
+  const forgedSignature = `${name}=${id}.${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`;
+  const otherId = `${name}=${id.slice(0, -1)}${id.endsWith("A") ? "B" : "A"}.${signature}`;
+  for (const forged of [forgedSignature, otherId, `${name}=${id}`]) {
+    expect(await (await fetch(`${http}/whoami`, { headers: { Cookie: forged } })).json()).toEqual({ userId: null });
+    expect((await upgradeAttempt(`${ws}/protected`, { Cookie: forged })).status).toBe(401);
+  }
+});
+
+test("a fresh session's cookie is carried onto the 101 of an allowed upgrade", async () => {
+  const app = bunwire();
+  app.use(session({ secret: "s" }));
+  app.ws("/open", { message() {} });
+  apps.push(app);
+  const head = await rawHandshake(`ws://127.0.0.1:${app.listen(0, "127.0.0.1").port}/open`);
+  expect(head.status).toBe(101);
+  expect(head.header("set-cookie")).toStartWith("bunwire.sid=");
+});
+
+test("the store keeps sessions until they expire; destroy() removes one", async () => {
+  const store = new MemoryStore();
+  store.set("a", { n: 1 }, 60_000);
+  store.set("b", { n: 2 }, -1);
+  expect(store.get("a")).toEqual({ n: 1 });
+  expect(store.get("b")).toBeUndefined();
+  store.destroy("a");
+  expect(store.get("a")).toBeUndefined();
+});
+
+test("session() requires a secret", () => {
+  expect(() => session({ secret: "" })).toThrow("secret");
+});
