@@ -1,0 +1,159 @@
+// `new Router<ClientData>()` (bun-router style): fetch-style HTTP routes plus one `websocket({...})` that takes
+// every handshake on any path. A Router owns no server: it mounts onto an App (`app.use(router)`) or onto an
+// Engine of its own (`router.serve()`), through the same `[MOUNT]` contract either way.
+
+import type { Server } from "bun";
+import { BunwireError, Engine, MOUNT, type Mountable, type MountTarget, type PublishData, type WebSocketOptions } from "../engine/index.ts";
+import { upgradeHandshake } from "./admission.ts";
+import { RouterMount, type RouteEntry, type SocketDefinition } from "./mounted.ts";
+import { ServeTarget } from "./serve-target.ts";
+import type { RouteHandler, RouterOptions, ServeOptions, UpgradeOptions, WebSocketConfig } from "./types.ts";
+
+/** Adds a path-specific WebSocket route with its own admission (used by `bunwire/fs`; not part of the public API). */
+export const ADD_SOCKET: unique symbol = Symbol("bunwire.router.addSocket");
+
+const HANDLER_KEYS = new Set(["open", "message", "close", "error", "drain", "ping", "pong"]);
+
+/** bun-router writes params as `{id}`; the engine as `:id`. Both are accepted. */
+function toEnginePath(path: string): string {
+  return path.replace(/\{([A-Za-z_$][\w$]*)\}/g, ":$1");
+}
+
+function splitConfig(config: WebSocketConfig<any>): { handlers: WebSocketConfig<any>; options: WebSocketOptions } {
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (HANDLER_KEYS.has(key)) {
+      if (value !== undefined && typeof value !== "function") throw new BunwireError("INVALID_HANDLER", `router.websocket({ ${key} }): ${key} must be a function`);
+    } else {
+      options[key] = value;
+    }
+  }
+  return { handlers: config, options: options as WebSocketOptions };
+}
+
+export class Router<ClientData = Record<string, unknown>> implements Mountable {
+  readonly #options: RouterOptions;
+  readonly #routes: RouteEntry[] = [];
+  readonly #sockets: SocketDefinition[] = [];
+  readonly #mounts: RouterMount[] = [];
+  readonly #served: Engine[] = [];
+  #websocket: WebSocketConfig<any> | undefined;
+  #websocketOptions: WebSocketOptions = {};
+
+  constructor(options: RouterOptions = {}) {
+    this.#options = options;
+  }
+
+  get(path: string, handler: RouteHandler): this {
+    return this.route("GET", path, handler);
+  }
+  post(path: string, handler: RouteHandler): this {
+    return this.route("POST", path, handler);
+  }
+  put(path: string, handler: RouteHandler): this {
+    return this.route("PUT", path, handler);
+  }
+  patch(path: string, handler: RouteHandler): this {
+    return this.route("PATCH", path, handler);
+  }
+  delete(path: string, handler: RouteHandler): this {
+    return this.route("DELETE", path, handler);
+  }
+  head(path: string, handler: RouteHandler): this {
+    return this.route("HEAD", path, handler);
+  }
+  options(path: string, handler: RouteHandler): this {
+    return this.route("OPTIONS", path, handler);
+  }
+  /** Every method. */
+  all(path: string, handler: RouteHandler): this {
+    return this.route("ALL", path, handler);
+  }
+
+  /** An HTTP route for `method` ("GET", ..., or "ALL"); `:id` and `{id}` params land in `req.params`. */
+  route(method: string, path: string, handler: RouteHandler): this {
+    if (typeof handler !== "function") throw new BunwireError("INVALID_HANDLER", `router.${method.toLowerCase()}("${path}", handler): handler must be a function`);
+    const entry: RouteEntry = { method: method.toUpperCase(), path: toEnginePath(path), handler };
+    this.#routes.push(entry);
+    for (const mount of this.#mounts) mount.addRoute(entry);
+    return this;
+  }
+
+  /**
+   * The WebSocket handlers and options. A handshake on any path is upgraded into them; when a GET route matches
+   * the path it runs first and may `router.upgrade` with its own data, or refuse with a status >= 400.
+   */
+  websocket<Data = ClientData>(config: WebSocketConfig<Data>): this {
+    if (config === null || typeof config !== "object") throw new BunwireError("INVALID_HANDLER", "router.websocket(config): config must be an object of handlers and options");
+    if (this.#websocket !== undefined) throw new BunwireError("ROUTE_CONFLICT", "router.websocket() was already called on this router; one router has one set of WebSocket handlers");
+    const { handlers, options } = splitConfig(config as WebSocketConfig<any>);
+    this.#websocket = handlers;
+    this.#websocketOptions = options;
+    for (const mount of this.#mounts) this.#mountAnyPath(mount);
+    return this;
+  }
+
+  /** Publishes to `topic` on every server this router is served or mounted on (and across instances with a bus). */
+  publish(topic: string, data: PublishData, compress = false): number {
+    let sent = 0;
+    for (const engine of this.#engines()) sent += engine.publish(topic, data, compress);
+    return sent;
+  }
+
+  /** Subscribers of `topic` on this instance. */
+  subscriberCount(topic: string): number {
+    let count = 0;
+    for (const engine of this.#engines()) count += engine.subscriberCount(topic);
+    return count;
+  }
+
+  /**
+   * Upgrades a WebSocket handshake from inside a GET route into this router's `websocket` handlers, with `data` as
+   * `ws.data` and `headers` on the 101 response. False when `req` is no handshake being admitted here.
+   */
+  upgrade(req: Request, options: UpgradeOptions<ClientData> = {}): boolean {
+    return upgradeHandshake(req, options);
+  }
+
+  /** Starts a server of its own (Bun's `Server`), with the `websocket()` options applied. */
+  serve(options: ServeOptions = {}): Server<unknown> {
+    const engine = new Engine({ websocket: this.#websocketOptions, bus: this.#options.bus, onError: this.#options.onError });
+    const target = new ServeTarget(engine);
+    this[MOUNT](target, "");
+    this.#served.push(engine);
+    return engine.listen({ port: options.port ?? 3000, hostname: options.hostname, http: (req, server) => target.fetch(req, server) });
+  }
+
+  /** Stops the servers `serve()` started: sockets close with 1001 and their `close` handlers run. */
+  async close(): Promise<void> {
+    await Promise.all(this.#served.map((engine) => engine.close()));
+  }
+
+  [MOUNT](target: MountTarget, prefix: string): void {
+    const mount = new RouterMount(target, prefix);
+    this.#mounts.push(mount);
+    for (const definition of this.#sockets) mount.addSocket(definition);
+    for (const entry of this.#routes) mount.addRoute(entry);
+    if (this.#websocket !== undefined) this.#mountAnyPath(mount);
+  }
+
+  /** Internal: a WebSocket route on one path with its own admission (file routes). */
+  [ADD_SOCKET](definition: SocketDefinition): void {
+    this.#sockets.push(definition);
+    for (const mount of this.#mounts) mount.addSocket(definition);
+  }
+
+  #mountAnyPath(mount: RouterMount): void {
+    if (!(mount.target instanceof ServeTarget) && Object.keys(this.#websocketOptions).length > 0) {
+      // Bun takes WebSocket options per server: mounted, the app's apply and these would silently do nothing.
+      console.warn(`[bunwire] router.websocket() options (${Object.keys(this.#websocketOptions).join(", ")}) apply to router.serve() only; mounted into an app, set them on the app`);
+    }
+    mount.addAnyPath(this.#websocket!);
+  }
+
+  #engines(): Engine[] {
+    const engines: Engine[] = [];
+    for (const mount of this.#mounts) if (!engines.includes(mount.engine)) engines.push(mount.engine);
+    return engines;
+  }
+}
