@@ -13,6 +13,7 @@ import { collectModule, type ModuleContents } from "./modules.ts";
 import { addGateway, WebSocketGatewayRegistry } from "./registry.ts";
 import { defineGateway } from "./definition.ts";
 import type { Class } from "./types.ts";
+import { BunwireError } from "../engine/errors.ts";
 
 export interface ApplicationOptions {
   /** Default 3000; `0` picks a free port (read it from `app.port`). */
@@ -56,28 +57,30 @@ export class Application {
    * here, before the port opens, for a missing provider, two gateways on one path, or a second `listen()`.
    */
   listen(port?: number | string, hostname?: string): Server<unknown> {
+    const engine = this.engine;
+    if (engine.server !== undefined) throw new BunwireError("NOT_LISTENING", "this application is already listening; create another Application to listen twice");
+    // Prepared once: a listen() that failed on the port (in use) can be retried with the same instances.
+    this.#container ??= this.#prepare();
+    return engine.listen({
+      port: port ?? this.#options.port ?? 3000,
+      hostname: hostname ?? this.#options.hostname,
+      http: (req) => engine.notFound(req),
+    });
+  }
+
+  /** Constructs every gateway and its services, then hands the engine one route per gateway. */
+  #prepare(): Container {
     const gateways = new Map<Class, GatewayDefinition>();
     if (this.#options.globalRegistry !== false) {
       for (const definition of WebSocketGatewayRegistry.getInstance().definitions()) addGateway(gateways, definition);
     }
     for (const definition of this.#contents.gateways.values()) addGateway(gateways, definition);
-
     const container = new Container();
     for (const { provider, module } of this.#contents.providers) container.provide(provider, module);
-    const routes: SocketRoute[] = [];
-    for (const definition of gateways.values()) routes.push(this.#route(definition, container.get(definition.cls)));
-
-    if (this.engine.server === undefined) {
-      for (const route of routes) this.engine.addSocketRoute(route);
-    }
-    const engine = this.engine;
-    const server = engine.listen({
-      port: port ?? this.#options.port ?? 3000,
-      hostname: hostname ?? this.#options.hostname,
-      http: (req) => engine.notFound(req),
-    });
-    this.#container = container;
-    return server;
+    // Every instance first, so a missing provider throws before any route exists.
+    const routes = [...gateways.values()].map((definition) => this.#route(definition, container.get(definition.cls)));
+    for (const route of routes) this.engine.addSocketRoute(route);
+    return container;
   }
 
   #route(definition: GatewayDefinition, instance: object): SocketRoute {

@@ -39,7 +39,8 @@ function describeParameter(owner: Class, index: number): string {
 export class Container {
   readonly #bindings = new Map<Class, Binding>();
   readonly #instances = new Map<Class, object>();
-  readonly #resolving: Class[] = [];
+  /** The classes being constructed, outermost first, to name a cycle. */
+  readonly #resolving: { cls: Class; label: string }[] = [];
 
   /** Makes a module's provider available; a class provides itself. */
   provide(provider: Provider, module: string): void {
@@ -79,11 +80,12 @@ export class Container {
       this.#instances.set(cls, binding.value);
       return binding.value;
     }
-    if (this.#resolving.includes(cls)) {
-      const cycle = [...this.#resolving.slice(this.#resolving.indexOf(cls)), cls].map((c) => c.name).join(" → ");
+    const at = this.#resolving.findIndex((entry) => entry.cls === cls);
+    if (at !== -1) {
+      const cycle = [...this.#resolving.slice(at).map((entry) => entry.label), cls.name].join(" → ");
       throw new BunwireError("INVALID_HANDLER", `circular constructor dependency: ${cycle}`);
     }
-    this.#resolving.push(cls);
+    this.#resolving.push({ cls, label: binding.cls === cls ? cls.name : `${cls.name} (useClass ${binding.cls.name})` });
     try {
       const instance = new binding.cls(...(this.#dependencies(binding.cls) as never[]));
       this.#instances.set(cls, instance);

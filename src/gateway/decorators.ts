@@ -8,7 +8,7 @@ import { LIFECYCLE_DECORATOR, recordOf, type Lifecycle } from "./metadata.ts";
 import type { Class, ModuleOptions } from "./types.ts";
 
 /** What TypeScript calls a method decorator with (legacy decorators). */
-export type GatewayMethodDecorator = (target: object, key: string | symbol, descriptor?: PropertyDescriptor) => void;
+export type GatewayMethodDecorator = (target: object, key: string | symbol, descriptor: PropertyDescriptor) => void;
 
 /** A class decorator that accepts any class (constructor parameters are the container's business). */
 export type GatewayClassDecorator = (target: Class) => void;
@@ -50,7 +50,10 @@ function decorateMethod(target: object, key: string | symbol, descriptor: Proper
   apply(owner, method);
 }
 
-function lifecycleDecorator(kind: Lifecycle): GatewayMethodDecorator {
+// At run time the descriptor may be missing (a property, decorated from plain JavaScript): reported, not thrown.
+type LooseMethodDecorator = (target: object, key: string | symbol, descriptor?: PropertyDescriptor) => void;
+
+function lifecycleDecorator(kind: Lifecycle): LooseMethodDecorator {
   const decorator = LIFECYCLE_DECORATOR[kind];
   return (target, key, descriptor) => {
     assertLegacy(key, decorator);
@@ -70,7 +73,7 @@ function lifecycleDecorator(kind: Lifecycle): GatewayMethodDecorator {
 function lifecycle(kind: Lifecycle) {
   const decorate = lifecycleDecorator(kind);
   function OnEvent(): GatewayMethodDecorator;
-  function OnEvent(target: object, key: string | symbol, descriptor?: PropertyDescriptor): void;
+  function OnEvent(target: object, key: string | symbol, descriptor: PropertyDescriptor): void;
   function OnEvent(target?: object, key?: string | symbol, descriptor?: PropertyDescriptor): GatewayMethodDecorator | void {
     if (target === undefined || key === undefined) return decorate;
     decorate(target, key, descriptor);
@@ -97,7 +100,7 @@ export function SubscribeMessage<S extends StandardSchemaV1>(
   event: string,
   schema: S,
 ): (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<(ws: never, data: StandardSchemaV1.InferOutput<S>) => unknown>) => void;
-export function SubscribeMessage(event: string, schema?: StandardSchemaV1): GatewayMethodDecorator {
+export function SubscribeMessage(event: string, schema?: StandardSchemaV1): LooseMethodDecorator {
   const decorator = `@SubscribeMessage(${JSON.stringify(event)})`;
   return (target, key, descriptor) => {
     assertLegacy(key, decorator);
