@@ -1,8 +1,9 @@
 // The demo: a chat with rooms on the App front door. `/chat/:room` is a WebSocket route; a middleware checks the
 // name before the upgrade; the typed protocol routes events, validates them and acknowledges `say`.
 import { join } from "node:path";
-import { bunwire, rateLimit, type App, type WebSocketData } from "bunwire";
+import { bunwire, rateLimit, type App, type Bus, type WebSocketData } from "bunwire";
 import { buildClient } from "../scripts/build-client.ts";
+import { MemoryPresence, type RoomPresence } from "./presence.ts";
 import { chat } from "./protocol.ts";
 
 type ChatData = WebSocketData<{ room: string }, { name: string }>;
@@ -10,33 +11,23 @@ type ChatData = WebSocketData<{ room: string }, { name: string }>;
 const PUBLIC = join(import.meta.dir, "public");
 const NAME = /^[\p{L}\p{N} _.-]{1,24}$/u;
 
-/** Who is in each room, by name (a name may have several tabs open). */
-class Presence {
-  readonly #rooms = new Map<string, Map<string, number>>();
-  add(room: string, name: string): string[] {
-    const names = this.#rooms.get(room) ?? new Map<string, number>();
-    names.set(name, (names.get(name) ?? 0) + 1);
-    this.#rooms.set(room, names);
-    return [...names.keys()];
-  }
-  remove(room: string, name: string): string[] {
-    const names = this.#rooms.get(room);
-    if (names === undefined) return [];
-    const left = (names.get(name) ?? 1) - 1;
-    if (left > 0) names.set(name, left);
-    else names.delete(name);
-    if (names.size === 0) this.#rooms.delete(room);
-    return [...names.keys()];
-  }
+export interface DemoOptions {
+  /** A cross-instance bus (`npm run demo:cluster` passes redisBus); in-process pub/sub without one. */
+  bus?: Bus;
+  presence?: RoomPresence;
+  /** Shown on the page, so you can see which instance a tab is on. */
+  instance?: string;
 }
 
-export async function createDemo(): Promise<App> {
+export async function createDemo(options: DemoOptions = {}): Promise<App> {
   await buildClient(join(PUBLIC, "client.js"));
-  const app = bunwire();
-  const presence = new Presence();
+  const app = bunwire({ bus: options.bus });
+  const presence = options.presence ?? new MemoryPresence();
+  const instance = options.instance ?? "single process";
   let nextId = 0;
 
   app.get("/", async (_req, res) => res.html(await Bun.file(join(PUBLIC, "index.html")).text()));
+  app.get("/instance", (_req, res) => res.json({ instance }));
   app.get("/client.js", async (_req, res) => res.type("text/javascript; charset=utf-8").send(await Bun.file(join(PUBLIC, "client.js")).bytes()));
 
   app.ws(
@@ -61,14 +52,14 @@ export async function createDemo(): Promise<App> {
         },
       },
       {
-        open(ws) {
+        async open(ws) {
           const { room } = ws.data.params;
           ws.subscribe(room);
-          chat.publish(app, room, "joined", { name: ws.data.name, present: presence.add(room, ws.data.name) });
+          chat.publish(app, room, "joined", { name: ws.data.name, present: await presence.add(room, ws.data.name) });
         },
-        close(ws) {
+        async close(ws) {
           const { room } = ws.data.params;
-          chat.publish(app, room, "left", { name: ws.data.name, present: presence.remove(room, ws.data.name) });
+          chat.publish(app, room, "left", { name: ws.data.name, present: await presence.remove(room, ws.data.name) });
         },
       },
     ),

@@ -1,9 +1,15 @@
 // `npm start`: the demo chat on one process with in-memory pub/sub. PORT sets the port (default 3000).
+// With REDIS_URL set (as `npm run demo:cluster` does), publishes and presence go through Redis.
+import { redisBus, redisPresence } from "bunwire/redis";
 import { createDemo } from "./app.ts";
+import { SharedPresence } from "./presence.ts";
 
-const app = await createDemo();
-const server = app.listen(Number(process.env.PORT ?? 3000));
-console.log(`bunwire demo chat: http://localhost:${server.port}  (open it in two tabs)`);
+const port = Number(process.env.PORT ?? 3000);
+const redisUrl = process.env.REDIS_URL;
+const instance = process.env.INSTANCE ?? (redisUrl ? `port ${port}` : undefined);
+const app = await createDemo(redisUrl ? { bus: redisBus({ url: redisUrl }), presence: new SharedPresence(redisPresence({ url: redisUrl })), instance } : {});
+const server = app.listen(port);
+console.log(`bunwire demo chat${instance ? ` (${instance})` : ""}: http://localhost:${server.port}  (open it in two tabs)`);
 app.printRoutes();
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
