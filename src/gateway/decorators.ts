@@ -99,7 +99,7 @@ export function SubscribeMessage(event: string): GatewayMethodDecorator;
 export function SubscribeMessage<S extends StandardSchemaV1>(
   event: string,
   schema: S,
-): (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<(ws: never, data: StandardSchemaV1.InferOutput<S>) => unknown>) => void;
+): <M extends (ws: never, data: StandardSchemaV1.InferOutput<S>) => unknown>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>) => void;
 export function SubscribeMessage(event: string, schema?: StandardSchemaV1): LooseMethodDecorator {
   const decorator = `@SubscribeMessage(${JSON.stringify(event)})`;
   return (target, key, descriptor) => {
