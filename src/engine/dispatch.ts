@@ -28,7 +28,14 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
 }
 
-export function createDispatch(hooks: DispatchHooks): WebSocketHandler<unknown> & { message: NonNullable<WebSocketHandler<unknown>["message"]> } {
+export type Dispatch = WebSocketHandler<unknown> & {
+  message: NonNullable<WebSocketHandler<unknown>["message"]>;
+  /** Resolves once no async handler is running (what a graceful close waits for). */
+  idle(): Promise<void>;
+};
+
+export function createDispatch(hooks: DispatchHooks): Dispatch {
+  const inflight = new Set<Promise<void>>();
   function fail(ws: Socket, connection: Connection, error: unknown, event: SocketEventName): void {
     const onError = connection.handlers.error;
     if (onError !== undefined) {
@@ -78,7 +85,11 @@ export function createDispatch(hooks: DispatchHooks): WebSocketHandler<unknown> 
 
   function hold(ws: Socket, connection: Connection, pending: PromiseLike<unknown>): void {
     connection.busy = true;
-    pending.then(() => drainQueue(ws, connection));
+    const settled = Promise.resolve(pending).then(() => {
+      inflight.delete(settled);
+      drainQueue(ws, connection);
+    });
+    inflight.add(settled);
   }
 
   /** Runs held events in arrival order, stopping again at the next async handler. */
@@ -117,6 +128,10 @@ export function createDispatch(hooks: DispatchHooks): WebSocketHandler<unknown> 
   }
 
   return {
+    async idle() {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
+
     open(ws) {
       installBufferedAmount(ws);
       const connection = hooks.pending.take(ws.data);

@@ -5,7 +5,7 @@
 import type { Server, WebSocketHandler } from "bun";
 import type { Bus } from "./bus.ts";
 import { PendingConnections, type Connection } from "./connection.ts";
-import { createDispatch, type SocketEventName } from "./dispatch.ts";
+import { createDispatch, type Dispatch, type SocketEventName } from "./dispatch.ts";
 import { BunwireError } from "./errors.ts";
 import { pathnameOf, type Params, type PathPattern } from "./path-pattern.ts";
 import { RouteTable, type RouteMatch } from "./route-table.ts";
@@ -63,6 +63,7 @@ export class Engine {
   readonly #pending = new PendingConnections();
   readonly #topics: TopicCounter | undefined;
   readonly #websocket: WebSocketHandler<unknown>;
+  readonly #dispatch: Dispatch;
 
   constructor(options: EngineOptions = {}) {
     this.#options = options;
@@ -76,7 +77,9 @@ export class Engine {
       opened: topics && ((ws, connection) => topics.attach(ws, connection)),
       closed: topics && ((ws, connection) => topics.detach(ws, connection)),
     });
-    this.#websocket = { ...options.websocket, ...dispatch };
+    this.#dispatch = dispatch;
+    const { idle: _idle, ...handlers } = dispatch;
+    this.#websocket = { ...options.websocket, ...handlers };
   }
 
   /** The running server, once `listen` was called. */
@@ -200,10 +203,11 @@ export class Engine {
     return bus === undefined ? Promise.resolve(local) : bus.clusterSubscriberCount(topic, this.#topics?.local(topic) ?? local);
   }
 
-  /** Stops accepting, closes every socket with 1001 (their `close` handlers run), then releases the bus. */
+  /** Stops accepting, closes every socket with 1001, waits for their handlers (async `close` too), then releases the bus. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await this.#server?.stop(true);
+      await this.#dispatch.idle();
       await this.#options.bus?.close();
     })();
     return this.#closing;

@@ -227,5 +227,22 @@ export function engineContract(label: string, mount: ContractMount): void {
       expect((await client.closed).code).toBe(1001);
       expect(closes.length).toBe(1);
     });
+
+    test("stop waits for async close handlers to finish", async () => {
+      const finished: string[] = [];
+      const { server } = await serve({
+        handlers: {
+          open: (ws: Ws) => void ws.send("open"),
+          async close() {
+            await Bun.sleep(30);
+            finished.push("close handler done");
+          },
+        },
+      });
+      await connect(server.url);
+      await server.stop();
+      servers.length = 0;
+      expect(finished).toEqual(["close handler done"]);
+    });
   });
 }

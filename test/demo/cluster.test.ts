@@ -1,0 +1,68 @@
+// `npm run demo:cluster` in-process: two demo instances sharing one real redis-server; a chat and the presence
+// list cross instances.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { connect, type Client } from "bunwire/client";
+import { redisBus, redisPresence } from "bunwire/redis";
+import type { App } from "bunwire";
+import { createDemo } from "../../demo/app.ts";
+import { SharedPresence } from "../../demo/presence.ts";
+import type { chat } from "../../demo/protocol.ts";
+import { RedisServer } from "../support/redis-server.ts";
+
+let redis: RedisServer;
+const apps: App[] = [];
+const presences: SharedPresence[] = [];
+const clients: Client<typeof chat>[] = [];
+
+async function instance(name: string): Promise<string> {
+  const presence = new SharedPresence(redisPresence({ url: redis.url }));
+  presences.push(presence);
+  const app = await createDemo({ bus: redisBus({ url: redis.url }), presence, instance: name });
+  apps.push(app);
+  return `127.0.0.1:${app.listen(0, "127.0.0.1").port}`;
+}
+
+beforeAll(async () => {
+  redis = await RedisServer.start();
+});
+afterAll(async () => {
+  for (const client of clients) client.close();
+  await Promise.all(apps.map((app) => app.close()));
+  await Promise.all(presences.map((presence) => presence.close()));
+  await redis.stop();
+});
+
+function next(client: Client<typeof chat>, event: "said" | "joined"): Promise<unknown> {
+  return new Promise((resolve) => {
+    const off = client.on(event, (data) => {
+      off();
+      resolve(data);
+    });
+  });
+}
+
+test("two instances on one Redis: each page says where it is, chat and presence cross instances", async () => {
+  const [a, b] = [await instance("instance A"), await instance("instance B")];
+  expect(await (await fetch(`http://${b}/instance`)).json()).toEqual({ instance: "instance B" });
+
+  const ada = connect<typeof chat>(`ws://${a}/chat/lobby?name=Ada`, { reconnect: false });
+  clients.push(ada);
+  expect(await next(ada, "joined")).toEqual({ name: "Ada", present: ["Ada"] });
+  const adaSeesBob = next(ada, "joined");
+  const bob = connect<typeof chat>(`ws://${b}/chat/lobby?name=Bob`, { reconnect: false });
+  clients.push(bob);
+  expect(await adaSeesBob).toEqual({ name: "Bob", present: ["Ada", "Bob"] });
+  await bob.whenOpen();
+
+  // Bob's subscription on instance B reaches Redis asynchronously: retry until the first message crosses.
+  let heard: unknown;
+  for (let attempt = 0; heard === undefined && attempt < 50; attempt++) {
+    const bobHears = next(bob, "said");
+    await ada.request("say", { text: `across ${attempt}` });
+    heard = await Promise.race([bobHears, Bun.sleep(100).then(() => undefined)]);
+  }
+  expect(heard).toMatchObject({ from: "Ada", text: expect.stringMatching(/^across/) });
+  const adaHears = next(ada, "said");
+  await bob.request("say", { text: "hello from B" });
+  expect(await adaHears).toMatchObject({ from: "Bob", text: "hello from B" });
+});
