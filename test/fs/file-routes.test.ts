@@ -39,7 +39,9 @@ describe("paths and topics", () => {
 
   test("a [id] folder is the param :id, and each concrete path is its own topic (a set of rooms)", async () => {
     const server = await serveTree({ "ws/room/[id]/route.ts": ROOM });
-    const [a, b, c] = await Promise.all(["42", "42", "7"].map((id) => connected(wsUrl(server, `/ws/room/${id}`))));
+    const a = await connected(wsUrl(server, "/ws/room/42"));
+    const b = await connected(wsUrl(server, "/ws/room/42"));
+    const c = await connected(wsUrl(server, "/ws/room/7"));
     expect(JSON.parse((await a.next()) as string)).toEqual({ topic: "ws-room-42", params: { id: "42" }, path: "/ws/room/42" });
     await b.next();
     expect(JSON.parse((await c.next()) as string).topic).toBe("ws-room-7");
