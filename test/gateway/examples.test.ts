@@ -127,6 +127,15 @@ describe("seed 003 examples", () => {
   });
 });
 
+describe("the README section (docs/front-doors-gateway.md)", () => {
+  test("readme-chat.ts: validated say acks, invalid data refused", async () => {
+    const server = await start("readme-chat.ts");
+    const client = await open(server.port, "/ws");
+    expect(await client.ask({ event: "say", data: { text: "hi" }, id: 1 })).toEqual({ id: 1, ack: { from: "anon", text: "hi" } });
+    expect((await client.ask({ event: "say", data: {}, id: 2 })).error.code).toBe("VALIDATION_FAILED");
+  });
+});
+
 describe("tsconfig", () => {
   test("without experimentalDecorators, the first decorator says which tsconfig lines to set", async () => {
     const dir = mkdtempSync(join(tmpdir(), "bunwire-gateway-"));
