@@ -117,8 +117,8 @@ export function rawHandshake(port: number, path: string, headers: Record<string,
 export interface Child {
   readonly proc: ReturnType<typeof Bun.spawn>;
   readonly lines: string[];
-  /** The first output line matching `pattern` (already printed or still to come). */
-  waitFor(pattern: RegExp): Promise<string>;
+  /** The first output line matching `pattern` (already printed or still to come), from line `from` on. */
+  waitFor(pattern: RegExp, from?: number): Promise<string>;
   /** Resolves with the exit code. */
   readonly exited: Promise<number>;
   kill(): void;
@@ -133,6 +133,7 @@ export function spawnBun(args: string[], env: Record<string, string> = {}): Chil
   });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve(line: string): void }[] = [];
+  // Waiters registered with `from` only see lines printed later; lines.length at registration is >= from.
   const consume = async (stream: ReadableStream<Uint8Array>) => {
     const decoder = new TextDecoder();
     let buffered = "";
@@ -161,8 +162,8 @@ export function spawnBun(args: string[], env: Record<string, string> = {}): Chil
     proc,
     lines,
     exited: proc.exited,
-    waitFor(pattern) {
-      const found = lines.find((line) => pattern.test(line));
+    waitFor(pattern, from = 0) {
+      const found = lines.slice(from).find((line) => pattern.test(line));
       if (found !== undefined) return Promise.resolve(found);
       return new Promise((resolve) => waiters.push({ pattern, resolve }));
     },
