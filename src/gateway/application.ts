@@ -6,6 +6,7 @@ import type { Server } from "bun";
 import type { Bus } from "../engine/bus.ts";
 import { Engine, type ErrorHook, type PublishData, type WebSocketOptions } from "../engine/engine.ts";
 import type { SocketRoute } from "../engine/socket-route.ts";
+import { joinPaths, MOUNT, type Mountable, type MountTarget } from "../engine/mount.ts";
 import { Container } from "./container.ts";
 import type { GatewayDefinition } from "./definition.ts";
 import { gatewayHandlers } from "./handlers.ts";
@@ -29,11 +30,18 @@ export interface ApplicationOptions {
   globalRegistry?: boolean;
 }
 
-export class Application {
+interface Prepared {
+  readonly definition: GatewayDefinition;
+  readonly instance: object;
+}
+
+export class Application implements Mountable {
   readonly engine: Engine;
   readonly #options: ApplicationOptions;
   readonly #contents: ModuleContents = { providers: [], gateways: new Map(), modules: new Set() };
   #container: Container | undefined;
+  #prepared: Prepared[] | undefined;
+  #routed = false;
 
   constructor(options: ApplicationOptions = {}) {
     this.#options = options;
@@ -59,8 +67,10 @@ export class Application {
   listen(port?: number | string, hostname?: string): Server<unknown> {
     const engine = this.engine;
     if (engine.server !== undefined) throw new BunwireError("NOT_LISTENING", "this application is already listening; create another Application to listen twice");
-    // Prepared once: a listen() that failed on the port (in use) can be retried with the same instances.
-    this.#container ??= this.#prepare();
+    const gateways = this.#prepare();
+    // Routes are added once: a listen() that failed on the port (in use) can be retried.
+    if (!this.#routed) for (const { definition, instance } of gateways) engine.addSocketRoute(this.#route(engine, definition.path, definition, instance));
+    this.#routed = true;
     return engine.listen({
       port: port ?? this.#options.port ?? 3000,
       hostname: hostname ?? this.#options.hostname,
@@ -68,8 +78,20 @@ export class Application {
     });
   }
 
-  /** Constructs every gateway and its services, then hands the engine one route per gateway. */
-  #prepare(): Container {
+  /**
+   * Mounting into a `bunwire()` App (`app.use(gateways)`, `app.use("/prefix", gateways)`): the App's engine serves
+   * the same gateway instances, after the App's `use` middleware admitted each upgrade.
+   */
+  [MOUNT](target: MountTarget, prefix: string): void {
+    for (const { definition, instance } of this.#prepare()) {
+      const path = joinPaths(prefix, definition.path);
+      target.addSocketRoute(this.#route(target.engine, path, definition, instance));
+    }
+  }
+
+  /** Constructs every gateway and its services once; a missing provider throws here, before any route exists. */
+  #prepare(): Prepared[] {
+    if (this.#prepared !== undefined) return this.#prepared;
     const gateways = new Map<Class, GatewayDefinition>();
     if (this.#options.globalRegistry !== false) {
       for (const definition of WebSocketGatewayRegistry.getInstance().definitions()) addGateway(gateways, definition);
@@ -77,15 +99,13 @@ export class Application {
     for (const definition of this.#contents.gateways.values()) addGateway(gateways, definition);
     const container = new Container();
     for (const { provider, module } of this.#contents.providers) container.provide(provider, module);
-    // Every instance first, so a missing provider throws before any route exists.
-    const routes = [...gateways.values()].map((definition) => this.#route(definition, container.get(definition.cls)));
-    for (const route of routes) this.engine.addSocketRoute(route);
-    return container;
+    const prepared = [...gateways.values()].map((definition) => ({ definition, instance: container.get(definition.cls) }));
+    this.#container = container;
+    this.#prepared = prepared;
+    return prepared;
   }
 
-  #route(definition: GatewayDefinition, instance: object): SocketRoute {
-    const engine = this.engine;
-    const path = definition.path;
+  #route(engine: Engine, path: string, definition: GatewayDefinition, instance: object): SocketRoute {
     const handlers = gatewayHandlers(definition, instance, (ws, error) => {
       try {
         engine.onError(error, { kind: "websocket", ws, event: "message", routePath: path });
@@ -97,9 +117,9 @@ export class Application {
     return { path, handlers, admit: () => ({ data: {} }) };
   }
 
-  /** The one instance of a gateway or service of this application (after `listen()`). */
+  /** The one instance of a gateway or service of this application (after `listen()` or mounting). */
   get<T extends object>(cls: Class<T>): T {
-    if (this.#container === undefined) throw new Error("app.get(): call app.listen() first");
+    if (this.#container === undefined) throw new BunwireError("NOT_LISTENING", `app.get(${cls.name}): the application has not started; call app.listen() first`);
     return this.#container.get(cls);
   }
 
