@@ -42,10 +42,13 @@ export class Application implements Mountable {
   #container: Container | undefined;
   #prepared: Prepared[] | undefined;
   #routed = false;
+  /** The engine serving the gateways: this application's own, or the App's it was mounted into. */
+  #serving: Engine;
 
   constructor(options: ApplicationOptions = {}) {
     this.#options = options;
     this.engine = new Engine({ websocket: options.websocket, bus: options.bus, onError: options.onError });
+    this.#serving = this.engine;
   }
 
   /** Registers a `@Module`'s providers and gateways, and those of its imports (checked now). */
@@ -71,6 +74,7 @@ export class Application implements Mountable {
     // Routes are added once: a listen() that failed on the port (in use) can be retried.
     if (!this.#routed) for (const { definition, instance } of gateways) engine.addSocketRoute(this.#route(engine, definition.path, definition, instance));
     this.#routed = true;
+    this.#serving = engine;
     return engine.listen({
       port: port ?? this.#options.port ?? 3000,
       hostname: hostname ?? this.#options.hostname,
@@ -87,6 +91,7 @@ export class Application implements Mountable {
       const path = joinPaths(prefix, definition.path);
       target.addSocketRoute(this.#route(target.engine, path, definition, instance));
     }
+    this.#serving = target.engine;
   }
 
   /** Constructs every gateway and its services once; a missing provider throws here, before any route exists. */
@@ -98,6 +103,8 @@ export class Application implements Mountable {
     }
     for (const definition of this.#contents.gateways.values()) addGateway(gateways, definition);
     const container = new Container();
+    // Gateways may ask for the Application itself (to `publish` to topics).
+    container.provide({ provide: Application, useValue: this }, "Application");
     for (const { provider, module } of this.#contents.providers) container.provide(provider, module);
     const prepared = [...gateways.values()].map((definition) => ({ definition, instance: container.get(definition.cls) }));
     this.#container = container;
@@ -135,7 +142,12 @@ export class Application implements Mountable {
 
   /** Publishes to every subscriber of `topic` (`ws.subscribe(topic)`), across instances with a bus. */
   publish(topic: string, data: PublishData, compress = false): number {
-    return this.engine.publish(topic, data, compress);
+    return this.#serving.publish(topic, data, compress);
+  }
+
+  /** Subscribers of `topic` on this instance. */
+  subscriberCount(topic: string): number {
+    return this.#serving.subscriberCount(topic);
   }
 
   /** Stops listening and closes every connection with 1001 (`@OnClose()` handlers run). */

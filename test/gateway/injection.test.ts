@@ -230,3 +230,35 @@ describe("a missing provider fails at start-up, naming the constructor parameter
     expect(error.message).toContain("circular constructor dependency: Store (useClass CachedStore) → Store");
   });
 });
+
+describe("the Application itself", () => {
+  @WebSocketGateway("/news")
+  class NewsGateway {
+    constructor(private readonly app: Application) {}
+
+    @OnOpen()
+    open(ws: ServerWebSocket) {
+      ws.subscribe("news");
+    }
+
+    @OnMessage()
+    announce(_ws: ServerWebSocket, message: string) {
+      this.app.publish("news", `breaking: ${message}`);
+    }
+  }
+
+  test("is injectable: a gateway publishes to a topic through it", async () => {
+    const app = new Application({ port: 0 }).registerGateway(NewsGateway);
+    app.listen();
+    try {
+      const reader = await connect(app, "/news");
+      const writer = await connect(app, "/news");
+      expect(app.subscriberCount("news")).toBe(2);
+      writer.send("bun");
+      expect(await reader.text()).toBe("breaking: bun");
+      expect(await writer.text()).toBe("breaking: bun");
+    } finally {
+      await app.close();
+    }
+  });
+});

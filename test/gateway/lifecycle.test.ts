@@ -255,3 +255,40 @@ describe("registration", () => {
     }
   });
 });
+
+describe("inheritance", () => {
+  class BaseEcho {
+    @OnMessage()
+    echo(ws: ServerWebSocket, message: string) {
+      ws.send(`${this.prefix()} ${message}`);
+    }
+
+    prefix(): string {
+      return "base";
+    }
+  }
+
+  @WebSocketGateway("/derived")
+  class DerivedEcho extends BaseEcho {
+    override prefix(): string {
+      return "derived";
+    }
+
+    @OnOpen()
+    open(ws: ServerWebSocket) {
+      ws.send("hello");
+    }
+  }
+
+  test("a gateway inherits the decorated handlers of its base class", async () => {
+    const app = await serve(DerivedEcho);
+    try {
+      const client = await connect(app, "/derived");
+      expect(await client.text()).toBe("hello");
+      client.send("x");
+      expect(await client.text()).toBe("derived x");
+    } finally {
+      await app.close();
+    }
+  });
+});
