@@ -5,16 +5,15 @@
 import type { Server } from "bun";
 import type { Bus } from "../engine/bus.ts";
 import { Engine, type ErrorHook, type PublishData, type WebSocketOptions } from "../engine/engine.ts";
-import type { SocketRoute } from "../engine/socket-route.ts";
+import { BunwireError } from "../engine/errors.ts";
 import { joinPaths, MOUNT, type Mountable, type MountTarget } from "../engine/mount.ts";
+import type { SocketRoute } from "../engine/socket-route.ts";
 import { Container } from "./container.ts";
-import type { GatewayDefinition } from "./definition.ts";
+import { defineGateway, type GatewayDefinition } from "./definition.ts";
 import { gatewayHandlers } from "./handlers.ts";
 import { collectModule, type ModuleContents } from "./modules.ts";
 import { addGateway, WebSocketGatewayRegistry } from "./registry.ts";
-import { defineGateway } from "./definition.ts";
 import type { Class } from "./types.ts";
-import { BunwireError } from "../engine/errors.ts";
 
 export interface ApplicationOptions {
   /** Default 3000; `0` picks a free port (read it from `app.port`). */

@@ -3,7 +3,7 @@
 
 import { BunwireError } from "../engine/errors.ts";
 import { compilePattern } from "../engine/path-pattern.ts";
-import { findRecord, gatewayMethods, hasHandlerDecorators, type ClassRecord, type Subscription } from "./metadata.ts";
+import { findRecord, gatewayMethods, firstHandlerMethod, type ClassRecord, type Subscription } from "./metadata.ts";
 import type { Class } from "./types.ts";
 
 export interface GatewayDefinition {
@@ -19,7 +19,7 @@ export function isGateway(cls: unknown): cls is Class {
 
 /** Throws when a class carries handler decorators but no @WebSocketGateway (they would never run). */
 export function assertNotStrayHandlers(cls: Class, where: string): void {
-  const method = hasHandlerDecorators(cls);
+  const method = firstHandlerMethod(cls);
   if (method !== undefined && findRecord(cls)?.gatewayPath === undefined) {
     throw new BunwireError("INVALID_HANDLER", `${cls.name}.${method} has a gateway handler decorator but ${cls.name} has no @WebSocketGateway("/path") (${where})`);
   }

@@ -64,10 +64,9 @@ export function gatewayMethods(target: Class): { lifecycle: ClassRecord["lifecyc
   return { lifecycle, subscriptions, problems };
 }
 
-/** True when any handler decorator was used on the class (to catch handlers on a class without @WebSocketGateway). */
-export function hasHandlerDecorators(target: Class): string | undefined {
+/** The first method carrying a handler decorator, if any (handlers on a class without @WebSocketGateway never run). */
+export function firstHandlerMethod(target: Class): string | undefined {
   const record = records.get(target);
   if (record === undefined) return undefined;
-  const method = Object.values(record.lifecycle)[0] ?? record.subscriptions.values().next().value?.method;
-  return method;
+  return Object.values(record.lifecycle)[0] ?? record.subscriptions.values().next().value?.method;
 }
