@@ -54,7 +54,7 @@ export function renderMarkdown(rows: Row[], info: RunInfo): string {
   lines.push(...info.generatorCheck.map((l) => `- ${l}`), "");
   lines.push("## Targets (issue 7)", "");
   lines.push("| Target | Front door | Measured | Met |", "|---|---|---|---|");
-  for (const t of checkTargets(rows)) lines.push(`| ${t.target} | ${t.server} | ${t.value} | ${t.met === null ? "pending" : t.met ? "yes" : "**no**"} |`);
+  for (const t of checkTargets(rows)) lines.push(`| ${t.target} | ${t.server} | ${t.value} | ${t.unsupported !== undefined ? `n/a: ${t.unsupported}` : t.met === null ? "pending" : t.met ? "yes" : "**no**"} |`);
   if (info.profile) lines.push("", "## Profile hint", "", info.profile);
   lines.push("", "## Method", "");
   lines.push(

@@ -84,6 +84,7 @@ export function measurements(id: ScenarioId, s: ServerSpec, port: number, pid: n
       const t = { warmupMs: cfg.warmupMs, windowMs: cfg.upgradeWindowMs };
       const bare: Measurement = { variant: "bare", job: { mode: "upgrade", path: routePath(s, "up"), concurrency: 64, ...target, ...t } };
       const mw: Measurement = { variant: "2 middlewares", job: { mode: "upgrade", path: routePath(s, "up-mw"), headers: MW_HEADERS, concurrency: 64, ...target, ...t } };
+      if (s.noUpgradeMiddleware !== undefined) return [bare];
       return round % 2 ? [mw, bare] : [bare, mw];
     }
     case "idle":

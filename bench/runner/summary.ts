@@ -20,7 +20,7 @@ export interface Row {
   label: string;
   group: ServerSpec["group"];
   variant: string;
-  status: "ok" | "pending" | "error";
+  status: "ok" | "pending" | "error" | "unsupported";
   note: string;
   /** the scenario's headline figure (see SCENARIOS[].unit) */
   absolute: number;
@@ -62,6 +62,9 @@ export function summarize(samples: Sample[], servers: ServerSpec[], pending: Map
       if (why !== undefined || (!mine.length && sc.id === "redis")) {
         rows.push({ ...base, variant: "", status: "pending", note: why ?? "pending", absolute: NaN, ratio: NaN, cpuRatio: NaN, perCpu: NaN, rate: NaN, serverCpuShare: NaN, genCpuShare: NaN, rounds: 0 });
         continue;
+      }
+      if (sc.id === "upgrade" && s.noUpgradeMiddleware !== undefined) {
+        rows.push({ ...base, variant: "2 middlewares", status: "unsupported", note: s.noUpgradeMiddleware, absolute: NaN, ratio: NaN, cpuRatio: NaN, perCpu: NaN, rate: NaN, serverCpuShare: NaN, genCpuShare: NaN, rounds: 0 });
       }
       for (const variant of [...new Set(mine.map((x) => x.variant))]) {
         const ok = mine.filter((x) => x.variant === variant && x.result);

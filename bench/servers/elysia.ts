@@ -1,7 +1,7 @@
 // Elysia 1.4 doing the bench jobs the way its docs show (ws routes, beforeHandle guard).
 
 import { Elysia } from "elysia";
-import { AUTH_HEADER, SESSION_COOKIE, sessions } from "./contract.ts";
+import { AUTH_HEADER, SESSION_COOKIE, sessionOf } from "./contract.ts";
 
 const app = new Elysia({ websocket: { perMessageDeflate: false } })
   .ws("/echo", {
@@ -27,7 +27,7 @@ const app = new Elysia({ websocket: { perMessageDeflate: false } })
         return "unauthorized";
       }
       const sid = cookie[SESSION_COOKIE]?.value;
-      if (typeof sid !== "string" || !sessions.has(sid)) {
+      if (typeof sid !== "string" || !sessionOf(sid)) {
         set.status = 401;
         return "no session";
       }

@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { upgradeWebSocket, websocket } from "hono/bun";
 import { getCookie } from "hono/cookie";
 import type { ServerWebSocket } from "bun";
-import { AUTH_HEADER, SESSION_COOKIE, sessions } from "./contract.ts";
+import { AUTH_HEADER, SESSION_COOKIE, sessionOf } from "./contract.ts";
 
 const app = new Hono();
 app.get(
@@ -39,7 +39,7 @@ app.use("/up-mw", async (c, next) => {
 });
 app.use("/up-mw", async (c, next) => {
   const sid = getCookie(c, SESSION_COOKIE);
-  const session = sid ? sessions.get(sid) : undefined;
+  const session = sessionOf(sid);
   if (!session) return c.text("no session", 401);
   c.set("session" as never, session as never);
   await next();

@@ -1,19 +1,10 @@
 // Baseline: hand-written Bun.serve doing every bench job as cheaply as Bun allows. Every ratio divides by this.
 // Routes (shared by all bench servers): /echo, /fanout (subscribe), /publish, /up, /up-mw, /rpc.
 
-import { AUTH_HEADER, SESSION_COOKIE, sessions } from "./contract.ts";
+import { AUTH_HEADER, sessionFromCookie } from "./contract.ts";
 
 const enum Route { Echo, Fanout, Publish, Up, Rpc }
 interface Data { route: Route; session?: { user: string } }
-
-function sessionFrom(cookie: string | null): { user: string } | undefined {
-  if (!cookie) return undefined;
-  const at = cookie.indexOf(SESSION_COOKIE + "=");
-  if (at < 0) return undefined;
-  const start = at + SESSION_COOKIE.length + 1;
-  const end = cookie.indexOf(";", start);
-  return sessions.get(cookie.slice(start, end < 0 ? undefined : end));
-}
 
 const server = Bun.serve<Data>({
   hostname: "127.0.0.1",
@@ -30,7 +21,7 @@ const server = Bun.serve<Data>({
     else if (p === "/rpc") data = { route: Route.Rpc };
     else if (p === "/up-mw") {
       if (req.headers.get("authorization") !== AUTH_HEADER) return new Response("unauthorized", { status: 401 });
-      const session = sessionFrom(req.headers.get("cookie"));
+      const session = sessionFromCookie(req.headers.get("cookie"));
       if (!session) return new Response("no session", { status: 401 });
       data = { route: Route.Up, session };
     } else return new Response("not found", { status: 404 });

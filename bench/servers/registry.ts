@@ -18,6 +18,10 @@ export interface ServerSpec {
   scenarios: ScenarioId[];
   /** Source files that must exist for this server to run (front doors written by others). */
   needs: string[];
+  /** Paths that differ from `/<route>` (file routes take theirs from folders). */
+  paths?: Partial<Record<Route, string>>;
+  /** Why this front door cannot do the upgrade-through-middleware job, when it cannot. */
+  noUpgradeMiddleware?: string;
 }
 
 const ALL: ScenarioId[] = ["echo", "fanout", "upgrade", "idle"];
@@ -26,9 +30,29 @@ export const SERVERS: ServerSpec[] = [
   { id: "raw-bun", label: "raw Bun.serve", group: "baseline", runtime: "bun", file: "raw-bun.ts", wire: "plain", scenarios: [...ALL, "rpc", "redis"], needs: [] },
   { id: "bunwire-app", label: "bunwire App", group: "bunwire", runtime: "bun", file: "bunwire-app.ts", wire: "plain", scenarios: ALL, needs: ["src/index.ts", "src/app"] },
   { id: "bunwire-router", label: "bunwire Router", group: "bunwire", runtime: "bun", file: "bunwire-router.ts", wire: "plain", scenarios: ALL, needs: ["src/router/index.ts"] },
-  { id: "bunwire-fs", label: "bunwire file route", group: "bunwire", runtime: "bun", file: "bunwire-fs.ts", wire: "plain", scenarios: ALL, needs: ["src/fs/index.ts"] },
-  { id: "bunwire-gateway", label: "bunwire gateway", group: "bunwire", runtime: "bun", file: "bunwire-gateway.ts", wire: "plain", scenarios: ALL, needs: ["src/gateway/index.ts"] },
-  { id: "bunwire-protocol", label: "bunwire typed protocol", group: "bunwire", runtime: "bun", file: "bunwire-protocol.ts", wire: "plain", scenarios: ["rpc"], needs: ["src/protocol/index.ts"] },
+  {
+    id: "bunwire-fs",
+    label: "bunwire file route",
+    group: "bunwire",
+    runtime: "bun",
+    file: "bunwire-fs.ts",
+    wire: "plain",
+    scenarios: [...ALL, "rpc"],
+    needs: ["src/fs/index.ts"],
+    paths: { echo: "/ws/echo", fanout: "/ws/fanout", publish: "/ws/publish", up: "/ws/up", "up-mw": "/ws/up-mw", rpc: "/sockets/rpc" },
+  },
+  {
+    id: "bunwire-gateway",
+    label: "bunwire gateway",
+    group: "bunwire",
+    runtime: "bun",
+    file: "bunwire-gateway.ts",
+    wire: "plain",
+    scenarios: [...ALL, "rpc"],
+    needs: ["src/gateway/index.ts"],
+    noUpgradeMiddleware: "bunwire/gateway has no hook before the upgrade (no guards or middleware): auth would run after the 101",
+  },
+  { id: "bunwire-protocol", label: "bunwire typed protocol (App)", group: "bunwire", runtime: "bun", file: "bunwire-protocol.ts", wire: "plain", scenarios: ["rpc"], needs: ["src/index.ts", "src/protocol/index.ts"] },
   { id: "bunwire-redis", label: "bunwire + Redis bus", group: "bunwire", runtime: "bun", file: "bunwire-redis.ts", wire: "plain", scenarios: ["redis"], needs: ["src/redis/index.ts"] },
   { id: "elysia", label: "Elysia", group: "peer", runtime: "bun", file: "elysia.ts", wire: "plain", scenarios: ALL, needs: [] },
   { id: "hono", label: "Hono on Bun", group: "peer", runtime: "bun", file: "hono.ts", wire: "plain", scenarios: ALL, needs: [] },
@@ -49,5 +73,6 @@ export function pendingReason(s: ServerSpec): string | null {
 
 /** The request path for a route on this server (Socket.IO routes by query parameter on its engine path). */
 export function routePath(s: ServerSpec, route: Route): string {
-  return s.wire === "socketio" ? `/socket.io/?EIO=4&transport=websocket&route=${route}` : `/${route}`;
+  if (s.wire === "socketio") return `/socket.io/?EIO=4&transport=websocket&route=${route}`;
+  return s.paths?.[route] ?? `/${route}`;
 }

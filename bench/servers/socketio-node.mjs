@@ -2,19 +2,8 @@
 // Pings are pushed out of the measurement windows (the generator does not answer them).
 
 import http from "node:http";
-import { readFileSync } from "node:fs";
 import { Server } from "socket.io";
-
-const contract = JSON.parse(readFileSync(new URL("./contract.json", import.meta.url), "utf8"));
-const sessions = new Map([[contract.sessionId, { user: "bench" }]]);
-
-function sessionFrom(cookie) {
-  for (const part of (cookie ?? "").split(";")) {
-    const [k, v] = part.trim().split("=");
-    if (k === contract.sessionCookie) return sessions.get(v);
-  }
-  return undefined;
-}
+import { contract, sessionFrom } from "./contract-node.mjs";
 
 const server = http.createServer();
 const io = new Server(server, {

@@ -1,21 +1,11 @@
 // `ws` 8 on Node: noServer mode behind http's "upgrade" event; fan-out is a JavaScript loop over sockets.
 
 import http from "node:http";
-import { readFileSync } from "node:fs";
 import { WebSocketServer } from "ws";
+import { contract, sessionFrom } from "./contract-node.mjs";
 
-const contract = JSON.parse(readFileSync(new URL("./contract.json", import.meta.url), "utf8"));
-const sessions = new Map([[contract.sessionId, { user: "bench" }]]);
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
 const subscribers = new Set();
-
-function sessionFrom(cookie) {
-  for (const part of (cookie ?? "").split(";")) {
-    const [k, v] = part.trim().split("=");
-    if (k === contract.sessionCookie) return sessions.get(v);
-  }
-  return undefined;
-}
 
 const server = http.createServer((_req, res) => res.writeHead(404).end());
 server.on("upgrade", (req, socket, head) => {
