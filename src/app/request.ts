@@ -14,8 +14,9 @@ export class BunwireRequest<P extends object = Params> {
   readonly path: string;
   /** Route params of the route now running, URL-decoded. */
   params: P;
-  /** The parsed body: JSON, urlencoded fields or text, by Content-Type; `undefined` otherwise (read `raw`). */
-  body: unknown = undefined;
+  /** The parsed body: JSON, urlencoded fields or text, by Content-Type; `undefined` otherwise (read `raw`).
+   *  Typed `any` as in Express: validate it (zod, valibot) before trusting it. */
+  body: any = undefined;
   /** Set by the `session()` middleware. */
   session!: Session;
   readonly #server: Server<unknown>;

@@ -6,9 +6,13 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Middleware } from "./middleware-chain.ts";
 import type { CookieOptions } from "./response.ts";
 
-/** What a session holds. Augment it to type your fields: `declare module "bunwire" { interface SessionData { userId?: string } }`. */
+/**
+ * What a session holds. Fields are `any`, as in express-session, so the seed's `req.session.userId` reads
+ * without casts; declare your fields for precise types: `interface SessionData { userId?: string }` in a
+ * `declare module "bunwire"` block.
+ */
 export interface SessionData {
-  [key: string]: unknown;
+  [key: string]: any;
 }
 
 export interface SessionStore {
