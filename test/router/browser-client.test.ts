@@ -14,7 +14,7 @@ if (!hasChromium) console.warn(`[bunwire] SKIPPED browser client test: ${CHROMIU
 
 type Context = import("playwright-core").BrowserContext;
 let context: Context | undefined;
-let server: Child | undefined;
+let server: (Child & { port: number }) | undefined;
 let profileDir = "";
 
 beforeAll(async () => {
