@@ -89,6 +89,11 @@ export const OnMessage = lifecycle("message");
 export const OnClose = lifecycle("close");
 /** `@OnError()`: `(ws, error)` for what any handler of this gateway threw or rejected with. */
 export const OnError = lifecycle("error");
+/** `@OnDrain()`: `(ws)` when a socket under backpressure can take more (Bun's `drain`). */
+export const OnDrain = lifecycle("drain");
+/** `@OnPing()` and `@OnPong()`: `(ws, data)` for control frames from the client. */
+export const OnPing = lifecycle("ping");
+export const OnPong = lifecycle("pong");
 
 /**
  * `@SubscribeMessage("event", schema?)`: handles JSON frames `{ event, data, id? }` as `(ws, data)`. The return

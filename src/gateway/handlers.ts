@@ -26,6 +26,10 @@ export function gatewayHandlers(definition: GatewayDefinition, instance: object,
   if (open !== undefined) handlers.open = open;
   if (close !== undefined) handlers.close = close;
   if (error !== undefined) handlers.error = error;
+  for (const control of ["drain", "ping", "pong"] as const) {
+    const method = bound(instance, lifecycle[control]);
+    if (method !== undefined) handlers[control] = method as never;
+  }
   if (definition.subscriptions.size === 0) {
     if (message !== undefined) handlers.message = message;
     return handlers;

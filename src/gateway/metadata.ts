@@ -5,13 +5,16 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Class, ModuleOptions } from "./types.ts";
 
-export type Lifecycle = "open" | "message" | "close" | "error";
+export type Lifecycle = "open" | "message" | "close" | "error" | "drain" | "ping" | "pong";
 
 export const LIFECYCLE_DECORATOR: { readonly [K in Lifecycle]: string } = {
   open: "@OnOpen()",
   message: "@OnMessage()",
   close: "@OnClose()",
   error: "@OnError()",
+  drain: "@OnDrain()",
+  ping: "@OnPing()",
+  pong: "@OnPong()",
 };
 
 export interface Subscription {
