@@ -85,10 +85,12 @@ describe("seed 001 examples through the CLI", () => {
     ada.send(JSON.stringify({ type: "room-message", roomId: 5, text: "hi bob" }));
     expect(await bob.json()).toEqual({ type: "message", text: "hi bob" });
     bob.send(JSON.stringify({ type: "leave-room", roomId: 5 }));
-    ada.send(JSON.stringify({ type: "room-message", roomId: 5, text: "anyone?" }));
     bob.send(JSON.stringify({ type: "join-room", roomId: 6 }));
-    // Bob left room 5: his next frame is the answer to his join of room 6, not "anyone?".
     expect(await bob.json()).toEqual({ type: "joined", roomId: 6 });
+    ada.send(JSON.stringify({ type: "room-message", roomId: 5, text: "anyone?" }));
+    ada.send(JSON.stringify({ type: "room-message", roomId: 6, text: "marker" }));
+    // Ada's two publishes reach bob in order: had he still been in room 5, "anyone?" would come first.
+    expect(await bob.json()).toEqual({ type: "message", text: "marker" });
     ada.close();
     bob.close();
   });
