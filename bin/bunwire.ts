@@ -2,6 +2,7 @@
 // The `bunwire` command: `bunwire serve <dir> [--port 3000] [--hostname 0.0.0.0] [--watch]` serves a file-routes
 // directory (`<dir>/ws/**/route.ts`, `<dir>/sockets/**/route.ts`). Prints the URL it listens on.
 
+import { watch } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BunwireError } from "../src/engine/index.ts";
@@ -15,7 +16,7 @@ Serves the file routes in <dir>: <dir>/ws/<path>/route.ts at /ws/<path> ([id] fo
 Options:
   -p, --port <n>         port to listen on (default: $PORT or 3000; 0 picks a free one)
   -H, --hostname <host>  interface to listen on (default: all)
-  -w, --watch            restart when a route file or what it imports changes (development)
+  -w, --watch            restart when a file under <dir> changes: edited, added or removed routes (development)
   -h, --help             show this help`;
 
 function fail(message: string, code = 2): never {
@@ -56,13 +57,28 @@ const port = Number(portText);
 if (!/^\d+$/.test(portText) || port > 65535) fail(`--port must be a number from 0 to 65535, got "${portText}"`);
 
 if (values.watch && process.env.BUNWIRE_WATCHING !== "1") {
-  // Bun's own --watch restarts on any change in the module graph, route modules included.
-  const child = Bun.spawn([process.execPath, "--watch", import.meta.path, ...process.argv.slice(2).filter((a) => a !== "--watch" && a !== "-w")], {
-    stdio: ["inherit", "inherit", "inherit"],
-    env: { ...process.env, BUNWIRE_WATCHING: "1" },
+  // Development: serve from a child process and start a fresh one whenever a file under <dir> changes, so edited,
+  // added and removed route files are all picked up (module caches die with the process).
+  const args = [import.meta.path, ...process.argv.slice(2).filter((a) => a !== "--watch" && a !== "-w")];
+  const start = () => Bun.spawn([process.execPath, ...args], { stdio: ["inherit", "inherit", "inherit"], env: { ...process.env, BUNWIRE_WATCHING: "1" } });
+  let child = start();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  watch(resolve(dir), { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      console.log("bunwire: change detected, restarting");
+      child.kill("SIGTERM");
+      await child.exited;
+      child = start();
+    }, 100); // editors write a file in several steps: restart once they are done
   });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
-  process.exit(await child.exited);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      child.kill(signal);
+      void child.exited.then(() => process.exit(0));
+    });
+  }
+  await new Promise(() => {}); // keep watching until a signal arrives
 }
 
 let router;

@@ -2,7 +2,7 @@
 // a clear message and exit code, and with --watch picks up an edited route module.
 
 import { afterEach, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connected, spawnBun, type Child } from "../router/support.ts";
 import { writeTree } from "./support.ts";
@@ -72,19 +72,25 @@ describe("bunwire serve", () => {
     expect(help.lines[0]).toBe("Usage: bunwire serve <dir> [options]");
   });
 
-  test("--watch: an edited route module is served after the restart", async () => {
+  test("--watch: an edited route module and a new route file are served after the restart", async () => {
     const dir = writeTree({ "ws/v/route.ts": `export function onOpen(ws) { ws.send("v1"); }` });
     const child = bunwire("serve", dir, "--port", "0", "--watch");
     const first = await listening(child);
     const c1 = await connected(`ws://127.0.0.1:${first}/ws/v`);
     expect(await c1.next()).toBe("v1");
-    const before = child.lines.length;
+    let before = child.lines.length;
     writeFileSync(join(dir, "ws/v/route.ts"), `export function onOpen(ws) { ws.send("v2"); }`);
     // The restarted server prints its URL again (port 0: possibly another port).
-    const line = await child.waitFor(/^bunwire: serving /, before);
-    const second = Number(/:(\d+)\/$/.exec(line)![1]);
+    const second = Number(/:(\d+)\/$/.exec(await child.waitFor(/^bunwire: serving /, before))![1]);
     const c2 = await connected(`ws://127.0.0.1:${second}/ws/v`);
     expect(await c2.next()).toBe("v2");
     c2.close();
+    before = child.lines.length;
+    mkdirSync(join(dir, "ws/added"));
+    writeFileSync(join(dir, "ws/added/route.ts"), `export function onOpen(ws) { ws.send("added"); }`);
+    const third = Number(/:(\d+)\/$/.exec(await child.waitFor(/^bunwire: serving /, before))![1]);
+    const c3 = await connected(`ws://127.0.0.1:${third}/ws/added`);
+    expect(await c3.next()).toBe("added");
+    c3.close();
   }, 20_000);
 });
