@@ -3,7 +3,9 @@
 // the in-memory one serves a single process.
 
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Middleware } from "./middleware-chain.ts";
+import type { Middleware, NextFunction } from "./middleware-chain.ts";
+import type { BunwireRequest } from "./request.ts";
+import type { BunwireResponse } from "./response.ts";
 import type { CookieOptions } from "./response.ts";
 
 /**
@@ -100,20 +102,30 @@ export function session(options: SessionOptions): Middleware {
   const store = options.store ?? new MemoryStore();
   const cookie: CookieOptions = { httpOnly: true, sameSite: "lax", ...options.cookie, maxAge: Math.floor(maxAge / 1000) };
 
-  return async (req, res, next) => {
-    const sent = req.cookies[cookieName];
-    const id = sent === undefined ? undefined : unsign(sent, secret);
-    const stored = id === undefined ? undefined : await store.get(id);
+  const begin = (req: BunwireRequest<any>, res: BunwireResponse, id: string | undefined, stored: SessionData | undefined, next: NextFunction): unknown => {
     if (id !== undefined && stored !== undefined) {
       req.session = attach(stored, id, store, maxAge);
     } else {
       const fresh = randomBytes(18).toString("base64url");
       req.session = attach({}, fresh, store, maxAge);
-      await store.set(fresh, req.session, maxAge);
       res.cookie(cookieName, `${fresh}.${sign(fresh, secret)}`, cookie);
+      const saved = store.set(fresh, req.session, maxAge);
+      if (saved instanceof Promise) return saved.then(() => finish(req, res, next));
     }
+    return finish(req, res, next);
+  };
+  const finish = (req: BunwireRequest<any>, res: BunwireResponse, next: NextFunction): void => {
     const current = req.session;
     res.beforeSend(() => void store.set(current.id, current, maxAge));
     next();
+  };
+
+  // Synchronous with a synchronous store (the memory store): an upgrade through session() costs no promise.
+  return (req, res, next) => {
+    const sent = req.cookies[cookieName];
+    const id = sent === undefined ? undefined : unsign(sent, secret);
+    const stored = id === undefined ? undefined : store.get(id);
+    if (stored instanceof Promise) return stored.then((data) => begin(req, res, id, data, next));
+    return begin(req, res, id, stored, next);
   };
 }

@@ -1,6 +1,6 @@
 // session(): signed cookie, store, available on ws.data.req.session; tampered cookies are no session.
 import { afterEach, expect, test } from "bun:test";
-import { bunwire, MemoryStore, session, type App, type BunWebSocket } from "bunwire";
+import { bunwire, MemoryStore, session, type App, type BunWebSocket, type SessionStore } from "bunwire";
 import { rawHandshake, TestSocket, upgradeAttempt } from "../support/socket.ts";
 
 const apps: App[] = [];
@@ -8,7 +8,7 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-function chatApp(store = new MemoryStore()) {
+function chatApp(store: SessionStore = new MemoryStore()) {
   const app = bunwire();
   app.use(session({ secret: "test-secret", store }));
   app.post("/login", (req, res) => {
@@ -87,4 +87,23 @@ test("the store keeps sessions until they expire; destroy() removes one", async 
 
 test("session() requires a secret", () => {
   expect(() => session({ secret: "" })).toThrow("secret");
+});
+
+test("an asynchronous store works the same (sessions saved and read through promises)", async () => {
+  const memory = new MemoryStore();
+  const writes: string[] = [];
+  const asyncStore = {
+    get: async (id: string) => memory.get(id),
+    set: async (id: string, data: Record<string, unknown>, maxAge: number) => {
+      writes.push(id);
+      memory.set(id, data, maxAge);
+    },
+    destroy: async (id: string) => memory.destroy(id),
+  };
+  const { http, ws } = chatApp(asyncStore);
+  const cookie = await login(http, "grace");
+  const socket = await TestSocket.open(`${ws}/protected`, { headers: { Cookie: cookie } });
+  expect(await socket.next()).toBe("welcome grace");
+  socket.ws.close();
+  expect(writes.length).toBeGreaterThanOrEqual(2);
 });
