@@ -29,10 +29,12 @@ export class ServeTarget implements MountTarget {
   /** Answers a plain HTTP request: the first route whose handler returns a Response, else the engine's 404/426. */
   async fetch(req: Request, server: Server<unknown>): Promise<Response> {
     const pathname = pathnameOf(req.url);
-    const method = req.method === "HEAD" ? "GET" : req.method;
+    const method = req.method;
+    // A HEAD request is answered by a HEAD route, else by the GET route (Bun sends its headers without the body).
+    const fallback = method === "HEAD" ? "GET" : method;
     try {
       for (const route of this.#routes) {
-        if (route.method !== method && route.method !== "ALL") continue;
+        if (route.method !== method && route.method !== fallback && route.method !== "ALL") continue;
         if (route.pattern.match(pathname) === null) continue;
         const response = await route.handler(req, server);
         if (response !== undefined) return response;

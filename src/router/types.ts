@@ -7,8 +7,11 @@ import type { Bus, ErrorHook, Params, SocketHandlers, WebSocketOptions } from ".
 /** The request an HTTP route receives: Bun's own Request plus the route's URL-decoded params. */
 export type RouterRequest = Request & { readonly params: Params };
 
-/** A fetch-style route handler. Returning nothing from a route hit by a WebSocket handshake lets the upgrade go on. */
-export type RouteHandler = (req: RouterRequest) => Response | Promise<Response>;
+/**
+ * A fetch-style route handler. Returning nothing means "not mine": the next matching route answers (or 404); for a
+ * WebSocket handshake, the upgrade goes on.
+ */
+export type RouteHandler = (req: RouterRequest) => Response | undefined | Promise<Response | undefined>;
 
 /** Bun's ServerWebSocket, as every Router handler receives it. */
 export type RouterWebSocket<Data> = ServerWebSocket<Data>;

@@ -205,6 +205,22 @@ describe("HTTP routes", () => {
     expect((await fetch(httpUrl(server, "/nope"))).status).toBe(404);
   });
 
+  test("HEAD is answered by a HEAD route, else by the GET route's headers; a route returning nothing falls through", async () => {
+    const router = new Router();
+    router.head("/h", () => new Response(null, { headers: { "X-Route": "head" } }));
+    router.get("/h", () => new Response("get body", { headers: { "X-Route": "get" } }));
+    router.get("/g", () => new Response("get body", { headers: { "X-Route": "get" } }));
+    router.get("/maybe/:id", (req) => (req.params.id === "mine" ? new Response("first") : undefined));
+    router.get("/maybe/:other", () => new Response("second"));
+    const server = serve(router);
+    expect((await fetch(httpUrl(server, "/h"), { method: "HEAD" })).headers.get("x-route")).toBe("head");
+    const head = await fetch(httpUrl(server, "/g"), { method: "HEAD" });
+    expect(head.headers.get("x-route")).toBe("get");
+    expect(await head.text()).toBe("");
+    expect(await (await fetch(httpUrl(server, "/maybe/mine"))).text()).toBe("first");
+    expect(await (await fetch(httpUrl(server, "/maybe/yours"))).text()).toBe("second");
+  });
+
   test("without websocket(), a handshake is answered 404 (no WebSocket route) and GET still works", async () => {
     const router = new Router();
     router.get("/", () => new Response("home"));
