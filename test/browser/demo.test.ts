@@ -3,39 +3,27 @@
 // Needs Debian's chromium at /usr/bin/chromium (`apt-get install -y chromium`); skipped with a message without it.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { App } from "bunwire";
 import { createDemo } from "../../demo/app.ts";
+import { chromiumOrSkip, launchChromium, type BrowserContext } from "../support/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`[bunwire] SKIPPED demo browser test: ${CHROMIUM} not found (apt-get install -y chromium)`);
-
-type Context = import("playwright-core").BrowserContext;
-let context: Context | undefined;
+const hasChromium = chromiumOrSkip("demo browser test");
+let browser: { context: BrowserContext; close(): Promise<void> } | undefined;
+let context: BrowserContext | undefined;
 let app: App | undefined;
 let base = "";
-let profileDir = "";
 
 beforeAll(async () => {
   if (!hasChromium) return;
   app = await createDemo();
   base = `http://127.0.0.1:${app.listen(0, "127.0.0.1").port}`;
-  profileDir = mkdtempSync(join(tmpdir(), "bunwire-demo-chromium-"));
-  const { chromium } = await import("playwright-core");
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
+  context = browser.context;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await app?.close();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
 test.skipIf(!hasChromium)("two pages chat in the demo: presence, typing, delivered ticks", async () => {
