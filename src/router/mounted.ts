@@ -4,6 +4,7 @@
 
 import type { Server } from "bun";
 import {
+  BunwireError,
   compilePattern,
   joinPaths,
   pathnameOf,
@@ -84,7 +85,12 @@ export class RouterMount {
       admit: (req, server) => this.#admit(req, server, route),
     };
     this.#anyPath = route;
-    this.target.addSocketRoute(route);
+    try {
+      this.target.addSocketRoute(route);
+    } catch (error) {
+      if (!(error instanceof BunwireError) || error.code !== "ROUTE_CONFLICT") throw error;
+      throw new BunwireError("ROUTE_CONFLICT", `a router with websocket() takes every handshake under "${this.#prefix || "/"}", and another one already does: mount them under different prefixes (app.use("/a", routerA); app.use("/b", routerB))`);
+    }
   }
 
   get hasAnyPath(): boolean {

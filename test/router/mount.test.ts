@@ -104,4 +104,11 @@ describe("app.use(router)", () => {
     expect((await rawHandshake(server.port!, "/elsewhere")).status).toBe(404);
     for (const s of [routed, me, own]) s.close();
   });
+
+  test("two routers with websocket() on the same prefix: a clear error at mount time, not a silent shadow", () => {
+    const app = bunwire();
+    app.use(chatRouter());
+    expect(() => app.use(chatRouter())).toThrow(/mount them under different prefixes/);
+    app.use("/other", chatRouter());
+  });
 });
