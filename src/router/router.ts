@@ -131,12 +131,12 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
 
   [MOUNT](target: MountTarget, prefix: string): void {
     const mount = new RouterMount(target, prefix);
-    this.#mounts.push(mount);
     // Path-specific sockets before the any-path one (the engine tries patterns in order); HTTP last, so a refused
     // any-path route leaves nothing half-mounted.
     for (const definition of this.#sockets) mount.addSocket(definition);
     if (this.#websocket !== undefined) this.#mountAnyPath(mount);
     for (const entry of this.#routes) mount.addRoute(entry);
+    this.#mounts.push(mount);
   }
 
   /** Internal: a WebSocket route on one path with its own admission (file routes). */
