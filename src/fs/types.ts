@@ -30,8 +30,10 @@ export interface WebSocketRouteModule {
   onMessage?(ws: ServerWebSocket<any>, message: string | Buffer, ctx: WebSocketContext): unknown;
   onClose?(ws: ServerWebSocket<any>, ctx: WebSocketContext, code: number, reason: string): unknown;
   onDrain?(ws: ServerWebSocket<any>, ctx: WebSocketContext): unknown;
+  onPing?(ws: ServerWebSocket<any>, data: Buffer, ctx: WebSocketContext): unknown;
+  onPong?(ws: ServerWebSocket<any>, data: Buffer, ctx: WebSocketContext): unknown;
   /** Receives what another handler threw; without it the error is logged and the server keeps serving. */
   onError?(ws: ServerWebSocket<any>, error: unknown, ctx: WebSocketContext): unknown;
 }
 
-export const ROUTE_EXPORTS = ["upgrade", "onOpen", "onMessage", "onClose", "onDrain", "onError"] as const;
+export const ROUTE_EXPORTS = ["upgrade", "onOpen", "onMessage", "onClose", "onDrain", "onPing", "onPong", "onError"] as const;

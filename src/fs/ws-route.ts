@@ -21,7 +21,7 @@ function decide(route: RouteFile, result: UpgradeResult, context: WebSocketConte
 }
 
 function handlersOf(module: WebSocketRouteModule): SocketHandlers<unknown> {
-  const { onOpen, onMessage, onClose, onDrain, onError } = module;
+  const { onOpen, onMessage, onClose, onDrain, onPing, onPong, onError } = module;
   const handlers: SocketHandlers<unknown> = {
     open(ws) {
       const ctx = contextOf<WebSocketContext>(ws);
@@ -32,6 +32,8 @@ function handlersOf(module: WebSocketRouteModule): SocketHandlers<unknown> {
   if (onMessage) handlers.message = (ws, message) => onMessage(ws, message, contextOf(ws));
   if (onClose) handlers.close = (ws, code, reason) => onClose(ws, contextOf(ws), code, reason);
   if (onDrain) handlers.drain = (ws) => onDrain(ws, contextOf(ws));
+  if (onPing) handlers.ping = (ws, data) => onPing(ws, data, contextOf(ws));
+  if (onPong) handlers.pong = (ws, data) => onPong(ws, data, contextOf(ws));
   if (onError) handlers.error = (ws: Socket<unknown>, error: unknown) => onError(ws, error, contextOf(ws));
   return handlers;
 }

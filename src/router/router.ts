@@ -117,7 +117,8 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
 
   /** Starts a server of its own (Bun's `Server`), with the `websocket()` options applied. */
   serve(options: ServeOptions = {}): Server<unknown> {
-    const engine = new Engine({ websocket: this.#websocketOptions, bus: this.#options.bus, onError: this.#options.onError });
+    const websocket = { ...this.#options.websocket, ...this.#websocketOptions };
+    const engine = new Engine({ websocket, bus: this.#options.bus, onError: this.#options.onError });
     const target = new ServeTarget(engine);
     this[MOUNT](target, "");
     this.#served.push(engine);

@@ -27,6 +27,8 @@ export interface UpgradeOptions<Data> {
 }
 
 export interface RouterOptions {
+  /** Bun's WebSocket options for `router.serve()` (those given to `websocket({...})` win); mounted, the app's apply. */
+  websocket?: WebSocketOptions;
   /** Cross-instance pub/sub for `router.serve()` (`bunwire/redis`, `bunwire/nats`); mounted, the app's bus applies. */
   bus?: Bus;
   /** Errors no `error` handler took, for `router.serve()` (default: logged with their route). */
