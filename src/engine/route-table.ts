@@ -1,5 +1,6 @@
 // One table of routes for one kind of entry (HTTP methods or WebSocket paths): static paths in a Map for an O(1)
-// hit, patterns tried in registration order. Matching happens once per request or upgrade, never per message.
+// hit, then `:param` patterns in registration order, then `*` catch-alls (so a Router mounted at "/" never hides
+// an `app.ws("/chat/:room")` added after it). Matching happens once per request or upgrade, never per message.
 
 import { BunwireError } from "./errors.ts";
 import { compilePattern, normalizePath, type Params, type PathPattern } from "./path-pattern.ts";
@@ -18,6 +19,7 @@ interface Entry<T> {
 export class RouteTable<T> {
   readonly #static = new Map<string, Entry<T>>();
   readonly #dynamic: Entry<T>[] = [];
+  readonly #catchAll: Entry<T>[] = [];
   readonly #label: string;
 
   constructor(label: string) {
@@ -26,11 +28,12 @@ export class RouteTable<T> {
 
   add(path: string, value: T): PathPattern {
     const pattern = compilePattern(path);
-    const duplicate = pattern.isStatic ? this.#static.has(pattern.path) : this.#dynamic.some((e) => e.pattern.path === pattern.path);
+    const list = pattern.keys.includes("*") ? this.#catchAll : this.#dynamic;
+    const duplicate = pattern.isStatic ? this.#static.has(pattern.path) : list.some((e) => e.pattern.path === pattern.path);
     if (duplicate) throw new BunwireError("ROUTE_CONFLICT", `${this.#label} route "${pattern.path}" is already registered`);
     const entry = { pattern, value };
     if (pattern.isStatic) this.#static.set(pattern.path, entry);
-    else this.#dynamic.push(entry);
+    else list.push(entry);
     return pattern;
   }
 
@@ -38,9 +41,11 @@ export class RouteTable<T> {
   match(pathname: string): RouteMatch<T> | null {
     const hit = this.#static.get(normalizePath(pathname));
     if (hit !== undefined) return { value: hit.value, params: {}, pattern: hit.pattern };
-    for (const entry of this.#dynamic) {
-      const params = entry.pattern.match(pathname);
-      if (params !== null) return { value: entry.value, params, pattern: entry.pattern };
+    for (const list of [this.#dynamic, this.#catchAll]) {
+      for (const entry of list) {
+        const params = entry.pattern.match(pathname);
+        if (params !== null) return { value: entry.value, params, pattern: entry.pattern };
+      }
     }
     return null;
   }
@@ -48,5 +53,6 @@ export class RouteTable<T> {
   *entries(): IterableIterator<[string, T]> {
     for (const entry of this.#static.values()) yield [entry.pattern.path, entry.value];
     for (const entry of this.#dynamic) yield [entry.pattern.path, entry.value];
+    for (const entry of this.#catchAll) yield [entry.pattern.path, entry.value];
   }
 }

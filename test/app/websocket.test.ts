@@ -157,3 +157,12 @@ test("a client outrunning its async handler is closed with 1013 past maxQueuedEv
   for (let i = 0; i < 20; i++) client.send(`m${i}`);
   expect((await client.closed).code).toBe(1013);
 });
+
+test("a catch-all WebSocket route never hides a param route added after it", async () => {
+  const app = bunwire();
+  app.ws("/*", { open: (ws) => void ws.send("catch-all") });
+  app.ws("/chat/:room", { open: (ws) => void ws.send(`room ${ws.data.params.room}`) });
+  const base = start(app);
+  expect(await (await open(`${base}/chat/1`)).next()).toBe("room 1");
+  expect(await (await open(`${base}/elsewhere`)).next()).toBe("catch-all");
+});
