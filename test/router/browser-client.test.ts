@@ -3,36 +3,24 @@
 // Needs Debian's chromium at /usr/bin/chromium; skipped with a message without it.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { chromiumOrSkip, launchChromium, type BrowserContext } from "../support/chromium.ts";
 import { runExample, type Child } from "./support.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`[bunwire] SKIPPED browser client test: ${CHROMIUM} not found`);
-
-type Context = import("playwright-core").BrowserContext;
-let context: Context | undefined;
+const hasChromium = chromiumOrSkip("browser client test");
+let browser: { context: BrowserContext; close(): Promise<void> } | undefined;
+let context: BrowserContext | undefined;
 let server: (Child & { port: number }) | undefined;
-let profileDir = "";
 
 beforeAll(async () => {
   if (!hasChromium) return;
   server = await runExample("examples/router/client-page.ts");
-  profileDir = mkdtempSync(join(tmpdir(), "bunwire-chromium-"));
-  const { chromium } = await import("playwright-core");
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
+  context = browser.context;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   server?.kill();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
 test.skipIf(!hasChromium)("the seed's client: welcome, echo of 'Hello Server!', the send button and joinRoom", async () => {
