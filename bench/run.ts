@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { renderMarkdown, type RunInfo } from "./report/markdown.ts";
 import { renderSvg } from "./report/svg.ts";
 import { HAS_TASKSET, runGenerator, startServer, type RunningServer } from "./runner/children.ts";
-import { redisPendingReason, runRedisScenario } from "./runner/redis.ts";
+import { CLUSTERED, redisPendingReason, runRedisScenario } from "./runner/redis.ts";
 import { FULL, measurements, QUICK, SCENARIOS, type Settings } from "./runner/scenarios.ts";
 import { summarize, type Row, type Sample } from "./runner/summary.ts";
 import { pendingReason, SERVERS, type ScenarioId, type ServerSpec } from "./servers/registry.ts";
@@ -26,7 +26,7 @@ const log = (s: string) => console.log(`[bench ${((performance.now() - started) 
 const pending = new Map<string, string>();
 const servers: ServerSpec[] = SERVERS.filter((s) => s.id === "raw-bun" || !onlyServers || onlyServers.includes(s.id));
 for (const s of servers) {
-  const why = s.id === "bunwire-redis" ? redisPendingReason() : pendingReason(s);
+  const why = CLUSTERED.includes(s.id) ? redisPendingReason(s) : pendingReason(s);
   if (why) pending.set(s.id, why);
 }
 
@@ -41,7 +41,8 @@ for (const sc of SCENARIOS) {
   if (onlyScenarios && !onlyScenarios.includes(sc.id)) continue;
   const runnable = servers.filter((s) => s.scenarios.includes(sc.id) && !pending.has(s.id));
   if (sc.id === "redis") {
-    if (runnable.some((s) => s.id === "bunwire-redis")) await runRedisScenario(cfg, samples, log);
+    const clustered = runnable.filter((s) => CLUSTERED.includes(s.id)).map((s) => s.id);
+    if (clustered.length) await runRedisScenario(cfg, samples, log, clustered);
     continue;
   }
   if (!runnable.length) continue;

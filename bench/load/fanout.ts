@@ -5,7 +5,7 @@ import { openMany, WireConn } from "./conn.ts";
 import { frameBatch, maskedTextFrame } from "./frame.ts";
 import type { LoadJob, LoadResult } from "./options.ts";
 import { sleep, snapshot, windowStats } from "./proc.ts";
-import { isNoise, preamble, replyMatches, requestFrames } from "./wire.ts";
+import { deliveredText, isNoise, preamble, publishText, replyMatches, requestFrames } from "./wire.ts";
 
 type Job = Extract<LoadJob, { mode: "fanout" }>;
 
@@ -90,17 +90,17 @@ async function measureLatency(job: Job, pub: WireConn, ms: number): Promise<{ p5
   await preamble(job.wire, probe);
   // wait until the probe's subscription is live (bus subscriptions are asynchronous)
   for (;;) {
-    pub.send(maskedTextFrame("t:ready".padEnd(64, " ")));
-    const r = await probe.nextText(undefined, 200).catch(() => null);
-    if (r?.text.startsWith("t:")) break;
+    pub.send(maskedTextFrame(publishText(job.wire, "t:ready".padEnd(64, " "))));
+    const r = await probe.nextText((t) => isNoise(job.wire, t), 200).catch(() => null);
+    if (r?.text.startsWith(job.wire === "socketio" ? '42["m","t:' : "t:")) break;
   }
   await sleep(300); // let the throughput backlog drain
   const lat: number[] = [];
   const end = performance.now() + ms;
   for (let i = 0; performance.now() < end; i++) {
-    const text = `t:${i}`.padEnd(64, " ");
+    const text = deliveredText(job.wire, `t:${i}`.padEnd(64, " "));
     const sentAt = performance.now();
-    pub.send(maskedTextFrame(text));
+    pub.send(maskedTextFrame(publishText(job.wire, `t:${i}`.padEnd(64, " "))));
     // only this exact message ends the wait: stale frames (backlog, readiness probes) are skipped
     await probe.nextText((t) => t !== text, 5000);
     lat.push(performance.now() - sentAt);

@@ -31,6 +31,14 @@ export function requestFrames(wire: Wire, kind: Kind): Uint8Array[] {
   return Array.from({ length: n }, (_, i) => maskedTextFrame(requestText(wire, kind, i)));
 }
 
+/** A publish of `text` in this wire (the latency probe's timestamped messages), and how it is delivered. */
+export function publishText(wire: Wire, text: string): string {
+  return wire === "socketio" ? `42["pub","${text}"]` : text;
+}
+export function deliveredText(wire: Wire, text: string): string {
+  return wire === "socketio" ? `42["m","${text}"]` : text;
+}
+
 /** Is `text` the right reply to request 0 of `kind`? Checked once per connection during calibration. */
 export function replyMatches(wire: Wire, kind: Kind, text: string): boolean {
   const sum = RPC_A + RPC_B;

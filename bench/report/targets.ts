@@ -21,7 +21,13 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
     if (r.scenario === "echo") add("echo ≥ 0.95× raw Bun", r, r.ratio, r.ratio >= 0.95, r.cpuRatio);
     if (r.scenario === "fanout") add("fan-out ≥ 0.97× raw Bun", r, r.ratio, r.ratio >= 0.97, r.cpuRatio);
     if (r.status === "unsupported") out.push({ target: "upgrade through 2 middlewares ≥ 0.8× bare raw Bun", server: r.label, value: "–", met: null, unsupported: r.note });
-    else if (r.scenario === "upgrade" && r.variant === "2 middlewares") add("upgrade through 2 middlewares ≥ 0.8× bare raw Bun", r, r.ratio, r.ratio >= 0.8);
+    else if (r.scenario === "upgrade" && r.variant === "2 middlewares") {
+      add("upgrade through 2 middlewares ≥ 0.8× bare raw Bun", r, r.ratio, r.ratio >= 0.8);
+      // The checks themselves cost raw Bun something (an HMAC per upgrade): show the framework's own share apart.
+      const byHand = rows.find((x) => x.scenario === "upgrade" && x.server === "raw-bun" && x.variant === "2 middlewares" && x.status === "ok");
+      const last = out[out.length - 1]!;
+      if (byHand && r.status === "ok") last.value += `; raw Bun doing the same checks by hand: ${fmt(byHand.ratio)}, so the front door keeps ${fmt(r.absolute / byHand.absolute)} of it`;
+    }
     if (r.scenario === "idle") add("idle memory/conn ≤ 1.1× raw Bun", r, r.ratio, r.ratio <= 1.1);
     if (r.scenario === "rpc") {
       add("typed req/ack ≥ 0.6× raw Bun JSON", r, r.ratio, r.ratio >= 0.6, r.cpuRatio);

@@ -1,32 +1,35 @@
 // Scenario 6: cross-instance fan-out through Redis, with publish-to-delivery p50/p99 latency.
-// Two bunwire instances (bench/servers/bunwire-redis.ts) on one throwaway redis-server: 500 subscribers on
-// instance B, the publisher on instance A. Compared, round by round, with raw Bun's single-instance fan-out
+// Two instances of each clustered server (bunwire + redisBus, Socket.IO + its Redis adapter) on one throwaway
+// redis-server: 500 subscribers on instance B, the publisher on instance A. Compared, round by round, with raw Bun's single-instance fan-out
 // measured the same way (the physical limit without any network hop). Server CPU = A + B + Redis.
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { LoadResult } from "../load/options.ts";
-import { REPO_ROOT, routePath, SERVERS, SERVERS_DIR } from "../servers/registry.ts";
+import { REPO_ROOT, routePath, SERVERS, SERVERS_DIR, type ServerSpec } from "../servers/registry.ts";
 import { runGenerator, startRedis, startServer, type RunningServer } from "./children.ts";
 import type { Settings } from "./scenarios.ts";
 import type { Sample } from "./summary.ts";
 
-export function redisPendingReason(): string | null {
-  if (!existsSync(join(REPO_ROOT, "src/redis/index.ts"))) return "pending: bunwire/redis (src/redis/index.ts) has not landed";
-  if (!existsSync(join(SERVERS_DIR, "bunwire-redis.ts"))) return "pending: bench/servers/bunwire-redis.ts not written yet";
+export function redisPendingReason(spec: ServerSpec): string | null {
+  const missing = spec.needs.filter((p) => !existsSync(join(REPO_ROOT, p)));
+  if (missing.length) return `pending: ${missing.join(", ")} not in the tree yet`;
+  if (!existsSync(join(SERVERS_DIR, spec.file))) return `pending: bench/servers/${spec.file} not written yet`;
   if (!Bun.which("redis-server")) return "pending: redis-server not installed on this machine";
   return null;
 }
 
 const LATENCY_MS = 1000;
 
-export async function runRedisScenario(cfg: Settings, samples: Sample[], log: (s: string) => void): Promise<void> {
+/** The servers of scenario 6 that run as two instances on one Redis (bunwire + redisBus, Socket.IO's Redis adapter). */
+export const CLUSTERED = ["bunwire-redis", "socketio-redis"];
+
+export async function runRedisScenario(cfg: Settings, samples: Sample[], log: (s: string) => void, ids: string[] = CLUSTERED): Promise<void> {
   const raw = SERVERS.find((s) => s.id === "raw-bun")!;
-  const spec = SERVERS.find((s) => s.id === "bunwire-redis")!;
-  const fanout = (port: number, pid: number | number[], pubPort?: number) => ({
+  const fanout = (spec: ServerSpec, port: number, pid: number | number[], pubPort?: number) => ({
     mode: "fanout" as const,
-    subPath: routePath(raw, "fanout"),
-    pubPath: routePath(raw, "publish"),
+    subPath: routePath(spec, "fanout"),
+    pubPath: routePath(spec, "publish"),
     pubPort,
     subscribers: cfg.subscribers,
     inflight: cfg.publisherInflight,
@@ -35,7 +38,7 @@ export async function runRedisScenario(cfg: Settings, samples: Sample[], log: (s
     host: "127.0.0.1",
     port,
     serverPid: pid,
-    wire: "plain" as const,
+    wire: spec.wire,
     warmupMs: cfg.warmupMs,
     windowMs: cfg.windowMs,
   });
@@ -50,6 +53,23 @@ export async function runRedisScenario(cfg: Settings, samples: Sample[], log: (s
         log(`redis r${round} ${server}: ${e.message.slice(0, 200)}`);
       },
     );
+  // Two instances of `spec` on a throwaway Redis: subscribers on B, the publisher on A; server CPU = A + B + Redis.
+  const clustered = (spec: ServerSpec, round: number) => () =>
+    record(spec.id, round, async () => {
+      const started: RunningServer[] = [];
+      try {
+        const redis = await startRedis();
+        started.push(redis);
+        const env = { BENCH_REDIS_URL: `redis://127.0.0.1:${redis.port}` };
+        const a = await startServer(spec, env);
+        started.push(a);
+        const b = await startServer(spec, env);
+        started.push(b);
+        return await runGenerator(fanout(spec, b.port, [a.pid, b.pid, redis.pid], a.port));
+      } finally {
+        for (const s of started.reverse()) await s.stop();
+      }
+    });
 
   for (let round = 0; round < cfg.rounds; round++) {
     const steps = [
@@ -57,27 +77,12 @@ export async function runRedisScenario(cfg: Settings, samples: Sample[], log: (s
         record("raw-bun", round, async () => {
           const s = await startServer(raw);
           try {
-            return await runGenerator(fanout(s.port, s.pid));
+            return await runGenerator(fanout(raw, s.port, s.pid));
           } finally {
             await s.stop();
           }
         }),
-      () =>
-        record("bunwire-redis", round, async () => {
-          const started: RunningServer[] = [];
-          try {
-            const redis = await startRedis();
-            started.push(redis);
-            const env = { BENCH_REDIS_URL: `redis://127.0.0.1:${redis.port}` };
-            const a = await startServer(spec, env);
-            started.push(a);
-            const b = await startServer(spec, env);
-            started.push(b);
-            return await runGenerator(fanout(b.port, [a.pid, b.pid, redis.pid], a.port));
-          } finally {
-            for (const s of started.reverse()) await s.stop();
-          }
-        }),
+      ...ids.map((id) => clustered(SERVERS.find((s) => s.id === id)!, round)),
     ];
     for (const step of round % 2 ? steps.reverse() : steps) await step();
   }

@@ -29,7 +29,7 @@ export const FULL: Settings = {
   windowMs: 2000,
   upgradeWindowMs: 1500,
   idleConnections: 10_000,
-  idleRounds: 2,
+  idleRounds: 3,
   connections: 64,
   inflight: 32,
   subscribers: 500,

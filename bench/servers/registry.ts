@@ -53,11 +53,12 @@ export const SERVERS: ServerSpec[] = [
     noUpgradeMiddleware: "bunwire/gateway has no hook before the upgrade (no guards or middleware): auth would run after the 101",
   },
   { id: "bunwire-protocol", label: "bunwire typed protocol (App)", group: "bunwire", runtime: "bun", file: "bunwire-protocol.ts", wire: "plain", scenarios: ["rpc"], needs: ["src/index.ts", "src/protocol/index.ts"] },
-  { id: "bunwire-redis", label: "bunwire + Redis bus", group: "bunwire", runtime: "bun", file: "bunwire-redis.ts", wire: "plain", scenarios: ["redis"], needs: ["src/redis/index.ts"] },
+  { id: "bunwire-redis", label: "bunwire App + Redis bus", group: "bunwire", runtime: "bun", file: "bunwire-redis.ts", wire: "plain", scenarios: ["redis"], needs: ["src/index.ts", "src/redis/index.ts"] },
   { id: "elysia", label: "Elysia", group: "peer", runtime: "bun", file: "elysia.ts", wire: "plain", scenarios: ALL, needs: [] },
   { id: "hono", label: "Hono on Bun", group: "peer", runtime: "bun", file: "hono.ts", wire: "plain", scenarios: ALL, needs: [] },
   { id: "ws-node", label: "ws on Node", group: "peer", runtime: "node", file: "ws-node.mjs", wire: "plain", scenarios: ALL, needs: [] },
   { id: "socketio-node", label: "Socket.IO on Node", group: "peer", runtime: "node", file: "socketio-node.mjs", wire: "socketio", scenarios: [...ALL, "rpc"], needs: [] },
+  { id: "socketio-redis", label: "Socket.IO + Redis adapter (Node)", group: "peer", runtime: "node", file: "socketio-redis-node.mjs", wire: "socketio", scenarios: ["redis"], needs: [] },
 ];
 
 export const SERVERS_DIR = join(import.meta.dir);

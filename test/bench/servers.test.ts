@@ -5,13 +5,15 @@ import { describe, expect, test } from "bun:test";
 import { io } from "socket.io-client";
 import { runJob } from "../../bench/load/main.ts";
 import { startServer } from "../../bench/runner/children.ts";
+import { CLUSTERED, redisPendingReason, runRedisScenario } from "../../bench/runner/redis.ts";
 import { measurements, QUICK } from "../../bench/runner/scenarios.ts";
+import type { Sample } from "../../bench/runner/summary.ts";
 import { pendingReason, SERVERS } from "../../bench/servers/registry.ts";
 
 const tiny = { ...QUICK, warmupMs: 20, windowMs: 150, upgradeWindowMs: 100, connections: 2, inflight: 4, subscribers: 5, publisherInflight: 4, publisherBatch: 2, idleConnections: 20 };
 
 describe("bench servers", () => {
-  for (const spec of SERVERS.filter((s) => pendingReason(s) === null && s.id !== "bunwire-redis")) {
+  for (const spec of SERVERS.filter((s) => pendingReason(s) === null && !s.scenarios.every((sc) => sc === "redis"))) {
     test(`${spec.id} serves ${spec.scenarios.join(", ")} correctly`, async () => {
       const server = await startServer(spec);
       try {
@@ -27,6 +29,20 @@ describe("bench servers", () => {
         await server.stop();
       }
     }, 30_000);
+  }
+
+  // Scenario 6: two instances of each on one throwaway redis-server, subscribers on one, the publisher on the other.
+  const clustered = SERVERS.filter((s) => CLUSTERED.includes(s.id) && redisPendingReason(s) === null);
+  for (const spec of clustered) {
+    test(`${spec.id}: two instances on one Redis deliver every publish to the subscribers on the other`, async () => {
+      const samples: Sample[] = [];
+      await runRedisScenario({ ...tiny, rounds: 1 }, samples, () => {}, [spec.id]);
+      const mine = samples.find((x) => x.server === spec.id);
+      expect(mine?.error).toBeUndefined();
+      expect(mine?.result?.errors).toBe(0);
+      expect(mine?.result?.count).toBeGreaterThan(0);
+      expect(mine?.result?.latency?.samples).toBeGreaterThan(0);
+    }, 60_000);
   }
 
   test("Socket.IO bench server acks socket.io-client's emitWithAck with the value the raw frames expect", async () => {
