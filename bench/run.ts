@@ -5,6 +5,7 @@
 import { cpus, loadavg, release } from "node:os";
 import { join } from "node:path";
 import { renderMarkdown, type RunInfo } from "./report/markdown.ts";
+import { readFindings } from "./report/findings.ts";
 import { renderSvg } from "./report/svg.ts";
 import { HAS_TASKSET, runGenerator, startServer, type RunningServer } from "./runner/children.ts";
 import { CLUSTERED, redisPendingReason, runRedisScenario } from "./runner/redis.ts";
@@ -108,6 +109,7 @@ const info: RunInfo = {
   settings: cfg,
   generatorCheck: generatorCheck(),
   profile: process.env.BENCH_PROFILE_NOTE,
+  findings: readFindings(),
 };
 
 if (!args.includes("--no-write")) {

@@ -19,6 +19,8 @@ export interface RunInfo {
   settings: Settings;
   generatorCheck: string[];
   profile?: string;
+  /** bench/findings.md: where a target is missed and why, with profiles (hand-written, kept across runs). */
+  findings?: string;
 }
 
 function figureCell(r: Row): string {
@@ -56,6 +58,7 @@ export function renderMarkdown(rows: Row[], info: RunInfo): string {
   lines.push("| Target | Front door | Measured | Met |", "|---|---|---|---|");
   for (const t of checkTargets(rows)) lines.push(`| ${t.target} | ${t.server} | ${t.value} | ${t.unsupported !== undefined ? `n/a: ${t.unsupported}` : t.met === null ? "pending" : t.met ? "yes" : "**no**"} |`);
   if (info.profile) lines.push("", "## Profile hint", "", info.profile);
+  if (info.findings) lines.push("", info.findings.trim());
   lines.push("", "## Method", "");
   lines.push(
     `- Load generator (\`bench/load/\`): raw TCP via \`Bun.connect\` with TCP_NODELAY, a real RFC 6455 handshake (status 101 and Sec-WebSocket-Accept checked), then pre-built masked frames. Each connection's first reply is parsed and checked (right content, exact size); after that replies are only counted as bytes ÷ reply size, so no frame is parsed in JavaScript per message.`,

@@ -1,0 +1,26 @@
+// `bun bench/ab.ts <scenario> <rounds> <server id | file under bench/servers>...`: an A/B of a few servers on one
+// scenario, alternated, printing per-round figures and medians (per server CPU-second; bytes/conn for idle).
+// For trying a change before it lands: point a file at a patched copy of src/ (see bench/findings.md).
+import { runGenerator, startServer } from "./runner/children.ts";
+import { FULL, measurements } from "./runner/scenarios.ts";
+import { SERVERS, type ScenarioId, type ServerSpec } from "./servers/registry.ts";
+const [scenario, roundsS, ...ids] = process.argv.slice(2);
+const specs: ServerSpec[] = ids.map((id) => SERVERS.find((s) => s.id === id) ?? { ...SERVERS[0]!, id, file: id });
+const cfg = { ...FULL, windowMs: 1500, warmupMs: 400 };
+const res: Record<string, number[]> = {};
+for (let r = 0; r < Number(roundsS); r++) {
+  for (const s of r % 2 ? [...specs].reverse() : specs) {
+    const srv = await startServer(s);
+    for (const m of measurements(scenario as ScenarioId, s, srv.port, srv.pid, cfg, r)) {
+      const x = await runGenerator(m.job);
+      const key = `${s.id} ${m.variant}`;
+      const fig = scenario === "idle" ? x.bytesPerConnection! : x.perCpuSecond;
+      (res[key] ??= []).push(fig);
+      console.log(key, Math.round(x.rate), "per-cpu", Math.round(x.perCpuSecond), "srv", Math.round(x.stats.serverCpuShare * 100), x.bytesPerConnection ?? "");
+    }
+    await srv.stop();
+  }
+}
+const med = (a: number[]) => a.sort((x, y) => x - y)[a.length >> 1]!;
+for (const [k, v] of Object.entries(res)) console.log("MEDIAN", k, Math.round(med(v)));
+process.exit(0);
