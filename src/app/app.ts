@@ -106,7 +106,7 @@ export class App implements MountTarget, Mountable {
     this.#addSocket({
       path,
       handlers,
-      admit: (req, server, params) => this.#admit(req, server, params, definition),
+      admit: (req, server, params, pathname) => this.#admit(req, server, params, pathname, definition),
     });
     return this;
   }
@@ -127,15 +127,15 @@ export class App implements MountTarget, Mountable {
     this.#addSocket({
       path: route.path,
       handlers: route.handlers,
-      admit: async (req, server, params) => {
-        const request = new BunwireRequest(req, server, pathnameOf(req.url), params);
+      admit: async (req, server, params, pathname) => {
+        const request = new BunwireRequest(req, server, pathname, params);
         const response = new BunwireResponse();
         const outcome = await runChain(this.#stack.middlewareFor(request.path), request, response, this.#upgradeTimeout);
         if (outcome.kind !== "passed") return this.#refuse(outcome, request, response, route.path);
-        const admission = await route.admit(req, server, params);
+        const admission = await route.admit(req, server, params, pathname);
         if (admission instanceof Response || typeof admission === "symbol") return admission;
         const headers = new Headers(admission.headers);
-        for (const [name, value] of response.headers) headers.append(name, value);
+        for (const [name, value] of response.headersIfSet ?? []) headers.append(name, value);
         return { ...admission, headers };
       },
     });
@@ -220,8 +220,8 @@ export class App implements MountTarget, Mountable {
     }
   }
 
-  #admit(raw: Request, server: Server<unknown>, params: Params, route: WebSocketRouteDefinition<any>): Admission | Promise<Admission> {
-    const req = new BunwireRequest(raw, server, pathnameOf(raw.url), params);
+  #admit(raw: Request, server: Server<unknown>, params: Params, pathname: string, route: WebSocketRouteDefinition<any>): Admission | Promise<Admission> {
+    const req = new BunwireRequest(raw, server, pathname, params);
     const res = new BunwireResponse();
     const steps: ChainStep[] = this.#stack.middlewareFor(req.path);
     for (const handler of route.middleware) steps.push({ handler, params });
@@ -229,7 +229,7 @@ export class App implements MountTarget, Mountable {
       if (outcome.kind !== "passed") return this.#refuse(outcome, req, res, route.path);
       req.params = params;
       const data: WebSocketData = { ...res.locals, routePath: route.path, params, handlers: route.handlers, req };
-      return { data, headers: res.headers };
+      return { data, headers: res.headersIfSet };
     };
     if (steps.length === 0) return grant({ kind: "passed" });
     const outcome = runChain(steps, req, res, this.#upgradeTimeout);

@@ -67,12 +67,38 @@ export class BunwireRequest<P extends object = Params> {
     if (this.#cookies !== undefined) return this.#cookies;
     const header = this.raw.headers.get("cookie");
     const cookies: Record<string, string> = {};
-    if (header !== null) for (const [name, value] of new Bun.CookieMap(header)) cookies[name] = value;
+    if (header !== null) parseCookies(header, cookies);
     return (this.#cookies = cookies);
   }
 
   /** The client's address as the socket sees it. */
   get ip(): string {
     return this.#server.requestIP(this.raw)?.address ?? "";
+  }
+}
+
+function decode(value: string): string {
+  if (value.indexOf("%") === -1) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** `a=1; b=2` into `cookies` by hand: no CookieMap and no iterator per request (the first of a repeated name wins). */
+function parseCookies(header: string, cookies: Record<string, string>): void {
+  let start = 0;
+  while (start < header.length) {
+    let end = header.indexOf(";", start);
+    if (end === -1) end = header.length;
+    const eq = header.indexOf("=", start);
+    if (eq !== -1 && eq < end) {
+      const name = header.slice(start, eq).trim();
+      let value = header.slice(eq + 1, end).trim();
+      if (value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34) value = value.slice(1, -1);
+      if (name !== "" && !Object.hasOwn(cookies, name)) cookies[name] = decode(value);
+    }
+    start = end + 1;
   }
 }

@@ -7,7 +7,7 @@ export type CookieOptions = Omit<CookieInit, "name" | "value">;
 
 export class BunwireResponse {
   statusCode = 200;
-  readonly headers = new Headers();
+  #headers: Headers | undefined;
   /** Per-request values for later handlers; on an upgrade they are copied into `ws.data`. */
   locals: Record<string, unknown> = {};
   #body: BodyInit | null = null;
@@ -15,6 +15,16 @@ export class BunwireResponse {
   #finished = false;
   #onFinish: (() => void) | undefined;
   readonly #beforeSend: Array<() => void> = [];
+
+  /** The response headers, created on first use (most upgrades set none). */
+  get headers(): Headers {
+    return (this.#headers ??= new Headers());
+  }
+
+  /** The headers set so far, or undefined when none were (no Headers object is created). */
+  get headersIfSet(): Headers | undefined {
+    return this.#headers;
+  }
 
   /** True once a body was sent: the chain stops and the request is answered. */
   get headersSent(): boolean {
@@ -44,7 +54,7 @@ export class BunwireResponse {
   }
 
   get(name: string): string | undefined {
-    return this.headers.get(name) ?? undefined;
+    return this.#headers?.get(name) ?? undefined;
   }
 
   type(contentType: string): this {
@@ -122,7 +132,7 @@ export class BunwireResponse {
     for (const hook of this.#beforeSend) hook();
     const adopted = this.#adopted;
     if (adopted !== undefined) {
-      if (this.headers.keys().next().done === true) return adopted;
+      if (this.#headers === undefined || this.#headers.keys().next().done === true) return adopted;
       // The adopted response's headers may be immutable (a fetch() result): build one with both sets.
       const headers = new Headers(adopted.headers);
       for (const [name, value] of this.headers) if (name === "set-cookie" || !headers.has(name)) headers.append(name, value);

@@ -87,6 +87,8 @@ export function unsign(value: string, secret: string): string | undefined {
 }
 
 function attach(data: SessionData, id: string, store: SessionStore, maxAge: number): Session {
+  // A stored session comes back as the same object on every request: it is already attached.
+  if ((data as Partial<Session>).id === id && Object.hasOwn(data, "save")) return data as Session;
   return Object.defineProperties(data, {
     id: { value: id, enumerable: false, configurable: true },
     save: { value: async () => store.set(id, data, maxAge), enumerable: false, configurable: true },

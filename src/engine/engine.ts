@@ -114,16 +114,18 @@ export class Engine {
   fetch(req: Request, server: Server<unknown>, http: ListenOptions["http"]): Response | undefined | Promise<Response | undefined> {
     if (!isUpgradeRequest(req)) return http(req, server);
     let match: RouteMatch<SocketRoute> | null;
+    // Bun builds a new string on every `req.url`: read it once per upgrade and hand the path on.
+    const pathname = pathnameOf(req.url);
     try {
-      match = this.sockets.match(pathnameOf(req.url));
+      match = this.sockets.match(pathname);
     } catch (error) {
       return this.errorResponse(error, req);
     }
-    if (match === null) return new Response(`No WebSocket route for ${pathnameOf(req.url)}`, { status: 404 });
+    if (match === null) return new Response(`No WebSocket route for ${pathname}`, { status: 404 });
     const found = match;
     let admission: Admission | Promise<Admission>;
     try {
-      admission = found.value.admit(req, server, found.params);
+      admission = found.value.admit(req, server, found.params, pathname);
     } catch (error) {
       return this.errorResponse(error, req);
     }

@@ -39,5 +39,6 @@ export interface SocketRoute {
   /** The route path as registered (`/chat/:room`). */
   readonly path: string;
   readonly handlers: SocketHandlers<any>;
-  admit(req: Request, server: Server<unknown>, params: Params): Admission | Promise<Admission>;
+  /** `pathname` is the request's path, already cut out of `req.url` by the engine. */
+  admit(req: Request, server: Server<unknown>, params: Params, pathname: string): Admission | Promise<Admission>;
 }

@@ -82,7 +82,7 @@ export class RouterMount {
     const route: SocketRoute = {
       path: joinPaths(this.#prefix, "/*"),
       handlers,
-      admit: (req, server) => this.#admit(req, server, route),
+      admit: (req, server, _params, pathname) => this.#admit(req, server, route, pathname),
     };
     this.#anyPath = route;
     try {
@@ -97,8 +97,7 @@ export class RouterMount {
     return this.#anyPath !== undefined;
   }
 
-  #admit(req: Request, server: Server<unknown>, route: SocketRoute): Admission | Promise<Admission> {
-    const pathname = pathnameOf(req.url);
+  #admit(req: Request, server: Server<unknown>, route: SocketRoute, pathname: string): Admission | Promise<Admission> {
     for (const candidate of this.#candidates) {
       const params = candidate.pattern.match(pathname);
       if (params === null) continue;

@@ -150,3 +150,11 @@ test("printRoutes prints one line per route with the method padded to 8 columns"
   }
   expect(lines).toEqual(["GET     /\nPOST    /items\nWS      /chat"]);
 });
+
+test("cookies: quoted values unquoted, a malformed escape kept as sent, the first of a repeated name wins", async () => {
+  const app = bunwire();
+  app.get("/", (req, res) => res.json(req.cookies));
+  const base = start(app);
+  const cookies = await (await fetch(base, { headers: { Cookie: 'x="quoted"; bad=%E0%A4%A; x=second;  spaced = yes ; novalue' } })).json();
+  expect(cookies).toEqual({ x: "quoted", bad: "%E0%A4%A", spaced: "yes" });
+});
