@@ -7,13 +7,14 @@ import type { Bus } from "../engine/bus.ts";
 import { Engine, type ErrorHook, type PublishData, type WebSocketOptions } from "../engine/engine.ts";
 import { BunwireError } from "../engine/errors.ts";
 import { joinPaths, MOUNT, type Mountable, type MountTarget } from "../engine/mount.ts";
-import type { SocketRoute } from "../engine/socket-route.ts";
+import type { Params } from "../engine/path-pattern.ts";
+import type { Admission, SocketRoute } from "../engine/socket-route.ts";
 import { Container } from "./container.ts";
 import { defineGateway, type GatewayDefinition } from "./definition.ts";
 import { gatewayHandlers } from "./handlers.ts";
 import { collectModule, type ModuleContents } from "./modules.ts";
 import { addGateway, WebSocketGatewayRegistry } from "./registry.ts";
-import type { Class } from "./types.ts";
+import type { Class, UpgradeDecision } from "./types.ts";
 
 export interface ApplicationOptions {
   /** Default 3000; `0` picks a free port (read it from `app.port`). */
@@ -120,7 +121,17 @@ export class Application implements Mountable {
       }
     });
     // Every connection gets its own writable `ws.data` for the handlers to extend.
-    return { path, handlers, admit: () => ({ data: {} }) };
+    const upgrade = definition.lifecycle.upgrade;
+    if (upgrade === undefined) return { path, handlers, admit: () => ({ data: {} }) };
+    const decide = (instance as Record<string, (req: Request, params: Params) => UpgradeDecision | Promise<UpgradeDecision>>)[upgrade]!.bind(instance);
+    return {
+      path,
+      handlers,
+      admit: (req, _server, params) => {
+        const decision = decide(req, params);
+        return decision instanceof Promise ? decision.then(admission) : admission(decision);
+      },
+    };
   }
 
   /** The one instance of a gateway or service of this application (after `listen()` or mounting). */
@@ -153,4 +164,12 @@ export class Application implements Mountable {
   close(): Promise<void> {
     return this.engine.close();
   }
+}
+
+/** An `@OnUpgrade()` decision as the engine's admission. */
+function admission(decision: UpgradeDecision): Admission {
+  if (decision === false) return new Response("Forbidden", { status: 403 });
+  if (decision instanceof Response) return decision;
+  if (decision === true || decision === undefined || decision === null) return { data: {} };
+  return { data: decision.data ?? {}, headers: decision.headers };
 }

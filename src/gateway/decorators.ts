@@ -81,6 +81,11 @@ function lifecycle(kind: Lifecycle) {
   return OnEvent;
 }
 
+/**
+ * `@OnUpgrade()`: `(req: Request, params)` before the handshake is accepted, sync or async: the place for auth.
+ * `false` refuses with 403, a Response refuses with itself, `{ data, headers }` starts `ws.data` and adds 101 headers.
+ */
+export const OnUpgrade = lifecycle("upgrade");
 /** `@OnOpen()`: `(ws)` when a connection opens; may be async (later events wait for it). */
 export const OnOpen = lifecycle("open");
 /** `@OnMessage()`: `(ws, message: string | Buffer)` for every frame no `@SubscribeMessage` claimed. */

@@ -5,9 +5,10 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Class, ModuleOptions } from "./types.ts";
 
-export type Lifecycle = "open" | "message" | "close" | "error" | "drain" | "ping" | "pong";
+export type Lifecycle = "upgrade" | "open" | "message" | "close" | "error" | "drain" | "ping" | "pong";
 
 export const LIFECYCLE_DECORATOR: { readonly [K in Lifecycle]: string } = {
+  upgrade: "@OnUpgrade()",
   open: "@OnOpen()",
   message: "@OnMessage()",
   close: "@OnClose()",

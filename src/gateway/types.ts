@@ -35,3 +35,6 @@ export interface ModuleOptions {
   /** Other `@Module` classes whose providers and gateways join this application. */
   imports?: Class[];
 }
+
+/** What an `@OnUpgrade()` method may return (or resolve to): refuse (`false`: 403, or a Response) or admit. */
+export type UpgradeDecision = boolean | undefined | Response | { data?: WebSocketConnectionData; headers?: HeadersInit };
