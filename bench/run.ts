@@ -10,7 +10,7 @@ import { renderSvg } from "./report/svg.ts";
 import { HAS_TASKSET, runGenerator, startServer, type RunningServer } from "./runner/children.ts";
 import { CLUSTERED, redisPendingReason, runRedisScenario } from "./runner/redis.ts";
 import { FULL, measurements, QUICK, SCENARIOS, type Settings } from "./runner/scenarios.ts";
-import { summarize, type Row, type Sample } from "./runner/summary.ts";
+import { median, summarize, type Row, type Sample } from "./runner/summary.ts";
 import { pendingReason, SERVERS, type ScenarioId, type ServerSpec } from "./servers/registry.ts";
 
 const args = process.argv.slice(2);
@@ -22,6 +22,9 @@ const onlyServers = opt("servers")?.split(",");
 
 const started = performance.now();
 const loadBefore = loadavg().map((l) => l.toFixed(2)).join(" ");
+// The 1-minute load average every 10 s: how busy the shared machine was while we measured (2 of it is this run).
+const loadSamples: number[] = [];
+const loadTimer = setInterval(() => loadSamples.push(loadavg()[0]!), 10_000);
 const log = (s: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)}s] ${s}`);
 
 const pending = new Map<string, string>();
@@ -75,6 +78,7 @@ for (const sc of SCENARIOS) {
   }
 }
 
+clearInterval(loadTimer);
 const rows: Row[] = summarize(samples, servers, pending).filter((r) => !onlyScenarios || onlyScenarios.includes(r.scenario));
 
 function generatorCheck(): string[] {
@@ -95,6 +99,22 @@ async function version(cmd: string[]): Promise<string> {
   }
 }
 
+/** Versions of the peers and of Redis, as installed. */
+async function peerVersions(): Promise<string> {
+  const pkgs = ["elysia", "hono", "ws", "socket.io", "@socket.io/redis-adapter", "ioredis", "zod"];
+  const out: string[] = [];
+  for (const name of pkgs) {
+    try {
+      out.push(`${name} ${((await Bun.file(join(import.meta.dir, "..", "node_modules", name, "package.json")).json()) as { version: string }).version}`);
+    } catch {
+      out.push(`${name} not installed`);
+    }
+  }
+  const redis = Bun.which("redis-server") ? /v=(\S+)/.exec(await version(["redis-server", "--version"]))?.[1] : undefined;
+  out.push(`redis-server ${redis ?? "not installed"}`);
+  return out.join(", ");
+}
+
 const info: RunInfo = {
   date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
   cpu: cpus()[0]?.model ?? "unknown",
@@ -102,9 +122,11 @@ const info: RunInfo = {
   kernel: release(),
   bun: Bun.version,
   node: await version(["node", "--version"]),
+  peers: await peerVersions(),
   taskset: HAS_TASKSET,
   loadBefore,
   loadAfter: loadavg().map((l) => l.toFixed(2)).join(" "),
+  loadDuring: loadSamples.length ? `median ${median(loadSamples).toFixed(2)}, max ${Math.max(...loadSamples).toFixed(2)} over ${loadSamples.length} samples` : undefined,
   seconds: (performance.now() - started) / 1000,
   settings: cfg,
   generatorCheck: generatorCheck(),

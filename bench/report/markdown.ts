@@ -12,9 +12,13 @@ export interface RunInfo {
   kernel: string;
   bun: string;
   node: string;
+  /** peer frameworks and Redis, as installed (older results.json files lack it) */
+  peers?: string;
   taskset: boolean;
   loadBefore: string;
   loadAfter: string;
+  /** 1-minute load average sampled during the run */
+  loadDuring?: string;
   seconds: number;
   settings: Settings;
   generatorCheck: string[];
@@ -40,8 +44,11 @@ export function renderMarkdown(rows: Row[], info: RunInfo): string {
   lines.push("## Machine", "");
   lines.push(`- CPU: ${info.cpu}, ${info.cores} cores; kernel ${info.kernel}`);
   lines.push(`- Bun ${info.bun}; Node ${info.node}`);
+  if (info.peers) lines.push(`- Peers: ${info.peers}`);
   lines.push(`- Pinning: ${info.taskset ? "server `taskset -c 0`, load generator `taskset -c 1`" : "taskset not available: unpinned"}`);
-  lines.push(`- Load average before/after: ${info.loadBefore} / ${info.loadAfter} (the machine is shared; ratios are taken within a round)`, "");
+  lines.push(`- Load average before/after: ${info.loadBefore} / ${info.loadAfter} (the machine is shared; ratios are taken within a round)`);
+  if (info.loadDuring) lines.push(`- 1-minute load average during the run: ${info.loadDuring}; the run itself keeps both cores busy (load ≈ 2), more means other work shared the machine`);
+  lines.push("");
   lines.push("## Results", "");
   lines.push("Ratio: the median over rounds of (server ÷ raw Bun in the same round). For idle memory a ratio above 1 means more memory than raw Bun. Upgrade figures are per server CPU-second (see Method). \"Ratio per CPU-s\" compares messages per server CPU-second the same way: it is the fairer column when other work shares the server's core (Server CPU well below 100%).", "");
   lines.push("| Scenario | Server | Variant | Figure | Ratio to raw Bun | msgs per server CPU-s | Ratio per CPU-s | Server CPU | Generator CPU | Notes |");
