@@ -166,3 +166,37 @@ test("a catch-all WebSocket route never hides a param route added after it", asy
   expect(await (await open(`${base}/chat/1`)).next()).toBe("room 1");
   expect(await (await open(`${base}/elsewhere`)).next()).toBe("catch-all");
 });
+
+test("a malformed frame (reserved opcode, unmasked) closes only that connection; the server keeps serving", async () => {
+  const app = bunwire();
+  app.ws("/echo", { message: (ws, message) => void ws.send(message) });
+  const base = start(app);
+  const { hostname, port } = new URL(base.replace("ws", "http"));
+  const closed = new Promise<string>((resolve) => {
+    let head = "";
+    Bun.connect({
+      hostname,
+      port: Number(port),
+      socket: {
+        open(socket) {
+          socket.write(`GET /echo HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+        },
+        data(socket, chunk) {
+          head += chunk.toString("latin1");
+          // After the 101: an unmasked frame with reserved opcode 0x3, which RFC 6455 forbids from a client.
+          if (head.includes("\r\n\r\n") && !head.includes("sent")) {
+            head += "sent";
+            socket.write(new Uint8Array([0x83, 0x02, 0x68, 0x69]));
+          }
+        },
+        close() {
+          resolve(head.slice(0, 12));
+        },
+      },
+    });
+  });
+  expect(await closed).toBe("HTTP/1.1 101");
+  const healthy = await open(`${base}/echo`);
+  healthy.send("still serving");
+  expect(await healthy.next()).toBe("still serving");
+});
