@@ -1,11 +1,18 @@
-// `bun bench/ab.ts <scenario> <rounds> <server id | file under bench/servers>...`: an A/B of a few servers on one
+// `bun bench/ab.ts <scenario> <rounds> <server id | id=file | file under bench/servers>...`: an A/B of a few servers on one
 // scenario, alternated, printing per-round figures and medians (per server CPU-second; bytes/conn for idle).
 // For trying a change before it lands: point a file at a patched copy of src/ (see bench/findings.md).
 import { runGenerator, startServer } from "./runner/children.ts";
 import { FULL, measurements } from "./runner/scenarios.ts";
 import { SERVERS, type ScenarioId, type ServerSpec } from "./servers/registry.ts";
 const [scenario, roundsS, ...ids] = process.argv.slice(2);
-const specs: ServerSpec[] = ids.map((id) => SERVERS.find((s) => s.id === id) ?? { ...SERVERS[0]!, id, file: id });
+// `<id>` is a registered server; `<id>=<file>` runs another file as that server (same paths and wire); a bare file
+// runs as raw Bun would be driven.
+const specs: ServerSpec[] = ids.map((arg) => {
+  const [id, file] = arg.includes("=") ? (arg.split("=") as [string, string]) : [arg, undefined];
+  const known = SERVERS.find((s) => s.id === id);
+  if (known) return file ? { ...known, id: arg, file } : known;
+  return { ...SERVERS[0]!, id: arg, file: arg };
+});
 const cfg = { ...FULL, windowMs: 1500, warmupMs: 400 };
 const res: Record<string, number[]> = {};
 for (let r = 0; r < Number(roundsS); r++) {

@@ -24,7 +24,7 @@ export interface Settings {
 
 export const FULL: Settings = {
   quick: false,
-  rounds: 3,
+  rounds: 5,
   warmupMs: 500,
   windowMs: 2000,
   upgradeWindowMs: 1500,
@@ -35,7 +35,7 @@ export const FULL: Settings = {
   subscribers: 500,
   publisherInflight: 32,
   publisherBatch: 8,
-  fanoutRounds: 5,
+  fanoutRounds: 7,
 };
 
 export const QUICK: Settings = { ...FULL, quick: true, rounds: 1, fanoutRounds: 1, idleRounds: 1, warmupMs: 300, windowMs: 1000, upgradeWindowMs: 1000, idleConnections: 5000 };
