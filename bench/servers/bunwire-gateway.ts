@@ -1,9 +1,9 @@
 // bunwire through the gateway front door (decorators + DI): one gateway class per bench path, the typed
-// request/ack job as @SubscribeMessage with a zod schema. The gateway has no hook that runs before the upgrade
-// (guards, middleware), so it cannot serve /up-mw: the registry lists that variant as unsupported.
+// request/ack job as @SubscribeMessage with a zod schema, and /up-mw's two checks in @OnUpgrade (before the 101).
 
 import { z } from "zod";
-import { Application, Module, OnMessage, OnOpen, SubscribeMessage, WebSocketGateway, type ServerWebSocket } from "bunwire/gateway";
+import { Application, Module, OnMessage, OnOpen, OnUpgrade, SubscribeMessage, WebSocketGateway, type ServerWebSocket } from "bunwire/gateway";
+import { AUTH_HEADER, sessionFromCookie } from "./contract.ts";
 
 const Add = z.object({ a: z.number(), b: z.number() });
 
@@ -37,6 +37,20 @@ class UpGateway {
   open() {}
 }
 
+@WebSocketGateway("/up-mw")
+class UpMiddlewareGateway {
+  @OnUpgrade()
+  admit(req: Request) {
+    if (req.headers.get("authorization") !== AUTH_HEADER) return new Response("unauthorized", { status: 401 });
+    const session = sessionFromCookie(req.headers.get("cookie"));
+    if (!session) return new Response("no session", { status: 401 });
+    return { data: { session } };
+  }
+
+  @OnOpen()
+  open() {}
+}
+
 @WebSocketGateway("/rpc")
 class RpcGateway {
   @SubscribeMessage("add", Add)
@@ -45,7 +59,7 @@ class RpcGateway {
   }
 }
 
-@Module({ providers: [EchoGateway, FanoutGateway, PublishGateway, UpGateway, RpcGateway] })
+@Module({ providers: [EchoGateway, FanoutGateway, PublishGateway, UpGateway, UpMiddlewareGateway, RpcGateway] })
 class BenchModule {}
 
 const app = new Application({ hostname: "127.0.0.1", websocket: { perMessageDeflate: false } });

@@ -50,7 +50,6 @@ export const SERVERS: ServerSpec[] = [
     wire: "plain",
     scenarios: [...ALL, "rpc"],
     needs: ["src/gateway/index.ts"],
-    noUpgradeMiddleware: "bunwire/gateway has no hook before the upgrade (no guards or middleware): auth would run after the 101",
   },
   { id: "bunwire-protocol", label: "bunwire typed protocol (App)", group: "bunwire", runtime: "bun", file: "bunwire-protocol.ts", wire: "plain", scenarios: ["rpc"], needs: ["src/index.ts", "src/protocol/index.ts"] },
   { id: "bunwire-redis", label: "bunwire App + Redis bus", group: "bunwire", runtime: "bun", file: "bunwire-redis.ts", wire: "plain", scenarios: ["redis"], needs: ["src/index.ts", "src/redis/index.ts"] },
