@@ -5,6 +5,7 @@
 
 import type { BunwireRequest } from "./request.ts";
 import type { BunwireResponse } from "./response.ts";
+import { isThenable } from "../engine/thenable.ts";
 
 export type NextFunction = (error?: unknown) => void;
 export type Middleware<Req = BunwireRequest<any>> = (req: Req, res: BunwireResponse, next: NextFunction) => unknown;
@@ -23,10 +24,6 @@ export type ChainOutcome = { kind: "answered" } | { kind: "passed" } | { kind: "
 const ANSWERED: ChainOutcome = { kind: "answered" };
 const PASSED: ChainOutcome = { kind: "passed" };
 const TIMEOUT: ChainOutcome = { kind: "timeout" };
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
-}
 
 export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, res: BunwireResponse, timeoutMs?: number): ChainOutcome | Promise<ChainOutcome> {
   let outcome: ChainOutcome | undefined;

@@ -8,6 +8,7 @@ import { BunwireError } from "./errors.ts";
 import { installBufferedAmount } from "./buffered-amount.ts";
 import { CONNECTION, type Connection, type PendingConnections, type PinnedSocket, type QueuedEvent } from "./connection.ts";
 import type { Socket } from "./socket-route.ts";
+import { isThenable } from "./thenable.ts";
 
 export type SocketEventName = "open" | "message" | "close" | "drain" | "ping" | "pong";
 
@@ -23,10 +24,6 @@ export interface DispatchHooks {
 }
 
 const TRY_AGAIN_LATER = 1013;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
-}
 
 export type Dispatch = WebSocketHandler<unknown> & {
   message: NonNullable<WebSocketHandler<unknown>["message"]>;

@@ -11,6 +11,7 @@ import { pathnameOf, type Params, type PathPattern } from "./path-pattern.ts";
 import { RouteTable, type RouteMatch } from "./route-table.ts";
 import { UPGRADED, type Admission, type Grant, type Socket, type SocketRoute } from "./socket-route.ts";
 import { TopicCounter, toBusPayload } from "./topics.ts";
+import { isThenable } from "./thenable.ts";
 
 /** Every Bun WebSocket option, passed through untouched (the handlers are the engine's). */
 export type WebSocketOptions = Omit<WebSocketHandler<unknown>, "open" | "message" | "close" | "drain" | "ping" | "pong" | "error" | "data">;
@@ -39,10 +40,6 @@ export interface ListenOptions {
 
 /** What Bun's `publish` accepts. */
 export type PublishData = Parameters<Server<unknown>["publish"]>[1];
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
-}
 
 export function isUpgradeRequest(req: Request): boolean {
   const upgrade = req.headers.get("upgrade");

@@ -9,6 +9,7 @@ export type { Params, PathPattern } from "./path-pattern.ts";
 export { RouteTable } from "./route-table.ts";
 export type { RouteMatch } from "./route-table.ts";
 export { UPGRADED } from "./socket-route.ts";
+export { isThenable } from "./thenable.ts";
 export type { Admission, Grant, Socket, SocketHandlers, SocketRoute } from "./socket-route.ts";
 export { MOUNT, isMountable, joinPaths } from "./mount.ts";
 export type { FetchHandler, Mountable, MountTarget } from "./mount.ts";

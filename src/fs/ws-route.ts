@@ -7,10 +7,7 @@ import type { SocketDefinition } from "../router/mounted.ts";
 import { createContext, folderParams } from "./context.ts";
 import type { RouteFile } from "./scan.ts";
 import type { UpgradeResult, WebSocketContext, WebSocketRouteModule } from "./types.ts";
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
-}
+import { isThenable } from "../engine/thenable.ts";
 
 function decide(route: RouteFile, result: UpgradeResult, context: WebSocketContext): Admission {
   if (result === false) return new Response("Forbidden", { status: 403 });

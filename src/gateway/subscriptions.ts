@@ -8,6 +8,7 @@ import { parseEnvelope, serializeEvent } from "../protocol/envelope.ts";
 import { sendAck, sendError, toWireError, type ProtocolSocket } from "../protocol/reply.ts";
 import { validatePayload, type Validated } from "../protocol/validate.ts";
 import type { Socket } from "../engine/socket-route.ts";
+import { isThenable } from "../engine/thenable.ts";
 
 export interface Route {
   readonly event: string;
@@ -25,10 +26,6 @@ export interface SubscriptionOptions {
 }
 
 const PONG = '{"event":"$pong"}';
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
-}
 
 export function subscriptionHandler(options: SubscriptionOptions): (ws: Socket<never>, message: string | Buffer<ArrayBuffer>) => unknown {
   const { routes, fallback, failed } = options;

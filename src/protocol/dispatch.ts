@@ -12,6 +12,7 @@ import { decodeMsgpack } from "./msgpack.ts";
 import { configureProtocol, DEFAULT_BROADCAST_TOPIC } from "./publish.ts";
 import { rejectInput, sendAck, sendError, SPEAKS_MSGPACK, toWireError, type ProtocolSocket } from "./reply.ts";
 import { join, leave, type RoomContext } from "./rooms.ts";
+import { isThenable } from "../engine/thenable.ts";
 
 type Handler = (this: object, ws: ProtocolSocket, data: unknown) => unknown;
 
@@ -23,10 +24,6 @@ interface Route {
 }
 
 const PONG = '{"event":"$pong"}';
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
-}
 
 export function createHandlers(protocol: AnyProtocol, handlers: object, options: HandleOptions<unknown>): ProtocolSocketHandlers<unknown> {
   const table = new Map<string, Route>();

@@ -5,6 +5,7 @@
 import type { Server } from "bun";
 import { UPGRADED, type Admission, type Engine, type Grant, type Params, type SocketRoute } from "../engine/index.ts";
 import type { RouterRequest, UpgradeOptions } from "./types.ts";
+import { isThenable } from "../engine/thenable.ts";
 
 interface Handshake {
   readonly engine: Engine;
@@ -25,10 +26,6 @@ export function defaultGrant(): Grant {
 export function withParams(req: Request, params: Params): RouterRequest {
   Object.defineProperty(req, "params", { value: params, configurable: true, writable: true, enumerable: false });
   return req as RouterRequest;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
 }
 
 function settle(req: Request, response: unknown): Admission {
