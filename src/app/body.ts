@@ -12,7 +12,7 @@ export async function readBody(raw: Request): Promise<unknown> {
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
-      throw new BunwireError("INVALID_BODY", `request body is not valid JSON: ${(error as Error).message}`, 400);
+      throw new BunwireError("INVALID_BODY", `request body is not valid JSON: ${(error as Error).message}`, { status: 400 });
     }
   }
   if (type.startsWith("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(await raw.clone().text()));

@@ -107,7 +107,7 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
       // Bun cannot stop reading a socket, so a client that outruns its async handler is cut off, not buffered forever.
       if (!connection.overflowed) {
         connection.overflowed = true;
-        hooks.reportError(ws, new BunwireError("QUEUE_OVERFLOW", `more than ${hooks.maxQueuedEvents} events waited for an async handler; closed with 1013`, 1013), event.kind, connection.route.path);
+        hooks.reportError(ws, new BunwireError("QUEUE_OVERFLOW", `more than ${hooks.maxQueuedEvents} events waited for an async handler; closed with 1013`, { closeCode: 1013 }), event.kind, connection.route.path);
         ws.close(TRY_AGAIN_LATER, "message queue full");
       }
       return;

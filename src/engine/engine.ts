@@ -153,7 +153,7 @@ export class Engine {
 
   /** A BunwireError answers with its own status; anything else is logged and answers 500 without details. */
   errorResponse(error: unknown, req: Request): Response {
-    if (error instanceof BunwireError && error.status < 500) return new Response(error.message, { status: error.status });
+    if (error instanceof BunwireError && error.status !== undefined && error.status < 500) return new Response(error.message, { status: error.status });
     this.#report(error, { kind: "http", request: req });
     return new Response("Internal Server Error", { status: 500 });
   }

@@ -1,25 +1,58 @@
-// Named errors with stable codes (after `ws`'s WS_ERR_*): the HTTP status or close code that goes with each
-// travels with it, so every front door answers the same failure the same way.
+// One error hierarchy for everything bunwire throws or reports (after `ws`'s WS_ERR_*): a stable `code`, and
+// where it applies the HTTP `status` and the WebSocket `closeCode` that go with it, so every front door answers
+// the same failure the same way. No server imports: the client bundle shares this file. Codes: docs/ERRORS.md.
 
+/** The codes bunwire itself uses; your own codes are any other SCREAMING_SNAKE string. */
 export type BunwireErrorCode =
   | "MALFORMED_URI"
   | "ROUTE_CONFLICT"
   | "INVALID_ROUTE"
   | "INVALID_HANDLER"
+  | "INVALID_OPTION"
+  | "INVALID_DECISION"
+  | "MISSING_PROVIDER"
+  | "MISSING_PEER"
+  | "ORIGIN_FORBIDDEN"
+  | "UPGRADE_REFUSED"
   | "UPGRADE_FAILED"
   | "UPGRADE_TIMEOUT"
+  | "UNSUPPORTED_SUBPROTOCOL"
+  | "RESERVED_TOPIC"
+  | "TOO_MANY_CONNECTIONS"
+  | "TOO_MANY_CONNECTIONS_PER_IP"
   | "INVALID_BODY"
+  | "PAYLOAD_TOO_LARGE"
   | "QUEUE_OVERFLOW"
-  | "NOT_LISTENING";
+  | "RATE_LIMITED"
+  | "TOO_MANY_ROOMS"
+  | "ALREADY_LISTENING"
+  | "NOT_LISTENING"
+  | "SHUTDOWN_TIMEOUT";
+
+export interface BunwireErrorOptions {
+  /** The HTTP status this failure answers with when it happens during a request or an upgrade. */
+  status?: number;
+  /** The WebSocket close code this failure closes a connection with. */
+  closeCode?: number;
+  cause?: unknown;
+}
 
 export class BunwireError extends Error {
-  override readonly name = "BunwireError";
-  constructor(
-    readonly code: BunwireErrorCode,
-    message: string,
-    /** The HTTP status this failure answers with, when it happens during a request. */
-    readonly status = 500,
-  ) {
-    super(message);
+  override name = "BunwireError";
+  readonly code: string;
+  readonly status: number | undefined;
+  readonly closeCode: number | undefined;
+
+  /** `throw new BunwireError("OUT_OF_STOCK", "no seats left", { status: 409 })` from any handler. */
+  constructor(code: BunwireErrorCode | (string & {}), message: string, options: BunwireErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.closeCode = options.closeCode;
   }
+}
+
+/** True for any bunwire error (or subclass) carrying `code`. */
+export function isBunwireError(value: unknown, code?: string): value is BunwireError {
+  return value instanceof BunwireError && (code === undefined || value.code === code);
 }

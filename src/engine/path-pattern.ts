@@ -25,7 +25,7 @@ function decodeParam(value: string, pathname: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    throw new BunwireError("MALFORMED_URI", `malformed URL escape in "${pathname}"`, 400);
+    throw new BunwireError("MALFORMED_URI", `malformed URL escape in "${pathname}"`, { status: 400 });
   }
 }
 

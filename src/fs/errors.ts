@@ -9,6 +9,7 @@ export interface RouteFileProblem {
 }
 
 export class RouteFileError extends BunwireError {
+  override name = "RouteFileError";
   readonly problems: readonly RouteFileProblem[];
 
   constructor(dir: string, problems: readonly RouteFileProblem[]) {

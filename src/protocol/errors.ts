@@ -2,6 +2,8 @@
 // `closeCode` is what the connection closes with when the app's policy is `invalid: "close"`.
 // Kept free of server imports: the client bundle uses the same codes.
 
+import { BunwireError } from "../engine/errors.ts";
+
 export type ProtocolErrorCode =
   | "INVALID_JSON"
   | "INVALID_ENVELOPE"
@@ -29,16 +31,14 @@ const CLOSE_CODES: { readonly [code: string]: number | undefined } = {
   NOT_ALLOWED: 1008,
 };
 
-export class ProtocolError extends Error {
-  override readonly name = "ProtocolError";
-  readonly code: ProtocolErrorCode;
+/** A failure of the typed-message layer; its `code` goes on the wire in the error reply. */
+export class ProtocolError extends BunwireError {
+  override name = "ProtocolError";
+  declare readonly code: ProtocolErrorCode;
   readonly issues: WireIssue[] | undefined;
-  readonly closeCode: number | undefined;
 
   constructor(code: ProtocolErrorCode, message: string, issues?: WireIssue[]) {
-    super(message);
-    this.code = code;
+    super(code, message, { closeCode: CLOSE_CODES[code] });
     this.issues = issues;
-    this.closeCode = CLOSE_CODES[code];
   }
 }

@@ -1,0 +1,21 @@
+// The client's address as bunwire sees it: the socket's peer, or, behind proxies you trust (`trustProxy`), the
+// address `X-Forwarded-For` names. One reading for `req.ip`, the per-IP connection caps and `rateLimit()`.
+
+import type { Server } from "bun";
+
+/** `false`: the socket's peer (default). `true`: the leftmost X-Forwarded-For address. A number: that many proxy hops. */
+export type TrustProxy = boolean | number;
+
+export function clientIp(req: Request, server: Server<unknown> | undefined, trustProxy: TrustProxy = false): string {
+  if (trustProxy !== false && trustProxy !== 0) {
+    const forwarded = req.headers.get("x-forwarded-for");
+    if (forwarded !== null) {
+      const hops = forwarded.split(",");
+      // With N trusted hops the client is the Nth address from the right; `true` trusts them all.
+      const at = trustProxy === true ? 0 : Math.max(0, hops.length - trustProxy);
+      const address = hops[at]?.trim();
+      if (address !== undefined && address !== "") return address;
+    }
+  }
+  return server?.requestIP(req)?.address ?? "";
+}
