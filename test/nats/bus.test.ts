@@ -1,7 +1,7 @@
 // natsBus between separate Bun servers sharing one real nats-server: the same cross-instance behaviour as Redis.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { natsBus, NatsBus, NatsBusError } from "bunwire/nats";
-import { Client, Instance, RecordingLogger } from "../redis/fixture.ts";
+import { Client, Instance, membersKnown, RecordingLogger } from "../redis/fixture.ts";
 import { NatsServer } from "./nats-server.ts";
 
 let nats: NatsServer;
@@ -72,8 +72,9 @@ describe("natsBus", () => {
     expect(got).toEqual(["hi", ...Array.from({ length: 300 }, (_, i) => String(i))]);
     expect(b.delivered.every((d) => d.topic === "chat")).toBe(true);
     expect(sender.messages.includes("hi")).toBe(false);
-    expect(await a.bus.clusterSubscriberCount("chat", 1)).toBe(3);
-    expect(await a.bus.clusterSubscriberCount("nobody", 0)).toBe(0);
+    await membersKnown([a.bus, b.bus]);
+    expect(await a.bus.clusterSubscriberCount("chat")).toBe(3);
+    expect(await a.bus.clusterSubscriberCount("nobody")).toBe(0);
   });
 
   test("bad options fail at construction with a named error", () => {

@@ -1,33 +1,14 @@
 // Through the engine: bunwire({ bus: redisBus(...) }) on two and three separate servers; app.publish, ws.publish
 // (sender excluded, publishToSelf honoured), subscription counting and clusterSubscriberCount cross instances.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
-import type { Server } from "bun";
+import { bunwire, type App } from "bunwire";
+import type { Bus } from "bunwire";
 import { redisBus } from "bunwire/redis";
 import { natsBus } from "bunwire/nats";
 import type { NatsBus } from "bunwire/nats";
-import type { Bus } from "../../src/engine/bus.ts";
 import { RedisServer } from "../support/redis-server.ts";
 import { NatsServer } from "../nats/nats-server.ts";
-import { Client, subscribersOnRedis } from "./fixture.ts";
-
-// The App is loaded by path so this file type-checks before the engine lands (it is skipped until then).
-const engineLanded = existsSync(new URL("../../src/index.ts", import.meta.url).pathname);
-
-interface Socket {
-  data: { params: Record<string, string> };
-  subscribe(topic: string): void;
-  publish(topic: string, data: string | Uint8Array): unknown;
-  send(data: string): unknown;
-}
-interface App {
-  ws(path: string, handlers: { open?(ws: Socket): void; message?(ws: Socket, message: string | Uint8Array): void }): unknown;
-  listen(port: number): Server<unknown>;
-  publish(topic: string, data: string | Uint8Array, compress?: boolean): void;
-  subscriberCount(topic: string): number;
-  clusterSubscriberCount(topic: string): Promise<number>;
-  close(): Promise<void>;
-}
+import { Client, membersKnown, subscribersOnRedis } from "./fixture.ts";
 
 let redis: RedisServer;
 let nats: NatsServer;
@@ -37,7 +18,7 @@ const buses: Bus[] = [];
 const clients: Client[] = [];
 beforeAll(async () => {
   redis = await RedisServer.start();
-  if (engineLanded) nats = await NatsServer.start();
+  nats = await NatsServer.start();
 });
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
@@ -56,8 +37,7 @@ async function settle(topic: string, n: number): Promise<void> {
 }
 
 /** One instance: sockets on /room/:room join that room and relay what they send with ws.publish. */
-async function instance(websocket: Record<string, unknown> = {}): Promise<{ app: App; url: (room: string) => string }> {
-  const { bunwire } = (await import(String("../../src/index.ts"))) as { bunwire(options: object): App };
+async function instance(websocket: { publishToSelf?: boolean } = {}): Promise<{ app: App; url: (room: string) => string }> {
   const bus = kind === "redis" ? redisBus({ url: redis.url }) : natsBus({ servers: nats.url });
   buses.push(bus);
   const app = bunwire({ bus, websocket });
@@ -80,7 +60,7 @@ async function client(url: string): Promise<Client> {
   return c;
 }
 
-describe.skipIf(!engineLanded).each(["redis", "nats"] as const)("bunwire({ bus: %sBus }) across instances", (which) => {
+describe.each(["redis", "nats"] as const)("bunwire({ bus: %sBus }) across instances", (which) => {
   beforeAll(() => {
     kind = which;
   });
@@ -135,6 +115,7 @@ describe.skipIf(!engineLanded).each(["redis", "nats"] as const)("bunwire({ bus: 
     for (let i = 0; i < 2; i++) await client(a.url("count"));
     for (let i = 0; i < 3; i++) await client(b.url("count"));
     await settle("count", 2);
+    await membersKnown(buses);
     expect(await c.app.clusterSubscriberCount("count")).toBe(5);
     expect(await a.app.clusterSubscriberCount("count")).toBe(5);
   });
