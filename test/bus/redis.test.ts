@@ -1,0 +1,18 @@
+// The bus contract (test/bus/contract.ts) on Redis: one real redis-server.
+import { afterAll, beforeAll } from "bun:test";
+import { redisBus } from "bunwire/redis";
+import { RedisServer } from "../support/redis-server.ts";
+import { busContract } from "./contract.ts";
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await RedisServer.start();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+busContract("redisBus", () => ({
+  bus: (options) => redisBus({ url: redis.url, ...options }),
+  processArgs: () => ["redis", redis.url],
+}));
