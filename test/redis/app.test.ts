@@ -6,6 +6,7 @@ import type { Bus } from "bunwire";
 import { redisBus } from "bunwire/redis";
 import { natsBus } from "bunwire/nats";
 import type { NatsBus } from "bunwire/nats";
+import type { RedisBus } from "bunwire/redis";
 import { RedisServer } from "../support/redis-server.ts";
 import { NatsServer } from "../nats/nats-server.ts";
 import { Client, membersKnown, subscribersOnRedis } from "./fixture.ts";
@@ -100,14 +101,25 @@ describe.each(["redis", "nats"] as const)("bunwire({ bus: %sBus }) across instan
     expect(sender.messages).toEqual(["me too"]);
   });
 
-  test.if(which === "redis")("the engine subscribes on the first local subscriber and unsubscribes after the last (closing sockets count)", async () => {
-    const [a] = [await instance(), await instance()];
+  test("the engine subscribes on the first local subscriber and unsubscribes after the last (closing sockets count)", async () => {
+    const [a, b] = [await instance(), await instance()];
+    const aBus = buses[0]!;
     const first = await client(a.url("seats"));
     const second = await client(a.url("seats"));
-    await subscribersOnRedis(redis.url, "bunwire:t:seats", 1);
+    const probe = await client(a.url("probe"));
+    await settle("seats", 1);
+    b.app.publish("seats", "while seated");
+    expect(await first.received(1)).toEqual(["while seated"]);
     first.close();
     second.close();
-    await subscribersOnRedis(redis.url, "bunwire:t:seats", 0);
+    if (kind === "redis") await subscribersOnRedis(redis.url, "bunwire:t:seats", 0);
+    else while (a.app.subscriberCount("seats") > 0) await Bun.sleep(5); // the close handlers ran
+    await (aBus as NatsBus | RedisBus).ready();
+    // In order from one publisher: once the probe arrives, a "seats" message would have arrived before it.
+    b.app.publish("seats", "nobody seated");
+    b.app.publish("probe", "after");
+    expect(await probe.received(1)).toEqual(["after"]);
+    expect(aBus.stats.receives).toBe(2); // "while seated" and "after": the bus no longer brings "seats" here
   });
 
   test("clusterSubscriberCount adds up three instances", async () => {
