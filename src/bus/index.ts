@@ -11,6 +11,6 @@ export type { BusLogger } from "./outage.ts";
 export { loadPeer } from "./peer.ts";
 export { BusCounters } from "./stats.ts";
 export { TransportBus } from "./transport-bus.ts";
-export type { BusOptions } from "./transport-bus.ts";
+export type { BusOptions } from "./options.ts";
 export type { Transport, TransportEvents } from "./transport.ts";
 export { newInstanceId } from "./frame.ts";

@@ -3,7 +3,7 @@
 // instance expected has answered or left, or when its timeout passes; it never rejects.
 
 import { BunwireError } from "../engine/errors.ts";
-import type { BusPayload, ClusterReplies, ClusterRequestContext, ClusterRequestHandler } from "./contract.ts";
+import type { BusPayload, ClusterReplies, ClusterRequestContext, ClusterRequestHandler, ClusterRequestOptions } from "./contract.ts";
 import { REPLY_DATA, REPLY_FAILED, REPLY_NONE } from "./frame.ts";
 
 export interface Answer {
@@ -109,4 +109,13 @@ export class ClusterRequests {
     pending.result.missing = [...pending.left, ...pending.waiting];
     pending.resolve(pending.result);
   }
+}
+
+/** Bad arguments are a programming error: a clear rejection, before anything is sent. */
+export function checkRequest(data: unknown, options: ClusterRequestOptions): void {
+  const invalid = (message: string) => new BunwireError("INVALID_OPTION", `bus.request: ${message}`);
+  if (typeof data !== "string" && !(data instanceof Uint8Array)) throw invalid("data must be a string or bytes");
+  const { topic, timeoutMs } = options;
+  if (topic !== undefined && (typeof topic !== "string" || Buffer.byteLength(topic) > 65_535)) throw invalid("topic must be a string of at most 65,535 bytes");
+  if (timeoutMs !== undefined && !(timeoutMs > 0 && timeoutMs < 2 ** 31)) throw invalid(`timeoutMs must be a number of ms > 0, got ${timeoutMs}`);
 }

@@ -6,7 +6,6 @@
 import type {
   Bus, BusDeliver, BusPayload, BusStateListener, ClusterReplies, ClusterRequestHandler, ClusterRequestOptions, LocalCount,
 } from "./contract.ts";
-import { BunwireError } from "../engine/errors.ts";
 import { answerSubscriberCounts, clusterSubscriberCount } from "./cluster-count.ts";
 import {
   compressOf, decodeReply, decodeRequest, encodeBye, encodeHeartbeat, encodeMessage, encodeReply, encodeRequest, heartbeatInterval,
@@ -14,34 +13,16 @@ import {
   sentAt, sentBy, type RequestFrame,
 } from "./frame.ts";
 import { Membership } from "./membership.ts";
-import { consoleBusLogger, OutageBuffer, type BusLogger } from "./outage.ts";
-import { checkRequestName, ClusterRequests, type Answer } from "./requests.ts";
+import { checkBusOptions, type BusOptions } from "./options.ts";
+import { consoleBusLogger, OutageBuffer } from "./outage.ts";
+import { checkRequest, checkRequestName, ClusterRequests, type Answer } from "./requests.ts";
+import { Subscriptions } from "./subscriptions.ts";
 import { BusCounters } from "./stats.ts";
 import type { Transport } from "./transport.ts";
-
-/** The options every driver takes, with the same names and defaults. */
-export interface BusOptions {
-  /** Publishes kept for other instances while the broker is unreachable; the oldest is dropped first (default 10,000). */
-  bufferSize?: number;
-  /** Where the one outage warning and the one recovery line go (default: the console). Pino-compatible. */
-  logger?: BusLogger;
-  /** How long a cluster request (and `clusterSubscriberCount`) waits for answers by default (default 1000 ms). */
-  requestTimeoutMs?: number;
-  /** How often this instance tells the others it is alive; it is forgotten after three missed beats (default 5000 ms). */
-  heartbeatMs?: number;
-  /** This instance's local subscriber count per topic. The engine supplies it through `connect`; set it only when
-   *  driving the bus without the engine. */
-  localCount?: LocalCount;
-}
 
 interface Buffered {
   channel: string;
   frame: Buffer;
-}
-
-interface Subscription {
-  live: Promise<void>;
-  resolve(): void;
 }
 
 type State = "idle" | "up" | "down" | "flushing" | "closed";
@@ -63,9 +44,7 @@ export class TransportBus implements Bus {
   readonly #members = new Membership();
   readonly #requests = new ClusterRequests();
   /** Every channel this instance receives (topics, its own, the broadcast one) and when it became live. */
-  readonly #channels = new Map<string, Subscription>();
-  /** Channels whose subscribe failed (the connection dropped meanwhile): made again at the next `up`. */
-  readonly #retry = new Set<string>();
+  readonly #channels: Subscriptions;
   readonly #listeners = new Set<BusStateListener>();
   #state: State = "idle";
   #deliver: BusDeliver | undefined;
@@ -78,20 +57,15 @@ export class TransportBus implements Bus {
   /** `flushDelayMs`: the wait after reconnecting before resending the buffer, so other instances can re-subscribe
    *  first (the driver derives it from its reconnect delays). `invalid` builds the driver's named option error. */
   constructor(transport: Transport, options: BusOptions & { flushDelayMs: number }, invalid: (message: string) => Error) {
-    const bufferSize = options.bufferSize ?? 10_000;
-    if (!Number.isInteger(bufferSize) || bufferSize < 0) throw invalid(`bufferSize must be an integer >= 0, got ${bufferSize}`);
-    const requestTimeoutMs = options.requestTimeoutMs ?? 1000;
-    if (!(requestTimeoutMs > 0 && requestTimeoutMs < 2 ** 31)) throw invalid(`requestTimeoutMs must be a number of ms > 0, got ${requestTimeoutMs}`);
-    const heartbeatMs = options.heartbeatMs ?? 5000;
-    if (!Number.isInteger(heartbeatMs) || heartbeatMs < 10 || heartbeatMs >= 2 ** 31) throw invalid(`heartbeatMs must be an integer of ms >= 10, got ${heartbeatMs}`);
-    if (!(options.flushDelayMs >= 0 && options.flushDelayMs < 2 ** 31)) throw invalid(`flushDelayMs must be a number of ms >= 0, got ${options.flushDelayMs}`);
+    const { bufferSize, requestTimeoutMs, heartbeatMs, flushDelayMs } = checkBusOptions(options, invalid);
     this.instanceId = this.#id.toString("hex");
     this.#transport = transport;
-    this.#flushDelayMs = options.flushDelayMs;
+    this.#flushDelayMs = flushDelayMs;
     this.#requestTimeoutMs = requestTimeoutMs;
     this.#heartbeatMs = heartbeatMs;
     this.#localCount = options.localCount;
     this.#ownChannel = transport.instanceChannel(this.instanceId);
+    this.#channels = new Subscriptions(transport);
     this.#outage = new OutageBuffer(bufferSize, options.logger ?? consoleBusLogger, `bunwire bus: ${transport.name}`, this.stats);
     answerSubscriberCounts(this, (topic) => this.#localSubscribers(topic));
   }
@@ -104,10 +78,9 @@ export class TransportBus implements Bus {
   }
 
   async #start(): Promise<void> {
-    this.#ownLive = Promise.all([this.#subscribe(this.#ownChannel).live, this.#subscribe(this.#transport.broadcastChannel).live]);
+    this.#ownLive = Promise.all([this.#channels.add(this.#ownChannel), this.#channels.add(this.#transport.broadcastChannel)]);
     const started = this.#transport.start({ frame: this.#onFrame, up: this.#onUp, down: this.#onDown });
-    // Topics subscribed before `connect` were only remembered; the transport exists now.
-    for (const [channel, entry] of this.#channels) this.#listen(channel, entry);
+    this.#channels.start();
     await started;
     if (this.#reachable) await this.#ownLive;
     if (this.#state === "closed") return;
@@ -118,7 +91,7 @@ export class TransportBus implements Bus {
   /** Resolves once `connect` has reached the broker and every subscription made so far is live. */
   async ready(): Promise<void> {
     await this.#connecting;
-    await Promise.all(Array.from(this.#channels.values(), (entry) => entry.live));
+    await this.#channels.allLive();
   }
 
   publish(topic: string, data: BusPayload, compress: boolean): void {
@@ -134,18 +107,11 @@ export class TransportBus implements Bus {
   }
 
   subscribe(topic: string): Promise<void> {
-    const channel = this.#transport.topicChannel(topic);
-    return (this.#channels.get(channel) ?? this.#subscribe(channel)).live;
+    return this.#channels.add(this.#transport.topicChannel(topic));
   }
 
   unsubscribe(topic: string): void {
-    const channel = this.#transport.topicChannel(topic);
-    const entry = this.#channels.get(channel);
-    if (entry === undefined) return;
-    this.#channels.delete(channel);
-    this.#retry.delete(channel);
-    entry.resolve(); // nobody waits for a subscription that is gone
-    this.#transport.unsubscribe(channel);
+    this.#channels.remove(this.#transport.topicChannel(topic));
   }
 
   get connected(): boolean {
@@ -193,9 +159,7 @@ export class TransportBus implements Bus {
     const bye = this.#sendNow(this.#transport.broadcastChannel, encodeBye(this.#id));
     this.#setState("closed");
     this.#requests.finishAll();
-    for (const entry of this.#channels.values()) entry.resolve();
-    this.#channels.clear();
-    this.#retry.clear();
+    this.#channels.close();
     this.#members.clear();
     // The goodbye spares the others a request timeout; it must not hold up shutdown if the broker hangs.
     await Promise.race([bye, new Promise<void>((resolve) => setTimeout(resolve, 500).unref?.())]);
@@ -204,20 +168,6 @@ export class TransportBus implements Bus {
 
   get #reachable(): boolean {
     return this.#state === "up" || this.#state === "flushing";
-  }
-
-  #subscribe(channel: string): Subscription {
-    let resolve!: () => void;
-    const entry: Subscription = { live: new Promise<void>((r) => (resolve = r)), resolve: () => resolve() };
-    this.#channels.set(channel, entry);
-    if (this.#connecting !== undefined) this.#listen(channel, entry);
-    return entry;
-  }
-
-  #listen(channel: string, entry: Subscription): void {
-    this.#transport.subscribe(channel).then(entry.resolve, () => {
-      if (this.#state !== "closed" && this.#channels.get(channel) === entry) this.#retry.add(channel);
-    });
   }
 
   #localSubscribers(topic: string): number {
@@ -282,11 +232,7 @@ export class TransportBus implements Bus {
     if (this.#state === "closed" || this.#reachable) return;
     const wasDown = this.#state === "down";
     this.#setState("flushing");
-    for (const channel of this.#retry) {
-      const entry = this.#channels.get(channel);
-      if (entry !== undefined) this.#listen(channel, entry);
-    }
-    this.#retry.clear();
+    this.#channels.retry();
     // Hello once our own channels are live, so the answers to it reach us.
     void this.#ownLive.then(() => this.#sendNow(this.#transport.broadcastChannel, encodeHeartbeat(this.#id, this.#heartbeatMs, true)));
     // Publishes keep going into the buffer until it is resent, so order is preserved.
@@ -339,13 +285,4 @@ export class TransportBus implements Bus {
       if (reply !== undefined) this.#requests.settle(from, reply.id, reply);
     }
   };
-}
-
-/** Bad arguments are a programming error: a clear rejection, before anything is sent. */
-function checkRequest(data: unknown, options: ClusterRequestOptions): void {
-  const invalid = (message: string) => new BunwireError("INVALID_OPTION", `bus.request: ${message}`);
-  if (typeof data !== "string" && !(data instanceof Uint8Array)) throw invalid("data must be a string or bytes");
-  const { topic, timeoutMs } = options;
-  if (topic !== undefined && (typeof topic !== "string" || Buffer.byteLength(topic) > 65_535)) throw invalid("topic must be a string of at most 65,535 bytes");
-  if (timeoutMs !== undefined && !(timeoutMs > 0 && timeoutMs < 2 ** 31)) throw invalid(`timeoutMs must be a number of ms > 0, got ${timeoutMs}`);
 }

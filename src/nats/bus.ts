@@ -2,7 +2,7 @@
 // subscribers), one per instance and one for the whole cluster. The outage policy, connection state, counters,
 // membership and cluster requests are the shared core in src/bus/, exactly as for Redis.
 
-import type { BusOptions } from "../bus/transport-bus.ts";
+import type { BusOptions } from "../bus/options.ts";
 import { TransportBus } from "../bus/transport-bus.ts";
 import { NatsBusError } from "./errors.ts";
 import { NatsTransport } from "./transport.ts";

@@ -2,7 +2,7 @@
 // subscribers), one per instance and one for the whole cluster. Everything a bus does beyond carrying frames
 // (outage buffer, connection state, counters, membership, cluster requests) is the shared core in src/bus/.
 
-import type { BusOptions } from "../bus/transport-bus.ts";
+import type { BusOptions } from "../bus/options.ts";
 import { TransportBus } from "../bus/transport-bus.ts";
 import type { Transport } from "../bus/transport.ts";
 import { ClusterTransport } from "./cluster-transport.ts";
