@@ -26,6 +26,7 @@ export class Subscriptions {
 
   /** Subscribes `channel` once; resolves when it is live (or when it is removed or the bus closes). */
   add(channel: string): Promise<void> {
+    if (this.#closed) return Promise.resolve(); // nothing will ever be received: nothing to wait for
     const existing = this.#channels.get(channel);
     if (existing !== undefined) return existing.live;
     let resolve!: () => void;

@@ -48,11 +48,6 @@ export class TopicCounter {
     this.bus = bus;
   }
 
-  /** Subscribers on `topic` in this instance (as counted for the bus). */
-  local(topic: string): number {
-    return this.#counts.get(topic) ?? 0;
-  }
-
   /** Resolves once this instance's bus subscription to `topic` is live (at once when it is, or when there is none). */
   whenLive(topic: string): Promise<void> {
     return this.#pending.get(topic) ?? RESOLVED;
