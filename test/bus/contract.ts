@@ -132,7 +132,7 @@ export function busContract(name: string, broker: () => BrokerUnderTest): void {
     test("membership: a frozen instance is missing from answers, and a killed one is forgotten after three missed heartbeats", async () => {
       const { bus: a } = await connected({ heartbeatMs: 300 });
       const [kind, url] = broker().processArgs();
-      const child = Bun.spawn([process.execPath, "test/bus/member-process.ts", kind, url, "1000"], { stdout: "pipe", stderr: "inherit" });
+      const child = Bun.spawn([process.execPath, "test/bus/member-process.ts", kind, url, "500"], { stdout: "pipe", stderr: "inherit" });
       try {
         const line = new TextDecoder().decode((await child.stdout.getReader().read()).value);
         const id = /ID ([0-9a-f]{16})/.exec(line)?.[1];
@@ -147,7 +147,7 @@ export function busContract(name: string, broker: () => BrokerUnderTest): void {
 
         child.kill("SIGKILL");
         await child.exited;
-        // Three of its 1000 ms intervals without a heartbeat; the wait's own limit has slack for a loaded machine.
+        // Three of its 500 ms intervals without a heartbeat; the wait's own limit has slack for a loaded machine.
         const deadline = Date.now() + 8000;
         while (a.members().includes(id!) && Date.now() < deadline) await Bun.sleep(50);
         expect(a.members()).not.toContain(id!);
