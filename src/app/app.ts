@@ -3,7 +3,7 @@
 // route's own middleware on the upgrade request, with the same req/res as HTTP, fail-closed.
 
 import type { Server } from "bun";
-import type { Bus } from "../engine/bus.ts";
+import type { Bus } from "../bus/contract.ts";
 import {
   BunwireError,
   Engine,

@@ -3,7 +3,8 @@
 // cross-instance bus joins when configured. Front doors only translate their style into SocketRoutes and HTTP.
 
 import type { Server, WebSocketHandler } from "bun";
-import type { Bus } from "./bus.ts";
+import type { Bus } from "../bus/contract.ts";
+import { clusterSubscriberCount } from "../bus/cluster-count.ts";
 import { PendingConnections, type Connection } from "./connection.ts";
 import { createDispatch, type Dispatch, type SocketEventName } from "./dispatch.ts";
 import { BunwireError } from "./errors.ts";
@@ -58,7 +59,6 @@ export class Engine {
   #closing: Promise<void> | undefined;
   readonly #options: EngineOptions;
   readonly #pending = new PendingConnections();
-  readonly #topics: TopicCounter | undefined;
   readonly #websocket: WebSocketHandler<unknown>;
   readonly #dispatch: Dispatch;
 
@@ -66,7 +66,6 @@ export class Engine {
     this.#options = options;
     this.onError = options.onError ?? logError;
     const topics = options.bus === undefined ? undefined : new TopicCounter(options.bus);
-    this.#topics = topics;
     const dispatch = createDispatch({
       pending: this.#pending,
       maxQueuedEvents: options.maxQueuedEvents ?? 1024,
@@ -199,7 +198,7 @@ export class Engine {
   clusterSubscriberCount(topic: string): Promise<number> {
     const local = this.subscriberCount(topic);
     const bus = this.#options.bus;
-    return bus === undefined ? Promise.resolve(local) : bus.clusterSubscriberCount(topic, this.#topics?.local(topic) ?? local);
+    return bus === undefined ? Promise.resolve(local) : clusterSubscriberCount(bus, topic);
   }
 
   /** Stops accepting, closes every socket with 1001, waits for their handlers (async `close` too), then releases the bus. */

@@ -13,5 +13,6 @@ export { isThenable } from "./thenable.ts";
 export type { Admission, Grant, Socket, SocketHandlers, SocketRoute } from "./socket-route.ts";
 export { MOUNT, isMountable, joinPaths } from "./mount.ts";
 export type { FetchHandler, Mountable, MountTarget } from "./mount.ts";
-export type { Bus, BusDeliver, BusPayload } from "./bus.ts";
+export type { Bus, BusDeliver, BusPayload } from "../bus/contract.ts";
+export { whenSubscribed } from "./topics.ts";
 export type { HistoryEntry, Replay, TopicHistory } from "./history.ts";

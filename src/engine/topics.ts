@@ -1,14 +1,22 @@
 // With a bus attached, a topic must be received from other instances exactly while this instance has local
-// subscribers. The engine gives each socket own-property subscribe/unsubscribe/publish (the same functions for
-// every socket, set once at open) that keep a count per topic and tell the bus about the first and the last.
+// subscribers, and `ws.publish` must reach the other instances too. Each engine with a bus keeps a TopicCounter
+// (a count per topic; the bus is told about the first subscriber and the last). Sockets reach it through ONE
+// override of subscribe/unsubscribe/publish* installed on Bun's ServerWebSocket prototype: nothing is copied
+// onto sockets, and the override only dispatches (pinned connection -> its engine's counter), falling back to
+// Bun's own method for sockets of servers bunwire does not own or engines without a bus. The prototype holds no
+// state two apps could share: each socket finds its own engine's counter through its own connection.
 
 import type { ServerWebSocket } from "bun";
-import type { Bus, BusPayload } from "./bus.ts";
-import type { Connection } from "./connection.ts";
+import type { Bus, BusPayload } from "../bus/contract.ts";
+import { CONNECTION, type Connection, type PinnedSocket } from "./connection.ts";
+import { isThenable } from "./thenable.ts";
 
 type Native = ServerWebSocket<unknown>;
 type Publishable = Parameters<Native["publish"]>[1];
 type Binary = Parameters<Native["publishBinary"]>[1];
+type Methods = Pick<Native, "subscribe" | "unsubscribe" | "publish" | "publishText" | "publishBinary">;
+
+const RESOLVED = Promise.resolve();
 
 /** What `publish` accepts, as the bus carries it (string or bytes). */
 export function toBusPayload(data: Publishable): BusPayload {
@@ -18,81 +26,125 @@ export function toBusPayload(data: Publishable): BusPayload {
   return new Uint8Array(data as ArrayBuffer);
 }
 
+/** A socket's topics as counted for its engine's bus; `counter` is how the prototype override finds the engine. */
+class SocketTopics extends Set<string> {
+  constructor(readonly counter: TopicCounter) {
+    super();
+  }
+}
+
+function topicsOf(ws: Native): SocketTopics | null | undefined {
+  // Only a TopicCounter sets `connection.topics`, always to a SocketTopics.
+  return (ws as PinnedSocket)[CONNECTION]?.topics as SocketTopics | null | undefined;
+}
+
 export class TopicCounter {
-  readonly #bus: Bus;
+  readonly bus: Bus;
   readonly #counts = new Map<string, number>();
-  readonly #topicsOf = new WeakMap<Native, Set<string>>();
-  #native: Native | undefined;
-  #overrides: Record<string, unknown> | undefined;
+  /** Bus subscriptions not yet live, per topic (a live one is dropped from here). */
+  readonly #pending = new Map<string, Promise<void>>();
 
   constructor(bus: Bus) {
-    this.#bus = bus;
+    this.bus = bus;
   }
 
-  /** Subscribers on `topic` in this instance (as counted for the bus). */
-  local(topic: string): number {
-    return this.#counts.get(topic) ?? 0;
+  /** Resolves once this instance's bus subscription to `topic` is live (at once when it is, or when there is none). */
+  whenLive(topic: string): Promise<void> {
+    return this.#pending.get(topic) ?? RESOLVED;
   }
 
   attach(ws: Native, connection: Connection): void {
-    connection.topics = new Set();
-    this.#topicsOf.set(ws, connection.topics);
-    Object.assign(ws, (this.#overrides ??= this.#createOverrides(Object.getPrototypeOf(ws) as Native)));
+    connection.topics = new SocketTopics(this);
+    installOverride(Object.getPrototypeOf(ws) as Native);
   }
 
   /** The socket closed: Bun has already dropped its subscriptions, so release the ones we counted. */
-  detach(ws: Native, connection: Connection): void {
-    for (const topic of connection.topics ?? []) this.#release(topic);
-    connection.topics?.clear();
-    this.#topicsOf.delete(ws);
+  detach(_ws: Native, connection: Connection): void {
+    const topics = connection.topics;
+    if (topics === null) return;
+    for (const topic of topics) this.release(topic);
+    topics.clear();
   }
 
-  #acquire(topic: string): void {
+  acquire(topic: string): void {
     const count = (this.#counts.get(topic) ?? 0) + 1;
     this.#counts.set(topic, count);
-    if (count === 1) this.#bus.subscribe(topic);
+    if (count !== 1) return;
+    const live = this.bus.subscribe(topic);
+    // A bus written for the older contract returns nothing: its subscriptions count as live at once.
+    if (!isThenable(live)) return;
+    const pending: Promise<void> = Promise.resolve(live).then(() => {
+      if (this.#pending.get(topic) === pending) this.#pending.delete(topic);
+    });
+    this.#pending.set(topic, pending);
   }
 
-  #release(topic: string): void {
+  release(topic: string): void {
     const count = (this.#counts.get(topic) ?? 0) - 1;
     if (count > 0) return void this.#counts.set(topic, count);
     this.#counts.delete(topic);
-    this.#bus.unsubscribe(topic);
+    this.#pending.delete(topic);
+    this.bus.unsubscribe(topic);
   }
+}
 
-  #createOverrides(native: Native): Record<string, unknown> {
-    const counter = this;
-    const bus = this.#bus;
-    const topicsOf = this.#topicsOf;
-    return {
-      subscribe(this: Native, topic: string) {
-        const topics = topicsOf.get(this);
-        if (topics !== undefined && !topics.has(topic) && this.readyState === 1) {
-          topics.add(topic);
-          counter.#acquire(topic);
-        }
-        return native.subscribe.call(this, topic);
-      },
-      unsubscribe(this: Native, topic: string) {
-        const topics = topicsOf.get(this);
-        if (topics?.delete(topic)) counter.#release(topic);
-        return native.unsubscribe.call(this, topic);
-      },
-      publish(this: Native, topic: string, data: Publishable, compress?: boolean) {
-        const sent = native.publish.call(this, topic, data, compress);
-        bus.publish(topic, toBusPayload(data), compress === true);
-        return sent;
-      },
-      publishText(this: Native, topic: string, data: string, compress?: boolean) {
-        const sent = native.publishText.call(this, topic, data, compress);
-        bus.publish(topic, data, compress === true);
-        return sent;
-      },
-      publishBinary(this: Native, topic: string, data: Binary, compress?: boolean) {
-        const sent = native.publishBinary.call(this, topic, data, compress);
-        bus.publish(topic, toBusPayload(data), compress === true);
-        return sent;
-      },
-    };
-  }
+/**
+ * Resolves once `topic`'s bus subscription is live for the engine that owns `ws`: a publish made on any
+ * instance after that reaches this one. At once without a bus, when it is already live, or when `ws` has not
+ * subscribed to `topic` (call it after `ws.subscribe(topic)`). During a broker outage it resolves once the broker
+ * is back; it never rejects. Topic recovery subscribes, awaits this, and only then reads the history.
+ */
+export function whenSubscribed(ws: ServerWebSocket<any>, topic: string): Promise<void> {
+  const topics = topicsOf(ws);
+  return topics == null ? RESOLVED : topics.counter.whenLive(topic);
+}
+
+/** Marks a prototype this copy of bunwire has patched (a second copy in the process chains onto the first). */
+const PATCHED = Symbol("bunwire.topics.override");
+
+function installOverride(prototype: Native & { [PATCHED]?: true }): void {
+  if (Object.hasOwn(prototype, PATCHED)) return;
+  const previous: Methods = {
+    subscribe: prototype.subscribe,
+    unsubscribe: prototype.unsubscribe,
+    publish: prototype.publish,
+    publishText: prototype.publishText,
+    publishBinary: prototype.publishBinary,
+  };
+  Object.defineProperty(prototype, PATCHED, { value: true });
+  const overrides: Methods = {
+    subscribe(this: Native, topic: string) {
+      const topics = topicsOf(this);
+      if (topics != null && this.readyState === 1 && !topics.has(topic)) {
+        topics.add(topic);
+        topics.counter.acquire(topic);
+      }
+      return previous.subscribe.call(this, topic);
+    },
+    unsubscribe(this: Native, topic: string) {
+      const topics = topicsOf(this);
+      if (topics != null && topics.delete(topic)) topics.counter.release(topic);
+      return previous.unsubscribe.call(this, topic);
+    },
+    // Local delivery first (Bun's own method, sender excluded), then one bus message for the other instances.
+    publish(this: Native, topic: string, data: Publishable, compress?: boolean) {
+      const sent = previous.publish.call(this, topic, data, compress);
+      const topics = topicsOf(this);
+      if (topics != null) topics.counter.bus.publish(topic, toBusPayload(data), compress === true);
+      return sent;
+    },
+    publishText(this: Native, topic: string, data: string, compress?: boolean) {
+      const sent = previous.publishText.call(this, topic, data, compress);
+      const topics = topicsOf(this);
+      if (topics != null) topics.counter.bus.publish(topic, data, compress === true);
+      return sent;
+    },
+    publishBinary(this: Native, topic: string, data: Binary, compress?: boolean) {
+      const sent = previous.publishBinary.call(this, topic, data, compress);
+      const topics = topicsOf(this);
+      if (topics != null) topics.counter.bus.publish(topic, toBusPayload(data), compress === true);
+      return sent;
+    },
+  };
+  Object.assign(prototype, overrides);
 }

@@ -3,7 +3,7 @@
 // engine as one SocketRoute. Everything that can be wrong is found in `listen()`, before the port opens.
 
 import type { Server } from "bun";
-import type { Bus } from "../engine/bus.ts";
+import type { Bus } from "../bus/contract.ts";
 import { Engine, type ErrorHook, type PublishData, type WebSocketOptions } from "../engine/engine.ts";
 import { BunwireError } from "../engine/errors.ts";
 import { joinPaths, MOUNT, type Mountable, type MountTarget } from "../engine/mount.ts";

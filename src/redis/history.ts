@@ -3,18 +3,18 @@
 // topic's entries so a gap is detected exactly, and the epoch (lost when Redis loses its data) makes offsets
 // from before a Redis restart read as "not recovered" instead of wrong.
 
-import { Cluster, Redis } from "ioredis";
 import type { HistoryEntry, Replay, TopicHistory } from "../engine/history.ts";
 import { RedisBusError } from "./errors.ts";
-import { retryStrategy } from "./transport.ts";
+import { ioredis, type Cluster, type Redis, type RedisClientLike } from "./peer.ts";
+import { retryStrategy } from "./retry.ts";
 
 export interface RedisHistoryOptions {
   /** One Redis server. Exactly one of `url`, `cluster`, `client`. */
   url?: string;
   /** Redis Cluster seed nodes; a topic's stream and its counter share one slot (hash tag). */
   cluster?: { host: string; port: number }[];
-  /** An ioredis client you manage (not closed by `close()`). */
-  client?: Redis | Cluster;
+  /** A ready ioredis client you manage (one server, Sentinel or Cluster); used as it is, not closed by `close()`. */
+  client?: RedisClientLike;
   /** Entries kept per topic, at least (MAXLEN ~ trims in whole stream nodes; default 1000). */
   maxLen?: number;
   /** Entries older than this are not replayed, and trimmed on the next append (default: no age limit). */
@@ -100,7 +100,7 @@ export class RedisHistory implements TopicHistory {
     const common = { retryStrategy: retryStrategy(), enableOfflineQueue: false, maxRetriesPerRequest: 1 };
     this.redis =
       options.client ??
-      (options.url !== undefined ? new Redis(options.url, common) : new Cluster(options.cluster!, { clusterRetryStrategy: retryStrategy(), enableOfflineQueue: false, redisOptions: common }));
+      (options.url !== undefined ? new ioredis.Redis(options.url, common) : new ioredis.Cluster(options.cluster!, { clusterRetryStrategy: retryStrategy(), enableOfflineQueue: false, redisOptions: common }));
     this.redis.on("error", () => {});
     // Commands wait for the first connection only; after that an outage fails them fast.
     this.firstReady = this.redis.status === "ready" ? Promise.resolve() : new Promise((resolve) => {

@@ -3,11 +3,12 @@
 // entries vanish from `list` once `ttlMs` has passed and surviving instances emit their leave events within
 // `ttlMs + heartbeatMs`. Needs one Redis server (the scripts touch keys of several topics), not Redis Cluster.
 
-import { Redis } from "ioredis";
+import type { Server } from "bun";
+import { newInstanceId } from "../bus/frame.ts";
 import { RedisBusError } from "./errors.ts";
-import { newInstanceId } from "./frame.ts";
+import { ioredis, isCluster, type Redis, type RedisClientLike, type RedisOptions } from "./peer.ts";
 import { HEARTBEAT, JOIN, LEAVE, LIST, REAP } from "./presence-scripts.ts";
-import { retryStrategy } from "./transport.ts";
+import { retryStrategy } from "./retry.ts";
 
 /** Application metadata attached to a presence entry: plain JSON. */
 export type PresenceMeta = null | boolean | number | string | PresenceMeta[] | { [key: string]: PresenceMeta };
@@ -24,7 +25,11 @@ export interface PresenceEvent<M extends PresenceMeta = PresenceMeta> extends Pr
 }
 
 export interface RedisPresenceOptions {
-  url: string;
+  /** One Redis server. Exactly one of `url` and `client`. */
+  url?: string;
+  /** A ready ioredis client (one server or Sentinel; not a Cluster: the scripts span keys of several topics).
+   *  Presence opens its own connections with its options (`duplicate()`) and never closes yours. */
+  client?: RedisClientLike;
   /** An instance that stops heartbeating is considered gone after this long (default 15,000 ms). */
   ttlMs?: number;
   /** How often this instance refreshes its liveness and reaps dead instances (default ttlMs / 3). */
@@ -45,6 +50,17 @@ interface Scripts {
 
 type Listener = (event: PresenceEvent) => void;
 
+/** Where `relay` delivers: a front door (its `server`) or Bun's Server. Both publish to THIS instance's sockets
+ *  only (`server.publish`), which is what makes each client get each event once. */
+export type RelayTarget = Server<unknown> | { readonly server: Server<unknown> | undefined };
+
+export interface RelayOptions {
+  /** Relay only this topic's events (default: every topic's, through one pattern subscription). */
+  topic?: string;
+  /** What the sockets receive (default: the event as JSON, `{ type, topic, id, meta }`). */
+  encode?(event: PresenceEvent): string | Uint8Array;
+}
+
 export class RedisPresence {
   readonly instance = newInstanceId().toString("hex");
   private readonly redis: Redis;
@@ -56,6 +72,8 @@ export class RedisPresence {
   /** topic -> id -> [local entries, meta JSON]: several sockets of one user on this instance are one entry. */
   private readonly local = new Map<string, Map<string, [number, string]>>();
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** Relays to every topic (pattern subscription), each with its target. */
+  private readonly relays = new Set<Listener>();
   private readonly timer: ReturnType<typeof setInterval>;
   private everReady = false;
   /** Leaves that could not reach Redis, retried when it is back ("topic\nid"). */
@@ -67,12 +85,18 @@ export class RedisPresence {
     if (!(ttlMs >= 100) || !(heartbeatMs > 0) || heartbeatMs >= ttlMs) {
       throw new RedisBusError("REDIS_PRESENCE_OPTIONS", `redisPresence needs ttlMs >= 100 and 0 < heartbeatMs < ttlMs, got ttlMs ${ttlMs}, heartbeatMs ${heartbeatMs}`);
     }
+    const { url, client } = options;
+    if ((url === undefined) === (client === undefined)) throw new RedisBusError("REDIS_PRESENCE_OPTIONS", "redisPresence needs exactly one of `url` and `client`");
+    if (client !== undefined && (typeof client.duplicate !== "function" || isCluster(client))) {
+      throw new RedisBusError("REDIS_PRESENCE_OPTIONS", "redisPresence `client` must be an ioredis Redis (one server or Sentinel): presence scripts span several keys, which Redis Cluster does not allow");
+    }
     this.ttl = String(ttlMs);
     this.prefix = options.prefix ?? "bunwire:p:";
     this.maxMetaBytes = options.maxMetaBytes ?? 4096;
-    const common = { retryStrategy: retryStrategy(), maxRetriesPerRequest: 1 };
-    this.redis = new Redis(options.url, common);
-    this.sub = new Redis(options.url, { ...common, maxRetriesPerRequest: null, autoResubscribe: true });
+    const common: RedisOptions = { retryStrategy: retryStrategy(), maxRetriesPerRequest: 1 };
+    const open = (extra: RedisOptions) => (client !== undefined ? (client as Redis).duplicate({ ...common, ...extra }) : new ioredis.Redis(url!, { ...common, ...extra }));
+    this.redis = open({});
+    this.sub = open({ maxRetriesPerRequest: null, autoResubscribe: true });
     for (const conn of [this.redis, this.sub]) conn.on("error", () => {});
     this.redis.defineCommand("bwpJoin", { numberOfKeys: 0, lua: JOIN });
     this.redis.defineCommand("bwpLeave", { numberOfKeys: 0, lua: LEAVE });
@@ -81,6 +105,7 @@ export class RedisPresence {
     this.redis.defineCommand("bwpReap", { numberOfKeys: 0, lua: REAP });
     this.scripts = this.redis as unknown as Scripts;
     this.sub.on("message", this.onEvent);
+    this.sub.on("pmessage", (_pattern: string, channel: string, message: string) => this.onRelayed(channel, message));
     // After a Redis restart the data is gone: put this instance's entries back.
     this.redis.on("ready", () => {
       if (this.everReady) void this.rejoin();
@@ -145,6 +170,30 @@ export class RedisPresence {
     };
   }
 
+  /**
+   * Delivers presence events to the sockets subscribed to the event's topic on THIS instance, with the local-only
+   * `server.publish`. Call it once on every instance: each instance relays to its own sockets, so every client
+   * gets each join and leave exactly once however many instances run. (Relaying with `app.publish` instead would
+   * also cross the bus, and each client would get one copy per instance.) Returns the function that stops it.
+   */
+  relay(target: RelayTarget, options: RelayOptions = {}): () => void {
+    const encode = options.encode ?? ((event: PresenceEvent) => JSON.stringify(event));
+    const listener: Listener = (event) => {
+      const server = "server" in target ? target.server : target;
+      server?.publish(event.topic, encode(event));
+    };
+    if (options.topic !== undefined) {
+      check(options.topic, "topic");
+      return this.subscribe(options.topic, listener);
+    }
+    if (this.relays.size === 0) this.sub.psubscribe(`${escapeGlob(this.prefix)}e:*`).catch(() => {});
+    this.relays.add(listener);
+    return () => {
+      if (!this.relays.delete(listener) || this.relays.size > 0) return;
+      this.sub.punsubscribe(`${escapeGlob(this.prefix)}e:*`).catch(() => {});
+    };
+  }
+
   /** Resolves once event subscriptions made so far are active in Redis. */
   async ready(): Promise<void> {
     await this.sub.ping();
@@ -188,23 +237,34 @@ export class RedisPresence {
   }
 
   private readonly onEvent = (channel: string, message: string): void => {
-    const topic = channel.slice(this.prefix.length + 2);
-    const set = this.listeners.get(topic);
-    if (set === undefined) return;
-    let event: PresenceEvent;
-    try {
-      event = JSON.parse(message) as PresenceEvent;
-    } catch {
-      return;
-    }
-    for (const listener of set) {
-      try {
-        listener(event);
-      } catch {
-        // One failing listener must not starve the others.
-      }
-    }
+    const set = this.listeners.get(channel.slice(this.prefix.length + 2));
+    if (set !== undefined) notify(set, message);
   };
+
+  private readonly onRelayed = (_channel: string, message: string): void => {
+    notify(this.relays, message);
+  };
+}
+
+function notify(listeners: Iterable<Listener>, message: string): void {
+  let event: PresenceEvent;
+  try {
+    event = JSON.parse(message) as PresenceEvent;
+  } catch {
+    return;
+  }
+  for (const listener of listeners) {
+    try {
+      listener(event);
+    } catch {
+      // One failing listener must not starve the others.
+    }
+  }
+}
+
+/** A prefix used inside a PSUBSCRIBE pattern matches itself only. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, "\\$&");
 }
 
 function check(value: unknown, what: string): void {

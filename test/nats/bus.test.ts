@@ -1,7 +1,7 @@
 // natsBus between separate Bun servers sharing one real nats-server: the same cross-instance behaviour as Redis.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { natsBus, NatsBus, NatsBusError } from "bunwire/nats";
-import { Client, Instance, RecordingLogger } from "../redis/fixture.ts";
+import { Client, Instance, membersKnown, RecordingLogger } from "../redis/fixture.ts";
 import { NatsServer } from "./nats-server.ts";
 
 let nats: NatsServer;
@@ -72,8 +72,9 @@ describe("natsBus", () => {
     expect(got).toEqual(["hi", ...Array.from({ length: 300 }, (_, i) => String(i))]);
     expect(b.delivered.every((d) => d.topic === "chat")).toBe(true);
     expect(sender.messages.includes("hi")).toBe(false);
-    expect(await a.bus.clusterSubscriberCount("chat", 1)).toBe(3);
-    expect(await a.bus.clusterSubscriberCount("nobody", 0)).toBe(0);
+    await membersKnown([a.bus, b.bus]);
+    expect(await a.bus.clusterSubscriberCount("chat")).toBe(3);
+    expect(await a.bus.clusterSubscriberCount("nobody")).toBe(0);
   });
 
   test("bad options fail at construction with a named error", () => {
@@ -97,23 +98,60 @@ test("kill -9 of nats-server: local delivery goes on, one warning, buffer resent
     await settle(a, b);
     a.publish("t", "before");
     await onB.received(1);
+    const states: boolean[] = [];
+    a.bus.onStateChange((connected) => states.push(connected));
     const warned = Promise.all([logA.nextWarning(), logB.nextWarning()]);
     await own.kill();
     await warned;
+    expect(a.bus.connected).toBe(false);
     for (let i = 1; i <= 5; i++) a.publish("t", `during-${i}`);
     expect(await onA.received(6)).toHaveLength(6);
     const back = Promise.all([logA.nextInfo(), logB.nextInfo()]);
     await own.restart();
     await back;
+    // Buffer of 3, oldest dropped first, the rest resent in order once NATS is back.
     expect(await onB.received(4, 8000)).toEqual(["before", "during-3", "during-4", "during-5"]);
-    expect(logA.warnings).toHaveLength(1);
-    expect(logA.infos[0]).toMatch(/dropped 2/);
+    // One warning and one info line per instance for the whole outage.
+    for (const log of [logA, logB]) {
+      expect(log.warnings).toHaveLength(1);
+      expect(log.infos).toHaveLength(1);
+    }
+    expect(logA.infos[0]).toMatch(/resent 3 buffered publishes, dropped 2/);
+    expect(a.bus.stats).toMatchObject({ publishes: 6, buffered: 5, dropped: 2, outages: 1 });
+    expect(states).toEqual([false, true]);
     b.publish("t", "from b");
     expect((await onA.received(7)).at(-1)).toBe("from b");
   } finally {
     for (const c of local) c.close();
     await a.close();
     await b.close();
+    await own.kill();
+  }
+}, 20_000);
+
+test("NATS down when the app starts: one warning, publishes buffered and sent once NATS comes up", async () => {
+  const own = await NatsServer.start();
+  await own.kill();
+  const log = new RecordingLogger();
+  const options = { servers: own.url, reconnectTimeWaitMs: 100, flushDelayMs: 1500 };
+  const a = await new Instance(natsBus({ ...options, logger: log })).connect();
+  let b: Instance | undefined;
+  try {
+    expect(log.warnings).toHaveLength(1);
+    expect(a.bus.connected).toBe(false);
+    a.publish("boot", "early");
+    const back = log.nextInfo();
+    await own.restart();
+    b = await new Instance(natsBus(options)).connect();
+    const onB = await Client.open(b.url("boot"));
+    await b.bus.ready(); // b's subscription is on the server before a resends its buffer
+    await back;
+    expect(await onB.received(1, 8000)).toEqual(["early"]);
+    expect(log.infos[0]).toMatch(/resent 1 buffered publishes, dropped 0/);
+    onB.close();
+  } finally {
+    await a.close();
+    await b?.close();
     await own.kill();
   }
 }, 20_000);

@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import { redisBus } from "bunwire/redis";
 import { RedisBusError } from "../../src/redis/errors.ts";
 import { RedisServer } from "../support/redis-server.ts";
-import { Client, Instance, subscribersOnRedis } from "./fixture.ts";
+import { Client, Instance, membersKnown, subscribersOnRedis } from "./fixture.ts";
 
 let redis: RedisServer;
 const instances: Instance[] = [];
@@ -23,8 +23,8 @@ afterAll(async () => {
 });
 
 let publishClient: "bun" | "ioredis" = "bun";
-async function instance(): Promise<Instance> {
-  const i = await new Instance(redisBus({ url: redis.url, publishClient })).connect();
+async function instance(heartbeatMs?: number): Promise<Instance> {
+  const i = await new Instance(redisBus({ url: redis.url, publishClient, heartbeatMs })).connect();
   instances.push(i);
   return i;
 }
@@ -118,9 +118,10 @@ describe.each(["bun", "ioredis"] as const)("redisBus publishing with %s", (which
     for (let i = 0; i < 2; i++) await client(a.url("count"));
     for (let i = 0; i < 3; i++) await client(b.url("count"));
     await subscribersOnRedis(redis.url, "bunwire:t:count", 2);
-    expect(await c.bus.clusterSubscriberCount("count", 0)).toBe(5);
-    expect(await a.bus.clusterSubscriberCount("count", 2)).toBe(5);
-    expect(await a.bus.clusterSubscriberCount("nobody", 0)).toBe(0);
+    await membersKnown([a.bus, b.bus, c.bus]);
+    expect(await c.bus.clusterSubscriberCount("count")).toBe(5);
+    expect(await a.bus.clusterSubscriberCount("count")).toBe(5);
+    expect(await a.bus.clusterSubscriberCount("nobody")).toBe(0);
   });
 
   test("bad options fail at construction with a named error; a bad payload never throws from publish", async () => {
@@ -132,14 +133,18 @@ describe.each(["bun", "ioredis"] as const)("redisBus publishing with %s", (which
   });
 
   test("the payload travels as one Redis message per publish (checked on the server's own counters)", async () => {
-    const [a] = [await instance(), await instance()];
+    // No heartbeat during the test (a minute apart), so every PUBLISH counted is one the test caused.
+    const [a, b] = [await instance(60_000), await instance(60_000)];
+    await membersKnown([a.bus, b.bus]);
     const probe = new Redis(redis.url);
     const before = await probe.info("commandstats");
     const published = (s: string) => Number(/cmdstat_publish:calls=(\d+)/.exec(s)?.[1] ?? 0);
     for (let i = 0; i < 10; i++) a.publish("fanout", "m");
-    await a.bus.clusterSubscriberCount("fanout", 0); // a round trip on the same connection: the publishes are done
+    // A round trip through both instances: a's publishes are done once b's answer is back.
+    expect((await a.bus.request("ping")).missing).toEqual([]);
     const after = await probe.info("commandstats");
     probe.disconnect();
-    expect(published(after) - published(before)).toBe(11); // 10 publishes + 1 count request
+    expect(published(after) - published(before)).toBe(12); // 10 publishes + 1 request + 1 answer from b
+    expect(a.bus.stats.publishes).toBe(10);
   });
 });

@@ -1,9 +1,10 @@
 // Redis Cluster with sharded pub/sub: a local 3-master cluster started by the test; topic traffic goes by
 // SPUBLISH to the shard that owns the topic's channel and reaches subscribers on another instance.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { redisClusterBus } from "bunwire/redis";
+import { Cluster } from "ioredis";
+import { redisBus, redisClusterBus, redisHistory } from "bunwire/redis";
 import { RedisClusterServer, redisCli } from "../support/redis-server.ts";
-import { Client, Instance } from "./fixture.ts";
+import { Client, Instance, membersKnown } from "./fixture.ts";
 
 let cluster: RedisClusterServer;
 beforeAll(async () => {
@@ -36,8 +37,9 @@ async function ownerOf(channel: string): Promise<number> {
 }
 
 test("topics travel by SPUBLISH to their own shard and reach subscribers on another instance", async () => {
-  const a = await new Instance(redisClusterBus(cluster.urls)).connect();
-  const b = await new Instance(redisClusterBus(cluster.nodes)).connect();
+  // No heartbeat during the test (a minute apart): every SPUBLISH counted below is a topic publish.
+  const a = await new Instance(redisClusterBus(cluster.urls, { heartbeatMs: 60_000 })).connect();
+  const b = await new Instance(redisClusterBus(cluster.nodes, { heartbeatMs: 60_000 })).connect();
   const clients: Client[] = [];
   try {
     // Enough topics that every one of the three shards owns some.
@@ -56,6 +58,7 @@ test("topics travel by SPUBLISH to their own shard and reach subscribers on anot
       owners.set(topic, owner);
     }
     expect(new Set(owners.values()).size).toBe(3);
+    await membersKnown([a.bus, b.bus]); // the hellos and their answers are done before counting
 
     const before = await Promise.all(cluster.servers.map((s) => spublishCalls(s.port)));
     for (const topic of topics) a.publish(topic, `to ${topic}`);
@@ -68,7 +71,7 @@ test("topics travel by SPUBLISH to their own shard and reach subscribers on anot
       expect(after[i]! - before[i]!).toBe(owned);
     });
     expect(a.delivered).toEqual([]);
-    expect(await a.bus.clusterSubscriberCount("room-3", 0)).toBe(1);
+    expect(await a.bus.clusterSubscriberCount("room-3")).toBe(1);
   } finally {
     for (const c of clients) c.close();
     await a.close();
@@ -76,8 +79,35 @@ test("topics travel by SPUBLISH to their own shard and reach subscribers on anot
   }
 }, 30_000);
 
+test("a ready ioredis Cluster client works wherever seed nodes do (bus and history); the bus never closes it", async () => {
+  const client = new Cluster(cluster.nodes);
+  const a = await new Instance(redisBus({ client })).connect();
+  const b = await new Instance(redisBus({ client })).connect();
+  const history = redisHistory({ client });
+  const clients: Client[] = [];
+  try {
+    const onB = await Client.open(b.url("own-client"));
+    clients.push(onB);
+    await b.bus.subscribe("own-client");
+    a.publish("own-client", "through your cluster client");
+    expect(await onB.received(1)).toEqual(["through your cluster client"]);
+    await membersKnown([a.bus, b.bus]);
+    expect(await a.bus.clusterSubscriberCount("own-client")).toBe(1);
+    const first = await history.append("own", "1");
+    await history.append("own", "2");
+    expect(await history.since("own", first)).toMatchObject({ recovered: true, entries: [{ payload: "2" }] });
+  } finally {
+    for (const c of clients) c.close();
+    await a.close();
+    await b.close();
+    await history.close();
+  }
+  // Still usable: the bus and the history worked on their own copies (or borrowed it without closing it).
+  expect(await client.set("still-open", "yes")).toBe("OK");
+  client.disconnect();
+});
+
 test("redisHistory works on the cluster too: a topic's stream and counter share one slot", async () => {
-  const { redisHistory } = await import("bunwire/redis");
   const history = redisHistory({ cluster: cluster.nodes });
   try {
     for (const topic of ["alpha", "beta", "gamma", "delta"]) {

@@ -4,10 +4,8 @@
 
 import type { Server, ServerWebSocket } from "bun";
 import { Redis } from "ioredis";
-import type { Bus, BusPayload } from "../../src/engine/bus.ts";
-import type { BusLogger } from "../../src/redis/outage.ts";
-
-type CountingBus = Bus & { connect(deliver: Parameters<Bus["connect"]>[0], localCount: (topic: string) => number): Promise<void> };
+import type { BusLogger, BusPayload } from "../../src/bus/index.ts";
+import type { TransportBus } from "../../src/bus/transport-bus.ts";
 
 interface SocketData {
   topics: string[];
@@ -25,7 +23,7 @@ export class Instance {
   /** What the bus delivered to this instance (from other instances). */
   readonly delivered: Delivery[] = [];
 
-  constructor(readonly bus: Bus) {
+  constructor(readonly bus: TransportBus) {
     this.server = Bun.serve<SocketData>({
       hostname: "127.0.0.1",
       port: 0,
@@ -59,8 +57,8 @@ export class Instance {
       this.delivered.push({ topic, data, compress });
       this.server.publish(topic, data, compress);
     };
-    // The engine passes the local counter the same way (see the report: a second, optional connect argument).
-    await (this.bus as CountingBus).connect(deliver, (topic) => this.server.subscriberCount(topic));
+    // The engine passes the local counter the same way.
+    await this.bus.connect(deliver, (topic) => this.server.subscriberCount(topic));
     return this;
   }
 
@@ -154,12 +152,16 @@ export async function subscribersOnRedis(url: string, channel: string, n: number
   }
 }
 
+/** A pino-style logger (`(obj, msg)`) that records the bus's outage lines and lets a test await them. */
 export class RecordingLogger implements BusLogger {
   readonly warnings: string[] = [];
   readonly infos: string[] = [];
+  /** The structured objects, in order (warnings and infos). */
+  readonly objects: object[] = [];
   private waiters: (() => void)[] = [];
   private warnWaiters: (() => void)[] = [];
-  warn(message: string): void {
+  warn(obj: object, message = ""): void {
+    this.objects.push(obj);
     this.warnings.push(message);
     for (const w of this.warnWaiters.splice(0)) w();
   }
@@ -167,12 +169,24 @@ export class RecordingLogger implements BusLogger {
   nextWarning(): Promise<void> {
     return new Promise((resolve) => this.warnWaiters.push(resolve));
   }
-  info(message: string): void {
+  info(obj: object, message = ""): void {
+    this.objects.push(obj);
     this.infos.push(message);
     for (const w of this.waiters.splice(0)) w();
   }
   /** Resolves at the next info line (the bus logs one when Redis is back and the buffer is resent). */
   nextInfo(): Promise<void> {
     return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+/** Resolves once every bus knows all the others (heartbeats crossed): cluster requests then expect everyone. */
+export async function membersKnown(buses: { instanceId: string; members(): string[] }[], timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const converged = buses.every((bus) => buses.every((other) => other === bus || bus.members().includes(other.instanceId)));
+    if (converged) return;
+    if (Date.now() > deadline) throw new Error("the buses never learnt of each other (heartbeats)");
+    await Bun.sleep(10); // membership converges by heartbeat frames; there is no single event to await across buses
   }
 }

@@ -33,8 +33,12 @@ test("publishes keep flowing to healthy instances while another instance is froz
     expect(got.at(-1)).toBe("last");
     expect(got).toHaveLength(2000);
     expect(b.delivered).toHaveLength(2000);
-    // The frozen instance cannot answer a count: the query gives up after countTimeoutMs with what it has.
-    expect(await a.bus.clusterSubscriberCount("t", 0)).toBe(1);
+    // The frozen instance cannot answer: a cluster request gives up after its timeout with what it has, naming it.
+    expect(await a.bus.clusterSubscriberCount("t")).toBe(1);
+    const { replies, missing } = await a.bus.request("$count", "", { topic: "t", timeoutMs: 300 });
+    expect(replies.map((r) => r.instance)).toEqual([b.bus.instanceId]);
+    expect(missing).toHaveLength(1);
+    expect(missing[0]).not.toBe(b.bus.instanceId);
   } finally {
     frozen.kill("SIGCONT");
     frozen.kill("SIGKILL");
