@@ -24,9 +24,12 @@ export class HttpRouter extends HttpRoutes {
     this[STACK] = new LayerStack(options);
   }
 
-  /** Middleware, error middleware or another HttpRouter, for every path under `path` (default "/"). */
-  use(...handlers: Array<Middleware | ErrorMiddleware | HttpRouter>): this;
-  use(path: string, ...handlers: Array<Middleware | ErrorMiddleware | HttpRouter>): this;
+  /** Middleware or another HttpRouter, for every path under `path` (default "/"). */
+  use(...handlers: Array<Middleware | HttpRouter>): this;
+  use(path: string, ...handlers: Array<Middleware | HttpRouter>): this;
+  /** Error middleware `(err, req, res, next)`: runs after a failure under this router and may answer it. */
+  use(...handlers: ErrorMiddleware[]): this;
+  use(path: string, ...handlers: ErrorMiddleware[]): this;
   use(...args: unknown[]): this {
     const path = typeof args[0] === "string" ? (args.shift() as string) : "/";
     if (args.length === 0) throw new BunwireError("INVALID_HANDLER", `router.use("${path}"): no middleware given`);
