@@ -112,13 +112,14 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
 
   /** MountTarget: a mounted Router's fetch-style route. */
   addHttpRoute(method: string, path: string, handler: FetchHandler): void {
-    this.addRoute(method, path, [
-      async (req: BunwireRequest<any>, res: BunwireResponse, next: (error?: unknown) => void) => {
-        const answer = await handler(req.raw, this.engine.server!);
-        if (answer === undefined) next();
-        else res.respond(answer);
-      },
-    ]);
+    const route: Middleware = async (req, res, next) => {
+      const answer = await handler(req.raw, this.engine.server!);
+      if (answer === undefined) next();
+      else res.respond(answer);
+    };
+    // A fetch-style route reads `req.raw`'s body itself: the App must not consume it first.
+    this.#stack.route(method, path, [route], { ownBody: true });
+    this.registered(method, path);
   }
 
   /** MountTarget: a mounted Router's socket route; the App's `use` middleware runs before its own admission. */

@@ -18,7 +18,7 @@ export type ParamHandler = (req: BunwireRequest<any>, res: BunwireResponse, next
 
 export type Layer =
   | { readonly kind: "use"; readonly pattern: PathPattern; readonly depth: MountDepth; readonly handlers: readonly Handler[] }
-  | { readonly kind: "route"; readonly method: string; readonly pattern: PathPattern; readonly handlers: readonly Handler[]; readonly bodyLimit: number | undefined }
+  | { readonly kind: "route"; readonly method: string; readonly pattern: PathPattern; readonly handlers: readonly Handler[]; readonly bodyLimit: number | undefined; readonly ownBody: boolean }
   | { readonly kind: "router"; readonly pattern: PathPattern; readonly depth: MountDepth; readonly stack: LayerStack };
 
 /** How much of a path a mount pattern covers: a fixed length (static prefixes), or its segments. */
@@ -76,8 +76,9 @@ export class LayerStack {
     this.layers.push({ kind: "use", pattern, depth: depthOf(pattern), handlers });
   }
 
-  route(method: string, path: string, handlers: readonly Handler[], options: RouteOptions = {}): void {
-    this.layers.push({ kind: "route", method, pattern: compilePattern(path), handlers, bodyLimit: options.bodyLimit });
+  /** `ownBody`: the handlers read `req.raw`'s body themselves (a mounted fetch-style Router), so it is left unread. */
+  route(method: string, path: string, handlers: readonly Handler[], options: RouteOptions & { ownBody?: boolean } = {}): void {
+    this.layers.push({ kind: "route", method, pattern: compilePattern(path), handlers, bodyLimit: options.bodyLimit, ownBody: options.ownBody === true });
   }
 
   mount(path: string, stack: LayerStack): void {
@@ -153,7 +154,7 @@ export class LayerStack {
       } else {
         chain.routed = true;
         chain.bodyLimit ??= layer.bodyLimit ?? bodyLimit;
-        if (!BODILESS.has(method!)) chain.steps.push({ handler: readBodyStep, params, base, route: layer });
+        if (!layer.ownBody && !BODILESS.has(method!)) chain.steps.push({ handler: readBodyStep, params, base, route: layer });
         for (const key of layer.pattern.keys) {
           for (const handler of this.params.get(key) ?? []) chain.steps.push({ handler, params, base, route: layer });
         }
