@@ -34,7 +34,7 @@ export class BunwireRequest<P extends object = Params> {
   session!: Session;
   /** The path the running middleware or router is mounted on (`/api` inside `app.use("/api", router)`), else "". */
   baseUrl = "";
-  [PARAM_CALLS]: Map<unknown, string> | undefined;
+  declare [PARAM_CALLS]: Map<unknown, string> | undefined;
   readonly #pathname: string;
   readonly #server: Server<unknown> | undefined;
   readonly #settings: RequestSettings;
@@ -42,9 +42,8 @@ export class BunwireRequest<P extends object = Params> {
   #query: Query | undefined;
   #cookies: Record<string, string> | undefined;
   #headers: RequestHeaders | undefined;
-  #body: any = undefined;
-  #bodyParsed = false;
-  #bytes: Promise<Uint8Array> | undefined;
+  // One slot for the body's state, created on first use: this object lives as long as an App WebSocket does.
+  #body: { value: any; parsed: boolean; bytes: Promise<Uint8Array> | undefined } | undefined;
 
   constructor(raw: Request, server: Server<unknown> | undefined, path: string, params: P, settings: RequestSettings = DEFAULT_SETTINGS, bodyLimit = settings.bodyLimit) {
     this.raw = raw;
@@ -95,7 +94,7 @@ export class BunwireRequest<P extends object = Params> {
   get query(): Query {
     if (this.#query !== undefined) return this.#query;
     const at = this.raw.url.indexOf("?");
-    return (this.#query = at === -1 ? {} : (collectFields(new URLSearchParams(this.raw.url.slice(at + 1))) as Query));
+    return (this.#query = collectFields(at === -1 ? [] : new URLSearchParams(this.raw.url.slice(at + 1))) as Query);
   }
 
   /** Cookies of the request, decoded. */
@@ -145,11 +144,12 @@ export class BunwireRequest<P extends object = Params> {
    * it only after `await req.readBody()`. Typed `any` as in Express: validate it (zod, valibot) before trusting it.
    */
   get body(): any {
-    return this.#body;
+    return this.#body?.value;
   }
   set body(value: any) {
-    this.#body = value;
-    this.#bodyParsed = true;
+    const state = (this.#body ??= { value, parsed: true, bytes: undefined });
+    state.value = value;
+    state.parsed = true;
   }
 
   /** The most body bytes this request may send (the App's `bodyLimit`, or its route's). */
@@ -159,7 +159,8 @@ export class BunwireRequest<P extends object = Params> {
 
   /** The raw body bytes, read once, within the body limit (PAYLOAD_TOO_LARGE, 413, past it). */
   bytes(): Promise<Uint8Array> {
-    return (this.#bytes ??= readBytes(this.raw, this.#bodyLimit));
+    const state = (this.#body ??= { value: undefined, parsed: false, bytes: undefined });
+    return (state.bytes ??= readBytes(this.raw, this.#bodyLimit));
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
@@ -183,11 +184,13 @@ export class BunwireRequest<P extends object = Params> {
 
   /** Reads and parses the body into `req.body` (once; a body set by middleware is kept). Resolves to it. */
   async readBody(): Promise<any> {
-    if (this.#bodyParsed) return this.#body;
+    if (this.#body?.parsed === true) return this.#body.value;
     if (this.raw.body === null) return (this.body = undefined);
     const parsed = await parseBody(await this.bytes(), this.raw.headers.get("content-type") ?? "");
-    if (!this.#bodyParsed) this.body = parsed;
-    return this.#body;
+    // Middleware may have set `req.body` while the bytes arrived: theirs wins.
+    // (re-read through a cast: TypeScript keeps the narrowing from before the await)
+    if ((this.#body as { parsed: boolean } | undefined)?.parsed !== true) this.body = parsed;
+    return this.#body!.value;
   }
 
   #forwarded(name: string): string | undefined {

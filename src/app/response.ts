@@ -1,6 +1,7 @@
 // The Express-style response: handlers set status, headers and cookies and send a body; the App turns it into a
 // Fetch Response. During an upgrade, what middleware set here rides on the 101 (a fresh session cookie, say).
 
+import { STATUS_CODES } from "node:http";
 import { isAbsolute, resolve } from "node:path";
 import { BunwireError } from "../engine/index.ts";
 import { serializeCookie, type CookieOptions } from "./cookie.ts";
@@ -177,8 +178,10 @@ export class BunwireResponse {
     return this.sendFile(path, options);
   }
 
+  /** The status and its reason phrase as text ("Not Found"); 204 and 304 carry no body. */
   sendStatus(code: number): void {
-    this.status(code).text(String(code));
+    if (code === 204 || code === 304) return this.status(code).end();
+    this.status(code).text(STATUS_CODES[code] ?? String(code));
   }
 
   end(body?: string | Uint8Array): void {

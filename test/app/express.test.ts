@@ -227,3 +227,14 @@ test("res.location, res.vary and res.attachment set their headers", async () => 
   expect(response.headers.get("content-type")).toBe("application/pdf");
   expect(response.headers.get("content-disposition")).toBe(`attachment; filename="report 2026.pdf"; filename*=UTF-8''report%202026.pdf`);
 });
+
+test("res.sendStatus sends the reason phrase, as Express does; 204 has no body", async () => {
+  const app = make();
+  app.get("/missing", (_req, res) => res.sendStatus(404));
+  app.get("/empty", (_req, res) => res.sendStatus(204));
+  const base = start(app);
+  const missing = await fetch(`${base}/missing`);
+  expect([missing.status, await missing.text()]).toEqual([404, "Not Found"]);
+  const empty = await fetch(`${base}/empty`);
+  expect([empty.status, await empty.text()]).toEqual([204, ""]);
+});
