@@ -110,7 +110,8 @@ export function serveStatic(dir: string, options: StaticOptions = {}): Middlewar
       if (!urlPath.endsWith("/") && options.redirect !== false) {
         const query = req.originalUrl.indexOf("?");
         const target = req.originalUrl.slice(0, query === -1 ? undefined : query) + "/" + (query === -1 ? "" : req.originalUrl.slice(query));
-        return res.redirect(301, target);
+        // One leading slash: "//evil.example/" would send the browser to another host.
+        return res.redirect(301, target.replace(/^\/{2,}/, "/"));
       }
       const directory = found.path;
       found = undefined;

@@ -2,7 +2,7 @@
 // in ms, res.type shorthands, err.status honoured, 404 when every handler passes, next("route"), 405 + Allow and
 // automatic OPTIONS, app.head/options/route/param, and Express's req.url family with trustProxy.
 import { afterEach, expect, test } from "bun:test";
-import { bunwire, type App, type AppOptions, type BunwireRequest } from "bunwire";
+import { bunwire, httpRouter, type App, type AppOptions, type BunwireRequest } from "bunwire";
 
 const apps: App[] = [];
 afterEach(async () => {
@@ -237,4 +237,20 @@ test("res.sendStatus sends the reason phrase, as Express does; 204 has no body",
   expect([missing.status, await missing.text()]).toEqual([404, "Not Found"]);
   const empty = await fetch(`${base}/empty`);
   expect([empty.status, await empty.text()]).toEqual([204, ""]);
+});
+
+test("types (checked by tsc): params typed through route options, route() and routers; req.headers fields are strings", () => {
+  const app = make();
+  app.get("/a/:id", { bodyLimit: 10 }, (req, res) => {
+    const id: string = req.params.id;
+    // @ts-expect-error: the path has no :other
+    void req.params.other;
+    const auth: string | undefined = req.headers.authorization;
+    const viaGet: string | null = req.headers.get("x-api-key");
+    res.json({ id, auth, viaGet });
+  });
+  app.route("/b/:slug").get((req, res) => res.text(req.params.slug));
+  httpRouter().get("/c/:n", (req, res) => res.text(req.params.n));
+  // @ts-expect-error: options come before the handlers, not after
+  expect(() => app.get("/d", (_req, res) => res.end(), { bodyLimit: 1 })).toThrow("must be a function");
 });

@@ -107,6 +107,10 @@ test("a directory serves its index file; without the trailing slash it is redire
   expect(await (await fetch(`${base}/docs/`)).text()).toBe("docs home");
   const redirect = await fetch(`${base}/docs?x=1`, { redirect: "manual" });
   expect([redirect.status, redirect.headers.get("location")]).toEqual([301, "/static/docs/?x=1"]);
+  // A doubled leading slash must not become a protocol-relative redirect to another host.
+  const { port } = start(undefined, "/");
+  const doubled = await rawRequest(port, "GET //docs HTTP/1.1\r\nHost: x");
+  expect([doubled.status, doubled.headers.get("location")]).toEqual([301, "/docs/"]);
   const { base: plain } = start({ index: false, extensions: ["html"] });
   expect((await fetch(`${plain}/docs/`)).status).toBe(404);
   expect(await (await fetch(`${plain}/about`)).text()).toBe("about us");
