@@ -42,11 +42,16 @@ test("chat room: joins and messages reach the others in the same room only", asy
   await elsewhere.close();
 });
 
-test("notifications: unauthenticated upgrades get 401; a logged-in user is notified of their order", async () => {
+test("notifications: unauthenticated upgrades and orders get 401; a logged-in user is notified of their order", async () => {
   expect((await upgradeAttempt(url("notifications", "/notifications"))).status).toBe(401);
+  expect((await upgradeAttempt(url("notifications", "/protected"))).status).toBe(401);
+  expect((await fetch(url("notifications", "/api/order", "http"), { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } })).status).toBe(401);
   const login = await fetch(url("notifications", "/login", "http"), { method: "POST", body: JSON.stringify({ userId: "u1" }), headers: { "Content-Type": "application/json" } });
   const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
   const headers = { Cookie: cookie };
+  const greeted = await TestSocket.open(url("notifications", "/protected"), { headers });
+  expect(await greeted.next()).toBe("hello u1");
+  await greeted.close();
   const me = await TestSocket.open(url("notifications", "/user"), { headers: { ...headers, "User-Agent": "seed-test" } });
   expect(await me.json()).toEqual({ userId: "u1", userAgent: "seed-test" });
   await me.close();
