@@ -44,6 +44,13 @@ function depthOf(pattern: PathPattern): MountDepth {
   return pattern.path.split("/").slice(1);
 }
 
+/** A `use` or router prefix against `path`: static prefixes by string comparison (every request runs these). */
+function matchMount(pattern: PathPattern, depth: MountDepth, path: string): Params | null {
+  if (typeof depth !== "number") return pattern.match(path);
+  if (depth === 0) return EMPTY_PARAMS;
+  return path.startsWith(pattern.path) && (path.length === depth || path.charCodeAt(depth) === 47) ? EMPTY_PARAMS : null;
+}
+
 /** The length of the part of `path` that a mount pattern matched (the new `baseUrl` is that much longer). */
 function mountedLength(depth: MountDepth, path: string, params: Params): number {
   if (typeof depth === "number") return depth;
@@ -120,7 +127,7 @@ export class LayerStack {
     const path = offset === 0 ? pathname : pathname.slice(offset) || "/";
     for (const layer of this.layers) {
       if (layer.kind === "use") continue;
-      const params = layer.pattern.match(path);
+      const params = layer.kind === "router" ? matchMount(layer.pattern, layer.depth, path) : layer.pattern.match(path);
       if (params === null) continue;
       if (layer.kind === "router") {
         layer.stack.allowedMethods(pathname, offset + mountedLength(layer.depth, path, params), methods);
@@ -143,7 +150,7 @@ export class LayerStack {
         if (method === undefined) continue;
         if (layer.method !== method && layer.method !== "ALL" && !(method === "HEAD" && layer.method === "GET")) continue;
       }
-      const matched = layer.pattern.match(path);
+      const matched = layer.kind === "route" ? layer.pattern.match(path) : matchMount(layer.pattern, layer.depth, path);
       if (matched === null) continue;
       const params = merge ? { ...inherited, ...matched } : matched;
       if (layer.kind === "router") {
