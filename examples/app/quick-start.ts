@@ -1,4 +1,5 @@
-// Seed 000 "Quick Start" and "Debugging", with only the import changed (bunway → bunwire).
+// Seed 000's first steps, in our words: one HTTP route and one WebSocket route on the same App, and the route
+// listing it prints. Connect with `new WebSocket("ws://localhost:3000/chat")`.
 import { bunwire } from 'bunwire';
 
 const app = bunwire();
@@ -7,19 +8,20 @@ app.get('/', (req, res) => res.text('Hello'));
 
 app.ws('/chat', {
   open(ws) {
-    console.log('Client connected');
+    console.log('a client joined');
     ws.send('Welcome to the chat!');
   },
   message(ws, message) {
-    console.log('Received:', message);
+    console.log('got', message);
     ws.send(`Echo: ${message}`);
   },
   close(ws, code, reason) {
-    console.log('Client disconnected:', code, reason);
-  }
+    console.log('a client left', code, reason);
+  },
 });
 
-app.printRoutes();
+app.printRoutes();   // GET     /
+                     // WS      /chat
 app.listen(Number(process.env.PORT ?? 3000));
 
 export default app;

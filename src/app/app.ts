@@ -10,7 +10,6 @@ import {
   isMountable,
   joinPaths,
   MOUNT,
-  pathnameOf,
   type Admission,
   type ErrorHook,
   type FetchHandler,
@@ -21,10 +20,14 @@ import {
   type SocketRoute,
   type WebSocketOptions,
 } from "../engine/index.ts";
-import { readBody } from "./body.ts";
+import type { TrustProxy } from "../engine/client-ip.ts";
+import { checkBodyLimit, DEFAULT_BODY_LIMIT } from "./body.ts";
+import { handleHttp, type HttpContext } from "./http-handler.ts";
+import { HttpRoutes, STACK } from "./http-routes.ts";
+import type { HttpRouter } from "./http-router.ts";
 import { LayerStack } from "./layers.ts";
 import { runChain, type ChainOutcome, type ChainStep, type ErrorMiddleware, type Handler, type Middleware } from "./middleware-chain.ts";
-import { BunwireRequest } from "./request.ts";
+import { BunwireRequest, type RequestSettings } from "./request.ts";
 import { BunwireResponse } from "./response.ts";
 import type { ParamsOf, WebSocketData, WebSocketHandlers, WebSocketRouteDefinition } from "./types.ts";
 
@@ -37,9 +40,13 @@ export interface AppOptions {
   upgradeTimeout?: number;
   /** Events one connection may hold while its async handler runs (default 1024; past it: close 1013). */
   maxQueuedEvents?: number;
+  /** HTTP body bytes a route accepts (default 1 MiB); past it 413 PAYLOAD_TOO_LARGE, without buffering the rest. */
+  bodyLimit?: number;
+  /** Whether X-Forwarded-For/-Proto/-Host are believed for `req.ip`, `req.protocol`, `req.hostname` and `rateLimit()` (default false). */
+  trustProxy?: TrustProxy;
 }
 
-export type RouteHandler<Path extends string> = Middleware<BunwireRequest<ParamsOf<Path>>>;
+export type { RouteHandler } from "./http-routes.ts";
 type ListenCallback = (server: Server<unknown>) => void;
 
 function refusal(outcome: ChainOutcome, path: string, timeoutMs: number): BunwireError | unknown {
@@ -47,49 +54,41 @@ function refusal(outcome: ChainOutcome, path: string, timeoutMs: number): Bunwir
   return new BunwireError("UPGRADE_TIMEOUT", `upgrade to ${path} refused: middleware neither answered nor called next() within ${timeoutMs} ms`);
 }
 
-export class App implements MountTarget, Mountable {
+export class App extends HttpRoutes implements MountTarget, Mountable {
   readonly engine: Engine;
-  readonly #stack = new LayerStack();
+  readonly [STACK]: LayerStack;
   readonly #routes: Array<[method: string, path: string]> = [];
   readonly #upgradeTimeout: number;
+  readonly #settings: RequestSettings;
+  readonly #http: HttpContext;
   #listening = false;
 
   constructor(options: AppOptions = {}) {
+    super();
     this.engine = new Engine({ websocket: options.websocket, bus: options.bus, maxQueuedEvents: options.maxQueuedEvents });
     this.#upgradeTimeout = options.upgradeTimeout ?? 10_000;
+    const bodyLimit = options.bodyLimit === undefined ? DEFAULT_BODY_LIMIT : checkBodyLimit(options.bodyLimit, "bunwire()");
+    this.#settings = { trustProxy: options.trustProxy ?? false, bodyLimit };
+    this[STACK] = new LayerStack({ bodyLimit });
+    this.#http = { stack: this[STACK], settings: this.#settings, engine: this.engine };
   }
 
-  get<Path extends string>(path: Path, ...handlers: RouteHandler<Path>[]): this {
-    return this.#route("GET", path, handlers);
-  }
-  post<Path extends string>(path: Path, ...handlers: RouteHandler<Path>[]): this {
-    return this.#route("POST", path, handlers);
-  }
-  put<Path extends string>(path: Path, ...handlers: RouteHandler<Path>[]): this {
-    return this.#route("PUT", path, handlers);
-  }
-  patch<Path extends string>(path: Path, ...handlers: RouteHandler<Path>[]): this {
-    return this.#route("PATCH", path, handlers);
-  }
-  delete<Path extends string>(path: Path, ...handlers: RouteHandler<Path>[]): this {
-    return this.#route("DELETE", path, handlers);
-  }
-  all<Path extends string>(path: Path, ...handlers: RouteHandler<Path>[]): this {
-    return this.#route("ALL", path, handlers);
+  get #stack(): LayerStack {
+    return this[STACK];
   }
 
-  /** Middleware for every path under `path` (default "/"), HTTP and upgrades alike; or mounts a Router. */
-  use(...handlers: Array<Middleware | Mountable>): this;
-  use(path: string, ...handlers: Array<Middleware | Mountable>): this;
+  /** Middleware for every path under `path` (default "/"), HTTP and upgrades alike; or mounts a Router, HttpRouter or App. */
+  use(...handlers: Array<Middleware | HttpRouter | Mountable>): this;
+  use(path: string, ...handlers: Array<Middleware | HttpRouter | Mountable>): this;
   /** Error middleware `(err, req, res, next)`: runs after a failure and may answer it. */
   use(...handlers: ErrorMiddleware[]): this;
   use(path: string, ...handlers: ErrorMiddleware[]): this;
-  use(...args: Array<string | Handler | Mountable>): this {
+  use(...args: Array<string | Handler | HttpRouter | Mountable>): this {
     const path = typeof args[0] === "string" ? (args.shift() as string) : "/";
+    if (args.length === 0) throw new BunwireError("INVALID_HANDLER", `app.use("${path}"): no middleware given`);
     for (const item of args) {
       if (isMountable(item)) item[MOUNT](this, path);
-      else if (typeof item === "function") this.#stack.add("USE", path, [item]);
-      else throw new BunwireError("INVALID_HANDLER", `app.use("${path}", ...): expected middleware functions or a Router`);
+      else if (!this.useItem(path, item)) throw new BunwireError("INVALID_HANDLER", `app.use("${path}", ...): expected middleware functions, an HttpRouter or a Router`);
     }
     return this;
   }
@@ -113,13 +112,14 @@ export class App implements MountTarget, Mountable {
 
   /** MountTarget: a mounted Router's fetch-style route. */
   addHttpRoute(method: string, path: string, handler: FetchHandler): void {
-    this.#route(method, path, [
-      async (req: BunwireRequest<any>, res: BunwireResponse, next: (error?: unknown) => void) => {
-        const answer = await handler(req.raw, this.engine.server!);
-        if (answer === undefined) next();
-        else res.respond(answer);
-      },
-    ]);
+    const route: Middleware = async (req, res, next) => {
+      const answer = await handler(req.raw, this.engine.server!);
+      if (answer === undefined) next();
+      else res.respond(answer);
+    };
+    // A fetch-style route reads `req.raw`'s body itself: the App must not consume it first.
+    this.#stack.route(method, path, [route], { ownBody: true });
+    this.registered(method, path);
   }
 
   /** MountTarget: a mounted Router's socket route; the App's `use` middleware runs before its own admission. */
@@ -128,8 +128,8 @@ export class App implements MountTarget, Mountable {
       path: route.path,
       handlers: route.handlers,
       admit: async (req, server, params, pathname) => {
-        const request = new BunwireRequest(req, server, pathname, params);
-        const response = new BunwireResponse();
+        const request = new BunwireRequest(req, server, pathname, params, this.#settings);
+        const response = new BunwireResponse(request);
         const outcome = await runChain(this.#stack.middlewareFor(request.path), request, response, this.#upgradeTimeout);
         if (outcome.kind !== "passed") return this.#refuse(outcome, request, response, route.path);
         const admission = await route.admit(req, server, params, pathname);
@@ -144,13 +144,15 @@ export class App implements MountTarget, Mountable {
   /** Mounts this App's routes into another App (`parent.use("/admin", child)`). */
   [MOUNT](target: MountTarget, prefix: string): void {
     if (!(target instanceof App)) throw new BunwireError("INVALID_HANDLER", "an App can only be mounted into another App");
-    for (const layer of this.#stack.layers) target.#stack.add(layer.method, joinPaths(prefix, layer.pattern.path), layer.handlers);
+    // Live, as in Express: the sub-app's stack runs below the prefix, with `req.baseUrl` set to it.
+    target.#stack.mount(prefix, this.#stack);
+    for (const [method, path] of this.#routes) if (method !== "WS") target.#routes.push([method, joinPaths(prefix, path)]);
     for (const [path, route] of this.engine.sockets.entries()) target.#addSocket({ ...route, path: joinPaths(prefix, path) });
   }
 
   listen(port?: number | string, hostname?: string | ListenCallback, callback?: ListenCallback): Server<unknown> {
     if (typeof hostname === "function") [callback, hostname] = [hostname, undefined];
-    const server = this.engine.listen({ port: port ?? 3000, hostname, http: (req, server) => this.#http(req, server) });
+    const server = this.engine.listen({ port: port ?? 3000, hostname, http: (req, server) => handleHttp(this.#http, req, server) });
     this.#listening = true;
     callback?.(server);
     return server;
@@ -189,13 +191,8 @@ export class App implements MountTarget, Mountable {
     return text;
   }
 
-  #route(method: string, path: string, handlers: readonly unknown[]): this {
-    for (const handler of handlers) {
-      if (typeof handler !== "function") throw new BunwireError("INVALID_HANDLER", `${method} ${path}: every handler must be a function, got ${typeof handler}`);
-    }
-    this.#stack.add(method, path, handlers as Handler[]);
+  protected override registered(method: string, path: string): void {
     this.#routes.push([method, path]);
-    return this;
   }
 
   #addSocket(route: SocketRoute): void {
@@ -203,26 +200,9 @@ export class App implements MountTarget, Mountable {
     this.#routes.push(["WS", route.path]);
   }
 
-  async #http(raw: Request, server: Server<unknown>): Promise<Response> {
-    try {
-      const pathname = pathnameOf(raw.url);
-      const { steps, routed } = this.#stack.chainFor(raw.method, pathname);
-      const req = new BunwireRequest(raw, server, pathname, {});
-      const res = new BunwireResponse();
-      req.body = await readBody(raw);
-      const outcome = await runChain(steps, req, res);
-      if (outcome.kind === "answered") return res.toResponse();
-      if (outcome.kind === "failed") return this.engine.errorResponse(outcome.error, raw);
-      if (routed) return this.engine.errorResponse(new Error(`${raw.method} ${pathname}: the route's handlers called next() without answering`), raw);
-      return this.engine.notFound(raw);
-    } catch (error) {
-      return this.engine.errorResponse(error, raw);
-    }
-  }
-
   #admit(raw: Request, server: Server<unknown>, params: Params, pathname: string, route: WebSocketRouteDefinition<any>): Admission | Promise<Admission> {
-    const req = new BunwireRequest(raw, server, pathname, params);
-    const res = new BunwireResponse();
+    const req = new BunwireRequest(raw, server, pathname, params, this.#settings);
+    const res = new BunwireResponse(req);
     const steps: ChainStep[] = this.#stack.middlewareFor(req.path);
     for (const handler of route.middleware) steps.push({ handler, params });
     const grant = (outcome: ChainOutcome): Admission => {

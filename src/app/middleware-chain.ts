@@ -7,6 +7,7 @@ import type { BunwireRequest } from "./request.ts";
 import type { BunwireResponse } from "./response.ts";
 import { isThenable } from "../engine/thenable.ts";
 
+/** `next()` passes on, `next(error)` fails (error middleware runs), `next("route")` skips the rest of the route. */
 export type NextFunction = (error?: unknown) => void;
 export type Middleware<Req = BunwireRequest<any>> = (req: Req, res: BunwireResponse, next: NextFunction) => unknown;
 /** Error-handling middleware: four parameters, as in Express; it runs only after a failure. */
@@ -17,6 +18,10 @@ export interface ChainStep {
   readonly handler: Handler;
   /** The params `req.params` holds while this handler runs. */
   readonly params: object;
+  /** `req.baseUrl` while this handler runs: the path its middleware or router is mounted on (default ""). */
+  readonly base?: string;
+  /** The route this step belongs to: `next("route")` skips the steps that share it. */
+  readonly route?: object;
 }
 
 export type ChainOutcome = { kind: "answered" } | { kind: "passed" } | { kind: "failed"; error: unknown } | { kind: "timeout" };
@@ -35,6 +40,8 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
   const settle = (result: ChainOutcome): void => {
     if (outcome !== undefined) return;
     outcome = result;
+    // What the request says after the chain (ws.data.req, the final 404) is relative to the app's root again.
+    req.baseUrl = "";
     if (timer !== undefined) clearTimeout(timer);
     resolve?.(result);
   };
@@ -42,13 +49,19 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
 
   const next: NextFunction = (error?: unknown) => {
     if (outcome !== undefined) return;
-    // `next("route")` in Express skips the rest of a route's handlers; here it simply passes on.
-    if (error !== undefined && error !== null && error !== "route") failure = { error };
+    if (error === "route") {
+      // Express: skip the rest of this route's handlers and go on with the next matching layer.
+      const route = index > 0 ? steps[index - 1]!.route : undefined;
+      if (route !== undefined) while (index < steps.length && steps[index]!.route === route) index++;
+    } else if (error !== undefined && error !== null) {
+      failure = { error };
+    }
     while (index < steps.length) {
       const step = steps[index++]!;
       const handlesErrors = step.handler.length === 4;
       if (handlesErrors !== (failure !== undefined)) continue;
       req.params = step.params;
+      req.baseUrl = step.base ?? "";
       try {
         const result = failure === undefined
           ? (step.handler as Middleware)(req, res, next)

@@ -1,42 +1,84 @@
 // The Express-style request every App handler and middleware receives, for HTTP and for upgrades alike; it stays
 // on `ws.data.req` for the life of the socket, so `get()` and `session` still work in WebSocket handlers.
+// Everything is computed on first read: a request that only routes pays for none of it, and its body is read only
+// when a matching route is about to run or a handler asks (`await req.json()`).
 
 import type { Server } from "bun";
+import { clientIp, type TrustProxy } from "../engine/client-ip.ts";
 import type { Params } from "../engine/index.ts";
+import { collectFields, DEFAULT_BODY_LIMIT, decodeText, parseBody, parseFormData, parseJson, readBytes } from "./body.ts";
+import { parseCookies } from "./cookie.ts";
+import { headersObject, type RequestHeaders } from "./request-headers.ts";
 import type { Session } from "./session.ts";
 
 export type Query = Record<string, string | string[]>;
 
+/** What the App tells each request about itself (`bunwire({ trustProxy, bodyLimit })`). */
+export interface RequestSettings {
+  readonly trustProxy: TrustProxy;
+  readonly bodyLimit: number;
+}
+
+export const DEFAULT_SETTINGS: RequestSettings = { trustProxy: false, bodyLimit: DEFAULT_BODY_LIMIT };
+
+/** @internal the `app.param` callbacks that already ran for this request, with the value they saw. */
+export const PARAM_CALLS: unique symbol = Symbol("bunwire.paramCalls");
+
 export class BunwireRequest<P extends object = Params> {
-  /** The Fetch API request Bun received. */
+  /** The Fetch API request Bun received (its `url` is absolute). */
   readonly raw: Request;
   readonly method: string;
-  readonly path: string;
   /** Route params of the route now running, URL-decoded. */
   params: P;
-  /** The parsed body: JSON, urlencoded fields or text, by Content-Type; `undefined` otherwise (read `raw`).
-   *  Typed `any` as in Express: validate it (zod, valibot) before trusting it. */
-  body: any = undefined;
   /** Set by the `session()` middleware. */
   session!: Session;
-  readonly #server: Server<unknown>;
+  /** The path the running middleware or router is mounted on (`/api` inside `app.use("/api", router)`), else "". */
+  baseUrl = "";
+  declare [PARAM_CALLS]: Map<unknown, string> | undefined;
+  readonly #pathname: string;
+  readonly #server: Server<unknown> | undefined;
+  readonly #settings: RequestSettings;
+  readonly #bodyLimit: number;
   #query: Query | undefined;
   #cookies: Record<string, string> | undefined;
+  #headers: RequestHeaders | undefined;
+  // One slot for the body's state, created on first use: this object lives as long as an App WebSocket does.
+  #body: { value: any; parsed: boolean; bytes: Promise<Uint8Array> | undefined } | undefined;
 
-  constructor(raw: Request, server: Server<unknown>, path: string, params: P) {
+  constructor(raw: Request, server: Server<unknown> | undefined, path: string, params: P, settings: RequestSettings = DEFAULT_SETTINGS, bodyLimit = settings.bodyLimit) {
     this.raw = raw;
     this.method = raw.method;
-    this.path = path;
+    this.#pathname = path;
     this.params = params;
     this.#server = server;
+    this.#settings = settings;
+    this.#bodyLimit = bodyLimit;
   }
 
+  /** The path below `baseUrl`, not decoded (`/users/42`): the whole path outside mounted middleware and routers. */
+  get path(): string {
+    const base = this.baseUrl;
+    return base === "" ? this.#pathname : this.#pathname.slice(base.length) || "/";
+  }
+
+  /** The request target as the client sent it: `/api/users?page=2`. */
+  get originalUrl(): string {
+    const url = this.raw.url;
+    const start = url.indexOf("/", url.indexOf("//") + 2);
+    return start === -1 ? "/" : url.slice(start);
+  }
+
+  /** As in Express: `path` plus the query string, relative to `baseUrl`. The absolute URL is `req.raw.url`. */
   get url(): string {
-    return this.raw.url;
+    const original = this.originalUrl;
+    if (this.baseUrl === "") return original;
+    const query = original.indexOf("?");
+    return query === -1 ? this.path : this.path + original.slice(query);
   }
 
-  get headers(): Headers {
-    return this.raw.headers;
+  /** Headers as a plain object of lower-cased names (`req.headers["x-api-key"]`) that also has `get()`/`has()`. */
+  get headers(): RequestHeaders {
+    return (this.#headers ??= headersObject(this.raw.headers));
   }
 
   /** A request header, case-insensitive (`req.get("user-agent")`). */
@@ -51,15 +93,8 @@ export class BunwireRequest<P extends object = Params> {
   /** Query string fields; a repeated field is an array. Parsed on first use. */
   get query(): Query {
     if (this.#query !== undefined) return this.#query;
-    const query: Query = {};
     const at = this.raw.url.indexOf("?");
-    if (at !== -1) {
-      for (const [key, value] of new URLSearchParams(this.raw.url.slice(at + 1))) {
-        const existing = query[key];
-        query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-      }
-    }
-    return (this.#query = query);
+    return (this.#query = collectFields(at === -1 ? [] : new URLSearchParams(this.raw.url.slice(at + 1))) as Query);
   }
 
   /** Cookies of the request, decoded. */
@@ -71,34 +106,98 @@ export class BunwireRequest<P extends object = Params> {
     return (this.#cookies = cookies);
   }
 
-  /** The client's address as the socket sees it. */
+  /** The client's address: the socket's peer, or with `trustProxy` the one X-Forwarded-For names. */
   get ip(): string {
-    return this.#server.requestIP(this.raw)?.address ?? "";
+    return clientIp(this.raw, this.#server, this.#settings.trustProxy);
   }
-}
 
-function decode(value: string): string {
-  if (value.indexOf("%") === -1) return value;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
+  /** With `trustProxy`: X-Forwarded-For's addresses, client first; otherwise empty (as in Express). */
+  get ips(): string[] {
+    const forwarded = this.#settings.trustProxy === false ? null : this.raw.headers.get("x-forwarded-for");
+    return forwarded === null ? [] : forwarded.split(",").map((address) => address.trim()).filter((address) => address !== "");
   }
-}
 
-/** `a=1; b=2` into `cookies` by hand: no CookieMap and no iterator per request (the first of a repeated name wins). */
-function parseCookies(header: string, cookies: Record<string, string>): void {
-  let start = 0;
-  while (start < header.length) {
-    let end = header.indexOf(";", start);
-    if (end === -1) end = header.length;
-    const eq = header.indexOf("=", start);
-    if (eq !== -1 && eq < end) {
-      const name = header.slice(start, eq).trim();
-      let value = header.slice(eq + 1, end).trim();
-      if (value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34) value = value.slice(1, -1);
-      if (name !== "" && !Object.hasOwn(cookies, name)) cookies[name] = decode(value);
-    }
-    start = end + 1;
+  /** The Host header without its port (X-Forwarded-Host with `trustProxy`). */
+  get hostname(): string {
+    const host = this.#forwarded("x-forwarded-host") ?? this.raw.headers.get("host") ?? "";
+    const end = host.startsWith("[") ? host.indexOf("]") + 1 : host.indexOf(":");
+    return end <= 0 ? host : host.slice(0, end);
+  }
+
+  /** "http" or "https" (X-Forwarded-Proto with `trustProxy`). */
+  get protocol(): string {
+    return this.#forwarded("x-forwarded-proto")?.toLowerCase() ?? (this.raw.url.startsWith("https:") ? "https" : "http");
+  }
+
+  get secure(): boolean {
+    return this.protocol === "https";
+  }
+
+  /** True for `X-Requested-With: XMLHttpRequest`. */
+  get xhr(): boolean {
+    return this.raw.headers.get("x-requested-with")?.toLowerCase() === "xmlhttprequest";
+  }
+
+  /**
+   * The parsed body: JSON, urlencoded or multipart fields (files as `File`; a repeated field is an array) or text,
+   * by Content-Type; `undefined` otherwise. Read when a matching route is about to run, so `use` middleware sees
+   * it only after `await req.readBody()`. Typed `any` as in Express: validate it (zod, valibot) before trusting it.
+   */
+  get body(): any {
+    return this.#body?.value;
+  }
+  set body(value: any) {
+    const state = (this.#body ??= { value, parsed: true, bytes: undefined });
+    state.value = value;
+    state.parsed = true;
+  }
+
+  /** The most body bytes this request may send (the App's `bodyLimit`, or its route's). */
+  get bodyLimit(): number {
+    return this.#bodyLimit;
+  }
+
+  /** The raw body bytes, read once, within the body limit (PAYLOAD_TOO_LARGE, 413, past it). */
+  bytes(): Promise<Uint8Array> {
+    const state = (this.#body ??= { value: undefined, parsed: false, bytes: undefined });
+    return (state.bytes ??= readBytes(this.raw, this.#bodyLimit));
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  async text(): Promise<string> {
+    return decodeText(await this.bytes());
+  }
+
+  /** The body parsed as JSON whatever the Content-Type; INVALID_BODY (400) when it is not JSON. */
+  async json<T = any>(): Promise<T> {
+    return parseJson(await this.bytes()) as T;
+  }
+
+  /** Multipart or urlencoded body as Bun's FormData (files as `File`), within the body limit. */
+  async formData(): Promise<FormData> {
+    return parseFormData(await this.bytes(), this.raw.headers.get("content-type") ?? "");
+  }
+
+  /** Reads and parses the body into `req.body` (once; a body set by middleware is kept). Resolves to it. */
+  async readBody(): Promise<any> {
+    if (this.#body?.parsed === true) return this.#body.value;
+    if (this.raw.body === null) return (this.body = undefined);
+    const parsed = await parseBody(await this.bytes(), this.raw.headers.get("content-type") ?? "");
+    // Middleware may have set `req.body` while the bytes arrived: theirs wins.
+    // (re-read through a cast: TypeScript keeps the narrowing from before the await)
+    if ((this.#body as { parsed: boolean } | undefined)?.parsed !== true) this.body = parsed;
+    return this.#body!.value;
+  }
+
+  #forwarded(name: string): string | undefined {
+    if (this.#settings.trustProxy === false) return undefined;
+    const value = this.raw.headers.get(name);
+    if (value === null) return undefined;
+    const first = value.split(",")[0]!.trim();
+    return first === "" ? undefined : first;
   }
 }

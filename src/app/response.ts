@@ -1,12 +1,28 @@
 // The Express-style response: handlers set status, headers and cookies and send a body; the App turns it into a
 // Fetch Response. During an upgrade, what middleware set here rides on the 101 (a fresh session cookie, say).
 
-import type { CookieInit } from "bun";
+import { STATUS_CODES } from "node:http";
+import { isAbsolute, resolve } from "node:path";
+import { BunwireError } from "../engine/index.ts";
+import { serializeCookie, type CookieOptions } from "./cookie.ts";
+import { mediaType } from "./media-type.ts";
+import type { BunwireRequest } from "./request.ts";
+import { answerWithFile, fileNotFound, statOrUndefined, type FileOptions } from "./send-file.ts";
+import { realPathInside, realRootOf, resolveUnder, type StaticOptions } from "./static.ts";
 
-export type CookieOptions = Omit<CookieInit, "name" | "value">;
+export type { CookieOptions } from "./cookie.ts";
+
+/** `res.sendFile` options: the file answer's, plus a `root` that a relative path must stay inside. */
+export interface SendFileOptions extends FileOptions {
+  /** Resolve `path` under this directory; `..`, dotfiles (unless allowed) and symlinks out of it are refused. */
+  root?: string;
+  dotfiles?: StaticOptions["dotfiles"];
+}
 
 export class BunwireResponse {
   statusCode = 200;
+  /** The request this response answers (undefined for a response built by hand). */
+  readonly req: BunwireRequest<any> | undefined;
   #headers: Headers | undefined;
   /** Per-request values for later handlers; on an upgrade they are copied into `ws.data`. */
   locals: Record<string, unknown> = {};
@@ -15,14 +31,23 @@ export class BunwireResponse {
   #finished = false;
   #onFinish: (() => void) | undefined;
   readonly #beforeSend: Array<() => void> = [];
+  #ranBeforeSend = false;
+
+  constructor(req?: BunwireRequest<any>) {
+    this.req = req;
+  }
 
   /** The response headers, created on first use (most upgrades set none). */
   get headers(): Headers {
     return (this.#headers ??= new Headers());
   }
 
-  /** The headers set so far, or undefined when none were (no Headers object is created). */
+  /**
+   * The headers to send, or undefined when none were set (no Headers object is created). Reading it runs the
+   * before-send hooks first (once), so an upgrade's 101 carries what they add, such as a new session's cookie.
+   */
   get headersIfSet(): Headers | undefined {
+    this.#runBeforeSend();
     return this.#headers;
   }
 
@@ -57,12 +82,38 @@ export class BunwireResponse {
     return this.#headers?.get(name) ?? undefined;
   }
 
+  /** Content-Type, with Express's shorthands: `type("json")`, `type(".png")`, `type("html")`. */
   type(contentType: string): this {
-    return this.set("Content-Type", contentType);
+    return this.set("Content-Type", mediaType(contentType));
   }
 
+  /** Sets the Location header (use `redirect()` to answer with it). */
+  location(url: string): this {
+    return this.set("Location", url);
+  }
+
+  /** Adds `field` to the Vary header unless it is already there. */
+  vary(field: string): this {
+    const current = this.get("Vary");
+    if (current === undefined || current === "") return this.set("Vary", field);
+    const present = current.split(",").map((name) => name.trim().toLowerCase());
+    if (present.includes("*") || present.includes(field.toLowerCase())) return this;
+    return this.set("Vary", `${current}, ${field}`);
+  }
+
+  /** Content-Disposition: attachment (with the file name, whose extension also sets Content-Type). */
+  attachment(filename?: string): this {
+    if (filename === undefined) return this.set("Content-Disposition", "attachment");
+    const name = filename.slice(Math.max(filename.lastIndexOf("/"), filename.lastIndexOf("\\")) + 1);
+    const dot = name.lastIndexOf(".");
+    if (dot > 0) this.type(name.slice(dot));
+    const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
+    return this.set("Content-Disposition", `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+  }
+
+  /** `maxAge` counts milliseconds, as in Express. Default `Path=/`, `SameSite=Lax`. */
   cookie(name: string, value: string, options: CookieOptions = {}): this {
-    this.headers.append("Set-Cookie", new Bun.Cookie(name, value, { path: "/", ...options }).serialize());
+    this.headers.append("Set-Cookie", serializeCookie(name, value, options));
     return this;
   }
 
@@ -85,23 +136,56 @@ export class BunwireResponse {
     this.#finish(value);
   }
 
-  /** Strings go as HTML (as in Express), bytes as octet-stream, anything else as JSON. */
+  /** Strings go as HTML (as in Express), bytes as octet-stream (a Blob as its own type), anything else as JSON. */
   send(body?: string | Uint8Array | ArrayBuffer | Blob | object | null): void {
     if (body === undefined || body === null) return this.#finish(null);
     if (typeof body === "string") return this.html(body);
     if (body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob) {
-      if (!this.headers.has("Content-Type")) this.headers.set("Content-Type", "application/octet-stream");
+      const type = body instanceof Blob && body.type !== "" ? body.type : "application/octet-stream";
+      if (!this.headers.has("Content-Type")) this.headers.set("Content-Type", type);
       return this.#finish(body as BodyInit);
     }
     this.json(body);
   }
 
-  sendStatus(code: number): void {
-    this.status(code).text(String(code));
+  /**
+   * Answers with a file (Bun.file: ETag, Last-Modified, 304, Range, content type). `path` is absolute, or relative
+   * to `options.root`, which it may not leave. Returns a promise (Express takes a callback): a missing file
+   * rejects with FILE_NOT_FOUND (404), which reaches error middleware when the handler returns or awaits it.
+   */
+  async sendFile(path: string, options: SendFileOptions = {}): Promise<void> {
+    let target: string;
+    if (options.root !== undefined) {
+      const root = resolve(options.root);
+      const under = resolveUnder(root, path, options.dotfiles);
+      if (under === "dotfile") throw fileNotFound(path);
+      const real = await realPathInside(await realRootOf(root), under);
+      if (real === undefined) throw fileNotFound(path);
+      target = real;
+    } else if (isAbsolute(path)) {
+      target = path;
+    } else {
+      throw new BunwireError("INVALID_OPTION", `res.sendFile("${path}"): the path must be absolute, or relative to a \`root\` option`);
+    }
+    const stats = await statOrUndefined(target);
+    if (stats === undefined || !stats.isFile()) throw fileNotFound(path);
+    answerWithFile(this.req, this, target, stats, options);
   }
 
-  end(body?: string): void {
-    this.#finish(body ?? null);
+  /** `sendFile` as an attachment named `filename` (default: the file's own name). */
+  download(path: string, filename?: string, options: SendFileOptions = {}): Promise<void> {
+    this.attachment(filename ?? path.slice(path.lastIndexOf("/") + 1));
+    return this.sendFile(path, options);
+  }
+
+  /** The status and its reason phrase as text ("Not Found"); 204 and 304 carry no body. */
+  sendStatus(code: number): void {
+    if (code === 204 || code === 304) return this.status(code).end();
+    this.status(code).text(STATUS_CODES[code] ?? String(code));
+  }
+
+  end(body?: string | Uint8Array): void {
+    this.#finish((body ?? null) as BodyInit | null);
   }
 
   redirect(url: string): void;
@@ -129,7 +213,7 @@ export class BunwireResponse {
   }
 
   toResponse(): Response {
-    for (const hook of this.#beforeSend) hook();
+    this.#runBeforeSend();
     const adopted = this.#adopted;
     if (adopted !== undefined) {
       if (this.#headers === undefined || this.#headers.keys().next().done === true) return adopted;
@@ -139,6 +223,12 @@ export class BunwireResponse {
       return new Response(adopted.body, { status: adopted.status, statusText: adopted.statusText, headers });
     }
     return new Response(this.#body, { status: this.statusCode, headers: this.headers });
+  }
+
+  #runBeforeSend(): void {
+    if (this.#ranBeforeSend) return;
+    this.#ranBeforeSend = true;
+    for (const hook of this.#beforeSend) hook();
   }
 
   #finish(body: BodyInit | null): void {

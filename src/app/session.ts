@@ -1,12 +1,13 @@
 // `session({ secret })`: a session id in an HMAC-signed cookie, the data in a store. A cookie whose signature does
-// not verify (checked in constant time) is no session: the request gets a fresh one. The store is an interface;
-// the in-memory one serves a single process.
+// not verify (checked in constant time) is no session: the request gets a fresh one, which is stored and given a
+// cookie only once something is put in it (`saveUninitialized: false`). The store is an interface; the in-memory
+// one serves a single process.
 
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Middleware, NextFunction } from "./middleware-chain.ts";
 import type { BunwireRequest } from "./request.ts";
+import type { CookieOptions } from "./cookie.ts";
 import type { BunwireResponse } from "./response.ts";
-import type { CookieOptions } from "./response.ts";
 
 /**
  * What a session holds. Fields are `any`, as in express-session, so the seed's `req.session.userId` reads
@@ -56,11 +57,18 @@ export class MemoryStore implements SessionStore {
 export interface SessionOptions {
   /** Signs the cookie; keep it out of source control. */
   secret: string;
+  /** Default "bunwire.sid". */
   cookieName?: string;
-  /** Lifetime in milliseconds (default one day). */
+  /** Lifetime in milliseconds (default one day): the store's expiry and the cookie's Max-Age. */
   maxAge?: number;
   store?: SessionStore;
-  cookie?: CookieOptions;
+  /** Cookie attributes (default `HttpOnly; SameSite=Lax; Path=/`); `maxAge` here is ignored: use `maxAge` above. */
+  cookie?: Omit<CookieOptions, "maxAge" | "expires">;
+  /**
+   * Store a new session (and send its cookie) even when the request put nothing in it (default false, as in
+   * express-session: a visitor who is never logged in costs no stored session and gets no cookie).
+   */
+  saveUninitialized?: boolean;
 }
 
 /** `req.session`: your data, plus its id and two methods (not enumerable, so not stored). */
@@ -68,7 +76,7 @@ export type Session = SessionData & {
   readonly id: string;
   /** Writes the data to the store now (HTTP responses save on their own; WebSocket handlers call this). */
   save(): Promise<void>;
-  /** Removes the session from the store. */
+  /** Removes the session from the store; the response does not save it again. */
   destroy(): Promise<void>;
 };
 
@@ -86,14 +94,38 @@ export function unsign(value: string, secret: string): string | undefined {
   return given.length === expected.length && timingSafeEqual(given, expected) ? id : undefined;
 }
 
-function attach(data: SessionData, id: string, store: SessionStore, maxAge: number): Session {
+/** Per session object: saved at least once (a new one then gets its cookie), or destroyed (never saved again). */
+interface SessionState {
+  saved: boolean;
+  destroyed: boolean;
+}
+const STATE: unique symbol = Symbol("bunwire.session");
+
+function attach(data: SessionData, id: string, store: SessionStore, maxAge: number): Session & { [STATE]: SessionState } {
   // A stored session comes back as the same object on every request: it is already attached.
-  if ((data as Partial<Session>).id === id && Object.hasOwn(data, "save")) return data as Session;
+  if ((data as Partial<Session>).id === id && Object.hasOwn(data, STATE)) return data as Session & { [STATE]: SessionState };
+  const state: SessionState = { saved: false, destroyed: false };
   return Object.defineProperties(data, {
     id: { value: id, enumerable: false, configurable: true },
-    save: { value: async () => store.set(id, data, maxAge), enumerable: false, configurable: true },
-    destroy: { value: async () => store.destroy(id), enumerable: false, configurable: true },
-  }) as Session;
+    [STATE]: { value: state, enumerable: false, configurable: true },
+    save: {
+      value: async () => {
+        state.saved = true;
+        state.destroyed = false;
+        await store.set(id, data, maxAge);
+      },
+      enumerable: false,
+      configurable: true,
+    },
+    destroy: {
+      value: async () => {
+        state.destroyed = true;
+        await store.destroy(id);
+      },
+      enumerable: false,
+      configurable: true,
+    },
+  }) as Session & { [STATE]: SessionState };
 }
 
 export function session(options: SessionOptions): Middleware {
@@ -102,24 +134,41 @@ export function session(options: SessionOptions): Middleware {
   const cookieName = options.cookieName ?? "bunwire.sid";
   const maxAge = options.maxAge ?? 86_400_000;
   const store = options.store ?? new MemoryStore();
-  const cookie: CookieOptions = { httpOnly: true, sameSite: "lax", ...options.cookie, maxAge: Math.floor(maxAge / 1000) };
+  const saveUninitialized = options.saveUninitialized === true;
+  const cookie: CookieOptions = { httpOnly: true, sameSite: "lax", ...options.cookie, maxAge };
+  const { expires: _ignored, ...cookieAttributes } = cookie;
 
   const begin = (req: BunwireRequest<any>, res: BunwireResponse, id: string | undefined, stored: SessionData | undefined, next: NextFunction): unknown => {
     if (id !== undefined && stored !== undefined) {
-      req.session = attach(stored, id, store, maxAge);
-    } else {
-      const fresh = randomBytes(18).toString("base64url");
-      req.session = attach({}, fresh, store, maxAge);
-      res.cookie(cookieName, `${fresh}.${sign(fresh, secret)}`, cookie);
-      const saved = store.set(fresh, req.session, maxAge);
-      if (saved instanceof Promise) return saved.then(() => finish(req, res, next));
+      const current = attach(stored, id, store, maxAge);
+      current[STATE].destroyed = false;
+      req.session = current;
+      // An existing session is saved again with each response, which renews its expiry in the store.
+      res.beforeSend(() => {
+        if (!current[STATE].destroyed) void store.set(id, current, maxAge);
+      });
+      return next();
     }
-    return finish(req, res, next);
-  };
-  const finish = (req: BunwireRequest<any>, res: BunwireResponse, next: NextFunction): void => {
-    const current = req.session;
-    res.beforeSend(() => void store.set(current.id, current, maxAge));
-    next();
+    const fresh = randomBytes(18).toString("base64url");
+    const current = attach({}, fresh, store, maxAge);
+    req.session = current;
+    const sendCookie = () => res.cookie(cookieName, `${fresh}.${sign(fresh, secret)}`, cookieAttributes);
+    if (saveUninitialized) {
+      sendCookie();
+      current[STATE].saved = true;
+      const saved = store.set(fresh, current, maxAge);
+      if (saved instanceof Promise) return saved.then(() => next());
+      return next();
+    }
+    // Stored, with its cookie, only once something was put in it (or it was saved by hand).
+    res.beforeSend(() => {
+      const state = current[STATE];
+      if (state.destroyed) return;
+      if (!state.saved && Object.keys(current).length === 0) return;
+      if (!state.saved) void store.set(fresh, current, maxAge);
+      sendCookie();
+    });
+    return next();
   };
 
   // Synchronous with a synchronous store (the memory store): an upgrade through session() costs no promise.

@@ -44,3 +44,21 @@ test("a new window starts after windowMs", async () => {
   await Bun.sleep(120);
   expect((await fetch(url)).status).toBe(200);
 });
+
+test("the default key is req.ip: X-Forwarded-For separates clients only with trustProxy, for HTTP and upgrades", async () => {
+  const statuses = async (trustProxy: boolean) => {
+    const app = bunwire({ trustProxy });
+    app.use(rateLimit({ windowMs: 60_000, max: 1 }));
+    app.get("/", (_req, res) => res.text("hi"));
+    app.ws("/live", { message() {} });
+    apps.push(app);
+    const port = app.listen(0, "127.0.0.1").port;
+    const first = await fetch(`http://127.0.0.1:${port}/`, { headers: { "X-Forwarded-For": "198.51.100.1" } });
+    const upgrade = await upgradeAttempt(`ws://127.0.0.1:${port}/live`, { "X-Forwarded-For": "198.51.100.2" });
+    const second = await fetch(`http://127.0.0.1:${port}/`, { headers: { "X-Forwarded-For": "198.51.100.3" } });
+    return [first.status, upgrade.status, second.status];
+  };
+  // Untrusted, the header is ignored: all three share the loopback address's window.
+  expect(await statuses(false)).toEqual([200, 429, 429]);
+  expect(await statuses(true)).toEqual([200, 101, 200]);
+});

@@ -45,11 +45,50 @@ test("a session set over HTTP authenticates a WebSocket upgrade; the socket sees
   socket.ws.close();
 });
 
-test("without a session the upgrade is refused with 401, and the fresh session cookie rides on the refusal", async () => {
-  const { ws } = chatApp();
+test("without a session the upgrade is refused with 401, with no cookie and nothing stored", async () => {
+  const store = new MemoryStore();
+  const { ws } = chatApp(store);
   const refused = await upgradeAttempt(`${ws}/protected`);
   expect(refused.status).toBe(401);
-  expect(refused.headers.getSetCookie()[0]).toStartWith("bunwire.sid=");
+  expect(refused.headers.getSetCookie()).toEqual([]);
+  expect(store.size).toBe(0);
+});
+
+test("a new session is stored, and its cookie set, only once something is put in it (saveUninitialized: false)", async () => {
+  const { http, store } = chatApp();
+  for (let i = 0; i < 50; i++) {
+    const response = await fetch(`${http}/whoami`);
+    expect(await response.json()).toEqual({ userId: null });
+    expect(response.headers.getSetCookie()).toEqual([]);
+  }
+  expect((store as MemoryStore).size).toBe(0);
+  await login(http, "ada");
+  expect((store as MemoryStore).size).toBe(1);
+});
+
+test("saveUninitialized: true stores every new session and sets its cookie at once", async () => {
+  const store = new MemoryStore();
+  const app = bunwire();
+  app.use(session({ secret: "s", store, saveUninitialized: true }));
+  app.get("/", (_req, res) => res.text("hi"));
+  apps.push(app);
+  const response = await fetch(`http://127.0.0.1:${app.listen(0, "127.0.0.1").port}/`);
+  expect(response.headers.getSetCookie()[0]).toStartWith("bunwire.sid=");
+  expect(store.size).toBe(1);
+});
+
+test("a session destroyed by the handler is not saved again by the response", async () => {
+  const { http, store } = chatApp();
+  const app = apps.at(-1)!;
+  app.post("/logout", async (req, res) => {
+    await req.session.destroy();
+    res.json({ ok: true });
+  });
+  const cookie = await login(http, "ada");
+  expect((store as MemoryStore).size).toBe(1);
+  await fetch(`${http}/logout`, { method: "POST", headers: { Cookie: cookie } });
+  expect((store as MemoryStore).size).toBe(0);
+  expect(await (await fetch(`${http}/whoami`, { headers: { Cookie: cookie } })).json()).toEqual({ userId: null });
 });
 
 test("a tampered cookie is no session", async () => {
@@ -65,14 +104,23 @@ test("a tampered cookie is no session", async () => {
   }
 });
 
-test("a fresh session's cookie is carried onto the 101 of an allowed upgrade", async () => {
+test("a fresh session that upgrade middleware writes to is stored and its cookie carried onto the 101", async () => {
+  const store = new MemoryStore();
   const app = bunwire();
-  app.use(session({ secret: "s" }));
-  app.ws("/open", { message() {} });
+  app.use(session({ secret: "s", store }));
+  app.ws("/open", (req, _res, next) => {
+    req.session.guest = true;
+    next();
+  }, { message() {} });
+  app.ws("/untouched", { message() {} });
   apps.push(app);
-  const head = await rawHandshake(`ws://127.0.0.1:${app.listen(0, "127.0.0.1").port}/open`);
+  const port = app.listen(0, "127.0.0.1").port;
+  const untouched = await rawHandshake(`ws://127.0.0.1:${port}/untouched`);
+  expect([untouched.status, untouched.header("set-cookie"), store.size]).toEqual([101, undefined, 0]);
+  const head = await rawHandshake(`ws://127.0.0.1:${port}/open`);
   expect(head.status).toBe(101);
   expect(head.header("set-cookie")).toStartWith("bunwire.sid=");
+  expect(store.size).toBe(1);
 });
 
 test("the store keeps sessions until they expire; destroy() removes one", async () => {

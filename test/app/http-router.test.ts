@@ -1,0 +1,124 @@
+// httpRouter(): Express's Router mounted with app.use(prefix, router): baseUrl/path/url inside it, its own use
+// middleware and error middleware, nesting, mergeParams, param(), route(), next("route"), live after mounting,
+// 405 inside it; and a sub-App mounted the same way.
+import { afterEach, expect, test } from "bun:test";
+import { bunwire, httpRouter, HttpRouter, type App, type BunwireRequest, type ErrorMiddleware } from "bunwire";
+
+const apps: App[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+function start(app: App): string {
+  apps.push(app);
+  return `http://127.0.0.1:${app.listen(0, "127.0.0.1").port}`;
+}
+const where = (req: BunwireRequest<object>) => ({ baseUrl: req.baseUrl, path: req.path, url: req.url, originalUrl: req.originalUrl, params: req.params });
+
+test("a router mounted on a prefix sees baseUrl, path and url relative to it; its middleware stays under it", async () => {
+  const app = bunwire();
+  const api = httpRouter();
+  const seen: string[] = [];
+  api.use((req, _res, next) => {
+    seen.push(`api ${req.baseUrl} ${req.path}`);
+    next();
+  });
+  api.get("/users/:id", (req, res) => res.json(where(req)));
+  app.use("/api", api);
+  app.get("/outside", (req, res) => res.json(where(req)));
+  expect(api).toBeInstanceOf(HttpRouter);
+  const base = start(app);
+  expect(await (await fetch(`${base}/api/users/7?full=1`)).json()).toEqual({ baseUrl: "/api", path: "/users/7", url: "/users/7?full=1", originalUrl: "/api/users/7?full=1", params: { id: "7" } });
+  expect(await (await fetch(`${base}/outside`)).json()).toEqual({ baseUrl: "", path: "/outside", url: "/outside", originalUrl: "/outside", params: {} });
+  expect(seen).toEqual(["api /api /users/7"]);
+});
+
+test("nested routers, params in the mount path with mergeParams, route() and param() on a router", async () => {
+  const app = bunwire();
+  const users = httpRouter();
+  const posts = httpRouter({ mergeParams: true });
+  const loaded: string[] = [];
+  posts.param("postId", (_req, res, next, value) => {
+    loaded.push(value);
+    res.locals.post = `post-${value}`;
+    next();
+  });
+  posts
+    .route("/:postId")
+    .get((req, res) => res.json({ ...where(req), post: res.locals.post }))
+    .delete((_req, res) => res.status(204).end());
+  users.use("/:userId/posts", posts);
+  app.use("/users", users);
+  const base = start(app);
+  expect(await (await fetch(`${base}/users/ada/posts/3`)).json()).toEqual({
+    baseUrl: "/users/ada/posts",
+    path: "/3",
+    url: "/3",
+    originalUrl: "/users/ada/posts/3",
+    params: { userId: "ada", postId: "3" },
+    post: "post-3",
+  });
+  expect((await fetch(`${base}/users/ada/posts/3`, { method: "DELETE" })).status).toBe(204);
+  const wrong = await fetch(`${base}/users/ada/posts/3`, { method: "PATCH" });
+  expect([wrong.status, wrong.headers.get("allow")]).toEqual([405, "GET, HEAD, DELETE"]);
+  expect(loaded).toEqual(["3", "3"]);
+});
+
+test("without mergeParams a router sees only its own params", async () => {
+  const app = bunwire();
+  const items = httpRouter();
+  items.get("/:itemId", (req, res) => res.json(req.params));
+  app.use("/lists/:listId/items", items);
+  const base = start(app);
+  expect(await (await fetch(`${base}/lists/l1/items/i9`)).json()).toEqual({ itemId: "i9" });
+});
+
+test('routes added after mounting count; next("route") and error middleware work inside a router', async () => {
+  const app = bunwire();
+  const api = httpRouter();
+  app.use("/api", api);
+  api.get("/thing", (req, _res, next) => (req.query.skip ? next("route") : next()), (_req, res) => res.text("first"));
+  api.get("/thing", (_req, res) => res.text("second"));
+  api.get("/boom", () => {
+    throw new Error("router boom");
+  });
+  const answer: ErrorMiddleware = (error, req, res, _next) => res.status(502).json({ error: (error as Error).message, baseUrl: req.baseUrl });
+  api.use(answer);
+  const base = start(app);
+  expect(await (await fetch(`${base}/api/thing`)).text()).toBe("first");
+  expect(await (await fetch(`${base}/api/thing?skip=1`)).text()).toBe("second");
+  const boom = await fetch(`${base}/api/boom`);
+  expect([boom.status, await boom.json()]).toEqual([502, { error: "router boom", baseUrl: "/api" }]);
+});
+
+test("a router's use middleware runs before an App WebSocket route under its prefix too", async () => {
+  const app = bunwire();
+  const guarded = httpRouter();
+  guarded.use((req, res, next) => (req.get("x-key") === "ok" ? next() : res.status(401).text("key needed")));
+  app.use("/live", guarded);
+  app.ws("/live/feed", { message() {} });
+  const base = start(app);
+  const refused = await fetch(`${base}/live/feed`, { headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" } });
+  expect([refused.status, await refused.text()]).toEqual([401, "key needed"]);
+});
+
+test("a sub-App mounted with app.use(prefix, subApp) is walked live with its baseUrl", async () => {
+  const app = bunwire();
+  const admin = bunwire();
+  admin.use((req, res, next) => (req.get("x-admin") ? next() : res.status(403).text("admins only")));
+  admin.get("/stats", (req, res) => res.json(where(req)));
+  app.use("/admin", admin);
+  admin.get("/late", (_req, res) => res.text("added after mounting"));
+  const base = start(app);
+  expect((await fetch(`${base}/admin/stats`)).status).toBe(403);
+  expect(await (await fetch(`${base}/admin/stats`, { headers: { "X-Admin": "1" } })).json()).toEqual({ baseUrl: "/admin", path: "/stats", url: "/stats", originalUrl: "/admin/stats", params: {} });
+  expect(await (await fetch(`${base}/admin/late`, { headers: { "X-Admin": "1" } })).text()).toBe("added after mounting");
+});
+
+test("bad arguments are refused with INVALID_HANDLER", () => {
+  const router = httpRouter();
+  expect(() => router.use("/x", 42 as never)).toThrow("expected middleware functions or an HttpRouter");
+  expect(() => router.get("/x")).toThrow("no handler given");
+  expect(() => router.get("/x", "nope" as never)).toThrow("must be a function");
+  expect(() => router.use("/self", router)).toThrow("into itself");
+  expect(() => bunwire().use("/x")).toThrow("no middleware given");
+});

@@ -1,0 +1,64 @@
+// The HTTP scenario's servers (bench/servers/http/*), started as the bench starts them: each answers GET /json
+// behind its two middlewares correctly (200 + tag header + exact body; 401 without credentials; 404 elsewhere), and
+// the keep-alive generator counts it without errors. The generator refuses wrong or unevenly sized answers.
+import { describe, expect, test } from "bun:test";
+import { median } from "../../bench/http.ts";
+import { runHttpLoad, type HttpLoadJob } from "../../bench/load/http.ts";
+import { startServer } from "../../bench/runner/children.ts";
+import { AUTH_HEADER, EXPECTED_BODY, HTTP_PATH, TAG_HEADER } from "../../bench/servers/http/contract.ts";
+import { HTTP_SERVERS } from "../../bench/servers/http/registry.ts";
+
+const job = (port: number, serverPid: number): HttpLoadJob => ({
+  host: "127.0.0.1",
+  port,
+  path: HTTP_PATH,
+  headers: { Authorization: AUTH_HEADER },
+  connections: 2,
+  inflight: 3,
+  warmupMs: 20,
+  windowMs: 150,
+  serverPid,
+  expect: { status: 200, header: TAG_HEADER, body: EXPECTED_BODY },
+});
+
+describe("HTTP bench servers", () => {
+  for (const spec of HTTP_SERVERS) {
+    test(`${spec.id} answers GET ${HTTP_PATH} through its two middlewares, and the generator counts it`, async () => {
+      const server = await startServer(spec);
+      try {
+        const base = `http://127.0.0.1:${server.port}`;
+        const ok = await fetch(base + HTTP_PATH, { headers: { Authorization: AUTH_HEADER } });
+        expect([ok.status, ok.headers.get(TAG_HEADER), ok.headers.get("content-type")?.startsWith("application/json"), await ok.text()]).toEqual([200, "1", true, EXPECTED_BODY]);
+        const refused = await fetch(base + HTTP_PATH);
+        expect(refused.status).toBe(401);
+        expect((await fetch(`${base}/elsewhere`, { headers: { Authorization: AUTH_HEADER } })).status).toBe(404);
+        const result = await runHttpLoad(job(server.port, server.pid));
+        expect({ errors: result.errors, firstError: result.firstError }).toEqual({ errors: 0, firstError: undefined });
+        expect(result.count).toBeGreaterThan(0);
+      } finally {
+        await server.stop();
+      }
+    }, 30_000);
+  }
+});
+
+test("the generator refuses a wrong body and answers whose size varies", async () => {
+  const wrong = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response('{"nope":1}', { headers: { [TAG_HEADER]: "1" } }) });
+  // Both connections calibrate on two right answers (4 requests), then every answer is a byte longer.
+  let n = 0;
+  const varying = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(++n > 4 ? `${EXPECTED_BODY} ` : EXPECTED_BODY, { headers: { [TAG_HEADER]: "1" } }) });
+  try {
+    await expect(runHttpLoad(job(wrong.port!, process.pid))).rejects.toThrow("wrong answer");
+    const result = await runHttpLoad(job(varying.port!, process.pid));
+    expect(result.errors).toBeGreaterThan(0);
+    expect(result.firstError).toContain("differ in size");
+  } finally {
+    await wrong.stop(true);
+    await varying.stop(true);
+  }
+});
+
+test("the figure is the median of per-round ratios", () => {
+  expect(median([0.9, 0.7, 0.8])).toBe(0.8);
+  expect(median([1, 0.5, 0.75, 0.25])).toBe(0.625);
+});
