@@ -1,25 +1,39 @@
 // The Express-style front door: `bunwire()` returns an App whose HTTP routes, middleware and WebSocket routes
 // sit on one engine. WebSocket routes become engine SocketRoutes whose admission runs `use` middleware and the
-// route's own middleware on the upgrade request, with the same req/res as HTTP, fail-closed.
+// route's own middleware on the upgrade request, with the same req/res as HTTP, then the route's `upgrade()`
+// decision; the engine's admission module (src/engine/admission.ts) reads the outcome, fail-closed.
 
 import type { Server } from "bun";
-import type { Bus } from "../engine/bus.ts";
 import {
   BunwireError,
+  checkOptions,
+  closeOnSignals,
   Engine,
   isMountable,
+  isThenable,
   joinPaths,
+  listenArgs,
   MOUNT,
   pathnameOf,
+  pickLimits,
+  readMaybeDecision,
+  refuseWithAnswer,
+  toUser,
   type Admission,
+  type CloseOptions,
   type ErrorHook,
   type FetchHandler,
+  type Grant,
+  type ListenCallback,
+  type ListenOptions,
   type Mountable,
   type MountTarget,
   type Params,
   type PublishData,
+  type RouteLimits,
+  type ServerOptions,
   type SocketRoute,
-  type WebSocketOptions,
+  type TrustProxy,
 } from "../engine/index.ts";
 import { readBody } from "./body.ts";
 import { LayerStack } from "./layers.ts";
@@ -28,35 +42,50 @@ import { BunwireRequest } from "./request.ts";
 import { BunwireResponse } from "./response.ts";
 import type { ParamsOf, WebSocketData, WebSocketHandlers, WebSocketRouteDefinition } from "./types.ts";
 
-export interface AppOptions {
-  /** Every Bun WebSocket option: maxPayloadLength, idleTimeout, backpressureLimit, perMessageDeflate, ... */
-  websocket?: WebSocketOptions;
-  /** Carries publish across instances (`redisBus`, `natsBus`); in-process pub/sub without one. */
-  bus?: Bus;
-  /** Milliseconds an upgrade's middleware may take to answer or call next() before it is refused (default 10 000). */
-  upgradeTimeout?: number;
-  /** Events one connection may hold while its async handler runs (default 1024; past it: close 1013). */
-  maxQueuedEvents?: number;
-}
+/** The one option set of every front door (src/engine/options.ts; README "Security and limits"). */
+export interface AppOptions extends ServerOptions {}
 
 export type RouteHandler<Path extends string> = Middleware<BunwireRequest<ParamsOf<Path>>>;
-type ListenCallback = (server: Server<unknown>) => void;
 
-function refusal(outcome: ChainOutcome, path: string, timeoutMs: number): BunwireError | unknown {
-  if (outcome.kind === "failed") return outcome.error;
-  return new BunwireError("UPGRADE_TIMEOUT", `upgrade to ${path} refused: middleware neither answered nor called next() within ${timeoutMs} ms`);
+const PASSED: ChainOutcome = { kind: "passed" };
+
+/** The chain ended without letting the upgrade go on: the App's rule refuses with whatever middleware sent. */
+function stopped(outcome: ChainOutcome, res: BunwireResponse): Response {
+  if (outcome.kind === "answered") return refuseWithAnswer(res.toResponse());
+  // A failure (throw, rejection, next(err)): the engine answers it (its status, or a reported 500).
+  throw (outcome as { error: unknown }).error;
+}
+
+/** What the App's middleware added to a grant: headers it set on `res` ride on the 101, `req.user` is the identity. */
+function withMiddleware(grant: Grant, req: BunwireRequest<any>, res: BunwireResponse, where: string): Grant {
+  const set = res.headersIfSet;
+  if (set !== undefined) {
+    const headers = new Headers(grant.headers);
+    for (const [name, value] of set) headers.append(name, value);
+    grant.headers = headers;
+  }
+  if (grant.user === undefined && req.user !== undefined) {
+    const user = toUser(req.user, `${where}: req.user`);
+    if (user !== undefined) grant.user = user;
+  }
+  return grant;
 }
 
 export class App implements MountTarget, Mountable {
   readonly engine: Engine;
   readonly #stack = new LayerStack();
   readonly #routes: Array<[method: string, path: string]> = [];
-  readonly #upgradeTimeout: number;
-  #listening = false;
+  readonly #trustProxy: TrustProxy;
+  /** The limits this App sets itself: they follow its routes when it is mounted into another App. */
+  readonly #limits: RouteLimits | undefined;
+  /** Mounted into a parent: each route's own limits over this App's, one merged object per inner scope. */
+  readonly #mergedLimits = new Map<RouteLimits | undefined, RouteLimits | undefined>();
 
   constructor(options: AppOptions = {}) {
-    this.engine = new Engine({ websocket: options.websocket, bus: options.bus, maxQueuedEvents: options.maxQueuedEvents });
-    this.#upgradeTimeout = options.upgradeTimeout ?? 10_000;
+    checkOptions(options, "bunwire()");
+    this.engine = new Engine(options, "bunwire()");
+    this.#trustProxy = options.trustProxy ?? false;
+    this.#limits = pickLimits(options);
   }
 
   get<Path extends string>(path: Path, ...handlers: RouteHandler<Path>[]): this {
@@ -122,43 +151,63 @@ export class App implements MountTarget, Mountable {
     ]);
   }
 
-  /** MountTarget: a mounted Router's socket route; the App's `use` middleware runs before its own admission. */
+  /**
+   * MountTarget: a mounted Router's, file routes' or Application's socket route. The App's `use` middleware runs
+   * first; then the route's own admission decides, and what the middleware set (headers, `req.user`) joins it.
+   */
   addSocketRoute(route: SocketRoute): void {
+    const where = `WS ${route.path}`;
     this.#addSocket({
-      path: route.path,
-      handlers: route.handlers,
-      admit: async (req, server, params, pathname) => {
-        const request = new BunwireRequest(req, server, pathname, params);
+      ...route,
+      admit: (req, server, params, pathname) => {
+        const steps = this.#stack.middlewareFor(pathname);
+        if (steps.length === 0) return route.admit(req, server, params, pathname);
+        const request = new BunwireRequest(req, server, pathname, params, this.#trustProxy);
         const response = new BunwireResponse();
-        const outcome = await runChain(this.#stack.middlewareFor(request.path), request, response, this.#upgradeTimeout);
-        if (outcome.kind !== "passed") return this.#refuse(outcome, request, response, route.path);
-        const admission = await route.admit(req, server, params, pathname);
-        if (admission instanceof Response || typeof admission === "symbol") return admission;
-        const headers = new Headers(admission.headers);
-        for (const [name, value] of response.headersIfSet ?? []) headers.append(name, value);
-        return { ...admission, headers };
+        const inner = (admission: Admission): Admission => (admission instanceof Response ? admission : withMiddleware(admission, request, response, where));
+        const after = (outcome: ChainOutcome): Admission | Promise<Admission> => {
+          if (outcome.kind !== "passed") return stopped(outcome, response);
+          const admission = route.admit(req, server, params, pathname);
+          return isThenable(admission) ? admission.then(inner) : inner(admission);
+        };
+        const outcome = runChain(steps, request, response);
+        return isThenable(outcome) ? outcome.then(after) : after(outcome);
       },
     });
   }
 
-  /** Mounts this App's routes into another App (`parent.use("/admin", child)`). */
+  /** Mounts this App's routes into another App (`parent.use("/admin", child)`), with the limits it set itself. */
   [MOUNT](target: MountTarget, prefix: string): void {
     if (!(target instanceof App)) throw new BunwireError("INVALID_HANDLER", "an App can only be mounted into another App");
     for (const layer of this.#stack.layers) target.#stack.add(layer.method, joinPaths(prefix, layer.pattern.path), layer.handlers);
-    for (const [path, route] of this.engine.sockets.entries()) target.#addSocket({ ...route, path: joinPaths(prefix, path) });
+    for (const [path, { route }] of this.engine.sockets.entries()) {
+      target.#addSocket({ ...route, path: joinPaths(prefix, path), limits: this.#limitsFor(route.limits) });
+    }
   }
 
-  listen(port?: number | string, hostname?: string | ListenCallback, callback?: ListenCallback): Server<unknown> {
-    if (typeof hostname === "function") [callback, hostname] = [hostname, undefined];
-    const server = this.engine.listen({ port: port ?? 3000, hostname, http: (req, server) => this.#http(req, server) });
-    this.#listening = true;
-    callback?.(server);
+  /** The innermost setting wins: a route's own limits over this App's; one object per scope so caps stay shared. */
+  #limitsFor(inner: RouteLimits | undefined): RouteLimits | undefined {
+    if (this.#limits === undefined) return inner;
+    if (!this.#mergedLimits.has(inner)) this.#mergedLimits.set(inner, inner === undefined ? this.#limits : { ...this.#limits, ...inner });
+    return this.#mergedLimits.get(inner);
+  }
+
+  /** `listen(port?, hostname?, callback?)` or `listen({ port, hostname, quiet })`; prints where it listens unless quiet. */
+  listen(port?: number | string | ListenOptions, hostname?: string | ListenCallback, callback?: ListenCallback): Server<unknown> {
+    const args = listenArgs(port, hostname, callback);
+    const server = this.engine.listen({ port: args.port ?? 3000, hostname: args.hostname, quiet: args.quiet, http: (req, server) => this.#http(req, server) });
+    args.callback?.(server);
     return server;
   }
 
   /** Bun's Server once `listen` was called. */
   get server(): Server<unknown> | undefined {
     return this.engine.server;
+  }
+
+  /** The port listened on (the real one when listening on port 0). */
+  get port(): number | undefined {
+    return this.engine.server?.port;
   }
 
   publish(topic: string, data: PublishData, compress?: boolean): number {
@@ -171,15 +220,24 @@ export class App implements MountTarget, Mountable {
     return this.engine.clusterSubscriberCount(topic);
   }
 
-  /** Where handler errors go (WebSocket handlers without `error`, HTTP 500s). Logged to stderr by default. */
+  /** Where handler errors go (WebSocket handlers without `error`, HTTP 500s); the `onError` option does the same. */
   onError(hook: ErrorHook): this {
     this.engine.onError = hook;
     return this;
   }
 
-  /** Stops accepting, closes every socket with 1001, resolves when done. */
-  close(): Promise<void> {
-    return this.#listening ? this.engine.close() : Promise.resolve();
+  /**
+   * Stops accepting, closes every socket with 1001, waits for running handlers and the bus up to `timeout`
+   * (default `shutdownTimeout`, 10 s), then resolves.
+   */
+  close(options?: CloseOptions): Promise<void> {
+    return this.engine.close(options);
+  }
+
+  /** One opt-in line for production: SIGTERM / SIGINT → `close(options)` → exit 0. */
+  closeOnSignals(options?: CloseOptions): this {
+    closeOnSignals(this, options);
+    return this;
   }
 
   /** Prints (and returns) one line per route: `GET     /`, `WS      /chat`. */
@@ -207,7 +265,7 @@ export class App implements MountTarget, Mountable {
     try {
       const pathname = pathnameOf(raw.url);
       const { steps, routed } = this.#stack.chainFor(raw.method, pathname);
-      const req = new BunwireRequest(raw, server, pathname, {});
+      const req = new BunwireRequest(raw, server, pathname, {}, this.#trustProxy);
       const res = new BunwireResponse();
       req.body = await readBody(raw);
       const outcome = await runChain(steps, req, res);
@@ -221,24 +279,25 @@ export class App implements MountTarget, Mountable {
   }
 
   #admit(raw: Request, server: Server<unknown>, params: Params, pathname: string, route: WebSocketRouteDefinition<any>): Admission | Promise<Admission> {
-    const req = new BunwireRequest(raw, server, pathname, params);
+    const req = new BunwireRequest(raw, server, pathname, params, this.#trustProxy);
     const res = new BunwireResponse();
     const steps: ChainStep[] = this.#stack.middlewareFor(req.path);
     for (const handler of route.middleware) steps.push({ handler, params });
-    const grant = (outcome: ChainOutcome): Admission => {
-      if (outcome.kind !== "passed") return this.#refuse(outcome, req, res, route.path);
-      req.params = params;
-      const data: WebSocketData = { ...res.locals, routePath: route.path, params, handlers: route.handlers, req };
-      return { data, headers: res.headersIfSet };
+    const where = `WS ${route.path}`;
+    const source = {
+      where: `${where} upgrade()`,
+      defaultData: (): WebSocketData => ({ ...res.locals, routePath: route.path, params, handlers: route.handlers, req }),
     };
-    if (steps.length === 0) return grant({ kind: "passed" });
-    const outcome = runChain(steps, req, res, this.#upgradeTimeout);
-    return outcome instanceof Promise ? outcome.then(grant) : grant(outcome);
-  }
-
-  #refuse(outcome: ChainOutcome, req: BunwireRequest<any>, res: BunwireResponse, path: string): Response {
-    if (outcome.kind === "answered") return res.toResponse();
-    return this.engine.errorResponse(refusal(outcome, path, this.#upgradeTimeout), req.raw);
+    const decide = (outcome: ChainOutcome): Admission | Promise<Admission> => {
+      if (outcome.kind !== "passed") return stopped(outcome, res);
+      req.params = params;
+      const decided = readMaybeDecision(route.handlers.upgrade?.(req), source);
+      const grant = (admission: Admission): Admission => (admission instanceof Response ? admission : withMiddleware(admission, req, res, where));
+      return isThenable(decided) ? decided.then(grant) : grant(decided);
+    };
+    if (steps.length === 0) return decide(PASSED);
+    const outcome = runChain(steps, req, res);
+    return isThenable(outcome) ? outcome.then(decide) : decide(outcome);
   }
 }
 

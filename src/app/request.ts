@@ -2,7 +2,8 @@
 // on `ws.data.req` for the life of the socket, so `get()` and `session` still work in WebSocket handlers.
 
 import type { Server } from "bun";
-import type { Params } from "../engine/index.ts";
+import { clientIp } from "../engine/client-ip.ts";
+import type { Params, TrustProxy, UserInit } from "../engine/index.ts";
 import type { Session } from "./session.ts";
 
 export type Query = Record<string, string | string[]>;
@@ -19,16 +20,20 @@ export class BunwireRequest<P extends object = Params> {
   body: any = undefined;
   /** Set by the `session()` middleware. */
   session!: Session;
+  /** Who the connection belongs to: set it in middleware before an upgrade (`"ada"` or `{ id, ...meta }`). */
+  user?: UserInit;
   readonly #server: Server<unknown>;
+  readonly #trustProxy: TrustProxy;
   #query: Query | undefined;
   #cookies: Record<string, string> | undefined;
 
-  constructor(raw: Request, server: Server<unknown>, path: string, params: P) {
+  constructor(raw: Request, server: Server<unknown>, path: string, params: P, trustProxy: TrustProxy = false) {
     this.raw = raw;
     this.method = raw.method;
     this.path = path;
     this.params = params;
     this.#server = server;
+    this.#trustProxy = trustProxy;
   }
 
   get url(): string {
@@ -71,9 +76,9 @@ export class BunwireRequest<P extends object = Params> {
     return (this.#cookies = cookies);
   }
 
-  /** The client's address as the socket sees it. */
+  /** The client's address: the socket's peer, or X-Forwarded-For behind a trusted proxy (`trustProxy`). */
   get ip(): string {
-    return this.#server.requestIP(this.raw)?.address ?? "";
+    return clientIp(this.raw, this.#server, this.#trustProxy);
   }
 }
 

@@ -2,6 +2,7 @@
 // the decorators and the DI container accept.
 
 import type { ServerWebSocket as BunServerWebSocket } from "bun";
+import type { Decision } from "../engine/admission.ts";
 
 /**
  * `ws.data` of a gateway connection: a fresh, writable object per connection that handlers extend
@@ -36,5 +37,11 @@ export interface ModuleOptions {
   imports?: Class[];
 }
 
-/** What an `@OnUpgrade()` method may return (or resolve to): refuse (`false`: 403, or a Response) or admit. */
-export type UpgradeDecision = boolean | undefined | Response | { data?: WebSocketConnectionData; headers?: HeadersInit };
+/**
+ * What an `@OnUpgrade()` method may return (or resolve to), as on every front door: admit (`true`, `undefined`,
+ * `{ data, headers, user }`) or refuse (`false` → 403, a Response >= 400).
+ */
+export type UpgradeDecision = Decision<WebSocketConnectionData>;
+
+/** An `UpgradeDecision` or a promise of one. */
+export type MaybeUpgradeDecision = UpgradeDecision | Promise<UpgradeDecision>;
