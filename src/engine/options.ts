@@ -6,6 +6,7 @@ import type { Bus } from "./bus.ts";
 import { BunwireError } from "./errors.ts";
 import { checkLimits, LIMIT_KEYS, MiB, type RouteLimits } from "./limits.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
+import { compileOrigins } from "./origin.ts";
 import type { Socket, SocketEventName } from "./socket-route.ts";
 
 /** Every Bun WebSocket option, passed through untouched (the handlers are the engine's). */
@@ -81,6 +82,8 @@ export function checkOptions(options: unknown, where: string, extra: readonly st
     if (value !== undefined && !(typeof value === "number" && value > 0)) fail(where, `option ${name} must be a positive number, got ${String(value)}`);
   }
   checkLimits(o, where);
+  // Compiled once here only to fail now for an entry that is no origin, not at the first upgrade.
+  if (o.allowedOrigins !== undefined) compileOrigins(o.allowedOrigins, o.trustProxy ?? false, where);
 }
 
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
