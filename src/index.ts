@@ -1,7 +1,7 @@
 // `bunwire`: the Express-style App, its middleware, and the engine types every front door shares.
 export * from "./app/index.ts";
 export { BunwireError, connectionOf, contextOf, isBunwireError, paramsOf } from "./engine/index.ts";
-export type { Bus, BunwireErrorCode, ErrorHook, ErrorSource, Params, PublishData, WebSocketOptions } from "./engine/index.ts";
+export type { Bus, BunwireErrorCode, ErrorHook, ErrorSource, Params, PublishData, ServerWebSocket, WebSocketOptions } from "./engine/index.ts";
 // The one option set, admission decisions and connection identity, shared by every front door.
 export type {
   AdmitDecision,

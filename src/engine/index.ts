@@ -23,7 +23,7 @@ export type { Params, PathPattern } from "./path-pattern.ts";
 export { RouteTable } from "./route-table.ts";
 export type { RouteMatch } from "./route-table.ts";
 export { isThenable } from "./thenable.ts";
-export type { Admission, Grant, Socket, SocketEventName, SocketHandlers, SocketRoute } from "./socket-route.ts";
+export type { Admission, Grant, LooseData, ServerWebSocketOf as ServerWebSocket, Socket, SocketEventName, SocketHandlers, SocketRoute } from "./socket-route.ts";
 export type { SocketEntry } from "./upgrade.ts";
 export { MOUNT, isMountable, joinPaths } from "./mount.ts";
 export type { FetchHandler, Mountable, MountTarget } from "./mount.ts";

@@ -10,6 +10,18 @@ import type { Params } from "./path-pattern.ts";
 /** Bun's ServerWebSocket, as every handler receives it (no wrapper). */
 export type Socket<Data = unknown> = ServerWebSocket<Data>;
 
+/**
+ * `ws.data` where a route does not type it: a loose record, so code reading and writing `ws.data.room` on an
+ * untyped socket compiles (the seeds' room chats do). The one `any` of the public API, on purpose; type your
+ * data with `ServerWebSocket<MyData>` for precise types.
+ */
+export interface LooseData {
+  [key: string]: any;
+}
+
+/** The one socket type every entry point exports: Bun's own ServerWebSocket, `ws.data` loose unless you type it. */
+export type ServerWebSocketOf<Data = LooseData> = ServerWebSocket<Data>;
+
 export type SocketEventName = "open" | "message" | "close" | "drain" | "ping" | "pong";
 
 /** The lifecycle handlers of a route. A handler may return a promise: the engine awaits it before the next event. */

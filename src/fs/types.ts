@@ -1,10 +1,9 @@
 // The file-route contract: what a `ws/**/route.ts` module may export and the `ctx` its handlers receive.
 
-import type { ServerWebSocket as BunServerWebSocket } from "bun";
-import type { Decision, MaybeDecision, Params, PublishData } from "../engine/index.ts";
+import type { Decision, MaybeDecision, Params, PublishData, ServerWebSocket } from "../engine/index.ts";
 
-/** Bun's own ServerWebSocket; `ws.data` is what `upgrade` returned as `data` (default `{}`). */
-export type ServerWebSocket<Data = unknown> = BunServerWebSocket<Data>;
+/** The one socket type of every entry point (Bun's own); `ws.data` is what `upgrade` returned as `data` (default `{}`). */
+export type { ServerWebSocket } from "../engine/index.ts";
 
 /** Per connection: the route's topic (every connection is subscribed to it) and broadcasting to it. */
 export interface WebSocketContext<P extends Params = Params> {

@@ -1,7 +1,7 @@
 // The Router's public types (bun-router style): fetch-style HTTP handlers and one `websocket({...})` config
 // that holds the handlers next to every Bun WebSocket option, generic over the user's `ws.data`.
 
-import type { Server, ServerWebSocket } from "bun";
+import type { Server } from "bun";
 import type { ListenOptions, Params, ServerOptions, SocketHandlers, UserInit, WebSocketOptions } from "../engine/index.ts";
 
 /** The request an HTTP route receives: Bun's own Request plus the route's URL-decoded params. */
@@ -12,9 +12,6 @@ export type RouterRequest = Request & { readonly params: Params };
  * WebSocket handshake, the upgrade goes on.
  */
 export type RouteHandler = (req: RouterRequest) => Response | undefined | Promise<Response | undefined>;
-
-/** Bun's ServerWebSocket, as every Router handler receives it. */
-export type RouterWebSocket<Data> = ServerWebSocket<Data>;
 
 /** The handlers (`open`, `message`, `close`, `error`, `drain`, `ping`, `pong`) and Bun's WebSocket options in one object. */
 export type WebSocketConfig<Data> = SocketHandlers<Data> & WebSocketOptions;
