@@ -10,20 +10,15 @@ import {
   closeOnSignals,
   Engine,
   isMountable,
-  isThenable,
   joinPaths,
   listenArgs,
   MOUNT,
   pathnameOf,
   pickLimits,
-  readMaybeDecision,
-  refuseWithAnswer,
-  toUser,
   type Admission,
   type CloseOptions,
   type ErrorHook,
   type FetchHandler,
-  type Grant,
   type ListenCallback,
   type ListenOptions,
   type Mountable,
@@ -35,41 +30,18 @@ import {
   type SocketRoute,
   type TrustProxy,
 } from "../engine/index.ts";
+import { admitAppRoute, admitMountedRoute, type AppSocketRoute } from "./admission.ts";
 import { readBody } from "./body.ts";
 import { LayerStack } from "./layers.ts";
-import { runChain, type ChainOutcome, type ChainStep, type ErrorMiddleware, type Handler, type Middleware } from "./middleware-chain.ts";
+import { runChain, type ChainStep, type ErrorMiddleware, type Handler, type Middleware } from "./middleware-chain.ts";
 import { BunwireRequest } from "./request.ts";
 import { BunwireResponse } from "./response.ts";
-import type { ParamsOf, WebSocketData, WebSocketHandlers, WebSocketRouteDefinition } from "./types.ts";
+import type { ParamsOf, WebSocketData, WebSocketHandlers } from "./types.ts";
 
 /** The one option set of every front door (src/engine/options.ts; README "Security and limits"). */
 export interface AppOptions extends ServerOptions {}
 
 export type RouteHandler<Path extends string> = Middleware<BunwireRequest<ParamsOf<Path>>>;
-
-const PASSED: ChainOutcome = { kind: "passed" };
-
-/** The chain ended without letting the upgrade go on: the App's rule refuses with whatever middleware sent. */
-function stopped(outcome: ChainOutcome, res: BunwireResponse): Response {
-  if (outcome.kind === "answered") return refuseWithAnswer(res.toResponse());
-  // A failure (throw, rejection, next(err)): the engine answers it (its status, or a reported 500).
-  throw (outcome as { error: unknown }).error;
-}
-
-/** What the App's middleware added to a grant: headers it set on `res` ride on the 101, `req.user` is the identity. */
-function withMiddleware(grant: Grant, req: BunwireRequest<any>, res: BunwireResponse, where: string): Grant {
-  const set = res.headersIfSet;
-  if (set !== undefined) {
-    const headers = new Headers(grant.headers);
-    for (const [name, value] of set) headers.append(name, value);
-    grant.headers = headers;
-  }
-  if (grant.user === undefined && req.user !== undefined) {
-    const user = toUser(req.user, `${where}: req.user`);
-    if (user !== undefined) grant.user = user;
-  }
-  return grant;
-}
 
 export class App implements MountTarget, Mountable {
   readonly engine: Engine;
@@ -130,8 +102,9 @@ export class App implements MountTarget, Mountable {
   ): this {
     const handlers = args.pop() as WebSocketHandlers<any>;
     if (handlers === null || typeof handlers !== "object") throw new BunwireError("INVALID_HANDLER", `app.ws("${path}"): the last argument must be the handlers object { open, message, close, ... }`);
+    if (handlers.upgrade !== undefined && typeof handlers.upgrade !== "function") throw new BunwireError("INVALID_HANDLER", `app.ws("${path}"): upgrade must be a function (req) => decision`);
     const middleware = args as Handler[];
-    const definition: WebSocketRouteDefinition<any> = { path, middleware: middleware as Middleware[], handlers };
+    const definition: AppSocketRoute = { path, middleware: middleware as Middleware[], handlers, where: `WS ${path}`, upgradeWhere: `WS ${path} upgrade()` };
     this.#addSocket({
       path,
       handlers,
@@ -159,19 +132,11 @@ export class App implements MountTarget, Mountable {
     const where = `WS ${route.path}`;
     this.#addSocket({
       ...route,
-      admit: (req, server, params, pathname) => {
+      admit: (raw, server, params, pathname) => {
         const steps = this.#stack.middlewareFor(pathname);
-        if (steps.length === 0) return route.admit(req, server, params, pathname);
-        const request = new BunwireRequest(req, server, pathname, params, this.#trustProxy);
-        const response = new BunwireResponse();
-        const inner = (admission: Admission): Admission => (admission instanceof Response ? admission : withMiddleware(admission, request, response, where));
-        const after = (outcome: ChainOutcome): Admission | Promise<Admission> => {
-          if (outcome.kind !== "passed") return stopped(outcome, response);
-          const admission = route.admit(req, server, params, pathname);
-          return isThenable(admission) ? admission.then(inner) : inner(admission);
-        };
-        const outcome = runChain(steps, request, response);
-        return isThenable(outcome) ? outcome.then(after) : after(outcome);
+        if (steps.length === 0) return route.admit(raw, server, params, pathname);
+        const request = new BunwireRequest(raw, server, pathname, params, this.#trustProxy);
+        return admitMountedRoute(steps, request, new BunwireResponse(), route, where, { raw, server, params, pathname });
       },
     });
   }
@@ -278,26 +243,11 @@ export class App implements MountTarget, Mountable {
     }
   }
 
-  #admit(raw: Request, server: Server<unknown>, params: Params, pathname: string, route: WebSocketRouteDefinition<any>): Admission | Promise<Admission> {
+  #admit(raw: Request, server: Server<unknown>, params: Params, pathname: string, route: AppSocketRoute): Admission | Promise<Admission> {
     const req = new BunwireRequest(raw, server, pathname, params, this.#trustProxy);
-    const res = new BunwireResponse();
     const steps: ChainStep[] = this.#stack.middlewareFor(req.path);
     for (const handler of route.middleware) steps.push({ handler, params });
-    const where = `WS ${route.path}`;
-    const source = {
-      where: `${where} upgrade()`,
-      defaultData: (): WebSocketData => ({ ...res.locals, routePath: route.path, params, handlers: route.handlers, req }),
-    };
-    const decide = (outcome: ChainOutcome): Admission | Promise<Admission> => {
-      if (outcome.kind !== "passed") return stopped(outcome, res);
-      req.params = params;
-      const decided = readMaybeDecision(route.handlers.upgrade?.(req), source);
-      const grant = (admission: Admission): Admission => (admission instanceof Response ? admission : withMiddleware(admission, req, res, where));
-      return isThenable(decided) ? decided.then(grant) : grant(decided);
-    };
-    if (steps.length === 0) return decide(PASSED);
-    const outcome = runChain(steps, req, res);
-    return isThenable(outcome) ? outcome.then(decide) : decide(outcome);
+    return admitAppRoute(steps, req, new BunwireResponse(), route, params);
   }
 }
 

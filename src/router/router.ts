@@ -207,7 +207,8 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
   #mountAnyPath(mount: RouterMount): void {
     if (!(mount.target instanceof ServeTarget) && Object.keys(this.#websocketOptions).length > 0) {
       // Bun takes WebSocket options per server: mounted, the app's apply and these would silently do nothing.
-      console.warn(`[bunwire] router.websocket() options (${Object.keys(this.#websocketOptions).join(", ")}) apply to router.serve() only; mounted into an app, set them on the app`);
+      const names = Object.keys(this.#websocketOptions).join(", ");
+      mount.engine.options.logger.warn({ options: names }, `[bunwire] router.websocket() options (${names}) apply to router.listen() / serve() only; mounted into an app, set them on the app`);
     }
     mount.addAnyPath(this.#websocket!);
   }
