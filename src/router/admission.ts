@@ -18,6 +18,8 @@ export function withParams(req: Request, params: Params): RouterRequest {
 }
 
 interface Handshake {
+  /** The GET route admitting it (`GET /chat/:room`), named in errors. */
+  readonly where: string;
   /** What `router.upgrade()` granted, once it was called. */
   grant: Grant | undefined;
 }
@@ -27,7 +29,7 @@ export class Handshakes {
 
   /** Runs `handler` (the GET route) for a handshake; `router.upgrade()` or its answer decides the admission. */
   admit(req: Request, handler: (req: RouterRequest) => unknown, params: Params, where: string): Admission | Promise<Admission> {
-    const handshake: Handshake = { grant: undefined };
+    const handshake: Handshake = { where, grant: undefined };
     const source: DecisionSource = { where, defaultData };
     this.#open.set(req, handshake);
     const settle = (answer: unknown): Admission => {
@@ -57,7 +59,7 @@ export class Handshakes {
     if (handshake === undefined || handshake.grant !== undefined) return false;
     // Bun would refuse a handshake without a key: say so now, as the seed's `if (!success)` expects.
     if (req.headers.get("sec-websocket-key") === null) return false;
-    const admission = readDecision({ data: options.data, headers: options.headers, user: options.user }, { where: "router.upgrade()", defaultData });
+    const admission = readDecision({ data: options.data, headers: options.headers, user: options.user }, { where: `${handshake.where}: router.upgrade()`, defaultData });
     if (admission instanceof Response) return false;
     handshake.grant = admission;
     return true;

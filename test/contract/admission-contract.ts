@@ -144,6 +144,8 @@ export function admissionContract(label: string, mount: AdmissionMount, rules: A
           const reported = invalidDecisions(server) as BunwireError[];
           expect(reported.length).toBe(bad.length);
           expect(reported.map((e) => e.status)).toEqual(bad.map(() => 500));
+          // The report names the hook's route, so the programming error is found from the log alone.
+          for (const error of reported) expect(error.message).toContain("adm");
         });
       });
     }
