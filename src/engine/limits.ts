@@ -70,7 +70,7 @@ export const DEFAULT_LIMITS = {
 } as const satisfies Required<RouteLimits>;
 
 function invalid(where: string, name: string, expected: string, value: unknown): BunwireError {
-  const shown = typeof value === "string" ? JSON.stringify(value) : typeof value === "object" && value !== null ? JSON.stringify(value) ?? String(value) : String(value);
+  const shown = typeof value === "string" || (typeof value === "object" && value !== null) ? JSON.stringify(value) : String(value);
   return new BunwireError("INVALID_OPTION", `${where}: option ${name} must be ${expected}, got ${shown}`);
 }
 
