@@ -94,7 +94,8 @@ try {
 
 let server;
 try {
-  server = router.serve({ port, hostname: values.hostname });
+  // Quiet: the CLI prints its own lines below (the routes, then where it serves them).
+  server = router.listen({ port, hostname: values.hostname, quiet: true });
 } catch (error) {
   console.error(`bunwire: cannot listen on ${values.hostname ?? "*"}:${port}: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
@@ -103,8 +104,5 @@ try {
 for (const route of routesOf(router)) console.log(`  WS ${route.path}  ${route.file}`);
 console.log(`bunwire: serving ${resolve(dir)} on ${server.url}`);
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    void router.close().then(() => process.exit(0));
-  });
-}
+// SIGTERM / SIGINT: stop accepting, 1001 to every socket, handlers finish (up to shutdownTimeout), exit 0.
+router.closeOnSignals();

@@ -4,6 +4,8 @@ import { spawn, type Subprocess } from "bun";
 
 const basePort = Number(process.env.PORT ?? 3000);
 const children: Subprocess[] = [];
+/** Stopped last, so the instances can flush their buses on the way out. */
+let redisChild: Subprocess | undefined;
 
 async function freePort(): Promise<number> {
   const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
@@ -15,7 +17,7 @@ async function freePort(): Promise<number> {
 async function startRedis(): Promise<string> {
   const port = await freePort();
   const redis = spawn(["redis-server", "--port", String(port), "--save", "", "--appendonly", "no"], { stdout: "ignore", stderr: "inherit" });
-  children.push(redis);
+  redisChild = redis;
   for (let i = 0; i < 100; i++) {
     try {
       await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } }).then((s) => s.end());
@@ -50,9 +52,18 @@ for (const [index, name] of ["A", "B"].entries()) {
 }
 console.log(`open http://localhost:${basePort} and http://localhost:${basePort + 1}: same rooms, one chat`);
 
-function stop(): void {
+// Each instance closes gracefully on SIGTERM (1001 to its sockets, handlers finish, bus flushed): wait for them,
+// then stop redis-server, before exiting; a child still running after 12 s (past its 10 s shutdownTimeout) is killed.
+async function stop(): Promise<void> {
   for (const child of children) child.kill("SIGTERM");
-  setTimeout(() => process.exit(0), 500);
+  const deadline = setTimeout(() => {
+    for (const child of children) child.kill("SIGKILL");
+  }, 12_000);
+  await Promise.all(children.map((child) => child.exited));
+  clearTimeout(deadline);
+  redisChild?.kill("SIGTERM");
+  await redisChild?.exited;
+  process.exit(0);
 }
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+process.once("SIGINT", () => void stop());
+process.once("SIGTERM", () => void stop());

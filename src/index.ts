@@ -1,7 +1,24 @@
 // `bunwire`: the Express-style App, its middleware, and the engine types every front door shares.
 export * from "./app/index.ts";
-export { BunwireError, contextOf, paramsOf } from "./engine/index.ts";
-export type { Bus, BunwireErrorCode, ErrorHook, ErrorSource, Params, PublishData, WebSocketOptions } from "./engine/index.ts";
+export { BunwireError, connectionOf, contextOf, isBunwireError, paramsOf } from "./engine/index.ts";
+export type { Bus, BunwireErrorCode, ErrorHook, ErrorSource, Params, PublishData, ServerWebSocket, WebSocketOptions } from "./engine/index.ts";
+// The one option set, admission decisions and connection identity, shared by every front door.
+export type {
+  AdmitDecision,
+  AllowedOrigins,
+  CloseOptions,
+  ConnectionInfo,
+  ConnectionUser,
+  Decision,
+  ListenOptions,
+  Logger,
+  MaybeDecision,
+  MessageRateLimit,
+  RouteLimits,
+  ServerOptions,
+  TrustProxy,
+  UserInit,
+} from "./engine/index.ts";
 // Typed messages: declare a protocol once, `protocol.handle({...})` on any route, the same type on the client.
 export { defineProtocol, MemoryHistory, Protocol, ProtocolError } from "./protocol/index.ts";
 export type { AckOf, AnyProtocol, ClientEvents, EventHandlers, HandleOptions, MemoryHistoryOptions, ProtocolErrorCode, ProtocolSocketHandlers, ServerEvents, WireIssue } from "./protocol/index.ts";

@@ -29,6 +29,16 @@ const ALL: ScenarioId[] = ["echo", "fanout", "upgrade", "idle"];
 export const SERVERS: ServerSpec[] = [
   { id: "raw-bun", label: "raw Bun.serve", group: "baseline", runtime: "bun", file: "raw-bun.ts", wire: "plain", scenarios: [...ALL, "rpc", "redis"], needs: [] },
   { id: "bunwire-app", label: "bunwire App", group: "bunwire", runtime: "bun", file: "bunwire-app.ts", wire: "plain", scenarios: ALL, needs: ["src/index.ts", "src/app"] },
+  {
+    id: "bunwire-app-hardened",
+    label: "bunwire App, defences on",
+    group: "bunwire",
+    runtime: "bun",
+    file: "bunwire-app-hardened.ts",
+    wire: "plain",
+    scenarios: ALL,
+    needs: ["src/index.ts", "src/app", "src/engine/options.ts"],
+  },
   { id: "bunwire-router", label: "bunwire Router", group: "bunwire", runtime: "bun", file: "bunwire-router.ts", wire: "plain", scenarios: ALL, needs: ["src/router/index.ts"] },
   {
     id: "bunwire-fs",

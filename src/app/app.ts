@@ -1,76 +1,69 @@
 // The Express-style front door: `bunwire()` returns an App whose HTTP routes, middleware and WebSocket routes
 // sit on one engine. WebSocket routes become engine SocketRoutes whose admission runs `use` middleware and the
-// route's own middleware on the upgrade request, with the same req/res as HTTP, fail-closed.
+// route's own middleware on the upgrade request, with the same req/res as HTTP, then the route's `upgrade()`
+// decision; the engine's admission module (src/engine/admission.ts) reads the outcome, fail-closed.
 
 import type { Server } from "bun";
-import type { Bus } from "../bus/contract.ts";
 import {
   BunwireError,
+  checkOptions,
+  closeOnSignals,
   Engine,
   isMountable,
   joinPaths,
+  listenArgs,
   MOUNT,
+  pickLimits,
   type Admission,
+  type CloseOptions,
   type ErrorHook,
   type FetchHandler,
+  type ListenCallback,
+  type ListenOptions,
   type Mountable,
   type MountTarget,
   type Params,
   type PublishData,
+  type RouteLimits,
+  type ServerOptions,
   type SocketRoute,
-  type WebSocketOptions,
 } from "../engine/index.ts";
-import type { TrustProxy } from "../engine/client-ip.ts";
-import { checkBodyLimit, DEFAULT_BODY_LIMIT } from "./body.ts";
+import { admitAppRoute, admitMountedRoute, type AppSocketRoute } from "./admission.ts";
+import { DEFAULT_BODY_LIMIT } from "./body.ts";
 import { handleHttp, type HttpContext } from "./http-handler.ts";
 import { HttpRoutes, STACK } from "./http-routes.ts";
 import type { HttpRouter } from "./http-router.ts";
 import { LayerStack } from "./layers.ts";
-import { runChain, type ChainOutcome, type ChainStep, type ErrorMiddleware, type Handler, type Middleware } from "./middleware-chain.ts";
+import type { ChainStep, ErrorMiddleware, Handler, Middleware } from "./middleware-chain.ts";
 import { BunwireRequest, type RequestSettings } from "./request.ts";
 import { BunwireResponse } from "./response.ts";
-import type { ParamsOf, WebSocketData, WebSocketHandlers, WebSocketRouteDefinition } from "./types.ts";
+import type { ParamsOf, WebSocketData, WebSocketHandlers } from "./types.ts";
 
-export interface AppOptions {
-  /** Every Bun WebSocket option: maxPayloadLength, idleTimeout, backpressureLimit, perMessageDeflate, ... */
-  websocket?: WebSocketOptions;
-  /** Carries publish across instances (`redisBus`, `natsBus`); in-process pub/sub without one. */
-  bus?: Bus;
-  /** Milliseconds an upgrade's middleware may take to answer or call next() before it is refused (default 10 000). */
-  upgradeTimeout?: number;
-  /** Events one connection may hold while its async handler runs (default 1024; past it: close 1013). */
-  maxQueuedEvents?: number;
-  /** HTTP body bytes a route accepts (default 1 MiB); past it 413 PAYLOAD_TOO_LARGE, without buffering the rest. */
-  bodyLimit?: number;
-  /** Whether X-Forwarded-For/-Proto/-Host are believed for `req.ip`, `req.protocol`, `req.hostname` and `rateLimit()` (default false). */
-  trustProxy?: TrustProxy;
-}
+/** The one option set of every front door (src/engine/options.ts; README "Security and limits"). */
+export interface AppOptions extends ServerOptions {}
 
 export type { RouteHandler } from "./http-routes.ts";
-type ListenCallback = (server: Server<unknown>) => void;
-
-function refusal(outcome: ChainOutcome, path: string, timeoutMs: number): BunwireError | unknown {
-  if (outcome.kind === "failed") return outcome.error;
-  return new BunwireError("UPGRADE_TIMEOUT", `upgrade to ${path} refused: middleware neither answered nor called next() within ${timeoutMs} ms`);
-}
 
 export class App extends HttpRoutes implements MountTarget, Mountable {
   readonly engine: Engine;
   readonly [STACK]: LayerStack;
   readonly #routes: Array<[method: string, path: string]> = [];
-  readonly #upgradeTimeout: number;
   readonly #settings: RequestSettings;
   readonly #http: HttpContext;
-  #listening = false;
+  /** The limits this App sets itself: they follow its routes when it is mounted into another App. */
+  readonly #limits: RouteLimits | undefined;
+  /** Mounted into a parent: each route's own limits over this App's, one merged object per inner scope. */
+  readonly #mergedLimits = new Map<RouteLimits | undefined, RouteLimits | undefined>();
 
   constructor(options: AppOptions = {}) {
     super();
-    this.engine = new Engine({ websocket: options.websocket, bus: options.bus, maxQueuedEvents: options.maxQueuedEvents });
-    this.#upgradeTimeout = options.upgradeTimeout ?? 10_000;
-    const bodyLimit = options.bodyLimit === undefined ? DEFAULT_BODY_LIMIT : checkBodyLimit(options.bodyLimit, "bunwire()");
+    checkOptions(options, "bunwire()");
+    this.engine = new Engine(options, "bunwire()");
+    const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
     this.#settings = { trustProxy: options.trustProxy ?? false, bodyLimit };
     this[STACK] = new LayerStack({ bodyLimit });
     this.#http = { stack: this[STACK], settings: this.#settings, engine: this.engine };
+    this.#limits = pickLimits(options);
   }
 
   get #stack(): LayerStack {
@@ -100,8 +93,9 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
   ): this {
     const handlers = args.pop() as WebSocketHandlers<any>;
     if (handlers === null || typeof handlers !== "object") throw new BunwireError("INVALID_HANDLER", `app.ws("${path}"): the last argument must be the handlers object { open, message, close, ... }`);
+    if (handlers.upgrade !== undefined && typeof handlers.upgrade !== "function") throw new BunwireError("INVALID_HANDLER", `app.ws("${path}"): upgrade must be a function (req) => decision`);
     const middleware = args as Handler[];
-    const definition: WebSocketRouteDefinition<any> = { path, middleware: middleware as Middleware[], handlers };
+    const definition: AppSocketRoute = { path, middleware: middleware as Middleware[], handlers, where: `WS ${path}`, upgradeWhere: `WS ${path} upgrade()` };
     this.#addSocket({
       path,
       handlers,
@@ -122,45 +116,57 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
     this.registered(method, path);
   }
 
-  /** MountTarget: a mounted Router's socket route; the App's `use` middleware runs before its own admission. */
+  /**
+   * MountTarget: a mounted Router's, file routes' or Application's socket route. The App's `use` middleware runs
+   * first; then the route's own admission decides, and what the middleware set (headers, `req.user`) joins it.
+   */
   addSocketRoute(route: SocketRoute): void {
+    const where = `WS ${route.path}`;
     this.#addSocket({
-      path: route.path,
-      handlers: route.handlers,
-      admit: async (req, server, params, pathname) => {
-        const request = new BunwireRequest(req, server, pathname, params, this.#settings);
-        const response = new BunwireResponse(request);
-        const outcome = await runChain(this.#stack.middlewareFor(request.path), request, response, this.#upgradeTimeout);
-        if (outcome.kind !== "passed") return this.#refuse(outcome, request, response, route.path);
-        const admission = await route.admit(req, server, params, pathname);
-        if (admission instanceof Response || typeof admission === "symbol") return admission;
-        const headers = new Headers(admission.headers);
-        for (const [name, value] of response.headersIfSet ?? []) headers.append(name, value);
-        return { ...admission, headers };
+      ...route,
+      admit: (raw, server, params, pathname) => {
+        const steps = this.#stack.middlewareFor(pathname);
+        if (steps.length === 0) return route.admit(raw, server, params, pathname);
+        const request = new BunwireRequest(raw, server, pathname, params, this.#settings);
+        return admitMountedRoute(steps, request, new BunwireResponse(request), route, where, { raw, server, params, pathname });
       },
     });
   }
 
-  /** Mounts this App's routes into another App (`parent.use("/admin", child)`). */
+  /** Mounts this App's routes into another App (`parent.use("/admin", child)`), with the limits it set itself. */
   [MOUNT](target: MountTarget, prefix: string): void {
     if (!(target instanceof App)) throw new BunwireError("INVALID_HANDLER", "an App can only be mounted into another App");
     // Live, as in Express: the sub-app's stack runs below the prefix, with `req.baseUrl` set to it.
     target.#stack.mount(prefix, this.#stack);
     for (const [method, path] of this.#routes) if (method !== "WS") target.#routes.push([method, joinPaths(prefix, path)]);
-    for (const [path, route] of this.engine.sockets.entries()) target.#addSocket({ ...route, path: joinPaths(prefix, path) });
+    for (const [path, { route }] of this.engine.sockets.entries()) {
+      target.#addSocket({ ...route, path: joinPaths(prefix, path), limits: this.#limitsFor(route.limits) });
+    }
   }
 
-  listen(port?: number | string, hostname?: string | ListenCallback, callback?: ListenCallback): Server<unknown> {
-    if (typeof hostname === "function") [callback, hostname] = [hostname, undefined];
-    const server = this.engine.listen({ port: port ?? 3000, hostname, http: (req, server) => handleHttp(this.#http, req, server) });
-    this.#listening = true;
-    callback?.(server);
+  /** The innermost setting wins: a route's own limits over this App's; one object per scope so caps stay shared. */
+  #limitsFor(inner: RouteLimits | undefined): RouteLimits | undefined {
+    if (this.#limits === undefined) return inner;
+    if (!this.#mergedLimits.has(inner)) this.#mergedLimits.set(inner, inner === undefined ? this.#limits : { ...this.#limits, ...inner });
+    return this.#mergedLimits.get(inner);
+  }
+
+  /** `listen(port?, hostname?, callback?)` or `listen({ port, hostname, quiet })`; prints where it listens unless quiet. */
+  listen(port?: number | string | ListenOptions, hostname?: string | ListenCallback, callback?: ListenCallback): Server<unknown> {
+    const args = listenArgs(port, hostname, callback);
+    const server = this.engine.listen({ port: args.port ?? 3000, hostname: args.hostname, quiet: args.quiet, http: (req, server) => handleHttp(this.#http, req, server) });
+    args.callback?.(server);
     return server;
   }
 
   /** Bun's Server once `listen` was called. */
   get server(): Server<unknown> | undefined {
     return this.engine.server;
+  }
+
+  /** The port listened on (the real one when listening on port 0). */
+  get port(): number | undefined {
+    return this.engine.server?.port;
   }
 
   publish(topic: string, data: PublishData, compress?: boolean): number {
@@ -173,15 +179,24 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
     return this.engine.clusterSubscriberCount(topic);
   }
 
-  /** Where handler errors go (WebSocket handlers without `error`, HTTP 500s). Logged to stderr by default. */
+  /** Where handler errors go (WebSocket handlers without `error`, HTTP 500s); the `onError` option does the same. */
   onError(hook: ErrorHook): this {
     this.engine.onError = hook;
     return this;
   }
 
-  /** Stops accepting, closes every socket with 1001, resolves when done. */
-  close(): Promise<void> {
-    return this.#listening ? this.engine.close() : Promise.resolve();
+  /**
+   * Stops accepting, closes every socket with 1001, waits for running handlers and the bus up to `timeout`
+   * (default `shutdownTimeout`, 10 s), then resolves.
+   */
+  close(options?: CloseOptions): Promise<void> {
+    return this.engine.close(options);
+  }
+
+  /** One opt-in line for production: SIGTERM / SIGINT → `close(options)` → exit 0. */
+  closeOnSignals(options?: CloseOptions): this {
+    closeOnSignals(this, options);
+    return this;
   }
 
   /** Prints (and returns) one line per route: `GET     /`, `WS      /chat`. */
@@ -200,25 +215,11 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
     this.#routes.push(["WS", route.path]);
   }
 
-  #admit(raw: Request, server: Server<unknown>, params: Params, pathname: string, route: WebSocketRouteDefinition<any>): Admission | Promise<Admission> {
+  #admit(raw: Request, server: Server<unknown>, params: Params, pathname: string, route: AppSocketRoute): Admission | Promise<Admission> {
     const req = new BunwireRequest(raw, server, pathname, params, this.#settings);
-    const res = new BunwireResponse(req);
     const steps: ChainStep[] = this.#stack.middlewareFor(req.path);
     for (const handler of route.middleware) steps.push({ handler, params });
-    const grant = (outcome: ChainOutcome): Admission => {
-      if (outcome.kind !== "passed") return this.#refuse(outcome, req, res, route.path);
-      req.params = params;
-      const data: WebSocketData = { ...res.locals, routePath: route.path, params, handlers: route.handlers, req };
-      return { data, headers: res.headersIfSet };
-    };
-    if (steps.length === 0) return grant({ kind: "passed" });
-    const outcome = runChain(steps, req, res, this.#upgradeTimeout);
-    return outcome instanceof Promise ? outcome.then(grant) : grant(outcome);
-  }
-
-  #refuse(outcome: ChainOutcome, req: BunwireRequest<any>, res: BunwireResponse, path: string): Response {
-    if (outcome.kind === "answered") return res.toResponse();
-    return this.engine.errorResponse(refusal(outcome, path, this.#upgradeTimeout), req.raw);
+    return admitAppRoute(steps, req, new BunwireResponse(req), route, params);
   }
 }
 

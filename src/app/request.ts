@@ -5,7 +5,7 @@
 
 import type { Server } from "bun";
 import { clientIp, type TrustProxy } from "../engine/client-ip.ts";
-import type { Params } from "../engine/index.ts";
+import type { Params, UserInit } from "../engine/index.ts";
 import { collectFields, DEFAULT_BODY_LIMIT, decodeText, parseBody, parseFormData, parseJson, readBytes } from "./body.ts";
 import { parseCookies } from "./cookie.ts";
 import { headersObject, type RequestHeaders } from "./request-headers.ts";
@@ -32,6 +32,8 @@ export class BunwireRequest<P extends object = Params> {
   params: P;
   /** Set by the `session()` middleware. */
   session!: Session;
+  /** Who the connection belongs to: set it in middleware before an upgrade (`"ada"` or `{ id, ...meta }`). */
+  user?: UserInit;
   /** The path the running middleware or router is mounted on (`/api` inside `app.use("/api", router)`), else "". */
   baseUrl = "";
   declare [PARAM_CALLS]: Map<unknown, string> | undefined;

@@ -2,7 +2,7 @@
 // `ws.data.params.roomId` type-checks on `app.ws("/room/:roomId", ...)`.
 
 import type { ServerWebSocket } from "bun";
-import type { SocketHandlers } from "../engine/index.ts";
+import type { MaybeDecision, SocketHandlers } from "../engine/index.ts";
 import type { Middleware } from "./middleware-chain.ts";
 import type { BunwireRequest } from "./request.ts";
 
@@ -33,8 +33,14 @@ export type WebSocketData<Params extends object = Record<string, string>, Extra 
 /** Bun's own ServerWebSocket, as every handler receives it (bunwire adds `bufferedAmount`). */
 export type BunWebSocket<Data = WebSocketData> = ServerWebSocket<Data>;
 
-/** `open`, `message`, `close`, `drain`, `ping`, `pong` and `error`, with Bun's signatures. */
-export type WebSocketHandlers<Data = WebSocketData> = SocketHandlers<Data>;
+/**
+ * `open`, `message`, `close`, `drain`, `ping`, `pong` and `error`, with Bun's signatures, and `upgrade`, which
+ * decides admission once the route's middleware passed (README "Security and limits": the decision table).
+ */
+export type WebSocketHandlers<Data = WebSocketData> = SocketHandlers<Data> & {
+  /** `true`/`undefined` admit with the default `ws.data`; `{ data, headers, user }` admit with those; `false` or a Response >= 400 refuse. */
+  upgrade?(req: BunwireRequest<any>): MaybeDecision;
+};
 
 export interface WebSocketRouteDefinition<Data = WebSocketData> {
   path: string;

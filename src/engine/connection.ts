@@ -1,30 +1,68 @@
 // The engine's per-connection record. It is pinned on the socket under a symbol at `open`, taken from the data
 // object the upgrade carried, so user code may replace `ws.data` wholesale and dispatch still finds its route.
+// It is kept small (issue 16 counts bytes per idle connection): the id is a number until someone reads it,
+// the rate-limit bucket exists only when a limit is set, the address only when caps or a proxy needed it.
 
+import type { ConnectionInfo, ConnectionUser } from "./identity.ts";
+import type { RateBucket } from "./message-rate.ts";
 import type { Params } from "./path-pattern.ts";
+import type { Policy } from "./policy.ts";
 import type { Socket, SocketHandlers, SocketRoute } from "./socket-route.ts";
 
 export const CONNECTION: unique symbol = Symbol("bunwire.connection");
 
-export interface Connection {
-  readonly route: SocketRoute;
-  readonly handlers: SocketHandlers<any>;
-  readonly params: Params;
-  readonly context: unknown;
-  /** A handler's promise is pending: later events wait in `queue`, so one connection is handled in order. */
-  busy: boolean;
-  queue: QueuedEvent[] | null;
-  /** The queue overflowed once: the socket is closing and further events are dropped. */
-  overflowed: boolean;
-  /** Topics this socket subscribed to while a bus is attached (Bun forgets them before `close` runs). */
-  topics: Set<string> | null;
-}
+/** `Connection.state` bits. Zero means "nothing to check": the message hot path tests that one number. */
+export const BUSY = 1;
+/** A message rate limit applies: every message goes through the bucket. */
+export const RATE_LIMITED = 2;
+/** The connection is being closed by a limit: further events are dropped (the close event still runs). */
+export const DROPPING = 4;
 
 export type QueuedEvent =
   | { kind: "message"; message: string | Buffer<ArrayBuffer> }
   | { kind: "close"; code: number; reason: string }
   | { kind: "drain" }
   | { kind: "ping" | "pong"; data: Buffer<ArrayBuffer> };
+
+export class Connection {
+  readonly route: SocketRoute;
+  readonly handlers: SocketHandlers<any>;
+  readonly params: Params;
+  readonly context: unknown;
+  readonly policy: Policy;
+  readonly user: ConnectionUser | undefined;
+  /** The client address, when the pipeline had to find it out (per-IP caps, trustProxy). */
+  readonly ip: string | undefined;
+  readonly serial: number;
+  openedAt = 0;
+  /** BUSY | RATE_LIMITED | DROPPING. */
+  state: number;
+  /** Events held while an async handler runs, so one connection is handled in order. */
+  queue: QueuedEvent[] | null = null;
+  queuedBytes = 0;
+  readonly bucket: RateBucket | null;
+  /** Topics this socket subscribed to while a bus is attached (Bun forgets them before `close` runs). */
+  topics: Set<string> | null = null;
+  #id: string | undefined;
+
+  constructor(route: SocketRoute, handlers: SocketHandlers<any>, params: Params, context: unknown, policy: Policy, user: ConnectionUser | undefined, ip: string | undefined, serial: number, bucket: RateBucket | null) {
+    this.route = route;
+    this.handlers = handlers;
+    this.params = params;
+    this.context = context;
+    this.policy = policy;
+    this.user = user;
+    this.ip = ip;
+    this.serial = serial;
+    this.bucket = bucket;
+    this.state = bucket === null ? 0 : RATE_LIMITED;
+  }
+
+  /** The connection id, built from the serial number on first read. */
+  get id(): string {
+    return (this.#id ??= this.policy.idPrefix + String(this.serial));
+  }
+}
 
 export type PinnedSocket = Socket & { [CONNECTION]: Connection };
 
@@ -36,6 +74,20 @@ export function contextOf<T = unknown>(ws: Socket<any>): T {
 /** The params the connection's route matched, whatever `ws.data` holds now. */
 export function paramsOf(ws: Socket<any>): Params {
   return (ws as PinnedSocket)[CONNECTION]?.params ?? {};
+}
+
+/** Who and what a connection is: its id, its user (from admission), its route, address and opening time. */
+export function connectionOf(ws: Socket<any>): ConnectionInfo | undefined {
+  const connection = (ws as PinnedSocket)[CONNECTION];
+  if (connection === undefined) return undefined;
+  const info: { -readonly [K in keyof ConnectionInfo]: ConnectionInfo[K] } = {
+    id: connection.id,
+    route: connection.route.path,
+    ip: connection.ip ?? ws.remoteAddress,
+    openedAt: connection.openedAt,
+  };
+  if (connection.user !== undefined) info.user = connection.user;
+  return info;
 }
 
 /**

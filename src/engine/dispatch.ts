@@ -1,35 +1,52 @@
 // The one WebSocket handler object every bunwire server gives Bun. Per event it reads the connection pinned on
 // the socket and calls the route's handler with Bun's own arguments: no route matching, no wrapper, no closure.
-// A handler that returns a promise holds the connection's later events in a bounded queue until it settles, so
-// async handlers run in order; throws and rejections go to the route's `error` or the engine's error hook.
+// A handler that returns a promise holds the connection's later events in a queue, bounded by events and bytes,
+// until it settles, so async handlers run in order; throws and rejections go to the route's `error` or the
+// engine's error hook. Limits (queue bounds, message rate) are checked off the hot path: see `message`.
 
 import type { WebSocketHandler } from "bun";
 import { BunwireError } from "./errors.ts";
 import { installBufferedAmount } from "./buffered-amount.ts";
-import { CONNECTION, type Connection, type PendingConnections, type PinnedSocket, type QueuedEvent } from "./connection.ts";
-import type { Socket } from "./socket-route.ts";
+import { BUSY, CONNECTION, DROPPING, RATE_LIMITED, type Connection, type PendingConnections, type PinnedSocket, type QueuedEvent } from "./connection.ts";
+import type { Socket, SocketEventName } from "./socket-route.ts";
 import { isThenable } from "./thenable.ts";
 
-export type SocketEventName = "open" | "message" | "close" | "drain" | "ping" | "pong";
+export type { SocketEventName } from "./socket-route.ts";
 
 export interface DispatchHooks {
   readonly pending: PendingConnections;
-  /** Events a connection may hold while an async handler runs; past it the socket closes with 1013. */
-  readonly maxQueuedEvents: number;
   /** Called when no route `error` handler exists, or when it throws itself. */
   reportError(ws: Socket, error: unknown, event: SocketEventName, routePath: string): void;
-  /** Socket opened / closed: the engine's topic bookkeeping when a bus is attached. */
+  /** Socket opened / its close handler is about to run: the engine's topic bookkeeping when a bus is attached. */
   opened?(ws: Socket, connection: Connection): void;
   closed?(ws: Socket, connection: Connection): void;
+  /** The socket is gone (at once, even while a handler still runs): connection caps are released here. */
+  gone?(connection: Connection): void;
 }
 
 const TRY_AGAIN_LATER = 1013;
+const POLICY_VIOLATION = 1008;
 
 export type Dispatch = WebSocketHandler<unknown> & {
   message: NonNullable<WebSocketHandler<unknown>["message"]>;
   /** Resolves once no async handler is running (what a graceful close waits for). */
   idle(): Promise<void>;
+  /** Async handlers still running. */
+  readonly running: number;
 };
+
+/** What a held event weighs in the queue's byte budget (text counts characters). */
+function sizeOf(event: QueuedEvent): number {
+  switch (event.kind) {
+    case "message":
+      return typeof event.message === "string" ? event.message.length : event.message.byteLength;
+    case "ping":
+    case "pong":
+      return event.data.byteLength;
+    default:
+      return 0;
+  }
+}
 
 export function createDispatch(hooks: DispatchHooks): Dispatch {
   const inflight = new Set<Promise<void>>();
@@ -81,7 +98,7 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
   }
 
   function hold(ws: Socket, connection: Connection, pending: PromiseLike<unknown>): void {
-    connection.busy = true;
+    connection.state |= BUSY;
     const settled = Promise.resolve(pending).then(() => {
       inflight.delete(settled);
       drainQueue(ws, connection);
@@ -94,23 +111,39 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
     const queue = connection.queue;
     while (queue !== null && queue.length > 0) {
       const event = queue.shift()!;
+      connection.queuedBytes -= sizeOf(event);
       if (event.kind === "close") hooks.closed?.(ws, connection);
       const pending = invoke(ws, connection, event);
       if (pending !== undefined) return hold(ws, connection, pending);
     }
-    connection.busy = false;
+    connection.state &= ~BUSY;
+  }
+
+  /**
+   * The client outran its async handler past a queue bound (Bun cannot stop reading a socket): close 1013, drop
+   * what waits (counted in the report), so the close handler runs as soon as the running handler settles.
+   */
+  function overflow(ws: Socket, connection: Connection, event: QueuedEvent, why: string): void {
+    const queue = connection.queue!;
+    const discarded = queue.length + 1;
+    queue.length = 0;
+    connection.queuedBytes = 0;
+    connection.state |= DROPPING;
+    const error = new BunwireError("QUEUE_OVERFLOW", `${why}; closed with 1013 and discarded ${discarded} waiting event${discarded === 1 ? "" : "s"}`, { closeCode: TRY_AGAIN_LATER });
+    hooks.reportError(ws, error, event.kind, connection.route.path);
+    ws.close(TRY_AGAIN_LATER, "message queue full");
   }
 
   function enqueue(ws: Socket, connection: Connection, event: QueuedEvent): void {
     const queue = (connection.queue ??= []);
-    if (event.kind !== "close" && queue.length >= hooks.maxQueuedEvents) {
-      // Bun cannot stop reading a socket, so a client that outruns its async handler is cut off, not buffered forever.
-      if (!connection.overflowed) {
-        connection.overflowed = true;
-        hooks.reportError(ws, new BunwireError("QUEUE_OVERFLOW", `more than ${hooks.maxQueuedEvents} events waited for an async handler; closed with 1013`, { closeCode: 1013 }), event.kind, connection.route.path);
-        ws.close(TRY_AGAIN_LATER, "message queue full");
-      }
-      return;
+    if (event.kind !== "close") {
+      if ((connection.state & DROPPING) !== 0) return;
+      const { maxQueuedEvents, maxQueuedBytes } = connection.policy;
+      // Bytes are counted only here, while a handler is busy: the idle path never measures a message.
+      const size = sizeOf(event);
+      if (queue.length >= maxQueuedEvents) return overflow(ws, connection, event, `more than ${maxQueuedEvents} events waited for an async handler`);
+      if (connection.queuedBytes + size > maxQueuedBytes) return overflow(ws, connection, event, `more than ${maxQueuedBytes} bytes waited for an async handler`);
+      connection.queuedBytes += size;
     }
     queue.push(event);
   }
@@ -118,15 +151,62 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
   function dispatch(ws: Socket, event: QueuedEvent): void {
     const connection = (ws as PinnedSocket)[CONNECTION];
     if (connection === undefined) return;
-    if (connection.busy) return enqueue(ws, connection, event);
+    if ((connection.state & BUSY) !== 0) return enqueue(ws, connection, event);
     if (event.kind === "close") hooks.closed?.(ws, connection);
+    else if ((connection.state & DROPPING) !== 0) return;
     const pending = invoke(ws, connection, event);
     if (pending !== undefined) hold(ws, connection, pending);
+  }
+
+  /** A message refused by the rate limit: close 1008, or hand it to the route's `rejected` hook. */
+  function refuse(ws: Socket, connection: Connection, message: string | Buffer<ArrayBuffer>): void {
+    const rate = connection.policy.rate!;
+    if (rate.close) {
+      connection.state |= DROPPING;
+      hooks.reportError(ws, rate.error, "message", connection.route.path);
+      ws.close(POLICY_VIOLATION, "rate limit exceeded");
+      return;
+    }
+    const rejected = connection.handlers.rejected;
+    if (rejected === undefined) return;
+    try {
+      const result = rejected(ws, message, rate.error);
+      if (isThenable(result)) result.then(undefined, (error: unknown) => fail(ws, connection, error, "message"));
+    } catch (error) {
+      fail(ws, connection, error, "message");
+    }
+  }
+
+  function run(ws: Socket, connection: Connection, message: string | Buffer<ArrayBuffer>): void {
+    const handler = connection.handlers.message;
+    if (handler === undefined) return;
+    let result: unknown;
+    try {
+      result = handler(ws, message);
+    } catch (error) {
+      return fail(ws, connection, error, "message");
+    }
+    if (isThenable(result)) hold(ws, connection, result.then(undefined, (error: unknown) => fail(ws, connection, error, "message")));
+  }
+
+  /** Everything `message` does not do on its fast path: dropping, the rate limit, holding behind a busy handler. */
+  function gated(ws: Socket, connection: Connection, message: string | Buffer<ArrayBuffer>): void {
+    const state = connection.state;
+    if ((state & DROPPING) !== 0) return;
+    if ((state & RATE_LIMITED) !== 0) {
+      const size = typeof message === "string" ? message.length : message.byteLength;
+      if (!connection.bucket!.take(connection.policy.rate!, size, Date.now())) return refuse(ws, connection, message);
+    }
+    if ((state & BUSY) !== 0) return enqueue(ws, connection, { kind: "message", message });
+    run(ws, connection, message);
   }
 
   return {
     async idle() {
       while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
+    get running() {
+      return inflight.size;
     },
 
     open(ws) {
@@ -137,17 +217,19 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
         return;
       }
       (ws as PinnedSocket)[CONNECTION] = connection;
+      connection.openedAt = Date.now();
       hooks.opened?.(ws, connection);
       if (connection.handlers.open === undefined) return;
       const pending = invoke(ws, connection, { kind: "open" });
       if (pending !== undefined) hold(ws, connection, pending);
     },
 
-    // The hot path: one symbol read, one busy check, one call.
+    // The hot path: one symbol read, one state check, one call. Busy, rate-limited and closing connections all
+    // have a non-zero state and take `gated` instead, so a server without limits pays nothing for them.
     message(ws, message) {
       const connection = (ws as PinnedSocket)[CONNECTION];
       if (connection === undefined) return;
-      if (connection.busy) return enqueue(ws, connection, { kind: "message", message: message as string | Buffer<ArrayBuffer> });
+      if (connection.state !== 0) return gated(ws, connection, message as string | Buffer<ArrayBuffer>);
       const handler = connection.handlers.message;
       if (handler === undefined) return;
       let result: unknown;
@@ -160,6 +242,8 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
     },
 
     close(ws, code, reason) {
+      const connection = (ws as PinnedSocket)[CONNECTION];
+      if (connection !== undefined) hooks.gone?.(connection);
       dispatch(ws, { kind: "close", code, reason });
     },
     drain(ws) {

@@ -1,40 +1,32 @@
 // The engine every front door sits on: it owns the one Bun.serve, the one table of WebSocket routes, the one
-// upgrade pipeline (match → admit → server.upgrade with the route pinned) and the one publish path, which a
-// cross-instance bus joins when configured. Front doors only translate their style into SocketRoutes and HTTP.
+// upgrade pipeline (src/engine/upgrade.ts), the one publish path, which a cross-instance bus joins when
+// configured, and shutdown. Front doors only translate their style into SocketRoutes and HTTP.
 
 import type { Server, WebSocketHandler } from "bun";
 import type { Bus } from "../bus/contract.ts";
 import { clusterSubscriberCount } from "../bus/cluster-count.ts";
-import { PendingConnections, type Connection } from "./connection.ts";
-import { createDispatch, type Dispatch, type SocketEventName } from "./dispatch.ts";
+import { PendingConnections } from "./connection.ts";
+import { createDispatch, type Dispatch } from "./dispatch.ts";
 import { BunwireError } from "./errors.ts";
-import { pathnameOf, type Params, type PathPattern } from "./path-pattern.ts";
-import { RouteTable, type RouteMatch } from "./route-table.ts";
-import { UPGRADED, type Admission, type Grant, type Socket, type SocketRoute } from "./socket-route.ts";
+import type { RouteLimits } from "./limits.ts";
+import type { ListenOptions } from "./listen.ts";
+import { consoleLogger, type Logger } from "./logger.ts";
+import { resolveServerOptions, type ErrorHook, type ErrorSource, type ResolvedServerOptions, type ServerOptions } from "./options.ts";
+import { pathnameOf, type PathPattern } from "./path-pattern.ts";
+import { createPolicy, type Policy } from "./policy.ts";
+import { RouteTable } from "./route-table.ts";
+import { shutdown, type CloseOptions } from "./shutdown.ts";
+import type { SocketRoute } from "./socket-route.ts";
 import { TopicCounter, toBusPayload } from "./topics.ts";
-import { isThenable } from "./thenable.ts";
+import { Upgrades, type SocketEntry } from "./upgrade.ts";
 
-/** Every Bun WebSocket option, passed through untouched (the handlers are the engine's). */
-export type WebSocketOptions = Omit<WebSocketHandler<unknown>, "open" | "message" | "close" | "drain" | "ping" | "pong" | "error" | "data">;
+export type { ErrorHook, ErrorSource, WebSocketOptions } from "./options.ts";
+export type { SocketEventName } from "./socket-route.ts";
 
-export type ErrorSource =
-  | { kind: "websocket"; ws: Socket<any>; event: SocketEventName; routePath: string }
-  | { kind: "http"; request: Request };
+/** The engine takes the one option set (src/engine/options.ts); front doors check it before. */
+export type EngineOptions = ServerOptions;
 
-export type ErrorHook = (error: unknown, source: ErrorSource) => void;
-
-export interface EngineOptions {
-  websocket?: WebSocketOptions;
-  /** Carries `publish` to other instances (`bunwire/redis`, `bunwire/nats`). Without one, pub/sub is in-process. */
-  bus?: Bus;
-  /** Events one connection may hold while its async handler runs (default 1024); past it: close 1013. */
-  maxQueuedEvents?: number;
-  onError?: ErrorHook;
-}
-
-export interface ListenOptions {
-  port?: number | string;
-  hostname?: string;
+export interface EngineListenOptions extends ListenOptions {
   /** Answers every request that is not a WebSocket upgrade. */
   http(req: Request, server: Server<unknown>): Response | Promise<Response>;
 }
@@ -47,35 +39,62 @@ export function isUpgradeRequest(req: Request): boolean {
   return upgrade !== null && upgrade.toLowerCase() === "websocket";
 }
 
-export function logError(error: unknown, source: ErrorSource): void {
-  const where = source.kind === "http" ? `${source.request.method} ${pathnameOf(source.request.url)}` : `${source.event} handler on WS ${source.routePath}`;
-  console.error(`[bunwire] error in ${where}:`, error);
+export function logError(error: unknown, source: ErrorSource, logger: Logger = consoleLogger): void {
+  let where: string;
+  if (source.kind === "http") where = `${source.request.method} ${pathnameOf(source.request.url)}`;
+  else if (source.kind === "upgrade") where = `the upgrade to WS ${source.routePath}`;
+  else if (source.kind === "websocket") where = `${source.event} handler on WS ${source.routePath}`;
+  else where = "the server";
+  logger.error({ err: error }, `[bunwire] error in ${where}:`);
+}
+
+/** Connection ids carry the bus's instance id when there is one, so they stay unique across a cluster. */
+function idPrefixOf(bus: Bus | undefined): string {
+  const id = (bus as { instanceId?: unknown } | undefined)?.instanceId;
+  if (typeof id === "string" && id !== "") return `${id}:`;
+  if (id instanceof Uint8Array) return `${Buffer.from(id).toString("hex")}:`;
+  return "";
 }
 
 export class Engine {
-  readonly sockets = new RouteTable<SocketRoute>("WebSocket");
+  readonly sockets = new RouteTable<SocketEntry>("WebSocket");
   onError: ErrorHook;
+  readonly options: ResolvedServerOptions;
+  /** The server's own limits; mounted front doors that set their own get a policy each (`#policies`). */
+  readonly policy: Policy;
   #server: Server<unknown> | undefined;
   #closing: Promise<void> | undefined;
-  readonly #options: EngineOptions;
+  readonly #policies = new Map<RouteLimits, Policy>();
   readonly #pending = new PendingConnections();
   readonly #websocket: WebSocketHandler<unknown>;
   readonly #dispatch: Dispatch;
+  readonly #upgrades: Upgrades;
 
-  constructor(options: EngineOptions = {}) {
-    this.#options = options;
-    this.onError = options.onError ?? logError;
+  constructor(options: EngineOptions = {}, where = "bunwire()") {
+    const resolved = resolveServerOptions(options);
+    this.options = resolved;
+    this.onError = options.onError ?? ((error, source) => logError(error, source, resolved.logger));
+    this.policy = createPolicy(options, undefined, where, idPrefixOf(options.bus));
     const topics = options.bus === undefined ? undefined : new TopicCounter(options.bus);
     const dispatch = createDispatch({
       pending: this.#pending,
-      maxQueuedEvents: options.maxQueuedEvents ?? 1024,
       reportError: (ws, error, event, routePath) => this.#report(error, { kind: "websocket", ws, event, routePath }),
       opened: topics && ((ws, connection) => topics.attach(ws, connection)),
       closed: topics && ((ws, connection) => topics.detach(ws, connection)),
+      gone: (connection) => {
+        if (connection.policy.caps !== null) connection.policy.caps.release(connection.ip);
+      },
     });
     this.#dispatch = dispatch;
-    const { idle: _idle, ...handlers } = dispatch;
-    this.#websocket = { ...options.websocket, ...handlers };
+    const { idle: _idle, running: _running, ...handlers } = dispatch;
+    this.#websocket = { ...resolved.websocket, ...handlers };
+    this.#upgrades = new Upgrades({
+      sockets: this.sockets,
+      pending: this.#pending,
+      logger: resolved.logger,
+      development: resolved.development,
+      report: (error, source) => this.#report(error, source),
+    });
   }
 
   /** The running server, once `listen` was called. */
@@ -84,70 +103,38 @@ export class Engine {
   }
 
   addSocketRoute(route: SocketRoute): PathPattern {
-    return this.sockets.add(route.path, route);
+    const policy = route.limits === undefined ? this.policy : this.#policyFor(route.limits, route.path);
+    return this.sockets.add(route.path, { route, policy });
   }
 
-  /** Upgrades `req` into `route`'s handlers with the granted data; false when the request is no valid handshake. */
-  upgrade(req: Request, server: Server<unknown>, route: SocketRoute, params: Params, grant: Grant): boolean {
-    const connection: Connection = {
-      route,
-      handlers: grant.handlers ?? route.handlers,
-      params,
-      context: grant.context,
-      busy: false,
-      queue: null,
-      overflowed: false,
-      topics: null,
-    };
-    const data = grant.data;
-    this.#pending.put(data, connection);
-    const upgraded = server.upgrade(req, { data, headers: grant.headers });
-    if (!upgraded) this.#pending.drop(data, connection);
-    return upgraded;
+  /** One policy per limits object: every route of one mounted front door shares its caps. */
+  #policyFor(limits: RouteLimits, path: string): Policy {
+    let policy = this.#policies.get(limits);
+    if (policy === undefined) {
+      policy = createPolicy(limits, this.policy, `the front door mounted at ${path}`);
+      this.#policies.set(limits, policy);
+    }
+    return policy;
   }
 
-  /** Bun's fetch for every front door: upgrades go through the socket table, the rest to `http`. */
-  fetch(req: Request, server: Server<unknown>, http: ListenOptions["http"]): Response | undefined | Promise<Response | undefined> {
+  /** Bun's fetch for every front door: upgrades go through the upgrade pipeline, the rest to `http`. */
+  fetch(req: Request, server: Server<unknown>, http: EngineListenOptions["http"]): Response | undefined | Promise<Response | undefined> {
     if (!isUpgradeRequest(req)) return http(req, server);
-    let match: RouteMatch<SocketRoute> | null;
-    // Bun builds a new string on every `req.url`: read it once per upgrade and hand the path on.
-    const pathname = pathnameOf(req.url);
-    try {
-      match = this.sockets.match(pathname);
-    } catch (error) {
-      return this.errorResponse(error, req);
-    }
-    if (match === null) return new Response(`No WebSocket route for ${pathname}`, { status: 404 });
-    const found = match;
-    let admission: Admission | Promise<Admission>;
-    try {
-      admission = found.value.admit(req, server, found.params, pathname);
-    } catch (error) {
-      return this.errorResponse(error, req);
-    }
-    if (!isThenable(admission)) return this.#complete(req, server, found, admission);
-    return admission.then(
-      (settled) => this.#complete(req, server, found, settled),
-      (error: unknown) => this.errorResponse(error, req),
-    );
-  }
-
-  #complete(req: Request, server: Server<unknown>, match: RouteMatch<SocketRoute>, admission: Admission): Response | undefined {
-    if (admission === UPGRADED) return undefined;
-    if (admission instanceof Response) return admission;
-    if (this.upgrade(req, server, match.value, match.params, admission)) return undefined;
-    return new Response("WebSocket upgrade failed: the request is not a valid WebSocket handshake (Sec-WebSocket-Key, Sec-WebSocket-Version: 13)", { status: 400 });
+    return this.#upgrades.handle(req, server);
   }
 
   /** What a plain HTTP request gets when no HTTP route answered: 426 on a WebSocket-only path, else 404. */
   notFound(req: Request): Response {
     const pathname = pathnameOf(req.url);
-    let match: RouteMatch<SocketRoute> | null = null;
+    let match = null;
     try {
       match = this.sockets.match(pathname);
     } catch {}
-    if (match !== null) return new Response(`${pathname} is a WebSocket endpoint: connect with Upgrade: websocket`, { status: 426, headers: { Upgrade: "websocket", Connection: "Upgrade" } });
-    return new Response(`Cannot ${req.method} ${pathname}`, { status: 404 });
+    if (match === null) return new Response(`Cannot ${req.method} ${pathname}`, { status: 404 });
+    if (this.options.development) {
+      this.options.logger.warn({ status: 426, path: pathname }, `[bunwire] ${req.method} ${pathname} refused with 426: it is a WebSocket endpoint and the request has no Upgrade: websocket header`);
+    }
+    return new Response(`${pathname} is a WebSocket endpoint: connect with Upgrade: websocket`, { status: 426, headers: { Upgrade: "websocket", Connection: "Upgrade" } });
   }
 
   /** A BunwireError answers with its own status; anything else is logged and answers 500 without details. */
@@ -157,8 +144,8 @@ export class Engine {
     return new Response("Internal Server Error", { status: 500 });
   }
 
-  listen(options: ListenOptions): Server<unknown> {
-    if (this.#server !== undefined) throw new BunwireError("NOT_LISTENING", "this server is already listening; create another app to listen twice");
+  listen(options: EngineListenOptions): Server<unknown> {
+    if (this.#server !== undefined) throw new BunwireError("ALREADY_LISTENING", "this server is already listening; create another one to listen twice");
     const engine = this;
     const http = options.http;
     const server = Bun.serve({
@@ -168,15 +155,16 @@ export class Engine {
         return engine.fetch(req, server, http);
       },
       error(error) {
-        engine.#report(error, { kind: "http", request: new Request("http://unknown/") });
+        engine.#report(error, { kind: "server" });
         return new Response("Internal Server Error", { status: 500 });
       },
       websocket: this.#websocket,
     });
     this.#server = server;
-    const bus = this.#options.bus;
+    if (options.quiet !== true) this.options.logger.info({ url: server.url.href }, `bunwire listening on ${server.url.origin}`);
+    const bus = this.options.bus;
     const deliver = (topic: string, data: string | Uint8Array, compress: boolean) => void server.publish(topic, data, compress);
-    bus?.connect(deliver, (topic) => server.subscriberCount(topic)).catch((error: unknown) => console.error("[bunwire] bus failed to connect:", error));
+    bus?.connect(deliver, (topic) => server.subscriberCount(topic)).catch((error: unknown) => this.#report(error, { kind: "server" }));
     return server;
   }
 
@@ -185,7 +173,7 @@ export class Engine {
     const server = this.#server;
     if (server === undefined) return 0;
     const sent = server.publish(topic, data, compress);
-    this.#options.bus?.publish(topic, toBusPayload(data), compress);
+    this.options.bus?.publish(topic, toBusPayload(data), compress);
     return sent;
   }
 
@@ -197,17 +185,27 @@ export class Engine {
   /** Subscribers of `topic` across every instance on the bus (this instance's count without one). */
   clusterSubscriberCount(topic: string): Promise<number> {
     const local = this.subscriberCount(topic);
-    const bus = this.#options.bus;
+    const bus = this.options.bus;
     return bus === undefined ? Promise.resolve(local) : clusterSubscriberCount(bus, topic);
   }
 
-  /** Stops accepting, closes every socket with 1001, waits for their handlers (async `close` too), then releases the bus. */
-  close(): Promise<void> {
-    this.#closing ??= (async () => {
-      await this.#server?.stop(true);
-      await this.#dispatch.idle();
-      await this.#options.bus?.close();
-    })();
+  /**
+   * Stops accepting, closes every socket with 1001, waits for their handlers (async `close` too) and the bus
+   * flush up to `timeout` (default `shutdownTimeout`), then leaves what is left behind and resolves.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.#server === undefined) return Promise.resolve();
+    const dispatch = this.#dispatch;
+    this.#closing ??= shutdown(
+      {
+        server: this.#server,
+        bus: this.options.bus,
+        idle: () => dispatch.idle(),
+        running: () => dispatch.running,
+        report: (error) => this.#report(error, { kind: "server" }),
+      },
+      options.timeout ?? this.options.shutdownTimeout,
+    );
     return this.#closing;
   }
 
@@ -215,7 +213,7 @@ export class Engine {
     try {
       this.onError(error, source);
     } catch (hookError) {
-      logError(hookError, source);
+      logError(hookError, source, this.options.logger);
     }
   }
 }

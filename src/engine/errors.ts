@@ -10,8 +10,12 @@ export type BunwireErrorCode =
   | "INVALID_HANDLER"
   | "INVALID_OPTION"
   | "INVALID_DECISION"
+  | "INVALID_PROVIDER"
   | "MISSING_PROVIDER"
+  | "MISSING_TYPE_METADATA"
+  | "CIRCULAR_DEPENDENCY"
   | "MISSING_PEER"
+  | "ROUTE_NOT_FOUND"
   | "ORIGIN_FORBIDDEN"
   | "UPGRADE_REFUSED"
   | "UPGRADE_FAILED"
@@ -40,15 +44,16 @@ export interface BunwireErrorOptions {
 export class BunwireError extends Error {
   override name = "BunwireError";
   readonly code: string;
-  readonly status: number | undefined;
-  readonly closeCode: number | undefined;
+  // Declared, not initialised: a start-up error then prints without `status: undefined, closeCode: undefined`.
+  declare readonly status?: number;
+  declare readonly closeCode?: number;
 
   /** `throw new BunwireError("OUT_OF_STOCK", "no seats left", { status: 409 })` from any handler. */
   constructor(code: BunwireErrorCode | (string & {}), message: string, options: BunwireErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.status = options.status;
-    this.closeCode = options.closeCode;
+    if (options.status !== undefined) (this as { status?: number }).status = options.status;
+    if (options.closeCode !== undefined) (this as { closeCode?: number }).closeCode = options.closeCode;
   }
 }
 

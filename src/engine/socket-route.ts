@@ -2,10 +2,27 @@
 // own ServerWebSocket) and an admission step that runs before the upgrade (middleware, `upgrade()` exports, guards).
 
 import type { Server, ServerWebSocket } from "bun";
+import type { BunwireError } from "./errors.ts";
+import type { ConnectionUser } from "./identity.ts";
+import type { RouteLimits } from "./limits.ts";
 import type { Params } from "./path-pattern.ts";
 
 /** Bun's ServerWebSocket, as every handler receives it (no wrapper). */
 export type Socket<Data = unknown> = ServerWebSocket<Data>;
+
+/**
+ * `ws.data` where a route does not type it: a loose record, so code reading and writing `ws.data.room` on an
+ * untyped socket compiles (the seeds' room chats do). The one `any` of the public API, on purpose; type your
+ * data with `ServerWebSocket<MyData>` for precise types.
+ */
+export interface LooseData {
+  [key: string]: any;
+}
+
+/** The one socket type every entry point exports: Bun's own ServerWebSocket, `ws.data` loose unless you type it. */
+export type ServerWebSocketOf<Data = LooseData> = ServerWebSocket<Data>;
+
+export type SocketEventName = "open" | "message" | "close" | "drain" | "ping" | "pong";
 
 /** The lifecycle handlers of a route. A handler may return a promise: the engine awaits it before the next event. */
 export interface SocketHandlers<Data = unknown> {
@@ -17,28 +34,36 @@ export interface SocketHandlers<Data = unknown> {
   pong?(ws: Socket<Data>, data: Buffer<ArrayBuffer>): unknown;
   /** Receives what `open`, `message`, `close`, `drain`, `ping` or `pong` threw or rejected with. */
   error?(ws: Socket<Data>, error: unknown): unknown;
+  /**
+   * The subprotocols these handlers speak, in preference order. The engine answers the first one the client
+   * offers; a client offering only others gets 400 UNSUPPORTED_SUBPROTOCOL.
+   */
+  readonly subprotocols?: readonly string[];
+  /** Called instead of `message` when `messageRateLimit` with `action: "reply"` refuses a message. */
+  rejected?(ws: Socket<Data>, message: string | Buffer<ArrayBuffer>, error: BunwireError): unknown;
 }
 
 /** Admission granted: upgrade with this `ws.data`, these extra 101 headers and a per-connection front-door context. */
 export interface Grant {
   data: unknown;
   headers?: HeadersInit;
+  /** The connection's identity (`connectionOf(ws).user`). */
+  user?: ConnectionUser;
   /** Whatever the front door needs per connection (a file route's `ctx`); read it back with `contextOf(ws)`. */
   context?: unknown;
   /** The handlers for this one connection, when they differ from the route's. */
   handlers?: SocketHandlers<any>;
 }
 
-/** Returned by an admission step that already upgraded through `Engine.upgrade` itself (the Router's `router.upgrade`). */
-export const UPGRADED: unique symbol = Symbol("bunwire.upgraded");
-
-/** Refuse with a Response, admit with a Grant, or report that the request was upgraded already. */
-export type Admission = Response | Grant | typeof UPGRADED;
+/** Refuse with a Response or admit with a Grant (src/engine/admission.ts reads user decisions into one). */
+export type Admission = Response | Grant;
 
 export interface SocketRoute {
   /** The route path as registered (`/chat/:room`). */
   readonly path: string;
   readonly handlers: SocketHandlers<any>;
+  /** The limits of the front door that owns the route, when mounted into another server and it set its own. */
+  readonly limits?: RouteLimits;
   /** `pathname` is the request's path, already cut out of `req.url` by the engine. */
   admit(req: Request, server: Server<unknown>, params: Params, pathname: string): Admission | Promise<Admission>;
 }

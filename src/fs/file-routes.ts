@@ -37,7 +37,7 @@ export async function fileRoutes(dir: string, options: FileRoutesOptions = {}): 
   const { loaded, problems } = await loadRoutes(scanned.routes);
   const all = [...scanned.problems, ...problems].sort((a, b) => a.file.localeCompare(b.file));
   if (all.length > 0) throw new RouteFileError(root, all);
-  const router = new Router(options);
+  const router = new Router(options, `fileRoutes("${dir}")`);
   for (const entry of loaded) {
     router[ADD_SOCKET](entry.kind === "ws" ? wsRoute(entry.route, entry.module) : socketRoute(entry.route, entry.module, entry.handlers));
   }

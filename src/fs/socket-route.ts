@@ -4,7 +4,7 @@
 
 import "../protocol/index.ts"; // installs the server half of typed protocols (`protocol.handle`)
 import type { Server } from "bun";
-import { pathnameOf, type Engine, type Params, type SocketHandlers } from "../engine/index.ts";
+import type { Engine, Params, SocketHandlers } from "../engine/index.ts";
 import type { SocketDefinition } from "../router/mounted.ts";
 import { createContext, folderParams } from "./context.ts";
 import type { RouteFile } from "./scan.ts";
@@ -39,9 +39,9 @@ export function socketRoute(route: RouteFile, module: SocketRouteModule, handler
   return {
     path: route.path,
     handlers,
-    admit(req: Request, server: Server<unknown>, params: Params, engine: Engine) {
-      if (module.upgrade !== undefined) return admission.admit(req, server, params, engine);
-      return { data: {}, context: createContext(engine, route.segments, folderParams(route.segments, params), pathnameOf(req.url)) };
+    admit(req: Request, server: Server<unknown>, params: Params, engine: Engine, pathname: string) {
+      if (module.upgrade !== undefined) return admission.admit(req, server, params, engine, pathname);
+      return { data: {}, context: createContext(engine, route.segments, folderParams(route.segments, params), pathname) };
     },
   };
 }

@@ -1,10 +1,9 @@
 // The file-route contract: what a `ws/**/route.ts` module may export and the `ctx` its handlers receive.
 
-import type { ServerWebSocket as BunServerWebSocket } from "bun";
-import type { Params, PublishData } from "../engine/index.ts";
+import type { Decision, MaybeDecision, Params, PublishData, ServerWebSocket } from "../engine/index.ts";
 
-/** Bun's own ServerWebSocket; `ws.data` is what `upgrade` returned as `data` (default `{}`). */
-export type ServerWebSocket<Data = unknown> = BunServerWebSocket<Data>;
+/** The one socket type of every entry point (Bun's own); `ws.data` is what `upgrade` returned as `data` (default `{}`). */
+export type { ServerWebSocket } from "../engine/index.ts";
 
 /** Per connection: the route's topic (every connection is subscribed to it) and broadcasting to it. */
 export interface WebSocketContext<P extends Params = Params> {
@@ -20,12 +19,15 @@ export interface WebSocketContext<P extends Params = Params> {
   broadcastJSON(value: unknown, compress?: boolean): number;
 }
 
-/** What `upgrade` may answer: refuse (false → 403, or your own Response), admit (true), or admit with `ws.data`. */
-export type UpgradeResult = boolean | { data?: unknown } | Response | undefined;
+/**
+ * What `upgrade` may answer, as on every front door: admit (`true`, `undefined`, `{ data, headers, user }`) or refuse
+ * (`false` → 403, a Response >= 400).
+ */
+export type UpgradeResult = Decision;
 
 /** A `ws/<path>/route.ts` module. Every export is optional, but at least one handler must be there. */
 export interface WebSocketRouteModule {
-  upgrade?(req: Request, ctx: WebSocketContext): UpgradeResult | Promise<UpgradeResult>;
+  upgrade?(req: Request, ctx: WebSocketContext): MaybeDecision;
   onOpen?(ws: ServerWebSocket<any>, ctx: WebSocketContext): unknown;
   onMessage?(ws: ServerWebSocket<any>, message: string | Buffer, ctx: WebSocketContext): unknown;
   onClose?(ws: ServerWebSocket<any>, ctx: WebSocketContext, code: number, reason: string): unknown;

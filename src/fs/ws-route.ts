@@ -1,20 +1,17 @@
-// One `ws/**/route.ts` module as an engine route: `upgrade` decides admission (false → 403, `{ data }` becomes
-// ws.data as is), every connection is subscribed to its path's topic before `onOpen`, and each handler gets `ctx`.
+// One `ws/**/route.ts` module as an engine route: `upgrade` decides admission, read by the engine's admission
+// module like every front door's decision (`{ data, headers, user }` admits, false → 403, ...), every connection
+// is subscribed to its path's topic before `onOpen`, and each handler gets `ctx`.
 
 import type { Server } from "bun";
-import { BunwireError, contextOf, pathnameOf, type Admission, type Engine, type Params, type Socket, type SocketHandlers } from "../engine/index.ts";
+import { contextOf, readMaybeDecision, type Admission, type Engine, type Params, type Socket, type SocketHandlers } from "../engine/index.ts";
 import type { SocketDefinition } from "../router/mounted.ts";
 import { createContext, folderParams } from "./context.ts";
 import type { RouteFile } from "./scan.ts";
-import type { UpgradeResult, WebSocketContext, WebSocketRouteModule } from "./types.ts";
-import { isThenable } from "../engine/thenable.ts";
+import type { WebSocketContext, WebSocketRouteModule } from "./types.ts";
 
-function decide(route: RouteFile, result: UpgradeResult, context: WebSocketContext): Admission {
-  if (result === false) return new Response("Forbidden", { status: 403 });
-  if (result === true || result === undefined) return { data: {}, context };
-  if (result instanceof Response) return result;
-  if (result !== null && typeof result === "object") return { data: "data" in result ? result.data : {}, context };
-  throw new BunwireError("INVALID_HANDLER", `${route.file}: upgrade() returned ${String(result)}; return false, true, { data } or a Response`);
+/** A fresh `ws.data` per connection. */
+function defaultData(): Record<string, unknown> {
+  return {};
 }
 
 function handlersOf(module: WebSocketRouteModule): SocketHandlers<unknown> {
@@ -40,13 +37,11 @@ export function wsRoute(route: RouteFile, module: WebSocketRouteModule): SocketD
   return {
     path: route.path,
     handlers: handlersOf(module),
-    admit(req: Request, _server: Server<unknown>, params: Params, engine: Engine) {
+    admit(req: Request, _server: Server<unknown>, params: Params, engine: Engine, pathname: string): Admission | Promise<Admission> {
       const named = folderParams(route.segments, params);
-      const context = createContext(engine, route.segments, named, pathnameOf(req.url));
-      if (upgrade === undefined) return { data: {}, context };
-      const result = upgrade(req, context);
-      if (!isThenable(result)) return decide(route, result, context);
-      return Promise.resolve(result).then((settled) => decide(route, settled, context));
+      const context = createContext(engine, route.segments, named, pathname);
+      if (upgrade === undefined) return { data: defaultData(), context };
+      return readMaybeDecision(upgrade(req, context), { where: `${route.file}: upgrade()`, defaultData, context });
     },
   };
 }

@@ -3,29 +3,31 @@
 // engine as one SocketRoute. Everything that can be wrong is found in `listen()`, before the port opens.
 
 import type { Server } from "bun";
-import type { Bus } from "../bus/contract.ts";
-import { Engine, type ErrorHook, type PublishData, type WebSocketOptions } from "../engine/engine.ts";
+import { Engine, type PublishData } from "../engine/engine.ts";
 import { BunwireError } from "../engine/errors.ts";
+import { readMaybeDecision } from "../engine/admission.ts";
+import { pickLimits, type RouteLimits } from "../engine/limits.ts";
+import { listenArgs, type ListenCallback, type ListenOptions } from "../engine/listen.ts";
 import { joinPaths, MOUNT, type Mountable, type MountTarget } from "../engine/mount.ts";
+import { checkOptions, type ServerOptions } from "../engine/options.ts";
 import type { Params } from "../engine/path-pattern.ts";
-import type { Admission, SocketRoute } from "../engine/socket-route.ts";
+import { closeOnSignals, type CloseOptions } from "../engine/shutdown.ts";
+import type { SocketRoute } from "../engine/socket-route.ts";
 import { Container } from "./container.ts";
 import { defineGateway, type GatewayDefinition } from "./definition.ts";
 import { gatewayHandlers } from "./handlers.ts";
 import { collectModule, type ModuleContents } from "./modules.ts";
 import { addGateway, WebSocketGatewayRegistry } from "./registry.ts";
-import type { Class, UpgradeDecision } from "./types.ts";
+import type { Class, MaybeUpgradeDecision } from "./types.ts";
 
-export interface ApplicationOptions {
+/**
+ * The one option set (README "Security and limits") plus where to listen. Mounted into an App, the App's
+ * server-wide options apply and the limits set here win over the App's for these gateways.
+ */
+export interface ApplicationOptions extends ServerOptions {
   /** Default 3000; `0` picks a free port (read it from `app.port`). */
   port?: number | string;
   hostname?: string;
-  /** Bun's WebSocket options (idleTimeout, maxPayloadLength, perMessageDeflate, ...). */
-  websocket?: WebSocketOptions;
-  /** Carries `app.publish` to other instances (`bunwire/redis`, `bunwire/nats`). */
-  bus?: Bus;
-  /** Receives what a handler threw when its gateway has no `@OnError()` (default: logged with the path). */
-  onError?: ErrorHook;
   /** Also serve the gateways of `WebSocketGatewayRegistry.getInstance()` (default true). */
   globalRegistry?: boolean;
 }
@@ -38,6 +40,8 @@ interface Prepared {
 export class Application implements Mountable {
   readonly engine: Engine;
   readonly #options: ApplicationOptions;
+  /** The limits set here: they follow the gateways into an App this application is mounted on. */
+  readonly #limits: RouteLimits | undefined;
   readonly #contents: ModuleContents = { providers: [], gateways: new Map(), modules: new Set() };
   #container: Container | undefined;
   #prepared: Prepared[] | undefined;
@@ -46,8 +50,11 @@ export class Application implements Mountable {
   #serving: Engine;
 
   constructor(options: ApplicationOptions = {}) {
+    checkOptions(options, "new Application()", ["port", "hostname", "globalRegistry"]);
     this.#options = options;
-    this.engine = new Engine({ websocket: options.websocket, bus: options.bus, onError: options.onError });
+    this.#limits = pickLimits(options);
+    const { port: _port, hostname: _hostname, globalRegistry: _registry, ...engineOptions } = options;
+    this.engine = new Engine(engineOptions, "new Application()");
     this.#serving = this.engine;
   }
 
@@ -64,22 +71,23 @@ export class Application implements Mountable {
   }
 
   /**
-   * Constructs every gateway and service, then listens. Returns Bun's Server (awaiting it is harmless). Throws
-   * here, before the port opens, for a missing provider, two gateways on one path, or a second `listen()`.
+   * Constructs every gateway and service, then listens: `listen(port?, hostname?, callback?)` or
+   * `listen({ port, hostname, quiet })`, defaulting to the constructor's port and hostname. Returns Bun's Server
+   * (awaiting it is harmless). Throws here, before the port opens, for a missing provider, two gateways on one
+   * path, or a second `listen()`.
    */
-  listen(port?: number | string, hostname?: string): Server<unknown> {
+  listen(port?: number | string | ListenOptions, hostname?: string | ListenCallback, callback?: ListenCallback): Server<unknown> {
     const engine = this.engine;
-    if (engine.server !== undefined) throw new BunwireError("NOT_LISTENING", "this application is already listening; create another Application to listen twice");
+    if (engine.server !== undefined) throw new BunwireError("ALREADY_LISTENING", "this application is already listening; create another Application to listen twice");
+    const args = listenArgs(port, hostname, callback, { port: this.#options.port, hostname: this.#options.hostname });
     const gateways = this.#prepare();
     // Routes are added once: a listen() that failed on the port (in use) can be retried.
-    if (!this.#routed) for (const { definition, instance } of gateways) engine.addSocketRoute(this.#route(engine, definition.path, definition, instance));
+    if (!this.#routed) for (const { definition, instance } of gateways) engine.addSocketRoute(this.#route(engine, definition.path, definition, instance, undefined));
     this.#routed = true;
     this.#serving = engine;
-    return engine.listen({
-      port: port ?? this.#options.port ?? 3000,
-      hostname: hostname ?? this.#options.hostname,
-      http: (req) => engine.notFound(req),
-    });
+    const server = engine.listen({ port: args.port ?? 3000, hostname: args.hostname, quiet: args.quiet, http: (req) => engine.notFound(req) });
+    args.callback?.(server);
+    return server;
   }
 
   /**
@@ -89,7 +97,7 @@ export class Application implements Mountable {
   [MOUNT](target: MountTarget, prefix: string): void {
     for (const { definition, instance } of this.#prepare()) {
       const path = joinPaths(prefix, definition.path);
-      target.addSocketRoute(this.#route(target.engine, path, definition, instance));
+      target.addSocketRoute(this.#route(target.engine, path, definition, instance, this.#limits));
     }
     this.#serving = target.engine;
   }
@@ -112,7 +120,7 @@ export class Application implements Mountable {
     return prepared;
   }
 
-  #route(engine: Engine, path: string, definition: GatewayDefinition, instance: object): SocketRoute {
+  #route(engine: Engine, path: string, definition: GatewayDefinition, instance: object, limits: RouteLimits | undefined): SocketRoute {
     const handlers = gatewayHandlers(definition, instance, (ws, error) => {
       try {
         engine.onError(error, { kind: "websocket", ws, event: "message", routePath: path });
@@ -122,16 +130,10 @@ export class Application implements Mountable {
     });
     // Every connection gets its own writable `ws.data` for the handlers to extend.
     const upgrade = definition.lifecycle.upgrade;
-    if (upgrade === undefined) return { path, handlers, admit: () => ({ data: {} }) };
-    const decide = (instance as Record<string, (req: Request, params: Params) => UpgradeDecision | Promise<UpgradeDecision>>)[upgrade]!.bind(instance);
-    return {
-      path,
-      handlers,
-      admit: (req, _server, params) => {
-        const decision = decide(req, params);
-        return decision instanceof Promise ? decision.then(admission) : admission(decision);
-      },
-    };
+    if (upgrade === undefined) return { path, handlers, limits, admit: () => ({ data: defaultData() }) };
+    const decide = (instance as Record<string, (req: Request, params: Params) => MaybeUpgradeDecision>)[upgrade]!.bind(instance);
+    const source = { where: `${definition.cls.name}.${upgrade}() (@OnUpgrade)`, defaultData };
+    return { path, handlers, limits, admit: (req, _server, params) => readMaybeDecision(decide(req, params), source) };
   }
 
   /** The one instance of a gateway or service of this application (after `listen()` or mounting). */
@@ -160,16 +162,27 @@ export class Application implements Mountable {
     return this.#serving.subscriberCount(topic);
   }
 
-  /** Stops listening and closes every connection with 1001 (`@OnClose()` handlers run). */
-  close(): Promise<void> {
-    return this.engine.close();
+  /** Subscribers of `topic` across every instance on the bus. */
+  clusterSubscriberCount(topic: string): Promise<number> {
+    return this.#serving.clusterSubscriberCount(topic);
+  }
+
+  /**
+   * Stops listening, closes every connection with 1001 (`@OnClose()` handlers run) and waits for running
+   * handlers and the bus up to `timeout` (default `shutdownTimeout`, 10 s).
+   */
+  close(options?: CloseOptions): Promise<void> {
+    return this.engine.close(options);
+  }
+
+  /** One opt-in line for production: SIGTERM / SIGINT → `close(options)` → exit 0. */
+  closeOnSignals(options?: CloseOptions): this {
+    closeOnSignals(this, options);
+    return this;
   }
 }
 
-/** An `@OnUpgrade()` decision as the engine's admission. */
-function admission(decision: UpgradeDecision): Admission {
-  if (decision === false) return new Response("Forbidden", { status: 403 });
-  if (decision instanceof Response) return decision;
-  if (decision === true || decision === undefined || decision === null) return { data: {} };
-  return { data: decision.data ?? {}, headers: decision.headers };
+/** A fresh, writable `ws.data` per connection. */
+function defaultData(): Record<string, unknown> {
+  return {};
 }

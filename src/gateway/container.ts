@@ -49,11 +49,11 @@ export class Container {
       return;
     }
     if (provider === null || typeof provider !== "object" || typeof provider.provide !== "function") {
-      throw new BunwireError("INVALID_HANDLER", `${module}: a provider must be a class or { provide: Class, useValue | useClass }`);
+      throw new BunwireError("INVALID_PROVIDER", `${module}: a provider must be a class or { provide: Class, useValue | useClass }`);
     }
     if ("useValue" in provider) this.#bindings.set(provider.provide, { kind: "value", value: provider.useValue });
     else if (typeof provider.useClass === "function") this.#bindings.set(provider.provide, { kind: "class", cls: provider.useClass });
-    else throw new BunwireError("INVALID_HANDLER", `${module}: the provider for ${provider.provide.name} needs useValue or useClass`);
+    else throw new BunwireError("INVALID_PROVIDER", `${module}: the provider for ${provider.provide.name} needs useValue or useClass`);
   }
 
   /** The one instance of `cls`, constructing it and its dependencies on first use. */
@@ -70,7 +70,7 @@ export class Container {
       const record = findRecord(cls);
       if (requiredBy !== undefined && record?.injectable !== true) {
         throw new BunwireError(
-          "INVALID_HANDLER",
+          "MISSING_PROVIDER",
           `${requiredBy} needs a ${cls.name} and no provider gives one: decorate ${cls.name} with @Injectable() or list it in a @Module's providers`,
         );
       }
@@ -83,7 +83,7 @@ export class Container {
     const at = this.#resolving.findIndex((entry) => entry.cls === cls);
     if (at !== -1) {
       const cycle = [...this.#resolving.slice(at).map((entry) => entry.label), cls.name].join(" → ");
-      throw new BunwireError("INVALID_HANDLER", `circular constructor dependency: ${cycle}`);
+      throw new BunwireError("CIRCULAR_DEPENDENCY", `circular constructor dependency: ${cycle}`);
     }
     this.#resolving.push({ cls, label: binding.cls === cls ? cls.name : `${cls.name} (useClass ${binding.cls.name})` });
     try {
@@ -100,14 +100,14 @@ export class Container {
     if (types === undefined) {
       if (cls.length === 0) return [];
       throw new BunwireError(
-        "INVALID_HANDLER",
+        "MISSING_TYPE_METADATA",
         `${describeParameter(cls, 0)}: no type metadata to inject by; decorate ${cls.name} with @Injectable() and enable "emitDecoratorMetadata" in tsconfig.json`,
       );
     }
     return types.map((type, index) => {
       if (typeof type !== "function" || NOT_INJECTABLE.has(type)) {
         throw new BunwireError(
-          "INVALID_HANDLER",
+          "MISSING_TYPE_METADATA",
           `${describeParameter(cls, index)} has no class type to inject by (an interface, a union or a type-only import erases it): declare it with a class`,
         );
       }

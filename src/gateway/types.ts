@@ -1,21 +1,20 @@
 // The public types of gateways: the per-connection data bag, the socket handlers receive, and the class shapes
 // the decorators and the DI container accept.
 
-import type { ServerWebSocket as BunServerWebSocket } from "bun";
+import type { Decision } from "../engine/admission.ts";
+import type { LooseData } from "../engine/socket-route.ts";
 
 /**
  * `ws.data` of a gateway connection: a fresh, writable object per connection that handlers extend
  * (`ws.data.room = "lobby"`). Extend the interface to type your keys; undeclared keys stay usable because
  * gateway code reads and writes them on a plain `ServerWebSocket` (the seed's room chat does).
  */
-export interface WebSocketConnectionData {
-  // The one `any` of the public API, on purpose: `unknown` would make the seed's `this.broadcast(ws.data.room, ...)`
-  // a type error. Declared keys (by extending the interface) are typed as declared.
-  [key: string]: any;
-}
+// A loose record on purpose: `unknown` would make the seed's `this.broadcast(ws.data.room, ...)` a type error.
+// Declared keys (by extending the interface) are typed as declared.
+export interface WebSocketConnectionData extends LooseData {}
 
-/** Bun's own ServerWebSocket, with the gateway's connection data as the default `ws.data`. */
-export type ServerWebSocket<Data = WebSocketConnectionData> = BunServerWebSocket<Data>;
+/** The one socket type of every entry point (Bun's own); its default `ws.data` is this loose record too. */
+export type { ServerWebSocket } from "../engine/index.ts";
 
 /** Any class: gateways, services and modules are classes; the container calls them with `new`. */
 export type Class<T = object> = abstract new (...args: never[]) => T;
@@ -36,5 +35,11 @@ export interface ModuleOptions {
   imports?: Class[];
 }
 
-/** What an `@OnUpgrade()` method may return (or resolve to): refuse (`false`: 403, or a Response) or admit. */
-export type UpgradeDecision = boolean | undefined | Response | { data?: WebSocketConnectionData; headers?: HeadersInit };
+/**
+ * What an `@OnUpgrade()` method may return (or resolve to), as on every front door: admit (`true`, `undefined`,
+ * `{ data, headers, user }`) or refuse (`false` → 403, a Response >= 400).
+ */
+export type UpgradeDecision = Decision<WebSocketConnectionData>;
+
+/** An `UpgradeDecision` or a promise of one. */
+export type MaybeUpgradeDecision = UpgradeDecision | Promise<UpgradeDecision>;

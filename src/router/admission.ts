@@ -1,25 +1,14 @@
-// Route-first admission of a WebSocket handshake: the Router's HTTP route for the path runs before the upgrade and
-// may upgrade itself (`router.upgrade(req, { data, headers })`), refuse (status >= 400), or let the upgrade go on.
-// `router.upgrade` finds the engine, server and route of the handshake here, keyed by the Request object.
+// Route-first admission of a WebSocket handshake: the Router's GET route for the path runs before the upgrade and
+// may grant it (`router.upgrade(req, { data, headers, user })`), refuse (status >= 400), or let it go on (the
+// named Router rule of src/engine/admission.ts). Each Router keeps its own handshakes, keyed by the Request, so
+// one Router's `upgrade()` can never upgrade another Router's handshake.
 
-import type { Server } from "bun";
-import { UPGRADED, type Admission, type Engine, type Grant, type Params, type SocketRoute } from "../engine/index.ts";
+import { isThenable, readDecision, readRouteAnswer, type Admission, type DecisionSource, type Grant, type Params } from "../engine/index.ts";
 import type { RouterRequest, UpgradeOptions } from "./types.ts";
-import { isThenable } from "../engine/thenable.ts";
-
-interface Handshake {
-  readonly engine: Engine;
-  readonly server: Server<unknown>;
-  readonly route: SocketRoute;
-  readonly params: Params;
-}
-
-const handshakes = new WeakMap<Request, Handshake>();
-const upgraded = new WeakSet<Request>();
 
 /** A fresh `ws.data` per connection, so handlers may assign to it before `open` replaces it. */
-export function defaultGrant(): Grant {
-  return { data: {} };
+export function defaultData(): Record<string, unknown> {
+  return {};
 }
 
 /** Gives the request its route params as `req.params`. */
@@ -28,44 +17,51 @@ export function withParams(req: Request, params: Params): RouterRequest {
   return req as RouterRequest;
 }
 
-function settle(req: Request, response: unknown): Admission {
-  handshakes.delete(req);
-  if (upgraded.has(req)) return UPGRADED;
-  if (response instanceof Response && response.status >= 400) return response;
-  return defaultGrant();
+interface Handshake {
+  /** The GET route admitting it (`GET /chat/:room`), named in errors. */
+  readonly where: string;
+  /** What `router.upgrade()` granted, once it was called. */
+  grant: Grant | undefined;
 }
 
-/** Runs `handler` for a handshake on `route`; its outcome decides the admission. */
-export function admitThroughRoute(
-  req: Request,
-  handshake: Handshake,
-  handler: (req: RouterRequest) => unknown,
-  routeParams: Params,
-): Admission | Promise<Admission> {
-  handshakes.set(req, handshake);
-  let result: unknown;
-  try {
-    result = handler(withParams(req, routeParams));
-  } catch (error) {
-    handshakes.delete(req);
-    throw error;
-  }
-  if (!isThenable(result)) return settle(req, result);
-  return Promise.resolve(result).then(
-    (response) => settle(req, response),
-    (error: unknown) => {
-      handshakes.delete(req);
+export class Handshakes {
+  readonly #open = new WeakMap<Request, Handshake>();
+
+  /** Runs `handler` (the GET route) for a handshake; `router.upgrade()` or its answer decides the admission. */
+  admit(req: Request, handler: (req: RouterRequest) => unknown, params: Params, where: string): Admission | Promise<Admission> {
+    const handshake: Handshake = { where, grant: undefined };
+    const source: DecisionSource = { where, defaultData };
+    this.#open.set(req, handshake);
+    const settle = (answer: unknown): Admission => {
+      this.#open.delete(req);
+      return handshake.grant ?? readRouteAnswer(answer, source);
+    };
+    let answer: unknown;
+    try {
+      answer = handler(withParams(req, params));
+    } catch (error) {
+      this.#open.delete(req);
       throw error;
-    },
-  );
-}
+    }
+    if (!isThenable(answer)) return settle(answer);
+    return Promise.resolve(answer).then(settle, (error: unknown) => {
+      this.#open.delete(req);
+      throw error;
+    });
+  }
 
-/** `router.upgrade`: true when `req` is a handshake being admitted and Bun accepted it. */
-export function upgradeHandshake(req: Request, options: UpgradeOptions<unknown>): boolean {
-  const handshake = handshakes.get(req);
-  if (handshake === undefined || upgraded.has(req)) return false;
-  const grant: Grant = { data: options.data === undefined ? {} : options.data, headers: options.headers };
-  if (!handshake.engine.upgrade(req, handshake.server, handshake.route, handshake.params, grant)) return false;
-  upgraded.add(req);
-  return true;
+  /**
+   * `router.upgrade`: true when `req` is a handshake this Router is admitting; the engine upgrades it with these
+   * options once the route returns (its response is then ignored).
+   */
+  upgrade(req: Request, options: UpgradeOptions<unknown>): boolean {
+    const handshake = this.#open.get(req);
+    if (handshake === undefined || handshake.grant !== undefined) return false;
+    // Bun would refuse a handshake without a key: say so now, as the seed's `if (!success)` expects.
+    if (req.headers.get("sec-websocket-key") === null) return false;
+    const admission = readDecision({ data: options.data, headers: options.headers, user: options.user }, { where: `${handshake.where}: router.upgrade()`, defaultData });
+    if (admission instanceof Response) return false;
+    handshake.grant = admission;
+    return true;
+  }
 }

@@ -1,6 +1,7 @@
 // One Router on one MountTarget (an App, or the ServeTarget of `router.serve()`): hands over its HTTP routes with
-// the prefix applied, its path-specific socket routes, and the any-path WebSocket route of `router.websocket()`.
-// Routes added after mounting are handed over too.
+// the prefix applied, its path-specific socket routes, and the any-path WebSocket route of `router.websocket()`,
+// each with the limits the Router set itself when it is mounted into another server. Routes added after mounting
+// are handed over too.
 
 import type { Server } from "bun";
 import {
@@ -14,10 +15,12 @@ import {
   type MountTarget,
   type Params,
   type PathPattern,
+  type RouteLimits,
   type SocketHandlers,
   type SocketRoute,
+  reservedParam,
 } from "../engine/index.ts";
-import { admitThroughRoute, defaultGrant, withParams } from "./admission.ts";
+import { defaultData, withParams, type Handshakes } from "./admission.ts";
 import type { RouteHandler } from "./types.ts";
 
 export interface RouteEntry {
@@ -30,12 +33,13 @@ export interface RouteEntry {
 export interface SocketDefinition {
   readonly path: string;
   readonly handlers: SocketHandlers<any>;
-  admit(req: Request, server: Server<unknown>, params: Params, engine: Engine): Admission | Promise<Admission>;
+  admit(req: Request, server: Server<unknown>, params: Params, engine: Engine, pathname: string): Admission | Promise<Admission>;
 }
 
 interface UpgradeCandidate {
   readonly pattern: PathPattern;
   readonly handler: RouteHandler;
+  readonly where: string;
 }
 
 const NO_PARAMS: Params = Object.freeze({}) as Params;
@@ -43,13 +47,16 @@ const NO_PARAMS: Params = Object.freeze({}) as Params;
 export class RouterMount {
   readonly target: MountTarget;
   readonly #prefix: string;
+  readonly #handshakes: Handshakes;
+  readonly #limits: RouteLimits | undefined;
   /** GET and ALL routes, prefixed: the ones a handshake runs first. */
   readonly #candidates: UpgradeCandidate[] = [];
-  #anyPath: SocketRoute | undefined;
 
-  constructor(target: MountTarget, prefix: string) {
+  constructor(target: MountTarget, prefix: string, handshakes: Handshakes, limits: RouteLimits | undefined) {
     this.target = target;
     this.#prefix = prefix;
+    this.#handshakes = handshakes;
+    this.#limits = limits;
   }
 
   get engine(): Engine {
@@ -65,7 +72,7 @@ export class RouterMount {
       ? (req) => handler(withParams(req, NO_PARAMS))
       : (req) => handler(withParams(req, pattern.match(pathnameOf(req.url)) ?? NO_PARAMS));
     this.target.addHttpRoute(entry.method, path, fetch);
-    if (entry.method === "GET" || entry.method === "ALL") this.#candidates.push({ pattern, handler });
+    if (entry.method === "GET" || entry.method === "ALL") this.#candidates.push({ pattern, handler, where: `${entry.method} ${path}` });
   }
 
   addSocket(definition: SocketDefinition): void {
@@ -73,7 +80,8 @@ export class RouterMount {
     this.target.addSocketRoute({
       path: joinPaths(this.#prefix, definition.path),
       handlers: definition.handlers,
-      admit: (req, server, params) => definition.admit(req, server, params, engine),
+      limits: this.#limits,
+      admit: (req, server, params, pathname) => definition.admit(req, server, params, engine, pathname),
     });
   }
 
@@ -82,9 +90,9 @@ export class RouterMount {
     const route: SocketRoute = {
       path: joinPaths(this.#prefix, "/*"),
       handlers,
-      admit: (req, server, _params, pathname) => this.#admit(req, server, route, pathname),
+      limits: this.#limits,
+      admit: (req, _server, _params, pathname) => this.#admit(req, pathname),
     };
-    this.#anyPath = route;
     try {
       this.target.addSocketRoute(route);
     } catch (error) {
@@ -93,16 +101,14 @@ export class RouterMount {
     }
   }
 
-  get hasAnyPath(): boolean {
-    return this.#anyPath !== undefined;
-  }
-
-  #admit(req: Request, server: Server<unknown>, route: SocketRoute, pathname: string): Admission | Promise<Admission> {
+  #admit(req: Request, pathname: string): Admission | Promise<Admission> {
     for (const candidate of this.#candidates) {
       const params = candidate.pattern.match(pathname);
       if (params === null) continue;
-      return admitThroughRoute(req, { engine: this.target.engine, server, route, params }, candidate.handler, params);
+      const reserved = reservedParam(params);
+      if (reserved !== undefined) throw new BunwireError("RESERVED_TOPIC", `"${reserved}" starts with "$", which names bunwire's own topics`, { status: 400 });
+      return this.#handshakes.admit(req, candidate.handler, params, candidate.where);
     }
-    return defaultGrant();
+    return { data: defaultData() };
   }
 }

@@ -1,10 +1,26 @@
 // `new Router<ClientData>()` (bun-router style): fetch-style HTTP routes plus one `websocket({...})` that takes
 // every handshake on any path. A Router owns no server: it mounts onto an App (`app.use(router)`) or onto an
-// Engine of its own (`router.serve()`), through the same `[MOUNT]` contract either way.
+// Engine of its own (`router.listen()` / `router.serve()`), through the same `[MOUNT]` contract either way.
 
 import type { Server } from "bun";
-import { BunwireError, Engine, MOUNT, type Mountable, type MountTarget, type PublishData, type WebSocketOptions } from "../engine/index.ts";
-import { upgradeHandshake } from "./admission.ts";
+import {
+  BunwireError,
+  checkOptions,
+  closeOnSignals,
+  Engine,
+  listenArgs,
+  MOUNT,
+  pickLimits,
+  type CloseOptions,
+  type ListenCallback,
+  type ListenOptions,
+  type Mountable,
+  type MountTarget,
+  type PublishData,
+  type RouteLimits,
+  type WebSocketOptions,
+} from "../engine/index.ts";
+import { Handshakes } from "./admission.ts";
 import { RouterMount, type RouteEntry, type SocketDefinition } from "./mounted.ts";
 import { ServeTarget } from "./serve-target.ts";
 import type { RouteHandler, RouterOptions, ServeOptions, UpgradeOptions, WebSocketConfig } from "./types.ts";
@@ -12,7 +28,9 @@ import type { RouteHandler, RouterOptions, ServeOptions, UpgradeOptions, WebSock
 /** Adds a path-specific WebSocket route with its own admission (used by `bunwire/fs`; not part of the public API). */
 export const ADD_SOCKET: unique symbol = Symbol("bunwire.router.addSocket");
 
-const HANDLER_KEYS = new Set(["open", "message", "close", "error", "drain", "ping", "pong"]);
+const HANDLER_KEYS = new Set(["open", "message", "close", "error", "drain", "ping", "pong", "rejected"]);
+/** Keys of `websocket({...})` that belong to the handlers, not to Bun's options. */
+const HANDLER_DATA_KEYS = new Set(["subprotocols"]);
 
 /** bun-router writes params as `{id}`; the engine as `:id`. Both are accepted. */
 function toEnginePath(path: string): string {
@@ -24,7 +42,7 @@ function splitConfig(config: WebSocketConfig<any>): { handlers: WebSocketConfig<
   for (const [key, value] of Object.entries(config)) {
     if (HANDLER_KEYS.has(key)) {
       if (value !== undefined && typeof value !== "function") throw new BunwireError("INVALID_HANDLER", `router.websocket({ ${key} }): ${key} must be a function`);
-    } else {
+    } else if (!HANDLER_DATA_KEYS.has(key)) {
       options[key] = value;
     }
   }
@@ -33,6 +51,9 @@ function splitConfig(config: WebSocketConfig<any>): { handlers: WebSocketConfig<
 
 export class Router<ClientData = Record<string, unknown>> implements Mountable {
   readonly #options: RouterOptions;
+  /** The limits this Router sets itself: they follow its routes into an App it is mounted on. */
+  readonly #limits: RouteLimits | undefined;
+  readonly #handshakes = new Handshakes();
   readonly #routes: RouteEntry[] = [];
   readonly #sockets: SocketDefinition[] = [];
   readonly #mounts: RouterMount[] = [];
@@ -40,8 +61,10 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
   #websocket: WebSocketConfig<any> | undefined;
   #websocketOptions: WebSocketOptions = {};
 
-  constructor(options: RouterOptions = {}) {
+  constructor(options: RouterOptions = {}, where = "new Router()") {
+    checkOptions(options, where);
     this.#options = options;
+    this.#limits = pickLimits(options);
   }
 
   get(path: string, handler: RouteHandler): this {
@@ -107,31 +130,66 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
     return count;
   }
 
+  /** Subscribers of `topic` across every instance on the bus. */
+  async clusterSubscriberCount(topic: string): Promise<number> {
+    const counts = await Promise.all(this.#engines().map((engine) => engine.clusterSubscriberCount(topic)));
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
   /**
-   * Upgrades a WebSocket handshake from inside a GET route into this router's `websocket` handlers, with `data` as
-   * `ws.data` and `headers` on the 101 response. False when `req` is no handshake being admitted here.
+   * Grants a WebSocket handshake from inside a GET route: the engine upgrades it into this router's `websocket`
+   * handlers with `data` as `ws.data`, `headers` on the 101 and `user` as its identity once the route returns
+   * (its response is then ignored). False when `req` is no handshake this router is admitting.
    */
   upgrade(req: Request, options: UpgradeOptions<ClientData> = {}): boolean {
-    return upgradeHandshake(req, options);
+    return this.#handshakes.upgrade(req, options);
   }
 
-  /** Starts a server of its own (Bun's `Server`), with the `websocket()` options applied. */
+  /** `listen(port?, hostname?, callback?)` or `listen({ port, hostname, quiet })`: a server of its own. */
+  listen(port?: number | string | ListenOptions, hostname?: string | ListenCallback, callback?: ListenCallback): Server<unknown> {
+    const args = listenArgs(port, hostname, callback);
+    const server = this.serve(args);
+    args.callback?.(server);
+    return server;
+  }
+
+  /** Starts a server of its own (Bun's `Server`), with the `websocket()` options applied (bun-router's name for `listen`). */
   serve(options: ServeOptions = {}): Server<unknown> {
     const websocket = { ...this.#options.websocket, ...this.#websocketOptions };
-    const engine = new Engine({ websocket, bus: this.#options.bus, onError: this.#options.onError });
+    const engine = new Engine({ ...this.#options, websocket }, "new Router()");
     const target = new ServeTarget(engine);
-    this[MOUNT](target, "");
+    this.#mount(target, "", undefined);
     this.#served.push(engine);
-    return engine.listen({ port: options.port ?? 3000, hostname: options.hostname, http: (req, server) => target.fetch(req, server) });
+    return engine.listen({ port: options.port ?? 3000, hostname: options.hostname, quiet: options.quiet, http: (req, server) => target.fetch(req, server) });
   }
 
-  /** Stops the servers `serve()` started: sockets close with 1001 and their `close` handlers run. */
-  async close(): Promise<void> {
-    await Promise.all(this.#served.map((engine) => engine.close()));
+  /** The server `listen()` / `serve()` started. */
+  get server(): Server<unknown> | undefined {
+    return this.#served[0]?.server;
+  }
+
+  /** The port listened on (the real one when listening on port 0). */
+  get port(): number | undefined {
+    return this.server?.port;
+  }
+
+  /** Stops the servers `listen()` / `serve()` started: sockets close with 1001, handlers finish up to `timeout`. */
+  async close(options?: CloseOptions): Promise<void> {
+    await Promise.all(this.#served.map((engine) => engine.close(options)));
+  }
+
+  /** One opt-in line for production: SIGTERM / SIGINT → `close(options)` → exit 0. */
+  closeOnSignals(options?: CloseOptions): this {
+    closeOnSignals(this, options);
+    return this;
   }
 
   [MOUNT](target: MountTarget, prefix: string): void {
-    const mount = new RouterMount(target, prefix);
+    this.#mount(target, prefix, this.#limits);
+  }
+
+  #mount(target: MountTarget, prefix: string, limits: RouteLimits | undefined): void {
+    const mount = new RouterMount(target, prefix, this.#handshakes, limits);
     // Path-specific sockets before the any-path one (the engine tries patterns in order); HTTP last, so a refused
     // any-path route leaves nothing half-mounted.
     for (const definition of this.#sockets) mount.addSocket(definition);
@@ -149,7 +207,8 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
   #mountAnyPath(mount: RouterMount): void {
     if (!(mount.target instanceof ServeTarget) && Object.keys(this.#websocketOptions).length > 0) {
       // Bun takes WebSocket options per server: mounted, the app's apply and these would silently do nothing.
-      console.warn(`[bunwire] router.websocket() options (${Object.keys(this.#websocketOptions).join(", ")}) apply to router.serve() only; mounted into an app, set them on the app`);
+      const names = Object.keys(this.#websocketOptions).join(", ");
+      mount.engine.options.logger.warn({ options: names }, `[bunwire] router.websocket() options (${names}) apply to router.listen() / serve() only; mounted into an app, set them on the app`);
     }
     mount.addAnyPath(this.#websocket!);
   }

@@ -1,8 +1,8 @@
 // The Router's public types (bun-router style): fetch-style HTTP handlers and one `websocket({...})` config
 // that holds the handlers next to every Bun WebSocket option, generic over the user's `ws.data`.
 
-import type { Server, ServerWebSocket } from "bun";
-import type { Bus, ErrorHook, Params, SocketHandlers, WebSocketOptions } from "../engine/index.ts";
+import type { Server } from "bun";
+import type { ListenOptions, Params, ServerOptions, SocketHandlers, UserInit, WebSocketOptions } from "../engine/index.ts";
 
 /** The request an HTTP route receives: Bun's own Request plus the route's URL-decoded params. */
 export type RouterRequest = Request & { readonly params: Params };
@@ -13,9 +13,6 @@ export type RouterRequest = Request & { readonly params: Params };
  */
 export type RouteHandler = (req: RouterRequest) => Response | undefined | Promise<Response | undefined>;
 
-/** Bun's ServerWebSocket, as every Router handler receives it. */
-export type RouterWebSocket<Data> = ServerWebSocket<Data>;
-
 /** The handlers (`open`, `message`, `close`, `error`, `drain`, `ping`, `pong`) and Bun's WebSocket options in one object. */
 export type WebSocketConfig<Data> = SocketHandlers<Data> & WebSocketOptions;
 
@@ -24,21 +21,18 @@ export interface UpgradeOptions<Data> {
   headers?: HeadersInit;
   /** Becomes `ws.data` exactly. */
   data?: Data;
+  /** The connection's identity (`connectionOf(ws).user`): `"ada"` or `{ id: "ada", ...meta }`. */
+  user?: UserInit;
 }
 
-export interface RouterOptions {
-  /** Bun's WebSocket options for `router.serve()` (those given to `websocket({...})` win); mounted, the app's apply. */
-  websocket?: WebSocketOptions;
-  /** Cross-instance pub/sub for `router.serve()` (`bunwire/redis`, `bunwire/nats`); mounted, the app's bus applies. */
-  bus?: Bus;
-  /** Errors no `error` handler took, for `router.serve()` (default: logged with their route). */
-  onError?: ErrorHook;
-}
+/**
+ * The one option set (README "Security and limits"). Served (`listen()` / `serve()`), all of it applies; mounted
+ * into an App, the App's server-wide options (`websocket`, `bus`, `onError`, ...) apply and the limits set here
+ * (`allowedOrigins`, caps, queue and rate limits, `upgradeTimeout`) win over the App's for this router's routes.
+ */
+export interface RouterOptions extends ServerOptions {}
 
-export interface ServeOptions {
-  /** Default 3000; 0 picks a free port. */
-  port?: number | string;
-  hostname?: string;
-}
+/** `router.serve(options)`: the same as `router.listen(options)`. */
+export interface ServeOptions extends ListenOptions {}
 
 export type { Server };

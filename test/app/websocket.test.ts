@@ -108,14 +108,14 @@ test("a throwing or rejecting middleware refuses with 500 and is reported; other
   expect(await (await open(`${base}/fine`)).next()).toBe("yes");
 });
 
-test("middleware that neither answers nor calls next never upgrades: refused after upgradeTimeout", async () => {
+test("middleware that neither answers nor calls next never upgrades: 503 after upgradeTimeout", async () => {
   const app = bunwire({ upgradeTimeout: 100 });
   const errors: unknown[] = [];
   app.onError((error) => errors.push(error));
   let opened = false;
   app.ws("/stuck", () => {}, { open: () => void (opened = true) });
   const refused = await upgradeAttempt(`${start(app)}/stuck`);
-  expect(refused.status).toBe(500);
+  expect(refused.status).toBe(503);
   expect(opened).toBe(false);
   expect((errors[0] as { code: string }).code).toBe("UPGRADE_TIMEOUT");
 });

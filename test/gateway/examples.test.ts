@@ -50,7 +50,10 @@ function run(file: string, env: Record<string, string>, cwd = EXAMPLES): Running
 /** Starts an example on a free port; resolves with its port once it printed where it listens. */
 async function start(file: string): Promise<Running & { port: number }> {
   const example = run(file, { PORT: "0" });
-  const line = await Promise.race([example.lines.next(), example.proc.exited.then(async () => `exited: ${await example.stderr}`)]);
+  const exited = example.proc.exited.then(async () => `exited: ${await example.stderr}`);
+  let line = await Promise.race([example.lines.next(), exited]);
+  // bunwire's own "bunwire listening on http://..." line comes first; the example's follows it.
+  while (line.startsWith("bunwire listening on ")) line = await Promise.race([example.lines.next(), exited]);
   const port = /listening on ws:\/\/localhost:(\d+)/.exec(line)?.[1];
   if (port === undefined) throw new Error(`${file} did not start: ${line}`);
   return { ...example, port: Number(port) };

@@ -191,6 +191,7 @@ describe("a missing provider fails at start-up, naming the constructor parameter
   test("an undecorated, unlisted class: listen() throws before the port opens", () => {
     const app = new Application({ port: 0 }).registerGateway(NeedsService);
     const error = startupError(app);
+    expect(error.code).toBe("MISSING_PROVIDER");
     expect(error.message).toContain('NeedsService constructor parameter #1 "store"');
     expect(error.message).toContain("NotProvided");
     expect(error.message).toContain("@Injectable()");
@@ -208,6 +209,7 @@ describe("a missing provider fails at start-up, naming the constructor parameter
 
   test("a parameter typed by an interface has nothing to inject by", () => {
     const error = startupError(new Application({ port: 0 }).registerGateway(NeedsInterface));
+    expect(error.code).toBe("MISSING_TYPE_METADATA");
     expect(error.message).toContain('NeedsInterface constructor parameter #0 "settings"');
     expect(error.message).toContain("interface");
   });
@@ -227,6 +229,7 @@ describe("a missing provider fails at start-up, naming the constructor parameter
     @Module({ providers: [{ provide: Store, useClass: CachedStore }, StoreGateway] })
     class StoreModule {}
     const error = startupError(new Application({ port: 0 }).registerModule(StoreModule));
+    expect(error.code).toBe("CIRCULAR_DEPENDENCY");
     expect(error.message).toContain("circular constructor dependency: Store (useClass CachedStore) → Store");
   });
 });

@@ -1,0 +1,99 @@
+// The one option set every front door accepts (`bunwire(opts)`, `new Router(opts)`, `fileRoutes(dir, opts)`,
+// `new Application(opts)`): the same names and defaults everywhere, checked once at construction.
+
+import type { WebSocketHandler } from "bun";
+import type { Bus } from "../bus/contract.ts";
+import { BunwireError } from "./errors.ts";
+import { checkLimits, LIMIT_KEYS, MiB, type RouteLimits } from "./limits.ts";
+import { consoleLogger, type Logger } from "./logger.ts";
+import { compileOrigins } from "./origin.ts";
+import type { Socket, SocketEventName } from "./socket-route.ts";
+
+/** Every Bun WebSocket option, passed through untouched (the handlers are the engine's). */
+export type WebSocketOptions = Omit<WebSocketHandler<unknown>, "open" | "message" | "close" | "drain" | "ping" | "pong" | "error" | "data">;
+
+export type ErrorSource =
+  | { kind: "websocket"; ws: Socket<any>; event: SocketEventName; routePath: string }
+  | { kind: "upgrade"; request: Request; routePath: string }
+  | { kind: "http"; request: Request }
+  | { kind: "server" };
+
+export type ErrorHook = (error: unknown, source: ErrorSource) => void;
+
+export interface ServerOptions extends RouteLimits {
+  /** Every Bun WebSocket option (`idleTimeout`, `perMessageDeflate`, ...). Default `maxPayloadLength`: 1 MiB. */
+  websocket?: WebSocketOptions;
+  /** Carries `publish` to other instances (`redisBus`, `natsBus`). Default: in-process only. */
+  bus?: Bus;
+  /** Errors no handler took (handlers without `error`, HTTP 500s, refused decisions). Default: logged. */
+  onError?: ErrorHook;
+  /** A pino-compatible logger. Default: the console. */
+  logger?: Logger;
+  /** Logs refused upgrades with their reason. Default: `process.env.NODE_ENV !== "production"`. */
+  development?: boolean;
+  /** Milliseconds `close()` waits for handlers and the bus before it gives up. Default 10 000. */
+  shutdownTimeout?: number;
+  /** HTTP body bytes (App; per-route override); past it 413. Default 1 MiB. */
+  bodyLimit?: number;
+}
+
+const SERVER_KEYS = ["websocket", "bus", "onError", "logger", "development", "shutdownTimeout", "bodyLimit"] as const satisfies readonly (keyof ServerOptions)[];
+const KNOWN = new Set<string>([...SERVER_KEYS, ...LIMIT_KEYS]);
+
+/** The server-wide options with their defaults applied. */
+export interface ResolvedServerOptions {
+  readonly websocket: WebSocketOptions;
+  readonly bus: Bus | undefined;
+  readonly onError: ErrorHook | undefined;
+  readonly logger: Logger;
+  readonly development: boolean;
+  readonly shutdownTimeout: number;
+  readonly bodyLimit: number;
+}
+
+export const DEFAULT_MAX_PAYLOAD_LENGTH = MiB;
+
+function fail(where: string, message: string): never {
+  throw new BunwireError("INVALID_OPTION", `${where}: ${message}`);
+}
+
+/**
+ * Throws INVALID_OPTION for an unknown name (a typo would otherwise be ignored) or a wrong value. `extra` are the
+ * front door's own option names (`port`, `globalRegistry`, ...).
+ */
+export function checkOptions(options: unknown, where: string, extra: readonly string[] = []): asserts options is ServerOptions {
+  if (options === undefined) return;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) fail(where, `options must be an object, got ${options === null ? "null" : typeof options}`);
+  for (const key of Object.keys(options)) {
+    if (KNOWN.has(key) || extra.includes(key)) continue;
+    const near = [...KNOWN, ...extra].find((name) => name.toLowerCase().startsWith(key.toLowerCase().slice(0, 6)));
+    fail(where, `unknown option "${key}"${near === undefined ? "" : ` (did you mean "${near}"?)`}`);
+  }
+  const o = options as ServerOptions;
+  if (o.websocket !== undefined && (o.websocket === null || typeof o.websocket !== "object")) fail(where, "option websocket must be an object of Bun WebSocket options");
+  if (o.bus !== undefined && (o.bus === null || typeof o.bus !== "object" || typeof o.bus.publish !== "function")) fail(where, "option bus must be a bus (redisBus(...), natsBus(...))");
+  if (o.onError !== undefined && typeof o.onError !== "function") fail(where, "option onError must be a function (error, source) => void");
+  if (o.logger !== undefined && (o.logger === null || typeof o.logger !== "object" || ["info", "warn", "error"].some((level) => typeof (o.logger as unknown as Record<string, unknown>)[level] !== "function"))) {
+    fail(where, "option logger must have info, warn and error methods (a pino logger works)");
+  }
+  if (o.development !== undefined && typeof o.development !== "boolean") fail(where, "option development must be true or false");
+  for (const name of ["shutdownTimeout", "bodyLimit"] as const) {
+    const value = o[name];
+    if (value !== undefined && !(typeof value === "number" && value > 0)) fail(where, `option ${name} must be a positive number, got ${String(value)}`);
+  }
+  checkLimits(o, where);
+  // Compiled once here only to fail now for an entry that is no origin, not at the first upgrade.
+  if (o.allowedOrigins !== undefined) compileOrigins(o.allowedOrigins, o.trustProxy ?? false, where);
+}
+
+export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
+  return {
+    websocket: { maxPayloadLength: DEFAULT_MAX_PAYLOAD_LENGTH, ...options.websocket },
+    bus: options.bus,
+    onError: options.onError,
+    logger: options.logger ?? consoleLogger,
+    development: options.development ?? process.env.NODE_ENV !== "production",
+    shutdownTimeout: options.shutdownTimeout ?? 10_000,
+    bodyLimit: options.bodyLimit ?? MiB,
+  };
+}

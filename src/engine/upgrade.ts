@@ -1,0 +1,182 @@
+// The one upgrade pipeline of every front door, in this order: route match (404) → reserved `$` params (400) →
+// origin (403) → connection caps (503 / 429) → the front door's admission, bounded by `upgradeTimeout` (503) →
+// subprotocol negotiation (400) → `server.upgrade` with the connection record waiting for `open`.
+
+import type { Server } from "bun";
+import { refusal, reservedParam } from "./admission.ts";
+import { RETRY_AFTER } from "./caps.ts";
+import { clientIp } from "./client-ip.ts";
+import { Connection, type PendingConnections } from "./connection.ts";
+import { BunwireError } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+import { RateBucket } from "./message-rate.ts";
+import type { ErrorSource } from "./options.ts";
+import { pathnameOf, type Params } from "./path-pattern.ts";
+import type { Policy } from "./policy.ts";
+import type { RouteMatch, RouteTable } from "./route-table.ts";
+import type { Admission, SocketRoute } from "./socket-route.ts";
+import { negotiate } from "./subprotocol.ts";
+import { isThenable } from "./thenable.ts";
+
+/** A WebSocket route as the engine keeps it: the front door's route and the policy of its scope. */
+export interface SocketEntry {
+  readonly route: SocketRoute;
+  readonly policy: Policy;
+}
+
+export interface UpgradeContext {
+  readonly sockets: RouteTable<SocketEntry>;
+  readonly pending: PendingConnections;
+  readonly logger: Logger;
+  readonly development: boolean;
+  report(error: unknown, source: ErrorSource): void;
+}
+
+type Answer = Response | undefined;
+
+/** One handshake on its way through the pipeline (what the async steps need to finish it). */
+interface Handshake {
+  readonly req: Request;
+  readonly server: Server<unknown>;
+  readonly entry: SocketEntry;
+  readonly params: Params;
+  readonly pathname: string;
+  readonly ip: string | undefined;
+  /** A slot is held in the scope's caps until the socket closes or the upgrade is refused. */
+  readonly reserved: boolean;
+}
+
+export class Upgrades {
+  readonly #context: UpgradeContext;
+  #serial = 0;
+
+  constructor(context: UpgradeContext) {
+    this.#context = context;
+  }
+
+  handle(req: Request, server: Server<unknown>): Answer | Promise<Answer> {
+    // Bun builds a new string on every `req.url`: read it once per upgrade and hand the path on.
+    const pathname = pathnameOf(req.url);
+    let match: RouteMatch<SocketEntry> | null;
+    try {
+      match = this.#context.sockets.match(pathname);
+    } catch (error) {
+      return this.#fail(req, pathname, undefined, error);
+    }
+    if (match === null) return this.#notFound(req, pathname);
+    const { value: entry, params } = match;
+    const reserved = reservedParam(params);
+    if (reserved !== undefined) {
+      return this.#refuse(req, pathname, new BunwireError("RESERVED_TOPIC", `"${reserved}" starts with "$", which names bunwire's own topics`, { status: 400 }));
+    }
+    const policy = entry.policy;
+    const origin = req.headers.get("origin");
+    if (origin !== null && !policy.allowsOrigin(origin, req)) {
+      return this.#refuse(req, pathname, new BunwireError("ORIGIN_FORBIDDEN", `origin ${origin} is not allowed (allowedOrigins)`, { status: 403 }));
+    }
+    const caps = policy.caps;
+    // The address costs an allocation: find it out only for a per-IP cap or behind a trusted proxy.
+    const ip = (caps !== null && caps.countsIps) || policy.trustProxy !== false ? clientIp(req, server, policy.trustProxy) : undefined;
+    if (caps !== null) {
+      const full = caps.reserve(ip);
+      if (full !== undefined) return this.#refuse(req, pathname, full, RETRY_AFTER);
+    }
+    const handshake: Handshake = { req, server, entry, params, pathname, ip, reserved: caps !== null };
+    let admission: Admission | Promise<Admission>;
+    try {
+      admission = entry.route.admit(req, server, params, pathname);
+    } catch (error) {
+      this.#release(handshake);
+      return this.#fail(req, pathname, entry.route.path, error);
+    }
+    if (!isThenable(admission)) return this.#complete(handshake, admission);
+    return this.#await(handshake, admission);
+  }
+
+  /** Waits for an async admission, up to `upgradeTimeout`; a late answer is ignored (the client got its 503). */
+  #await(handshake: Handshake, pending: Promise<Admission>): Promise<Answer> {
+    const { req, pathname, entry } = handshake;
+    return new Promise<Answer>((resolve) => {
+      let settled = false;
+      const timeout = entry.policy.upgradeTimeout;
+      const timer = setTimeout(() => {
+        settled = true;
+        this.#release(handshake);
+        // A hung admission is the server's bug, not the client's: reported as well as refused.
+        const error = new BunwireError("UPGRADE_TIMEOUT", `the admission of WS ${entry.route.path} did not decide within ${timeout} ms (upgradeTimeout)`, { status: 503 });
+        this.#context.report(error, { kind: "upgrade", request: req, routePath: entry.route.path });
+        resolve(this.#refuse(req, pathname, error));
+      }, timeout);
+      pending.then(
+        (admission) => {
+          if (settled) return;
+          clearTimeout(timer);
+          resolve(this.#complete(handshake, admission));
+        },
+        (error: unknown) => {
+          if (settled) return;
+          clearTimeout(timer);
+          this.#release(handshake);
+          resolve(this.#fail(req, pathname, entry.route.path, error));
+        },
+      );
+    });
+  }
+
+  #complete(handshake: Handshake, admission: Admission): Answer {
+    const { req, server, entry, pathname } = handshake;
+    if (admission instanceof Response) {
+      this.#release(handshake);
+      if (this.#context.development) this.#log(req, pathname, admission.status, `refused by its admission (${entry.route.path})`);
+      return admission;
+    }
+    const handlers = admission.handlers ?? entry.route.handlers;
+    let headers = admission.headers;
+    if (handlers.subprotocols !== undefined) {
+      const negotiated = negotiate(req, handlers.subprotocols, headers);
+      if (negotiated instanceof BunwireError) {
+        this.#release(handshake);
+        return this.#refuse(req, pathname, negotiated);
+      }
+      headers = negotiated;
+    }
+    const rate = entry.policy.rate;
+    const connection = new Connection(entry.route, handlers, handshake.params, admission.context, entry.policy, admission.user, handshake.ip, ++this.#serial, rate === null ? null : new RateBucket(rate, Date.now()));
+    const data = admission.data;
+    const pending = this.#context.pending;
+    pending.put(data, connection);
+    if (server.upgrade(req, { data, headers })) return undefined;
+    pending.drop(data, connection);
+    this.#release(handshake);
+    return this.#refuse(req, pathname, new BunwireError("UPGRADE_FAILED", "the request is not a valid WebSocket handshake (Sec-WebSocket-Key, Sec-WebSocket-Version: 13)", { status: 400 }));
+  }
+
+  #release(handshake: Handshake): void {
+    if (handshake.reserved) handshake.entry.policy.caps!.release(handshake.ip);
+  }
+
+  #notFound(req: Request, pathname: string): Response {
+    let known = "";
+    if (this.#context.development) {
+      const paths = [...this.#context.sockets.entries()].map(([path]) => path);
+      known = paths.length === 0 ? " (this server has no WebSocket routes)" : ` (WebSocket routes: ${paths.join(", ")})`;
+    }
+    return this.#refuse(req, pathname, new BunwireError("ROUTE_NOT_FOUND", `no WebSocket route for ${pathname}${known}`, { status: 404 }));
+  }
+
+  #refuse(req: Request, pathname: string, error: BunwireError, headers?: HeadersInit): Response {
+    if (this.#context.development) this.#log(req, pathname, error.status ?? 400, `${error.code}: ${error.message}`);
+    return refusal(error, headers);
+  }
+
+  /** A thrown admission: a BunwireError below 500 refuses with its status; anything else is reported and 500. */
+  #fail(req: Request, pathname: string, routePath: string | undefined, error: unknown): Response {
+    if (error instanceof BunwireError && error.status !== undefined && error.status < 500) return this.#refuse(req, pathname, error);
+    this.#context.report(error, routePath === undefined ? { kind: "http", request: req } : { kind: "upgrade", request: req, routePath });
+    return new Response("Internal Server Error", { status: 500 });
+  }
+
+  #log(req: Request, pathname: string, status: number, reason: string): void {
+    this.#context.logger.warn({ status, path: pathname, origin: req.headers.get("origin") ?? undefined }, `[bunwire] upgrade to ${pathname} refused with ${status}: ${reason}`);
+  }
+}

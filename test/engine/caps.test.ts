@@ -1,0 +1,69 @@
+// Connection caps: slots are taken before admission and given back on close or refusal, so the counts return
+// to zero and per-IP entries disappear with their last socket; `trustProxy` decides whose address is counted.
+
+import { afterEach, expect, test } from "bun:test";
+import { bunwire } from "bunwire";
+import { clientIp } from "../../src/engine/client-ip.ts";
+import { TestSocket, until, upgradeAttempt } from "../support/socket.ts";
+
+const apps: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const app of apps.splice(0)) await app.close();
+});
+
+function serve(options: Parameters<typeof bunwire>[0], admit: () => unknown = () => true) {
+  const app = bunwire({ development: false, ...options });
+  app.ws("/live", { upgrade: () => admit() as never, open: (ws) => void ws.send("in") });
+  const server = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
+  apps.push(app);
+  return { app, url: `ws://127.0.0.1:${server.port}/live`, caps: app.engine.policy.caps! };
+}
+
+test("after 200 connect/disconnect cycles from 20 addresses, the count is zero and no per-IP entry is left", async () => {
+  const { url, caps } = serve({ maxConnections: 1000, maxConnectionsPerIp: 5, trustProxy: true });
+  for (let round = 0; round < 10; round++) {
+    const sockets = await Promise.all(Array.from({ length: 20 }, (_, i) => TestSocket.open(url, { headers: { "X-Forwarded-For": `198.51.100.${i}` } })));
+    expect(caps.count).toBe(20);
+    expect(caps.ips).toBe(20);
+    await Promise.all(sockets.map((s) => s.close()));
+  }
+  await until(() => caps.count === 0 && caps.ips === 0, 2000, "caps back to zero");
+});
+
+test("refused and failed upgrades give their slot back", async () => {
+  let decision: unknown = false;
+  const { url, caps } = serve({ maxConnections: 1, maxConnectionsPerIp: 1 }, () => decision);
+  for (let i = 0; i < 5; i++) expect((await upgradeAttempt(url)).status).toBe(403);
+  decision = true;
+  // An invalid handshake (no Sec-WebSocket-Key) fails in Bun after admission: its slot comes back too.
+  const invalid = await fetch(url.replace("ws", "http"), { headers: { Connection: "Upgrade", Upgrade: "websocket" } });
+  expect(invalid.status).toBe(400);
+  expect(caps.count).toBe(0);
+  expect(caps.ips).toBe(0);
+  const socket = await TestSocket.open(url);
+  expect(await socket.next()).toBe("in");
+  expect(caps.count).toBe(1);
+  await socket.close();
+});
+
+test("a socket whose handler never settles still gives its slot back when it closes", async () => {
+  const app = bunwire({ development: false, maxConnections: 1, shutdownTimeout: 50 });
+  app.ws("/stuck", { message: () => new Promise(() => {}) });
+  const server = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
+  apps.push(app);
+  const socket = await TestSocket.open(`ws://127.0.0.1:${server.port}/stuck`);
+  socket.send("hang");
+  socket.send("queued");
+  await socket.close();
+  await until(() => app.engine.policy.caps!.count === 0, 2000, "slot released");
+});
+
+test("clientIp: the socket's peer by default, the leftmost X-Forwarded-For with true, the Nth from the right with N hops", () => {
+  const req = new Request("http://x/", { headers: { "X-Forwarded-For": "203.0.113.9, 10.0.0.2, 10.0.0.1" } });
+  const server = { requestIP: () => ({ address: "127.0.0.1" }) } as never;
+  expect(clientIp(req, server, false)).toBe("127.0.0.1");
+  expect(clientIp(req, server, true)).toBe("203.0.113.9");
+  expect(clientIp(req, server, 1)).toBe("10.0.0.1");
+  expect(clientIp(req, server, 2)).toBe("10.0.0.2");
+  expect(clientIp(new Request("http://x/"), server, true)).toBe("127.0.0.1");
+});

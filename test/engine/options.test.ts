@@ -1,0 +1,117 @@
+// One option set on every front door: the same names, checked at construction with a clear INVALID_OPTION (a
+// typo is not silently ignored), one listen signature, and start-up errors without stray fields.
+
+import { afterEach, describe, expect, test } from "bun:test";
+import { BunwireError, bunwire, type ServerOptions } from "bunwire";
+import { fileRoutes } from "bunwire/fs";
+import { Application } from "bunwire/gateway";
+import { Router } from "bunwire/router";
+import { writeTree } from "../fs/support.ts";
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+const tree = writeTree({ "ws/echo/route.ts": "export function onMessage(ws, m) { ws.send(m); }" });
+
+const doors: Array<[string, (options: ServerOptions) => unknown]> = [
+  ["bunwire()", (options) => bunwire(options)],
+  ["new Router()", (options) => new Router(options)],
+  ["new Application()", (options) => new Application({ ...options, globalRegistry: false })],
+  ["fileRoutes()", (options) => fileRoutes(tree, options)],
+];
+
+async function failure(make: () => unknown): Promise<BunwireError> {
+  try {
+    await make();
+  } catch (error) {
+    expect(error).toBeInstanceOf(BunwireError);
+    return error as BunwireError;
+  }
+  throw new Error("did not throw");
+}
+
+for (const [door, make] of doors) {
+  describe(door, () => {
+    test("accepts the whole option set", async () => {
+      await make({
+        websocket: { idleTimeout: 60 },
+        onError() {},
+        logger: { info() {}, warn() {}, error() {} },
+        development: false,
+        allowedOrigins: ["https://app.example.com", /^https:\/\/.*\.example\.org$/],
+        trustProxy: 1,
+        maxConnections: 10_000,
+        maxConnectionsPerIp: 50,
+        maxQueuedEvents: 256,
+        maxQueuedBytes: 1024 * 1024,
+        messageRateLimit: { messages: 100, bytes: 1_000_000, intervalMs: 1000, action: "reply" },
+        upgradeTimeout: 5000,
+        shutdownTimeout: 5000,
+        bodyLimit: 1024 * 1024,
+      });
+    });
+
+    test("an unknown option is an INVALID_OPTION that suggests the right name", async () => {
+      const error = await failure(() => make({ allowedOrigin: "https://app.example.com" } as ServerOptions));
+      expect(error.code).toBe("INVALID_OPTION");
+      expect(error.message).toContain(door.replace("()", ""));
+      expect(error.message).toContain('unknown option "allowedOrigin" (did you mean "allowedOrigins"?)');
+    });
+
+    test("wrong values are INVALID_OPTIONs naming the option", async () => {
+      const bad: Array<[ServerOptions, string]> = [
+        [{ maxConnections: -1 }, "maxConnections"],
+        [{ maxConnectionsPerIp: 1.5 }, "maxConnectionsPerIp"],
+        [{ maxQueuedBytes: 0 }, "maxQueuedBytes"],
+        [{ trustProxy: "yes" as never }, "trustProxy"],
+        [{ messageRateLimit: { messages: 10, action: "drop" as never } }, "messageRateLimit.action"],
+        [{ messageRateLimit: { action: "close" } }, "messageRateLimit"],
+        [{ upgradeTimeout: -5 }, "upgradeTimeout"],
+        [{ logger: { info() {} } as never }, "logger"],
+        [{ allowedOrigins: "app.example.com" }, "allowedOrigins"],
+      ];
+      for (const [options, name] of bad) {
+        const error = await failure(() => make(options));
+        expect(error.code).toBe("INVALID_OPTION");
+        expect(error.message).toContain(name);
+      }
+    });
+  });
+}
+
+test("listen twice is ALREADY_LISTENING", () => {
+  const app = bunwire({ development: false });
+  app.listen({ port: 0, quiet: true });
+  closers.push(() => app.close());
+  let error: unknown;
+  try {
+    app.listen({ port: 0, quiet: true });
+  } catch (caught) {
+    error = caught;
+  }
+  expect((error as BunwireError).code).toBe("ALREADY_LISTENING");
+});
+
+test("one listen signature: (port, hostname, callback), (port, callback) and ({ port, hostname, quiet }, callback)", () => {
+  const seen: number[] = [];
+  const a = bunwire({ development: false });
+  const b = new Router({ development: false });
+  const c = new Application({ development: false, globalRegistry: false });
+  const servers = [a.listen({ port: 0, hostname: "127.0.0.1", quiet: true }, (s) => void seen.push(s.port!)), b.listen(0, "127.0.0.1", (s) => void seen.push(s.port!)), c.listen({ port: 0, quiet: true }, (s) => void seen.push(s.port!))];
+  closers.push(() => a.close(), () => b.close(), () => c.close());
+  expect(seen).toEqual(servers.map((s) => s.port!));
+  expect([a.port, b.port, c.port]).toEqual(seen);
+  expect(a.server).toBe(servers[0]!);
+});
+
+test("a start-up error prints its code and message, with no stray status or closeCode", () => {
+  const startup = new BunwireError("INVALID_ROUTE", "route path must start with /");
+  expect(Bun.inspect(startup)).toContain('code: "INVALID_ROUTE"');
+  expect(Object.keys(startup)).toEqual(["name", "code"]);
+  expect("status" in startup || "closeCode" in startup).toBe(false);
+  const refused = new BunwireError("ORIGIN_FORBIDDEN", "no", { status: 403 });
+  expect(refused.status).toBe(403);
+  expect(refused.closeCode).toBeUndefined();
+});
