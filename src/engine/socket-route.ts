@@ -22,7 +22,7 @@ export interface SocketHandlers<Data = unknown> {
 /** Admission granted: upgrade with this `ws.data`, these extra 101 headers and a per-connection front-door context. */
 export interface Grant {
   data: unknown;
-  headers?: HeadersInit;
+  headers?: ResponseInit["headers"]; // not `HeadersInit`: that global exists only with the DOM lib
   /** Whatever the front door needs per connection (a file route's `ctx`); read it back with `contextOf(ws)`. */
   context?: unknown;
   /** The handlers for this one connection, when they differ from the route's. */

@@ -37,4 +37,4 @@ export interface ModuleOptions {
 }
 
 /** What an `@OnUpgrade()` method may return (or resolve to): refuse (`false`: 403, or a Response) or admit. */
-export type UpgradeDecision = boolean | undefined | Response | { data?: WebSocketConnectionData; headers?: HeadersInit };
+export type UpgradeDecision = boolean | undefined | Response | { data?: WebSocketConnectionData; headers?: ResponseInit["headers"] }; // `ResponseInit`, not the DOM-only `HeadersInit`
