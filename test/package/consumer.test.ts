@@ -6,6 +6,7 @@
 
 import { afterAll, expect, test } from "bun:test";
 import { lstatSync, readFileSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { install, locked, npmVersion, Offline, pack, project, ROOT, run, start, waitFor, type Packed } from "./project.ts";
 
@@ -62,9 +63,10 @@ const skip = typeof setup === "string";
 if (typeof setup === "string") console.warn(`test/package/consumer.test.ts skipped: ${setup}`);
 const ready = setup as Ready;
 
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => {
+  // Two node_modules trees (TypeScript 7's native compiler among them): slow to delete on a busy disk.
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+}, 120_000);
 
 test.skipIf(skip)("the tarball holds only what runs: dist/, README.md, LICENSE, package.json", () => {
   const files = ready.packed.files;
