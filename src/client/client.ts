@@ -183,7 +183,8 @@ export class Client<P extends AnyProtocol> {
   private send(entry: Outgoing): boolean {
     const socket = this.socket;
     if (socket === undefined || socket.readyState !== 1) return false;
-    socket.send(this.binary ? this.options.codec!.encode(entry) : JSON.stringify(entry));
+    // The cast: TypeScript 7's DOM typings take only ArrayBuffer-backed views, and codecs never return shared memory.
+    socket.send(this.binary ? (this.options.codec!.encode(entry) as Uint8Array<ArrayBuffer>) : JSON.stringify(entry));
     return true;
   }
 

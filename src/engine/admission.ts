@@ -11,13 +11,13 @@
 import { BunwireError } from "./errors.ts";
 import { toUser, type UserInit } from "./identity.ts";
 import type { Params } from "./path-pattern.ts";
-import type { Admission, Grant } from "./socket-route.ts";
+import type { Admission, Grant, HeadersLike } from "./socket-route.ts";
 import { isThenable } from "./thenable.ts";
 
 /** Admit, with what becomes `ws.data`, extra headers on the 101, and the connection's user. */
 export interface AdmitDecision<Data = unknown> {
   data?: Data;
-  headers?: HeadersInit;
+  headers?: HeadersLike;
   user?: UserInit;
 }
 
@@ -95,7 +95,7 @@ export function refuseWithAnswer(answer: Response): Response {
 }
 
 /** The one refusal builder: the error's status, its code and message as the body, and any extra headers. */
-export function refusal(error: BunwireError, headers?: HeadersInit): Response {
+export function refusal(error: BunwireError, headers?: HeadersLike): Response {
   return new Response(`${error.code}: ${error.message}`, { status: error.status ?? 400, headers });
 }
 

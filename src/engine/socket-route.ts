@@ -10,6 +10,9 @@ import type { Params } from "./path-pattern.ts";
 /** Bun's ServerWebSocket, as every handler receives it (no wrapper). */
 export type Socket<Data = unknown> = ServerWebSocket<Data>;
 
+/** Headers as a Response accepts them; not `HeadersInit`, a global that exists only with the DOM lib. */
+export type HeadersLike = ResponseInit["headers"];
+
 /**
  * `ws.data` where a route does not type it: a loose record, so code reading and writing `ws.data.room` on an
  * untyped socket compiles (the seeds' room chats do). The one `any` of the public API, on purpose; type your
@@ -46,7 +49,7 @@ export interface SocketHandlers<Data = unknown> {
 /** Admission granted: upgrade with this `ws.data`, these extra 101 headers and a per-connection front-door context. */
 export interface Grant {
   data: unknown;
-  headers?: HeadersInit;
+  headers?: HeadersLike;
   /** The connection's identity (`connectionOf(ws).user`). */
   user?: ConnectionUser;
   /** Whatever the front door needs per connection (a file route's `ctx`); read it back with `contextOf(ws)`. */

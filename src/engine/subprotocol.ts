@@ -2,8 +2,9 @@
 // order that the client offers goes on the 101. An explicit Sec-WebSocket-Protocol header from the decision wins.
 
 import { BunwireError } from "./errors.ts";
+import type { HeadersLike } from "./socket-route.ts";
 
-function hasProtocolHeader(headers: HeadersInit | undefined): boolean {
+function hasProtocolHeader(headers: HeadersLike | undefined): boolean {
   if (headers === undefined) return false;
   if (headers instanceof Headers) return headers.has("sec-websocket-protocol");
   const entries = Array.isArray(headers) ? headers : Object.entries(headers);
@@ -14,7 +15,7 @@ function hasProtocolHeader(headers: HeadersInit | undefined): boolean {
  * The 101's headers with the chosen subprotocol, the same headers when there is nothing to add (the client offers
  * none, or the decision chose), or UNSUPPORTED_SUBPROTOCOL (400) when the client offers only others.
  */
-export function negotiate(req: Request, supported: readonly string[], headers: HeadersInit | undefined): HeadersInit | undefined | BunwireError {
+export function negotiate(req: Request, supported: readonly string[], headers: HeadersLike | undefined): HeadersLike | undefined | BunwireError {
   const offered = req.headers.get("sec-websocket-protocol");
   if (offered === null || hasProtocolHeader(headers)) return headers;
   const offers = offered.split(",").map((name) => name.trim());

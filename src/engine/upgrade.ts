@@ -14,7 +14,7 @@ import type { ErrorSource } from "./options.ts";
 import { pathnameOf, type Params } from "./path-pattern.ts";
 import type { Policy } from "./policy.ts";
 import type { RouteMatch, RouteTable } from "./route-table.ts";
-import type { Admission, SocketRoute } from "./socket-route.ts";
+import type { Admission, HeadersLike, SocketRoute } from "./socket-route.ts";
 import { negotiate } from "./subprotocol.ts";
 import { isThenable } from "./thenable.ts";
 
@@ -164,7 +164,7 @@ export class Upgrades {
     return this.#refuse(req, pathname, new BunwireError("ROUTE_NOT_FOUND", `no WebSocket route for ${pathname}${known}`, { status: 404 }));
   }
 
-  #refuse(req: Request, pathname: string, error: BunwireError, headers?: HeadersInit): Response {
+  #refuse(req: Request, pathname: string, error: BunwireError, headers?: HeadersLike): Response {
     if (this.#context.development) this.#log(req, pathname, error.status ?? 400, `${error.code}: ${error.message}`);
     return refusal(error, headers);
   }

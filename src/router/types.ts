@@ -18,7 +18,7 @@ export type WebSocketConfig<Data> = SocketHandlers<Data> & WebSocketOptions;
 
 export interface UpgradeOptions<Data> {
   /** Extra headers on the 101 Switching Protocols response. */
-  headers?: HeadersInit;
+  headers?: ResponseInit["headers"]; // not `HeadersInit`: that global exists only with the DOM lib
   /** Becomes `ws.data` exactly. */
   data?: Data;
   /** The connection's identity (`connectionOf(ws).user`): `"ada"` or `{ id: "ada", ...meta }`. */

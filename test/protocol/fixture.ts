@@ -100,7 +100,7 @@ export class Probe {
   }
 
   send(frame: string | object | Uint8Array): void {
-    this.ws.send(typeof frame === "string" || frame instanceof Uint8Array ? frame : JSON.stringify(frame));
+    this.ws.send(typeof frame === "string" || frame instanceof Uint8Array ? (frame as string | Uint8Array<ArrayBuffer>) : JSON.stringify(frame));
   }
 
   /** The next frame received (JSON parsed, or raw bytes for binary frames). */

@@ -51,7 +51,7 @@ export function client(url: string, options?: { headers?: Record<string, string>
       if (typeof value !== "string") throw new Error("expected a text frame, got binary");
       return JSON.parse(value);
     },
-    send: (data) => ws.send(data),
+    send: (data) => ws.send(data as string | Uint8Array<ArrayBuffer>), // TypeScript 7: DOM send takes ArrayBuffer-backed views
     close: () => ws.close(),
   };
 }

@@ -38,7 +38,7 @@ export class TestSocket {
   }
 
   send(data: string | Uint8Array): void {
-    this.ws.send(data);
+    this.ws.send(data as string | Uint8Array<ArrayBuffer>); // TypeScript 7: DOM send takes ArrayBuffer-backed views
   }
 
   /** The next unread frame; rejects if the socket closes or nothing arrives within `timeoutMs`. */
