@@ -9,7 +9,7 @@ import { createDispatch, type Dispatch, type SocketEventName } from "./dispatch.
 import { BunwireError } from "./errors.ts";
 import { pathnameOf, type Params, type PathPattern } from "./path-pattern.ts";
 import { RouteTable, type RouteMatch } from "./route-table.ts";
-import { UPGRADED, type Admission, type Grant, type Socket, type SocketRoute } from "./socket-route.ts";
+import { SERVED_ON, UPGRADED, type Admission, type Grant, type Socket, type SocketRoute } from "./socket-route.ts";
 import { TopicCounter, toBusPayload } from "./topics.ts";
 import { isThenable } from "./thenable.ts";
 
@@ -85,7 +85,9 @@ export class Engine {
   }
 
   addSocketRoute(route: SocketRoute): PathPattern {
-    return this.sockets.add(route.path, route);
+    const pattern = this.sockets.add(route.path, route);
+    if (this.#server !== undefined) route.handlers[SERVED_ON]?.(this.#server);
+    return pattern;
   }
 
   /** Upgrades `req` into `route`'s handlers with the granted data; false when the request is no valid handshake. */
@@ -175,6 +177,7 @@ export class Engine {
       websocket: this.#websocket,
     });
     this.#server = server;
+    for (const [, route] of this.sockets.entries()) route.handlers[SERVED_ON]?.(server);
     const bus = this.#options.bus;
     const deliver = (topic: string, data: string | Uint8Array, compress: boolean) => void server.publish(topic, data, compress);
     bus?.connect(deliver, (topic) => server.subscriberCount(topic)).catch((error: unknown) => console.error("[bunwire] bus failed to connect:", error));

@@ -3,20 +3,25 @@
 
 import { describe, expect, test } from "bun:test";
 import { z } from "zod";
-import { defineProtocol, ProtocolError } from "../../src/protocol/index.ts";
-import { protocolContract } from "./contract.ts";
+import { defineProtocol, ProtocolError, servedOn } from "../../src/protocol/index.ts";
+import { handlersMount, protocolContract } from "./contract.ts";
 import { chat, Probe, urlOf, type ChatData } from "./fixture.ts";
 
 let names = 0;
-protocolContract("Bun.serve", (websocket) => {
-  const server = Bun.serve<ChatData>({
-    port: 0,
-    hostname: "127.0.0.1",
-    fetch: (req, srv) => (srv.upgrade(req, { data: { name: `user${++names}` } }) ? undefined : new Response("", { status: 400 })),
-    websocket,
-  });
-  return { url: urlOf(server), stop: () => server.stop(true) };
-});
+protocolContract(
+  "Bun.serve",
+  handlersMount((websocket) => {
+    const server = Bun.serve<ChatData>({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: (req, srv) => (srv.upgrade(req, { data: { name: `user${++names}` } }) ? undefined : new Response("", { status: 400 })),
+      websocket,
+    });
+    // A raw server cannot be told by Bun which handlers it serves; bunwire's front doors do this themselves.
+    servedOn(websocket, server);
+    return { url: urlOf(server), target: server, stop: () => server.stop(true) };
+  }),
+);
 
 describe("declaration errors are thrown at start-up", () => {
   test("defineProtocol rejects a non-schema and reserved names", () => {
