@@ -2,6 +2,7 @@
 // history positions and sequence numbers, recovery (possible and impossible), and the per-connection room cap.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { HistoryPosition, Replay, TopicHistory } from "../../src/engine/history.ts";
 import { MemoryHistory } from "../../src/protocol/index.ts";
 import type { Mount, Mounted } from "./contract.ts";
 import { chat, other, Probe } from "./fixture.ts";
@@ -10,6 +11,45 @@ async function probes(url: string, count: number): Promise<Probe[]> {
   const all = Array.from({ length: count }, () => new Probe(url));
   await Promise.all(all.map((probe) => probe.opened));
   return all;
+}
+
+/**
+ * A MemoryHistory whose reads take their snapshot at once but answer only when `release()` is called, so a test
+ * can publish while a `$join` is reading: the window where a join that reads before subscribing loses events.
+ */
+class GatedHistory implements TopicHistory {
+  readonly inner = new MemoryHistory();
+  #gate: Promise<void> = Promise.resolve();
+  #open: () => void = () => {};
+  /** Resolves when a read is waiting at the gate. */
+  reading: Promise<void> = Promise.resolve();
+  #reached: () => void = () => {};
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+  hold(): void {
+    this.#gate = new Promise((resolve) => (this.#open = resolve));
+    this.reading = new Promise((resolve) => (this.#reached = resolve));
+  }
+  release(): void {
+    this.#open();
+  }
+  append(topic: string, payload: string): Promise<HistoryPosition> {
+    return this.inner.append(topic, payload);
+  }
+  async since(topic: string, offset: string): Promise<Replay> {
+    const snapshot = await this.inner.since(topic, offset);
+    this.#reached();
+    await this.#gate;
+    return snapshot;
+  }
+  async last(topic: string): Promise<HistoryPosition> {
+    const snapshot = await this.inner.last(topic);
+    this.#reached();
+    await this.#gate;
+    return snapshot;
+  }
 }
 
 export function topicsContract(mount: Mount, main: () => Mounted): void {
@@ -106,6 +146,29 @@ export function topicsContract(mount: Mount, main: () => Mounted): void {
       const next = await publish("trimmed", "6");
       const live = await dave.next();
       expect(live).toMatchObject({ data: { text: "6" }, offset: next });
+    });
+
+    test("a join subscribes before it reads the history: events published during the read are not lost", async () => {
+      const history = new GatedHistory();
+      const gated = await mount({ onError: () => {}, rooms: true, history });
+      const [frank] = await probes(gated.url, 1);
+      try {
+        for (const offset of [undefined, "first"]) {
+          const topic = `window-${offset ?? "none"}`;
+          const from = offset === undefined ? undefined : (await history.inner.last(topic)).offset;
+          history.hold();
+          frank!.send({ event: "$join", data: from === undefined ? { topic } : { topic, offset: from }, id: 1 });
+          await history.reading; // the join has its snapshot and waits
+          const during = await chat.publish(gated.target, topic, "said", { from: "server", text: "during the read" });
+          history.release();
+          const frames = [await frank!.next(), await frank!.next()];
+          expect(frames).toContainEqual(expect.objectContaining({ topic, offset: during, data: { from: "server", text: "during the read" } }));
+          expect(frames).toContainEqual(expect.objectContaining({ id: 1, ack: expect.objectContaining({ recovered: true }) }));
+        }
+      } finally {
+        frank!.ws.close();
+        await gated.stop();
+      }
     });
 
     test("a connection joins at most maxRooms topics: TOO_MANY_ROOMS, until it leaves one", async () => {
