@@ -102,9 +102,11 @@ export const OnPing = lifecycle("ping");
 export const OnPong = lifecycle("pong");
 
 /**
- * `@SubscribeMessage("event", schema?)`: handles JSON frames `{ event, data, id? }` as `(ws, data)`. The return
- * value (or resolved promise) is the reply: an ack `{ id, ack }` when the frame had an id, else `{ event, data }`.
- * A Standard Schema (zod, valibot, ...) validates `data` first; invalid data gets a VALIDATION_FAILED reply.
+ * `@SubscribeMessage("event", schema?)`: handles envelopes `{ event, data, id? }` (JSON text or MessagePack) as
+ * `(ws, data)`, through the same dispatcher as `protocol.handle`. The return value (or resolved promise) is the
+ * reply: an ack `{ id, ack }` when the frame had an id, else `{ event, data }`. A Standard Schema (zod, valibot, ...)
+ * validates `data` first (without one, the schema of the gateway's `protocol` option, if any); invalid data gets a
+ * VALIDATION_FAILED reply.
  */
 export function SubscribeMessage(event: string): GatewayMethodDecorator;
 export function SubscribeMessage<S extends StandardSchemaV1>(
