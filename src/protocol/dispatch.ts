@@ -159,6 +159,14 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
       return validated(ws, route, outcome, id, binary);
     },
 
+    // The engine refused this message (rate limit with `action: "reply"`): answer its request, if it has one.
+    rejected(socket, message, error) {
+      const ws = socket as ProtocolSocket;
+      const binary = typeof message !== "string" && msgpack;
+      const read = typeof message === "string" ? parseText(message) : binary ? parseBinary(message) : undefined;
+      sendError(ws, read?.id, binary, { code: error.code, message: error.message }, read?.event);
+    },
+
     close(ws, code, reason) {
       if (broadcast) socketClosed(state);
       if (userClose !== undefined) return userClose(ws, code, reason) as void | Promise<void>;

@@ -2,6 +2,7 @@
 // `publish`/`broadcast` publish through. Types only: the client bundle may import them at no cost.
 
 import type { Server, ServerWebSocket } from "bun";
+import type { BunwireError } from "../engine/errors.ts";
 import type { TopicHistory } from "../engine/history.ts";
 import type { SERVED_ON } from "../engine/socket-route.ts";
 import type { EventMap, SchemaInput, SchemaOutput } from "./define.ts";
@@ -50,6 +51,9 @@ export interface ProtocolSocketHandlers<D> {
   open(ws: ServerWebSocket<D>): void | Promise<void>;
   message(ws: ServerWebSocket<D>, message: string | Buffer): void | Promise<void>;
   close(ws: ServerWebSocket<D>, code: number, reason: string): void | Promise<void>;
+  /** Called by the engine instead of `message` when it refuses a message (`messageRateLimit` with `action: "reply"`):
+   *  the error (RATE_LIMITED) answers the message's request id. */
+  rejected(ws: ServerWebSocket<D>, message: string | Buffer, error: BunwireError): void;
   /** Called by bunwire's engine with each server serving these handlers (see `SERVED_ON`). */
   [SERVED_ON]?(server: Server<unknown>): void;
 }
