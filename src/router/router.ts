@@ -12,7 +12,7 @@ import type { RouteHandler, RouterOptions, ServeOptions, UpgradeOptions, WebSock
 /** Adds a path-specific WebSocket route with its own admission (used by `bunwire/fs`; not part of the public API). */
 export const ADD_SOCKET: unique symbol = Symbol("bunwire.router.addSocket");
 
-const HANDLER_KEYS = new Set(["open", "message", "close", "error", "drain", "ping", "pong"]);
+const HANDLER_KEYS = new Set(["open", "message", "close", "error", "drain", "ping", "pong", "rejected"]);
 
 /** bun-router writes params as `{id}`; the engine as `:id`. Both are accepted. */
 function toEnginePath(path: string): string {
