@@ -231,6 +231,18 @@ describe("bunwire/client talks to a gateway", () => {
   });
 });
 
+describe("@WebSocketGateway(path, { protocol })", () => {
+  test("an event that is not a client event of the protocol fails at start-up, naming class and event", () => {
+    @WebSocketGateway("/strict", { protocol: chat })
+    class StrictGateway {
+      @SubscribeMessage("shout")
+      shout() {}
+    }
+    const strict = new Application({ port: 0, globalRegistry: false }).registerGateway(StrictGateway);
+    expect(() => strict.listen()).toThrow(/StrictGateway: @SubscribeMessage\("shout"\) is not a client event of protocol/);
+  });
+});
+
 describe("types", () => {
   test("a schema types the method's data: a mismatch is a compile error", () => {
     @WebSocketGateway("/typed")
