@@ -1,7 +1,8 @@
 // What one `protocol.handle()` owns (its history, broadcast topic, room cap) and where `publish`/`broadcast`
-// find it. Nothing is kept per protocol at module level: a socket points to the state of the handlers serving it;
-// a Bun server lists the states it serves (the engine's SERVED_ON hook); a raw `Bun.serve` server, which cannot
-// be told, is matched through the states that currently serve sockets of the protocol.
+// find it. Nothing is kept at module level: a socket points to the state of the handlers serving it; a Bun server
+// lists the states it serves (the engine's SERVED_ON hook, or `servedOn` for a raw `Bun.serve`). Only for a target
+// that says nothing (an unregistered raw server, a custom object) does the protocol's own set of states with open
+// sockets answer, and only when they agree on one history.
 
 import type { Server } from "bun";
 import type { TopicHistory } from "../engine/history.ts";
