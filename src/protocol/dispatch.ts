@@ -51,6 +51,7 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
   const userClose = spec.close;
   const broadcast = spec.broadcast;
   const rooms: RoomContext = { rooms: spec.rooms, history: state.history, maxRooms: state.maxRooms, closeOnInvalid };
+  const roomsEnabled = spec.rooms !== undefined && spec.rooms !== false;
 
   function handlerFailed(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, error: unknown): void {
     // Only code and message leave the server, never a stack.
@@ -114,9 +115,10 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
         ws.send(PONG);
         return;
       case "$join":
-        return join(ws, envelope.data, envelope.id, binary, rooms);
       case "$leave":
-        return leave(ws, envelope.data, envelope.id, binary, rooms);
+        // Without rooms these are nobody's events: a gateway's @OnMessage may have its own use for them.
+        if (!roomsEnabled && fallback !== undefined) return fallback(ws, message);
+        return envelope.event === "$join" ? join(ws, envelope.data, envelope.id, binary, rooms) : leave(ws, envelope.data, envelope.id, binary, rooms);
     }
     return unclaimed(ws, message, binary, unknownEvent(envelope));
   }

@@ -97,7 +97,7 @@ test("a client hopping A -> C -> A -> C while B publishes ~2,000 events/s receiv
   await Bun.sleep(50); // and no duplicate trails behind
 
   client.close();
-  expect(attempt).toBe(4);
+  expect(attempt).toBeGreaterThanOrEqual(4); // every hop of the plan happened
   expect(rejoins.length).toBeGreaterThanOrEqual(3);
   expect(rejoins.every((result) => result.recovered)).toBe(true);
   expect(received.length).toBe(total);

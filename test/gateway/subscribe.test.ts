@@ -206,6 +206,8 @@ describe("@OnMessage beside @SubscribeMessage", () => {
       expect(await client.text()).toBe('raw: {"event":"other"}');
       client.ws.send(new Uint8Array([1]));
       expect(await client.text()).toBe("raw: binary");
+      client.send({ event: "$join", data: { topic: "t" } }); // without the rooms option, $join is nobody's
+      expect(await client.text()).toBe('raw: {"event":"$join","data":{"topic":"t"}}');
     } finally {
       await mixed.close();
     }
