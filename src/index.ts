@@ -20,5 +20,6 @@ export type {
   UserInit,
 } from "./engine/index.ts";
 // Typed messages: declare a protocol once, `protocol.handle({...})` on any route, the same type on the client.
-export { defineProtocol, MemoryHistory, Protocol, ProtocolError } from "./protocol/index.ts";
-export type { AckOf, AnyProtocol, ClientEvents, EventHandlers, HandleOptions, MemoryHistoryOptions, ProtocolErrorCode, ProtocolSocketHandlers, ServerEvents, WireIssue } from "./protocol/index.ts";
+export { defineProtocol, MemoryHistory, Protocol, ProtocolError, servedOn, serverProtocol, ServerProtocol } from "./protocol/index.ts";
+export type { AckOf, AnyProtocol, ClientEvents, EventHandlers, HandleOptions, MemoryHistoryOptions, ProtocolErrorCode, ProtocolSocketHandlers, PublishTarget, ServerEvents, WireIssue } from "./protocol/index.ts";
+export type { HistoryEntry, HistoryPosition, Replay, TopicHistory } from "./engine/index.ts";

@@ -3,7 +3,7 @@
 
 import { z } from "zod";
 import * as v from "valibot";
-import { defineProtocol } from "../src/protocol/index.ts";
+import { defineProtocol, serverProtocol } from "../src/protocol/index.ts";
 import { connect } from "../src/client/index.ts";
 import { defineProtocol as defineFromClient } from "bunwire/client";
 
@@ -112,6 +112,14 @@ async function requests(): Promise<void> {
 }
 void requests;
 
-// The same declaration from the client entry point is the same function.
-const same: typeof defineProtocol = defineFromClient;
-void same;
+// The client entry point declares without the server half; `serverProtocol` adds it, with the same types.
+const shared = defineFromClient({ client: { say: z.object({ text: z.string() }) }, server: { said: z.string() } });
+// @ts-expect-error a declaration from bunwire/client has no handle(): it carries no server code
+shared.handle;
+const sharedServer = serverProtocol(shared);
+sharedServer.handle({ say: (_ws, { text }) => text.length });
+// @ts-expect-error the server event's payload is typed through serverProtocol too
+sharedServer.broadcast({ publish() {} }, "said", 42);
+const named = defineProtocol({ name: "chat", client: {}, server: {} });
+const name: string = named.name;
+void name;

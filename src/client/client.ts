@@ -1,18 +1,24 @@
 // The reconnecting client: one WebSocket at a time, typed emit/request/on, an offline queue flushed in order,
-// rooms rejoined with their last offsets, a heartbeat for half-open connections, and a stop on close codes
-// that mean "do not retry". No server code: it shares only the protocol's types with the server.
+// rooms rejoined with their last offsets (and their events kept in sequence order, see rooms.ts), a heartbeat for
+// half-open connections, and a stop on close codes that mean "do not retry". No server code: it shares only the
+// protocol's types with the server.
 
 import type { JoinResult } from "../protocol/envelope.ts";
 import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ServerEvents, ServerPayload } from "../protocol/define.ts";
 import { ClientError, RequestError } from "./errors.ts";
+import { Heartbeat } from "./heartbeat.ts";
 import { Outbox, type Outgoing } from "./outbox.ts";
 import { reconnectDelay, type ClientState, type ResolvedOptions } from "./options.ts";
-import { Rooms } from "./rooms.ts";
+import { Rooms, type Positioned } from "./rooms.ts";
 
-/** What a listener gets besides the data: the topic and offset of events published on a topic with history. */
+/** What a listener gets besides the data: where an event published on a topic with a history sits. */
 export interface EventMeta {
+  /** The topic it was published on. */
   topic?: string;
+  /** Its position in the topic's history (what a rejoin resumes after). */
   offset?: string;
+  /** Its sequence number on the topic: one more than the previous event's. */
+  seq?: number;
 }
 type Listener = (data: unknown, meta: EventMeta) => void;
 
@@ -24,6 +30,7 @@ interface Inbound {
   error?: unknown;
   topic?: unknown;
   offset?: unknown;
+  seq?: unknown;
 }
 
 export class Client<P extends AnyProtocol> {
@@ -36,16 +43,21 @@ export class Client<P extends AnyProtocol> {
   private userClosed = false;
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  private heartbeatDeadline: ReturnType<typeof setTimeout> | undefined;
+  private readonly heartbeat: Heartbeat;
   private readonly outbox: Outbox;
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly stateListeners = new Set<(state: ClientState) => void>();
   private readonly errorListeners = new Set<(error: RequestError) => void>();
-  private readonly rooms = new Rooms();
+  private readonly rooms: Rooms;
 
   constructor(private readonly url: string, private readonly options: ResolvedOptions) {
     this.outbox = new Outbox(options, (entry) => this.send(entry));
+    this.heartbeat = new Heartbeat(options.heartbeat);
+    this.rooms = new Rooms({
+      deliver: (message) => this.dispatch(message as Inbound & Positioned),
+      recover: (topic) => this.state === "open" && this.sendJoin(topic, true),
+      gapTimeout: options.gapTimeout,
+    });
     this.open();
   }
 
@@ -88,7 +100,7 @@ export class Client<P extends AnyProtocol> {
 
   leave(topic: string): Promise<void> {
     this.rooms.settle(topic, new ClientError("CLOSED", `left "${topic}"`));
-    this.rooms.rooms.delete(topic);
+    this.rooms.delete(topic);
     if (this.state !== "open") return Promise.resolve();
     return this.call("$leave", { topic }, this.options.requestTimeout).then(() => undefined);
   }
@@ -151,26 +163,29 @@ export class Client<P extends AnyProtocol> {
     this.attempt = 0;
     this.binary = this.options.codec !== undefined && socket.protocol === this.options.codec.subprotocol;
     this.setState("open");
-    this.startHeartbeat();
+    this.heartbeat.start(() => this.send({ event: "$ping", data: null }), () => this.declareDead());
     for (const [topic, room] of this.rooms.rooms) this.sendJoin(topic, room.acked);
     this.outbox.flush();
   }
 
+  /** `$join` from the last offset seen: a first join, a rejoin after reconnecting, or the recovery of a gap. */
   private sendJoin(topic: string, rejoin: boolean): void {
-    const offset = this.rooms.rooms.get(topic)?.offset;
+    const room = this.rooms.joining(topic);
+    if (room === undefined) return;
+    const offset = room.offset;
     this.call("$join", offset === undefined ? { topic } : { topic, offset }, this.options.requestTimeout).then(
       (ack) => {
         const result = ack as JoinResult;
-        const room = this.rooms.rooms.get(topic);
-        if (room !== undefined && room.offset === undefined && typeof result.offset === "string") room.offset = result.offset;
+        this.rooms.joined(topic, result);
         if (rejoin) this.options.onRejoin?.(topic, result);
         this.rooms.settle(topic, result);
       },
       (error: Error) => {
         // A dropped connection is retried by the next rejoin; a refusal by the server is final.
         if (error instanceof ClientError && error.code === "DISCONNECTED") return;
+        this.rooms.joinFailed(topic);
         this.rooms.settle(topic, error);
-        if (error instanceof RequestError) this.rooms.rooms.delete(topic);
+        if (error instanceof RequestError) this.rooms.delete(topic);
       },
     );
   }
@@ -189,10 +204,7 @@ export class Client<P extends AnyProtocol> {
   }
 
   private received(raw: unknown): void {
-    if (this.heartbeatDeadline !== undefined) {
-      clearTimeout(this.heartbeatDeadline);
-      this.heartbeatDeadline = undefined;
-    }
+    this.heartbeat.seen();
     let message: Inbound;
     try {
       message = (typeof raw === "string" ? JSON.parse(raw) : this.options.codec?.decode(new Uint8Array(raw as ArrayBuffer))) as Inbound;
@@ -210,19 +222,14 @@ export class Client<P extends AnyProtocol> {
       for (const listener of this.errorListeners) listener(error);
       return;
     }
-    if (typeof message.topic === "string" && typeof message.offset === "string" && !this.rooms.record(message.topic, message.offset)) return;
-    const set = this.listeners.get(event);
-    if (set !== undefined) for (const listener of set) listener(message.data, message as EventMeta);
+    // Events of a joined topic with a history go through its sequence: once each, in order.
+    if (typeof message.topic === "string" && typeof message.seq === "number" && typeof message.offset === "string" && this.rooms.receive(message as Positioned)) return;
+    this.dispatch(message);
   }
 
-  private startHeartbeat(): void {
-    const heartbeat = this.options.heartbeat;
-    if (heartbeat === false) return;
-    this.heartbeatTimer = setInterval(() => {
-      if (this.heartbeatDeadline !== undefined || !this.send({ event: "$ping", data: null })) return;
-      // Any frame clears the deadline (see `received`); silence means a half-open connection.
-      this.heartbeatDeadline = setTimeout(() => this.declareDead(), heartbeat.timeout);
-    }, heartbeat.interval);
+  private dispatch(message: Inbound): void {
+    const set = this.listeners.get(message.event as string);
+    if (set !== undefined) for (const listener of set) listener(message.data, message as EventMeta);
   }
 
   private declareDead(): void {
@@ -237,9 +244,8 @@ export class Client<P extends AnyProtocol> {
     const socket = this.socket;
     if (socket !== undefined) socket.onopen = socket.onmessage = socket.onclose = null;
     this.socket = undefined;
-    clearInterval(this.heartbeatTimer);
-    clearTimeout(this.heartbeatDeadline);
-    this.heartbeatTimer = this.heartbeatDeadline = undefined;
+    this.heartbeat.stop();
+    this.rooms.disconnected();
   }
 
   private lost(code: number, reason: string): void {

@@ -19,7 +19,7 @@ export interface ReconnectOptions {
   factor?: number;
   /** 0..1: the delay is drawn from [(1 - jitter) * d, d] so clients do not reconnect in lockstep (default 0.5). */
   jitter?: number;
-  /** Attempts before giving up and closing (default Infinity). */
+  /** Reconnect attempts in a row before giving up and closing (default Infinity); the first connection is not one. */
   maxAttempts?: number;
 }
 
@@ -51,8 +51,13 @@ export interface ClientOptions {
   doNotRetry?: readonly number[];
   /** Default request timeout in ms (default 10000). */
   requestTimeout?: number;
-  /** Called after each restored `$join` on reconnect; `recovered: false` means events were lost: resync. */
+  /**
+   * Called after each rejoin: after a reconnect, or to fill a gap in a topic's sequence numbers. `recovered: false`
+   * means events were lost (nothing was replayed): resync the topic from your own source of truth.
+   */
   onRejoin?: (topic: string, result: JoinResult) => void;
+  /** Ms an out-of-order event waits for the missing ones before the topic is rejoined to fetch them (default 1000). */
+  gapTimeout?: number;
 }
 
 export interface ResolvedOptions {
@@ -66,6 +71,7 @@ export interface ResolvedOptions {
   doNotRetry: ReadonlySet<number>;
   requestTimeout: number;
   onRejoin: ((topic: string, result: JoinResult) => void) | undefined;
+  gapTimeout: number;
 }
 
 export function resolveOptions(options: ClientOptions, globalWebSocket: WebSocketConstructor | undefined): ResolvedOptions | string {
@@ -84,6 +90,8 @@ export function resolveOptions(options: ClientOptions, globalWebSocket: WebSocke
   };
   const maxQueue = options.maxQueue ?? 1000;
   if (!(maxQueue >= 0)) return "options.maxQueue must be a number >= 0";
+  const gapTimeout = options.gapTimeout ?? 1000;
+  if (!(gapTimeout >= 0)) return "options.gapTimeout must be a number >= 0";
   return {
     WebSocket: ctor,
     codec: options.codec,
@@ -95,6 +103,7 @@ export function resolveOptions(options: ClientOptions, globalWebSocket: WebSocke
     doNotRetry: new Set(options.doNotRetry ?? [1003, 1007, 1008, 4401, 4403]),
     requestTimeout: options.requestTimeout ?? 10_000,
     onRejoin: options.onRejoin,
+    gapTimeout,
   };
 }
 

@@ -1,56 +1,188 @@
-// Topics the client asked to join, with the last offset seen on each, so a reconnect can rejoin them and
-// ask the server for what was missed. A short window of recent offsets drops the duplicates a replay can
-// overlap with live delivery.
+// Topics the client joined, each with the position of the last event delivered (offset and sequence number), so
+// a reconnect can rejoin them and ask the server for what was missed. Events of a topic with a history carry
+// consecutive sequence numbers: a number already delivered is a duplicate (a replay overlapping live delivery) and
+// is dropped; a number ahead of the next one waits, in order, until the missing ones arrive, by replay or late
+// live delivery. A gap that stays open for `gapTimeout` is recovered by rejoining from the last offset, so the
+// application sees every event once, in order, instead of silently skipping.
 
 import type { JoinResult } from "../protocol/envelope.ts";
-const SEEN_WINDOW = 64;
+
+/** Events waiting for a gap to close are bounded; past this the topic is rejoined and the waiting ones dropped. */
+const MAX_HELD = 10_000;
 
 export interface JoinWaiter {
   resolve(result: JoinResult): void;
   reject(error: Error): void;
 }
 
+/** A decoded server event on a topic with a history. */
+export interface Positioned {
+  topic: string;
+  offset: string;
+  seq: number;
+}
+
 export interface Room {
   offset: string | undefined;
+  /** The sequence number of the last event delivered; undefined until the first join (or event) says. */
+  seq: number | undefined;
   /** Whether the server has acked a join once: later joins are rejoins (reported to `onRejoin`). */
   acked: boolean;
-  seen: string[];
+  /** A `$join` is in flight: events that arrive ahead of their turn wait for its replay. */
+  joining: boolean;
+  /** Events ahead of `seq + 1`, by sequence number. */
+  held: Map<number, Positioned> | undefined;
+  gapTimer: ReturnType<typeof setTimeout> | undefined;
   waiters: JoinWaiter[];
+}
+
+export interface RoomHooks {
+  /** Hands one event to the application's listeners. */
+  deliver(message: Positioned): void;
+  /** A gap did not close by itself: rejoin `topic` from its last offset. */
+  recover(topic: string): void;
+  readonly gapTimeout: number;
 }
 
 export class Rooms {
   readonly rooms = new Map<string, Room>();
 
+  constructor(private readonly hooks: RoomHooks) {}
+
   add(topic: string, waiter: JoinWaiter): Room {
     let room = this.rooms.get(topic);
     if (room === undefined) {
-      room = { offset: undefined, acked: false, seen: [], waiters: [] };
+      room = { offset: undefined, seq: undefined, acked: false, joining: false, held: undefined, gapTimer: undefined, waiters: [] };
       this.rooms.set(topic, room);
     }
     room.waiters.push(waiter);
     return room;
   }
 
-  /** Records an event's offset; false if it was already delivered (replay overlapping live delivery). */
-  record(topic: string, offset: string): boolean {
+  delete(topic: string): void {
     const room = this.rooms.get(topic);
-    if (room === undefined) return true;
-    if (room.seen.includes(offset)) return false;
-    room.seen.push(offset);
-    if (room.seen.length > SEEN_WINDOW) room.seen.shift();
-    room.offset = offset;
+    if (room !== undefined) clearTimeout(room.gapTimer);
+    this.rooms.delete(topic);
+  }
+
+  /** Takes an event of a topic with a history; false when the topic is not joined (the caller delivers it). */
+  receive(message: Positioned): boolean {
+    const room = this.rooms.get(message.topic);
+    if (room === undefined) return false;
+    const seq = message.seq;
+    if (room.seq === undefined) {
+      // Before the join's ack says where the topic stands, nothing can be placed: wait for it.
+      if (room.joining) {
+        this.hold(room, message);
+        return true;
+      }
+      room.seq = seq - 1;
+    }
+    if (seq <= room.seq) return true;
+    if (seq === room.seq + 1) {
+      this.deliver(room, message);
+      this.drain(room);
+    } else {
+      this.hold(room, message);
+      if (!room.joining) this.armGap(room, message.topic);
+    }
     return true;
+  }
+
+  /** A `$join` for `topic` is on its way (first join, rejoin, or gap recovery). */
+  joining(topic: string): Room | undefined {
+    const room = this.rooms.get(topic);
+    if (room === undefined) return undefined;
+    room.joining = true;
+    clearTimeout(room.gapTimer);
+    room.gapTimer = undefined;
+    return room;
+  }
+
+  /** The server acked the join: its replay (sent before the ack) is in; place what waited. */
+  joined(topic: string, result: JoinResult): void {
+    const room = this.rooms.get(topic);
+    if (room === undefined) return;
+    room.joining = false;
+    room.acked = true;
+    // A first join starts at the topic's position; a failed recovery restarts there (the app resyncs). A recovered
+    // rejoin keeps its own: the replay has advanced it, and a later live copy of a replayed event is a duplicate.
+    if (result.seq !== undefined && (room.seq === undefined || !result.recovered)) {
+      room.seq = result.seq;
+      room.offset = result.offset;
+    }
+    const held = room.held;
+    if (held !== undefined && held.size > 0) {
+      if (room.seq === undefined) room.seq = Math.min(...held.keys()) - 1;
+      for (const seq of held.keys()) if (seq <= room.seq) held.delete(seq);
+      this.drain(room);
+      if (held.size > 0) this.armGap(room, topic);
+    }
+  }
+
+  /** The join failed without a reply (timeout): stop waiting for its replay. */
+  joinFailed(topic: string): void {
+    const room = this.rooms.get(topic);
+    if (room === undefined) return;
+    room.joining = false;
+    if (room.held !== undefined && room.held.size > 0) this.armGap(room, topic);
+  }
+
+  /** The connection dropped: gap timers stop, the rejoin after reconnecting recovers what is missing. */
+  disconnected(): void {
+    for (const room of this.rooms.values()) {
+      clearTimeout(room.gapTimer);
+      room.gapTimer = undefined;
+    }
   }
 
   settle(topic: string, result: JoinResult | Error): void {
     const room = this.rooms.get(topic);
     if (room === undefined) return;
-    if (!(result instanceof Error)) room.acked = true;
     const waiters = room.waiters;
     room.waiters = [];
     for (const waiter of waiters) {
       if (result instanceof Error) waiter.reject(result);
       else waiter.resolve(result);
     }
+  }
+
+  private deliver(room: Room, message: Positioned): void {
+    room.seq = message.seq;
+    room.offset = message.offset;
+    this.hooks.deliver(message);
+  }
+
+  /** Delivers the held events that have become next in line. */
+  private drain(room: Room): void {
+    const held = room.held;
+    if (held === undefined) return;
+    for (let next = held.get(room.seq! + 1); next !== undefined; next = held.get(room.seq! + 1)) {
+      held.delete(next.seq);
+      this.deliver(room, next);
+    }
+    if (held.size === 0) {
+      clearTimeout(room.gapTimer);
+      room.gapTimer = undefined;
+    }
+  }
+
+  private hold(room: Room, message: Positioned): void {
+    const held = (room.held ??= new Map());
+    if (held.size >= MAX_HELD) {
+      // Too far behind to wait: rejoin from the last delivered offset; the replay brings these again.
+      held.clear();
+      if (!room.joining) this.hooks.recover(message.topic);
+      return;
+    }
+    held.set(message.seq, message);
+  }
+
+  private armGap(room: Room, topic: string): void {
+    if (room.gapTimer !== undefined) return;
+    room.gapTimer = setTimeout(() => {
+      room.gapTimer = undefined;
+      if (!room.joining && room.held !== undefined && room.held.size > 0) this.hooks.recover(topic);
+    }, this.hooks.gapTimeout);
   }
 }

@@ -16,7 +16,7 @@ import { pathnameOf, type PathPattern } from "./path-pattern.ts";
 import { createPolicy, type Policy } from "./policy.ts";
 import { RouteTable } from "./route-table.ts";
 import { shutdown, type CloseOptions } from "./shutdown.ts";
-import type { SocketRoute } from "./socket-route.ts";
+import { SERVED_ON, type SocketRoute } from "./socket-route.ts";
 import { TopicCounter, toBusPayload } from "./topics.ts";
 import { Upgrades, type SocketEntry } from "./upgrade.ts";
 
@@ -104,7 +104,9 @@ export class Engine {
 
   addSocketRoute(route: SocketRoute): PathPattern {
     const policy = route.limits === undefined ? this.policy : this.#policyFor(route.limits, route.path);
-    return this.sockets.add(route.path, { route, policy });
+    const pattern = this.sockets.add(route.path, { route, policy });
+    if (this.#server !== undefined) route.handlers[SERVED_ON]?.(this.#server);
+    return pattern;
   }
 
   /** One policy per limits object: every route of one mounted front door shares its caps. */
@@ -162,6 +164,7 @@ export class Engine {
     });
     this.#server = server;
     if (options.quiet !== true) this.options.logger.info({ url: server.url.href }, `bunwire listening on ${server.url.origin}`);
+    for (const [, { route }] of this.sockets.entries()) route.handlers[SERVED_ON]?.(server);
     const bus = this.options.bus;
     const deliver = (topic: string, data: string | Uint8Array, compress: boolean) => void server.publish(topic, data, compress);
     bus?.connect(deliver, (topic) => server.subscriberCount(topic)).catch((error: unknown) => this.#report(error, { kind: "server" }));

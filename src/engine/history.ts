@@ -1,23 +1,42 @@
 // The contract for topics that keep a bounded history, so a client that reconnects can be sent what it missed.
 // An in-memory implementation serves one instance; `bunwire/redis` provides one on Redis Streams for many.
 
-/** One stored message: its offset (monotonic per topic, comparable only by the history that issued it) and payload. */
-export interface HistoryEntry {
+/** Where one event sits in its topic's history. */
+export interface HistoryPosition {
+  /** Issued by the history and opaque to everyone else: `since(topic, offset)` resumes right after it. */
   offset: string;
+  /**
+   * The topic's sequence number: each append on a topic takes the previous number + 1, so a receiver tells a
+   * duplicate (a number it has seen) from a gap (a number skipped). A history that could not record some events
+   * skips their numbers, which receivers then see as the gap it is. When a history restarts a topic's numbering
+   * (its store lost the data, or the topic expired), the new numbers start above every number it issued before
+   * for that topic, so a receiver never mistakes a new event for an old one.
+   */
+  seq: number;
+}
+
+/** One stored message: its position and its payload (a serialised event). */
+export interface HistoryEntry extends HistoryPosition {
   payload: string;
 }
 
 export interface Replay {
-  /** false when the history no longer covers the gap (trimmed by length or age): the app must resync. */
+  /**
+   * false when the history cannot cover the gap since the offset: trimmed by length or age, or the offset comes
+   * from another history (or from before a restart). The protocol then replays nothing and tells the client to
+   * resync, so `entries` may be left empty in that case.
+   */
   recovered: boolean;
-  /** Missed entries after the given offset, oldest first. */
+  /** The entries strictly after the offset, oldest first. */
   entries: HistoryEntry[];
 }
 
 export interface TopicHistory {
-  /** Stores `payload` on `topic` and returns its offset. Calls on one topic resolve in call order. */
-  append(topic: string, payload: string): Promise<string>;
+  /** Stores `payload` on `topic` and returns its position. Calls on one topic resolve in call order. */
+  append(topic: string, payload: string): Promise<HistoryPosition>;
   /** Entries strictly after `offset` on `topic`. */
   since(topic: string, offset: string): Promise<Replay>;
+  /** The position of the latest event on `topic`, where a new subscriber starts (an empty topic has one too). */
+  last(topic: string): Promise<HistoryPosition>;
   close(): Promise<void>;
 }

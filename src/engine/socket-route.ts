@@ -27,8 +27,16 @@ export type ServerWebSocketOf<Data = LooseData> = ServerWebSocket<Data>;
 
 export type SocketEventName = "open" | "message" | "close" | "drain" | "ping" | "pong";
 
+/**
+ * Optional on a handlers object: called once with each Bun server that starts serving it (when the engine listens,
+ * or when the route is added to a listening engine). Typed protocols record their per-`handle()` state on that
+ * server, so `protocol.publish(app | server, ...)` finds the history of the handlers served there.
+ */
+export const SERVED_ON: unique symbol = Symbol("bunwire.servedOn");
+
 /** The lifecycle handlers of a route. A handler may return a promise: the engine awaits it before the next event. */
 export interface SocketHandlers<Data = unknown> {
+  [SERVED_ON]?(server: Server<unknown>): void;
   open?(ws: Socket<Data>): unknown;
   message?(ws: Socket<Data>, message: string | Buffer<ArrayBuffer>): unknown;
   close?(ws: Socket<Data>, code: number, reason: string): unknown;

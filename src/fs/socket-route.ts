@@ -2,9 +2,10 @@
 // `protocol.handle(...)` as `default`, or `protocol` + `handlers` (+ `options`) for the loader to call `handle`.
 // The same optional `upgrade(req)` as a ws route decides admission and `ws.data`.
 
-import "../protocol/index.ts"; // installs the server half of typed protocols (`protocol.handle`)
 import type { Server } from "bun";
 import type { Engine, Params, SocketHandlers } from "../engine/index.ts";
+import type { AnyProtocol } from "../protocol/define.ts";
+import { serverProtocol, type ServerProtocol } from "../protocol/server.ts";
 import type { SocketDefinition } from "../router/mounted.ts";
 import { createContext, folderParams } from "./context.ts";
 import type { RouteFile } from "./scan.ts";
@@ -13,7 +14,8 @@ import { wsRoute } from "./ws-route.ts";
 
 export interface SocketRouteModule {
   default?: SocketHandlers<any>;
-  protocol?: { handle(handlers: object, options?: object): SocketHandlers<any> };
+  /** A declaration from `defineProtocol` (of `bunwire` or `bunwire/client`): its server half serves `handlers`. */
+  protocol?: AnyProtocol;
   handlers?: object;
   options?: object;
   upgrade?: WebSocketRouteModule["upgrade"];
@@ -22,9 +24,11 @@ export interface SocketRouteModule {
 /** The handlers a sockets module provides, or why it provides none. */
 export function protocolHandlers(module: SocketRouteModule): SocketHandlers<any> | string {
   if (module.protocol !== undefined || module.handlers !== undefined) {
-    if (typeof module.protocol?.handle !== "function") return "exports handlers but no protocol (export const protocol = defineProtocol({...}))";
+    const protocol = module.protocol;
+    if (protocol === null || typeof protocol !== "object" || typeof protocol.client !== "object") return "exports handlers but no protocol (export const protocol = defineProtocol({...}))";
     if (module.handlers === null || typeof module.handlers !== "object") return "exports a protocol but no handlers object (export const handlers = { event(ws, data) {...} })";
-    return module.protocol.handle(module.handlers, module.options);
+    const half = serverProtocol(protocol as Parameters<typeof serverProtocol>[0]) as ServerProtocol<never, never, never>;
+    return half.handle(module.handlers as never, module.options) as SocketHandlers<any>;
   }
   const handlers = module.default;
   if (handlers === null || typeof handlers !== "object" || typeof handlers.message !== "function") {

@@ -5,6 +5,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { BunwireError } from "../engine/errors.ts";
 import { LIFECYCLE_DECORATOR, recordOf, type Lifecycle } from "./metadata.ts";
+import type { GatewayOptions } from "./subscriptions.ts";
 import type { Class, ModuleOptions } from "./types.ts";
 
 /** What TypeScript calls a method decorator with (legacy decorators). */
@@ -101,9 +102,11 @@ export const OnPing = lifecycle("ping");
 export const OnPong = lifecycle("pong");
 
 /**
- * `@SubscribeMessage("event", schema?)`: handles JSON frames `{ event, data, id? }` as `(ws, data)`. The return
- * value (or resolved promise) is the reply: an ack `{ id, ack }` when the frame had an id, else `{ event, data }`.
- * A Standard Schema (zod, valibot, ...) validates `data` first; invalid data gets a VALIDATION_FAILED reply.
+ * `@SubscribeMessage("event", schema?)`: handles envelopes `{ event, data, id? }` (JSON text or MessagePack) as
+ * `(ws, data)`, through the same dispatcher as `protocol.handle`. The return value (or resolved promise) is the
+ * reply: an ack `{ id, ack }` when the frame had an id, else `{ event, data }`. A Standard Schema (zod, valibot, ...)
+ * validates `data` first (without one, the schema of the gateway's `protocol` option, if any); invalid data gets a
+ * VALIDATION_FAILED reply.
  */
 export function SubscribeMessage(event: string): GatewayMethodDecorator;
 export function SubscribeMessage<S extends StandardSchemaV1>(
@@ -134,8 +137,12 @@ export function SubscribeMessage(event: string, schema?: StandardSchemaV1): Loos
   };
 }
 
-/** `@WebSocketGateway("/path")`: the class handles WebSocket connections on that path (params like `/rooms/:id` too). */
-export function WebSocketGateway(path: string): GatewayClassDecorator {
+/**
+ * `@WebSocketGateway("/path", options?)`: the class handles WebSocket connections on that path (params like
+ * `/rooms/:id` too). `options` are the typed-message settings of its `@SubscribeMessage` methods (`protocol`,
+ * `rooms`, `history`, `maxRooms`, `invalid`, `msgpack`, `broadcastTopic`), as for `protocol.handle`.
+ */
+export function WebSocketGateway(path: string, options?: GatewayOptions): GatewayClassDecorator {
   return (target, context?: unknown) => {
     assertLegacy(context, `@WebSocketGateway(${JSON.stringify(path)})`);
     const record = recordOf(target);
@@ -143,6 +150,7 @@ export function WebSocketGateway(path: string): GatewayClassDecorator {
       record.problems.push(`${target.name}: @WebSocketGateway is applied twice ("${record.gatewayPath}" and "${path}")`);
     }
     record.gatewayPath = path;
+    if (options !== undefined) record.gatewayOptions = options;
   };
 }
 

@@ -4,6 +4,7 @@
 import { BunwireError } from "../engine/errors.ts";
 import { compilePattern } from "../engine/path-pattern.ts";
 import { findRecord, gatewayMethods, firstHandlerMethod, type ClassRecord, type Subscription } from "./metadata.ts";
+import type { GatewayOptions } from "./subscriptions.ts";
 import type { Class } from "./types.ts";
 
 export interface GatewayDefinition {
@@ -11,6 +12,8 @@ export interface GatewayDefinition {
   readonly path: string;
   readonly lifecycle: ClassRecord["lifecycle"];
   readonly subscriptions: ReadonlyMap<string, Subscription>;
+  /** `@WebSocketGateway(path, options)`: typed-message options for its `@SubscribeMessage` dispatch. */
+  readonly options: GatewayOptions | undefined;
 }
 
 export function isGateway(cls: unknown): cls is Class {
@@ -45,5 +48,5 @@ export function defineGateway(cls: unknown): GatewayDefinition {
   for (const method of methods) {
     if (typeof prototype[method] !== "function") throw new BunwireError("INVALID_HANDLER", `${gateway.name}.${method} is not a method`);
   }
-  return { cls: gateway, path, lifecycle, subscriptions };
+  return { cls: gateway, path, lifecycle, subscriptions, options: findRecord(gateway)?.gatewayOptions };
 }

@@ -1,9 +1,11 @@
 // One gateway instance as engine handlers: its decorated methods bound once at start-up, so the engine calls
-// them directly per event (no wrapper on `@OnMessage`'s hot path). `@SubscribeMessage` adds envelope routing.
+// them directly per event (no wrapper on `@OnMessage`'s hot path). `@SubscribeMessage` methods, or typed-message
+// options on `@WebSocketGateway`, put the protocol's one dispatcher in front (subscriptions.ts).
 
 import type { SocketHandlers, Socket } from "../engine/socket-route.ts";
+import { isThenable } from "../engine/thenable.ts";
 import type { GatewayDefinition } from "./definition.ts";
-import { subscriptionHandler, type Route } from "./subscriptions.ts";
+import { subscriptionHandlers, type Subscribed } from "./subscriptions.ts";
 import type { WebSocketConnectionData } from "./types.ts";
 
 type Method = (...args: never[]) => unknown;
@@ -30,24 +32,33 @@ export function gatewayHandlers(definition: GatewayDefinition, instance: object,
     const method = bound(instance, lifecycle[control]);
     if (method !== undefined) handlers[control] = method as never;
   }
-  if (definition.subscriptions.size === 0) {
+  if (definition.subscriptions.size === 0 && definition.options === undefined) {
     if (message !== undefined) handlers.message = message;
     return handlers;
   }
-  const routes = new Map<string, Route>();
+  const subscriptions: Subscribed[] = [];
   for (const subscription of definition.subscriptions.values()) {
-    routes.set(subscription.event, { event: subscription.event, schema: subscription.schema, handler: bound(instance, subscription.method) as Route["handler"] });
+    subscriptions.push({ event: subscription.event, schema: subscription.schema, handler: bound(instance, subscription.method) as Subscribed["handler"] });
   }
   // A @SubscribeMessage failure was already answered; it then takes the same error path as any handler's.
   const failed = (ws: Socket<never>, thrown: unknown): void => {
     if (error === undefined) return report(ws, thrown);
     try {
       const result = error(ws, thrown);
-      if (result instanceof Promise) result.catch((again: unknown) => report(ws, again));
+      if (isThenable(result)) result.then(undefined, (again: unknown) => report(ws, again));
     } catch (again) {
       report(ws, again);
     }
   };
-  handlers.message = subscriptionHandler({ routes, fallback: message, failed });
-  return handlers;
+  // The dispatcher's open/close/message replace the bound ones (it calls them) and add the SERVED_ON hook.
+  return Object.assign(handlers, subscriptionHandlers({
+    name: definition.cls.name,
+    path: definition.path,
+    subscriptions,
+    options: definition.options ?? {},
+    open,
+    close,
+    fallback: message,
+    failed,
+  }));
 }

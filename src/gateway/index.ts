@@ -7,6 +7,7 @@ export { Application } from "./application.ts";
 export type { ApplicationOptions } from "./application.ts";
 export { Injectable, Module, OnClose, OnDrain, OnError, OnMessage, OnOpen, OnPing, OnPong, OnUpgrade, SubscribeMessage, WebSocketGateway } from "./decorators.ts";
 export type { GatewayClassDecorator, GatewayMethodDecorator } from "./decorators.ts";
+export type { GatewayOptions } from "./subscriptions.ts";
 export { WebSocketGatewayRegistry } from "./registry.ts";
 export type { Class, ModuleOptions, Provider, ServerWebSocket, UpgradeDecision, WebSocketConnectionData } from "./types.ts";
 export { BunwireError } from "../engine/errors.ts";

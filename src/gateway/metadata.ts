@@ -3,6 +3,7 @@
 // decorating. Misuse is reported at registration (`register`, `registerModule`), naming class and method.
 
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { GatewayOptions } from "./subscriptions.ts";
 import type { Class, ModuleOptions } from "./types.ts";
 
 export type Lifecycle = "upgrade" | "open" | "message" | "close" | "error" | "drain" | "ping" | "pong";
@@ -27,6 +28,8 @@ export interface Subscription {
 export interface ClassRecord {
   /** The `@WebSocketGateway(path)` argument, when the class is a gateway. */
   gatewayPath?: string;
+  /** The `@WebSocketGateway(path, options)` typed-message options, when given. */
+  gatewayOptions?: GatewayOptions;
   injectable?: boolean;
   module?: ModuleOptions;
   lifecycle: { [K in Lifecycle]?: string };

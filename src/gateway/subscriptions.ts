@@ -1,110 +1,89 @@
-// `@SubscribeMessage` routing: JSON frames `{ event, data, id? }` go to the method of their event, the return
-// value goes back as the reply. Same envelope, error codes and replies as the typed-message protocol
-// (docs/PROTOCOL.md), built from its exported pieces. Frames no event claims fall through to `@OnMessage`.
+// `@SubscribeMessage` compiled into the protocol's one dispatcher (src/protocol/dispatch.ts): the gateway's
+// methods become its routes, `@OnMessage` takes the frames no event claims, and a return without a request id is
+// answered `{ event, data }`. Same envelope, codecs (JSON, MessagePack), error codes and rooms as `protocol.handle`.
 
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { ProtocolError } from "../protocol/errors.ts";
-import { parseEnvelope, serializeEvent } from "../protocol/envelope.ts";
-import { sendAck, sendError, toWireError, type ProtocolSocket } from "../protocol/reply.ts";
-import { validatePayload, type Validated } from "../protocol/validate.ts";
-import type { Socket } from "../engine/socket-route.ts";
-import { isThenable } from "../engine/thenable.ts";
+import { BunwireError } from "../engine/errors.ts";
+import type { TopicHistory } from "../engine/history.ts";
+import type { Socket, SocketHandlers } from "../engine/socket-route.ts";
+import type { AnyProtocol } from "../protocol/define.ts";
+import { compileDispatch, type Route } from "../protocol/dispatch.ts";
+import type { RoomPolicy } from "../protocol/handle-types.ts";
+import { settingsOf } from "../protocol/handle.ts";
+import type { ProtocolSocket } from "../protocol/reply.ts";
+import type { WebSocketConnectionData } from "./types.ts";
 
-export interface Route {
+/** The second argument of `@WebSocketGateway(path, options)`: the typed-message settings of `protocol.handle`. */
+export interface GatewayOptions {
+  /**
+   * The protocol this gateway serves: a `@SubscribeMessage(event)` without a schema validates with the protocol's,
+   * every event must be one of its client events, and `protocol.broadcast`/`publish` reach this gateway's sockets.
+   */
+  protocol?: AnyProtocol;
+  /** Topic history for `$join` recovery and event sequence numbers. */
+  history?: TopicHistory;
+  /** Which topics clients may `$join` (default false). */
+  rooms?: RoomPolicy<WebSocketConnectionData>;
+  /** Topics one connection may `$join` at once (default 100). */
+  maxRooms?: number;
+  /** Invalid input (with no `@OnMessage` to take it): reply with an error (default) or close (1007/1008). */
+  invalid?: "reply" | "close";
+  /** Accept MessagePack binary frames (default true). */
+  msgpack?: boolean;
+  /** The broadcast topic (default `$broadcast:<protocol name>`). */
+  broadcastTopic?: string;
+}
+
+/** One `@SubscribeMessage` method, bound to the gateway instance. */
+export interface Subscribed {
   readonly event: string;
   readonly schema: StandardSchemaV1 | undefined;
-  /** The gateway method, bound to the gateway instance once at start-up. */
   readonly handler: (ws: Socket<never>, data: unknown) => unknown;
 }
 
-export interface SubscriptionOptions {
-  readonly routes: ReadonlyMap<string, Route>;
-  /** The gateway's `@OnMessage`, for frames no route claims (not JSON, no envelope, unknown event). */
+export interface GatewayDispatch {
+  /** `Class.method` naming for start-up errors, and the route path for the placeholder protocol name. */
+  readonly name: string;
+  readonly path: string;
+  readonly subscriptions: readonly Subscribed[];
+  readonly options: GatewayOptions;
+  readonly open: ((ws: Socket<never>) => unknown) | undefined;
+  readonly close: ((ws: Socket<never>, code: number, reason: string) => unknown) | undefined;
+  /** The gateway's `@OnMessage`, for frames no route claims (not an envelope, unknown event). */
   readonly fallback: ((ws: Socket<never>, message: string | Buffer<ArrayBuffer>) => unknown) | undefined;
-  /** The error path for a handler that threw or rejected (after the error reply was sent). */
+  /** The error path for a method that threw or rejected (after the error reply was sent). */
   readonly failed: (ws: Socket<never>, error: unknown) => void;
 }
 
-const PONG = '{"event":"$pong"}';
-
-export function subscriptionHandler(options: SubscriptionOptions): (ws: Socket<never>, message: string | Buffer<ArrayBuffer>) => unknown {
-  const { routes, fallback, failed } = options;
-
-  function handlerFailed(ws: Socket<never>, route: Route, id: number | undefined, error: unknown): void {
-    // Only code and message leave the server, never a stack.
-    sendError(ws as ProtocolSocket, id, false, toWireError(error), id === undefined ? route.event : undefined);
-    failed(ws, error);
-  }
-
-  function reply(ws: Socket<never>, route: Route, id: number | undefined, result: unknown): void {
-    if (id !== undefined) return sendAck(ws as ProtocolSocket, id, result, false);
-    if (result === undefined) return;
-    let frame: string;
-    try {
-      frame = serializeEvent(route.event, result);
-    } catch (error) {
-      return sendError(ws as ProtocolSocket, undefined, false, { code: "HANDLER_ERROR", message: `reply is not serialisable: ${(error as Error).message}` }, route.event);
+/** The gateway's `open`, `message` and `close` (and the engine's SERVED_ON hook); other lifecycle methods stay. */
+export function subscriptionHandlers(gateway: GatewayDispatch): SocketHandlers<WebSocketConnectionData> {
+  const { options } = gateway;
+  const protocol = options.protocol;
+  const routes = new Map<string, Route>();
+  for (const subscription of gateway.subscriptions) {
+    let schema = subscription.schema;
+    if (protocol !== undefined) {
+      const declared = Object.hasOwn(protocol.client, subscription.event) ? protocol.client[subscription.event] : undefined;
+      if (declared === undefined) {
+        throw new BunwireError("INVALID_HANDLER", `${gateway.name}: @SubscribeMessage("${subscription.event}") is not a client event of protocol "${protocol.name}"`);
+      }
+      schema ??= declared;
     }
-    ws.send(frame);
+    routes.set(subscription.event, { event: subscription.event, standard: schema?.["~standard"], handler: subscription.handler as Route["handler"], self: undefined });
   }
-
-  async function settle(ws: Socket<never>, route: Route, id: number | undefined, pending: PromiseLike<unknown>): Promise<void> {
-    let result: unknown;
-    try {
-      result = await pending;
-    } catch (error) {
-      return handlerFailed(ws, route, id, error);
-    }
-    reply(ws, route, id, result);
-  }
-
-  function run(ws: Socket<never>, route: Route, id: number | undefined, data: unknown): void | Promise<void> {
-    let result: unknown;
-    try {
-      result = route.handler(ws, data);
-    } catch (error) {
-      return handlerFailed(ws, route, id, error);
-    }
-    // The promise goes back to the engine, which holds this connection's next frames until it settles.
-    if (isThenable(result)) return settle(ws, route, id, result);
-    reply(ws, route, id, result);
-  }
-
-  function validated(ws: Socket<never>, route: Route, id: number | undefined, outcome: Validated<unknown>): void | Promise<void> {
-    if (!outcome.ok) return sendError(ws as ProtocolSocket, id, false, outcome.error);
-    return run(ws, route, id, outcome.value);
-  }
-
-  async function validateAsync(ws: Socket<never>, route: Route, id: number | undefined, pending: Promise<Validated<unknown>>): Promise<void> {
-    let outcome: Validated<unknown>;
-    try {
-      outcome = await pending;
-    } catch (error) {
-      return handlerFailed(ws, route, id, error);
-    }
-    return validated(ws, route, id, outcome);
-  }
-
-  function refuse(ws: Socket<never>, message: string | Buffer<ArrayBuffer>, id: number | undefined, error: ProtocolError): unknown {
-    if (fallback !== undefined) return fallback(ws, message);
-    sendError(ws as ProtocolSocket, id, false, error);
-  }
-
-  return (ws, message) => {
-    if (typeof message !== "string") {
-      return refuse(ws, message, undefined, new ProtocolError("UNSUPPORTED_CODEC", "binary frames are not accepted by this gateway: send JSON text { event, data, id? }"));
-    }
-    const envelope = parseEnvelope(message);
-    if (envelope instanceof ProtocolError) return refuse(ws, message, undefined, envelope);
-    const route = routes.get(envelope.event);
-    if (route === undefined) {
-      // The bunwire client's heartbeat.
-      if (envelope.event === "$ping") return void ws.send(PONG);
-      return refuse(ws, message, envelope.id, new ProtocolError("UNKNOWN_EVENT", `unknown event "${envelope.event}"`));
-    }
-    if (route.schema === undefined) return run(ws, route, envelope.id, envelope.data);
-    const outcome = validatePayload(route.schema, envelope.data, route.event);
-    if (outcome instanceof Promise) return validateAsync(ws, route, envelope.id, outcome);
-    return validated(ws, route, envelope.id, outcome);
-  };
+  // Without a protocol the gateway's sockets belong to no protocol's broadcast; the state still carries rooms.
+  const declaration = protocol ?? { name: `gateway:${gateway.path}`, client: {}, server: {}, acks: {} };
+  const settings = settingsOf(declaration, options, `@WebSocketGateway("${gateway.path}")`);
+  const handlers = compileDispatch({
+    routes,
+    ...settings,
+    rooms: options.rooms as RoomPolicy<unknown> | undefined,
+    broadcast: protocol !== undefined,
+    fallback: gateway.fallback as ((ws: ProtocolSocket, message: string | Buffer) => unknown) | undefined,
+    replyWithoutId: true,
+    failed: (ws, error) => gateway.failed(ws as Socket<never>, error),
+    open: gateway.open as ((ws: ProtocolSocket) => unknown) | undefined,
+    close: gateway.close as ((ws: ProtocolSocket, code: number, reason: string) => unknown) | undefined,
+  });
+  return handlers as unknown as SocketHandlers<WebSocketConnectionData>;
 }

@@ -1,10 +1,8 @@
-// The protocol declaration: which events each side may send, each with a Standard Schema.
-// This module is shared by server and client code, so it imports nothing from Bun or the server at run time;
-// the server half (`handle`, `emit`, `publish`, `broadcast`) is installed by `src/protocol/index.ts`.
+// The protocol declaration: which events each side may send, each with a Standard Schema, and the protocol's name.
+// Shared by server and client code, so it holds no server code at all: the server half (`handle`, `emit`,
+// `publish`, `broadcast`) lives in `server.ts`, which only the server entry (`bunwire`) imports.
 
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import type { ServerWebSocket } from "bun";
-import type { TopicHistory } from "../engine/history.ts";
 import { ProtocolError } from "./errors.ts";
 
 /** Event name -> Standard Schema (zod, valibot, arktype, ...). */
@@ -13,6 +11,11 @@ export type EventMap = { readonly [event: string]: StandardSchemaV1 };
 export type AckMap<C extends EventMap> = { readonly [E in keyof C]?: StandardSchemaV1 };
 
 export interface ProtocolSpec<C extends EventMap, S extends EventMap, A extends AckMap<C>> {
+  /**
+   * Names the protocol's broadcast topic (`$broadcast:<name>`), identical on every instance so a bus carries it.
+   * Default: a digest of the event names; give a name so two protocols with the same events stay apart.
+   */
+  name?: string;
   /** Events the client sends to the server; each payload is validated on arrival. */
   client: C;
   /** Events the server sends to the client. */
@@ -26,6 +29,7 @@ export type SchemaOutput<T> = T extends StandardSchemaV1 ? StandardSchemaV1.Infe
 
 /** Any protocol, for generic constraints (`connect<typeof chat>`): only its declaration, not its server methods. */
 export interface AnyProtocol {
+  readonly name: string;
   readonly client: EventMap;
   readonly server: EventMap;
   readonly acks: object;
@@ -43,65 +47,9 @@ export type AckOf<P extends AnyProtocol, E extends string> = E extends keyof P["
     : unknown
   : unknown;
 
-type AckReturn<A, E> = E extends keyof A ? (A[E] extends StandardSchemaV1 ? SchemaInput<A[E]> : unknown) : unknown;
-
-/** One handler per client event: `data` is the schema's output; the return value is the ack of a request. */
-export type EventHandlers<C extends EventMap, A, D> = {
-  [E in keyof C & string]: (ws: ServerWebSocket<D>, data: SchemaOutput<C[E]>) => AckReturn<A, E> | Promise<AckReturn<A, E>>;
-};
-
-/** Something that can publish to a topic: a ServerWebSocket (everyone but itself), Bun's Server, or the App. */
-export interface PublishTarget {
-  publish(topic: string, data: string, compress?: boolean): unknown;
-}
-
-export interface HandleOptions<D> {
-  /** Topic history for `$join` recovery; any `TopicHistory` (in-memory, Redis Streams, ...). */
-  history?: TopicHistory;
-  /** Which topics clients may `$join`: false (default) refuses, true allows any, or decide per socket. */
-  rooms?: boolean | ((ws: ServerWebSocket<D>, topic: string) => boolean | Promise<boolean>);
-  /** On invalid JSON/envelope/payload or unknown event: reply with an error (default) or close (1007/1008). */
-  invalid?: "reply" | "close";
-  /** Accept MessagePack binary frames (default true). */
-  msgpack?: boolean;
-  /** Topic every socket of this protocol joins, used by `broadcast` (default "$all"). */
-  broadcastTopic?: string;
-  /** Called with every error a handler throws (default: console.error). */
-  onError?: (ws: ServerWebSocket<D>, error: unknown, event: string) => void;
-  open?: (ws: ServerWebSocket<D>) => void | Promise<void>;
-  close?: (ws: ServerWebSocket<D>, code: number, reason: string) => void | Promise<void>;
-}
-
-/** Plain Bun/bunwire WebSocket handlers, accepted by `app.ws`, routers and `Bun.serve({ websocket })`. */
-export interface ProtocolSocketHandlers<D> {
-  open(ws: ServerWebSocket<D>): void | Promise<void>;
-  message(ws: ServerWebSocket<D>, message: string | Buffer): void | Promise<void>;
-  close(ws: ServerWebSocket<D>, code: number, reason: string): void | Promise<void>;
-}
-
-/** The server half, installed when `src/protocol/index.ts` is loaded. */
-export interface ProtocolServer {
-  handle(protocol: AnyProtocol, handlers: object, options: HandleOptions<never>): ProtocolSocketHandlers<never>;
-  emit(ws: ServerWebSocket<unknown>, event: string, data: unknown): number;
-  publish(protocol: AnyProtocol, target: PublishTarget, topic: string, event: string, data: unknown): Promise<string | undefined> | undefined;
-  broadcast(protocol: AnyProtocol, target: PublishTarget, event: string, data: unknown): void;
-}
-
-let server: ProtocolServer | undefined;
-
-/** Called once by the server entry point; the client bundle never calls it. */
-export function installProtocolServer(impl: ProtocolServer): void {
-  server = impl;
-}
-
-function requireServer(): ProtocolServer {
-  if (server === undefined) {
-    throw new ProtocolError("SERVER_NOT_LOADED", "handle/emit/publish/broadcast run on the server: import defineProtocol from \"bunwire\" there");
-  }
-  return server;
-}
-
-export class Protocol<C extends EventMap, S extends EventMap, A extends AckMap<C>> {
+/** A declared protocol: import it from server and client code alike. */
+export class Protocol<C extends EventMap, S extends EventMap, A extends AckMap<C>> implements AnyProtocol {
+  readonly name: string;
   readonly client: C;
   readonly server: S;
   readonly acks: A;
@@ -110,31 +58,19 @@ export class Protocol<C extends EventMap, S extends EventMap, A extends AckMap<C
     this.client = spec.client;
     this.server = spec.server;
     this.acks = spec.acks ?? ({} as A);
+    this.name = spec.name ?? digestName(Object.keys(spec.client), Object.keys(spec.server));
   }
+}
 
-  /** WebSocket handlers that parse, validate and dispatch the protocol's client events to `handlers`. */
-  handle<D = Record<string, unknown>>(handlers: EventHandlers<C, A, D>, options: HandleOptions<D> = {}): ProtocolSocketHandlers<D> {
-    return requireServer().handle(this as unknown as AnyProtocol, handlers, options as HandleOptions<never>) as ProtocolSocketHandlers<D>;
+/** The default name: FNV-1a over the sorted event names, the same on every instance that declares the protocol. */
+function digestName(client: string[], server: string[]): string {
+  const text = `${[...client].sort().join(",")}|${[...server].sort().join(",")}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-
-  /** Sends one event to one socket, in the codec that socket speaks. Returns Bun's send status. */
-  emit<E extends keyof S & string, D>(ws: ServerWebSocket<D>, event: E, data: SchemaInput<S[E]>): number {
-    return requireServer().emit(ws as ServerWebSocket<unknown>, event, data);
-  }
-
-  /**
-   * Publishes one event to a topic's subscribers with a single serialisation (native publish).
-   * With a history (see `handle`), the event is stored first and carries its offset; the promise gives that offset
-   * (undefined if the history failed: the event is then delivered live without one). Never rejects.
-   */
-  publish<E extends keyof S & string>(target: PublishTarget, topic: string, event: E, data: SchemaInput<S[E]>): Promise<string | undefined> | undefined {
-    return requireServer().publish(this as unknown as AnyProtocol, target, topic, event, data);
-  }
-
-  /** Publishes one event to every socket connected through this protocol's handlers. */
-  broadcast<E extends keyof S & string>(target: PublishTarget, event: E, data: SchemaInput<S[E]>): void {
-    requireServer().broadcast(this as unknown as AnyProtocol, target, event, data);
-  }
+  return `events-${hash.toString(36)}`;
 }
 
 function isSchemaMap(value: unknown): boolean {
@@ -148,13 +84,25 @@ function isSchemaMap(value: unknown): boolean {
   return true;
 }
 
-/** Declares a protocol once; import it from server and client code alike. */
-export function defineProtocol<C extends EventMap, S extends EventMap, A extends AckMap<C> = {}>(spec: ProtocolSpec<C, S, A>): Protocol<C, S, A> {
+/** Checks a declaration; throws INVALID_PROTOCOL naming what is wrong. */
+export function checkSpec(spec: ProtocolSpec<EventMap, EventMap, object>): void {
   if (spec === null || typeof spec !== "object" || !isSchemaMap(spec.client) || !isSchemaMap(spec.server) || (spec.acks !== undefined && !isSchemaMap(spec.acks))) {
-    throw new ProtocolError("INVALID_PROTOCOL", "defineProtocol({ client, server, acks? }): each is an object of Standard Schemas (zod, valibot, arktype, ...)");
+    throw new ProtocolError("INVALID_PROTOCOL", "defineProtocol({ name?, client, server, acks? }): client, server and acks are objects of Standard Schemas (zod, valibot, arktype, ...)");
+  }
+  if (spec.name !== undefined && (typeof spec.name !== "string" || spec.name.length === 0)) {
+    throw new ProtocolError("INVALID_PROTOCOL", "defineProtocol({ name }): name must be a non-empty string");
   }
   for (const name of [...Object.keys(spec.client), ...Object.keys(spec.server)]) {
     if (name.startsWith("$")) throw new ProtocolError("INVALID_PROTOCOL", `event "${name}": names starting with "$" are reserved`);
   }
+}
+
+/**
+ * Declares a protocol (this is the `bunwire/client` one, safe for browser bundles). On the server, either import
+ * `defineProtocol` from `bunwire` (its protocols have `handle`, `emit`, `publish`, `broadcast`), or wrap a shared
+ * declaration once with `serverProtocol(chat)` from `bunwire`.
+ */
+export function defineProtocol<C extends EventMap, S extends EventMap, A extends AckMap<C> = {}>(spec: ProtocolSpec<C, S, A>): Protocol<C, S, A> {
+  checkSpec(spec as ProtocolSpec<EventMap, EventMap, object>);
   return new Protocol(spec);
 }

@@ -1,67 +1,78 @@
-// `protocol.handle(handlers)`: turns a map of typed event handlers into plain WebSocket handlers.
-// Hot path per message: one parse, one Map lookup, one `~standard.validate` (sync fast path), one handler call,
-// one reply. Nothing is allocated per message beyond what JSON.parse and the validator produce; async work
-// (promises from validators or handlers) takes a separate path and its promise is returned to the engine,
-// which awaits a connection's messages in order.
+// The one envelope dispatcher: every typed message, from `protocol.handle()` or a gateway's `@SubscribeMessage`,
+// goes through this chain: decode (JSON text or MessagePack), check the envelope, validate, run, settle, then ack
+// or error. Hot path per message: one parse, one Map lookup, one `~standard.validate` (sync fast path), one
+// handler call, one reply; nothing allocated beyond what the parser and the validator produce. Promises (async
+// validators, handlers, joins) take a separate path and go back to the engine, which keeps a connection in order.
 
+import type { Server } from "bun";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import type { AnyProtocol, HandleOptions, ProtocolSocketHandlers } from "./define.ts";
-import { ProtocolError } from "./errors.ts";
-import { checkEnvelope, parseEnvelope, toWireIssues, type Envelope } from "./envelope.ts";
-import { decodeMsgpack } from "./msgpack.ts";
-import { configureProtocol, DEFAULT_BROADCAST_TOPIC } from "./publish.ts";
-import { rejectInput, sendAck, sendError, SPEAKS_MSGPACK, toWireError, type ProtocolSocket } from "./reply.ts";
-import { join, leave, type RoomContext } from "./rooms.ts";
+import { SERVED_ON } from "../engine/socket-route.ts";
 import { isThenable } from "../engine/thenable.ts";
+import { ProtocolError } from "./errors.ts";
+import { idOf, readEnvelope, Rejected, toWireIssues, type Envelope } from "./envelope.ts";
+import type { ProtocolSocketHandlers, RoomPolicy } from "./handle-types.ts";
+import { decodeMsgpack } from "./msgpack.ts";
+import { rejectInput, sendAck, sendError, sendReply, SPEAKS_MSGPACK, toWireError, type ProtocolSocket } from "./reply.ts";
+import { join, leave, type RoomContext } from "./rooms.ts";
+import { hostState, socketClosed, socketOpened, type HandleState } from "./state.ts";
 
-type Handler = (this: object, ws: ProtocolSocket, data: unknown) => unknown;
-
-interface Route {
+/** One client event: its schema (none for an unvalidated gateway method) and its handler, called on `self`. */
+export interface Route {
   readonly event: string;
   /** The schema's `~standard` props: `validate` is called on it, as a library may rely on `this`. */
-  readonly standard: StandardSchemaV1["~standard"];
-  readonly handler: Handler;
+  readonly standard: StandardSchemaV1["~standard"] | undefined;
+  readonly handler: (this: unknown, ws: ProtocolSocket, data: unknown) => unknown;
+  readonly self: unknown;
+}
+
+export interface DispatchSpec {
+  readonly routes: ReadonlyMap<string, Route>;
+  readonly state: HandleState;
+  readonly rooms: RoomPolicy<unknown> | undefined;
+  readonly closeOnInvalid: boolean;
+  readonly msgpack: boolean;
+  /** Sockets join the broadcast topic and count as serving the protocol (false: a gateway without a protocol). */
+  readonly broadcast: boolean;
+  /** Frames no event claims (not an envelope, unknown event) go here instead of an error reply (`@OnMessage`). */
+  readonly fallback: ((ws: ProtocolSocket, message: string | Buffer) => unknown) | undefined;
+  /** A request-less message whose handler returns a value is answered `{ event, data }` (gateways). */
+  readonly replyWithoutId: boolean;
+  /** A handler threw or rejected; the error reply is already sent. */
+  readonly failed: (ws: ProtocolSocket, error: unknown, event: string) => void;
+  readonly open: ((ws: ProtocolSocket) => unknown) | undefined;
+  readonly close: ((ws: ProtocolSocket, code: number, reason: string) => unknown) | undefined;
 }
 
 const PONG = '{"event":"$pong"}';
 
-export function createHandlers(protocol: AnyProtocol, handlers: object, options: HandleOptions<unknown>): ProtocolSocketHandlers<unknown> {
-  const table = new Map<string, Route>();
-  for (const event of Object.keys(protocol.client)) {
-    const handler = (handlers as Record<string, unknown>)[event];
-    // An inherited Object.prototype method (an event named "toString") is not a handler the user wrote.
-    if (typeof handler !== "function" || handler === (Object.prototype as Record<string, unknown>)[event]) throw new ProtocolError("INVALID_PROTOCOL", `handle(): no handler for client event "${event}"`);
-    const schema = protocol.client[event] as StandardSchemaV1;
-    table.set(event, { event, standard: schema["~standard"], handler: handler as Handler });
-  }
-  for (const key of Object.keys(handlers)) {
-    if (!table.has(key)) throw new ProtocolError("INVALID_PROTOCOL", `handle(): "${key}" is not a client event of this protocol`);
-  }
-
-  const closeOnInvalid = options.invalid === "close";
-  const acceptMsgpack = options.msgpack !== false;
-  const onError = options.onError ?? ((_ws, error, event) => console.error(`[bunwire] handler for "${event}" threw:`, error));
-  const broadcastTopic = options.broadcastTopic ?? DEFAULT_BROADCAST_TOPIC;
-  configureProtocol(protocol, options.history, broadcastTopic);
-  const rooms: RoomContext = { rooms: options.rooms, history: options.history, closeOnInvalid };
-  const userOpen = options.open;
-  const userClose = options.close;
+export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unknown> {
+  const { routes, state, closeOnInvalid, msgpack, fallback, replyWithoutId, failed } = spec;
+  const userOpen = spec.open;
+  const userClose = spec.close;
+  const broadcast = spec.broadcast;
+  const rooms: RoomContext = { rooms: spec.rooms, history: state.history, maxRooms: state.maxRooms, closeOnInvalid };
+  const roomsEnabled = spec.rooms !== undefined && spec.rooms !== false;
 
   function handlerFailed(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, error: unknown): void {
-    onError(ws, error, route.event);
-    // The stack never leaves the server: only code and message.
-    sendError(ws, id, binary, toWireError(error), id === undefined ? route.event : undefined);
+    // Only code and message leave the server, never a stack.
+    sendError(ws, id, binary, toWireError(error, route.event), route.event);
+    failed(ws, error, route.event);
+  }
+
+  function settled(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, result: unknown): void {
+    if (id !== undefined) sendAck(ws, id, result, binary);
+    else if (replyWithoutId && result !== undefined) sendReply(ws, route.event, result, binary);
   }
 
   function run(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean): void | Promise<void> {
     let result: unknown;
     try {
-      result = route.handler.call(handlers, ws, value);
+      result = route.handler.call(route.self, ws, value);
     } catch (error) {
       return handlerFailed(ws, route, id, binary, error);
     }
     if (isThenable(result)) return settle(ws, route, result, id, binary);
-    if (id !== undefined) sendAck(ws, id, result, binary);
+    settled(ws, route, id, binary, result);
   }
 
   async function settle(ws: ProtocolSocket, route: Route, pending: PromiseLike<unknown>, id: number | undefined, binary: boolean): Promise<void> {
@@ -71,13 +82,13 @@ export function createHandlers(protocol: AnyProtocol, handlers: object, options:
     } catch (error) {
       return handlerFailed(ws, route, id, binary, error);
     }
-    if (id !== undefined) sendAck(ws, id, result, binary);
+    settled(ws, route, id, binary, result);
   }
 
   function validated(ws: ProtocolSocket, route: Route, outcome: StandardSchemaV1.Result<unknown>, id: number | undefined, binary: boolean): void | Promise<void> {
     if (outcome.issues !== undefined) {
       const error = new ProtocolError("VALIDATION_FAILED", `invalid data for "${route.event}"`, toWireIssues(outcome.issues));
-      return rejectInput(ws, id, binary, error, closeOnInvalid);
+      return rejectInput(ws, id, binary, error, closeOnInvalid, route.event);
     }
     return run(ws, route, outcome.value, id, binary);
   }
@@ -92,57 +103,111 @@ export function createHandlers(protocol: AnyProtocol, handlers: object, options:
     return validated(ws, route, outcome, id, binary);
   }
 
-  function reserved(ws: ProtocolSocket, envelope: Envelope, binary: boolean): void | Promise<void> {
+  /** A frame no event claims: `@OnMessage` when there is one, else the error (with whatever id could be read). */
+  function unclaimed(ws: ProtocolSocket, message: string | Buffer, binary: boolean, rejected: Rejected): unknown {
+    if (fallback !== undefined) return fallback(ws, message);
+    return rejectInput(ws, rejected.id, binary, rejected.error, closeOnInvalid, rejected.event);
+  }
+
+  function reserved(ws: ProtocolSocket, message: string | Buffer, envelope: Envelope, binary: boolean): unknown {
     switch (envelope.event) {
       case "$ping":
         ws.send(PONG);
         return;
       case "$join":
-        return join(ws, envelope.data, envelope.id, binary, rooms);
       case "$leave":
-        return leave(ws, envelope.data, envelope.id, binary, rooms);
+        // Without rooms these are nobody's events: a gateway's @OnMessage may have its own use for them.
+        if (!roomsEnabled && fallback !== undefined) return fallback(ws, message);
+        return envelope.event === "$join" ? join(ws, envelope.data, envelope.id, binary, rooms) : leave(ws, envelope.data, envelope.id, binary, rooms);
     }
-    return rejectInput(ws, envelope.id, binary, new ProtocolError("UNKNOWN_EVENT", `unknown event "${envelope.event}"`), closeOnInvalid);
+    return unclaimed(ws, message, binary, unknownEvent(envelope));
   }
 
   return {
     open(ws) {
-      ws.subscribe(broadcastTopic);
-      if (userOpen !== undefined) return userOpen(ws);
+      if (broadcast) {
+        socketOpened(state, ws);
+        ws.subscribe(state.broadcastTopic);
+      }
+      if (userOpen !== undefined) return userOpen(ws) as void | Promise<void>;
     },
 
     message(socket, message) {
       const ws = socket as ProtocolSocket;
-      let envelope: Envelope | ProtocolError;
+      let envelope: Envelope | Rejected;
       let binary = false;
       if (typeof message === "string") {
-        envelope = parseEnvelope(message);
-      } else if (acceptMsgpack) {
+        envelope = parseText(message);
+      } else if (msgpack) {
         binary = true;
         ws[SPEAKS_MSGPACK] = true;
-        try {
-          envelope = checkEnvelope(decodeMsgpack(message));
-        } catch (error) {
-          envelope = new ProtocolError("INVALID_ENVELOPE", `invalid MessagePack: ${(error as Error).message}`);
-        }
+        envelope = parseBinary(message);
       } else {
-        envelope = new ProtocolError("UNSUPPORTED_CODEC", "binary frames are not accepted on this route: send JSON text");
+        // Still decoded, only to read the request id, so the client's request fails now instead of timing out.
+        envelope = new Rejected(new ProtocolError("UNSUPPORTED_CODEC", "binary frames are not accepted on this route: send JSON text"), binaryId(message), undefined);
       }
-      if (envelope instanceof ProtocolError) return rejectInput(ws, undefined, binary, envelope, closeOnInvalid);
+      if (envelope instanceof Rejected) return unclaimed(ws, message, binary, envelope) as void | Promise<void>;
 
-      const id = envelope.id;
-      const route = table.get(envelope.event);
+      const route = routes.get(envelope.event);
       if (route === undefined) {
-        if (envelope.event.charCodeAt(0) === 36 /* "$" */) return reserved(ws, envelope, binary);
-        return rejectInput(ws, id, binary, new ProtocolError("UNKNOWN_EVENT", `unknown event "${envelope.event}"`), closeOnInvalid);
+        if (envelope.event.charCodeAt(0) === 36 /* "$" */) return reserved(ws, message, envelope, binary) as void | Promise<void>;
+        return unclaimed(ws, message, binary, unknownEvent(envelope)) as void | Promise<void>;
       }
-      const outcome = route.standard.validate(envelope.data);
+      const id = envelope.id;
+      const standard = route.standard;
+      if (standard === undefined) return run(ws, route, envelope.data, id, binary);
+      const outcome = standard.validate(envelope.data);
       if (outcome instanceof Promise) return validateAsync(ws, route, outcome, id, binary);
       return validated(ws, route, outcome, id, binary);
     },
 
+    // The engine refused this message (rate limit with `action: "reply"`): answer its request, if it has one.
+    rejected(socket, message, error) {
+      const ws = socket as ProtocolSocket;
+      const binary = typeof message !== "string" && msgpack;
+      const read = typeof message === "string" ? parseText(message) : binary ? parseBinary(message) : undefined;
+      sendError(ws, read?.id, binary, { code: error.code, message: error.message }, read?.event);
+    },
+
     close(ws, code, reason) {
-      if (userClose !== undefined) return userClose(ws, code, reason);
+      if (broadcast) socketClosed(state);
+      if (userClose !== undefined) return userClose(ws, code, reason) as void | Promise<void>;
+    },
+
+    [SERVED_ON](server: Server<unknown>) {
+      if (broadcast) hostState(state, server);
     },
   };
+}
+
+function unknownEvent(envelope: Envelope): Rejected {
+  return new Rejected(new ProtocolError("UNKNOWN_EVENT", `unknown event "${envelope.event}"`), envelope.id, envelope.event);
+}
+
+function parseText(text: string): Envelope | Rejected {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return new Rejected(new ProtocolError("INVALID_JSON", `invalid JSON: ${(error as Error).message}`), undefined, undefined);
+  }
+  return readEnvelope(value);
+}
+
+function parseBinary(bytes: Uint8Array): Envelope | Rejected {
+  let value: unknown;
+  try {
+    value = decodeMsgpack(bytes);
+  } catch (error) {
+    return new Rejected(new ProtocolError("INVALID_ENVELOPE", `invalid MessagePack: ${(error as Error).message}`), undefined, undefined);
+  }
+  return readEnvelope(value);
+}
+
+function binaryId(bytes: Uint8Array): number | undefined {
+  try {
+    return idOf(decodeMsgpack(bytes));
+  } catch {
+    return undefined;
+  }
 }

@@ -21,12 +21,43 @@ export interface WireError {
 
 /** The ack of `$join`. */
 export interface JoinResult {
-  /** false when the history no longer covers the gap since the client's offset: the app must resync. */
+  /**
+   * false when the history cannot cover the gap since the client's offset (trimmed by length or age, from another
+   * history, or the history is down): nothing was replayed, the client resumes from `offset`/`seq` and the app
+   * must resync from its own source of truth.
+   */
   recovered: boolean;
   /** How many missed events were replayed before this ack. */
   missed: number;
-  /** On a first join, the topic's latest offset when the history can tell it: the client resumes from there. */
+  /** Where the client resumes (the topic's latest position) after a first join or a failed recovery. */
   offset?: string;
+  /** The sequence number that goes with `offset`: the next event on the topic carries `seq + 1`. */
+  seq?: number;
+}
+
+/** A frame that is no valid envelope, with what could still be read from it, so the error reply can carry them. */
+export class Rejected {
+  constructor(
+    readonly error: ProtocolError,
+    /** The frame's request id, when it has a valid one. */
+    readonly id: number | undefined,
+    /** The frame's event name, when it has one. */
+    readonly event: string | undefined,
+  ) {}
+}
+
+/** The request id of a decoded frame that failed the envelope check, when it has a valid one. */
+export function idOf(value: unknown): number | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const id = (value as { id?: unknown }).id;
+  return typeof id === "number" && Number.isSafeInteger(id) ? id : undefined;
+}
+
+/** The event name of a decoded frame that failed the envelope check, when it has one. */
+export function eventOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const event = (value as { event?: unknown }).event;
+  return typeof event === "string" && event.length > 0 ? event : undefined;
 }
 
 /** Checks the shape of a decoded frame. Returns the same object typed, or a ProtocolError (returned, not thrown). */
@@ -58,6 +89,18 @@ export function parseEnvelope(text: string): Envelope | ProtocolError {
   return checkEnvelope(value);
 }
 
+/** Checks a decoded frame; a failure keeps the id and event it could still read. */
+export function readEnvelope(value: unknown): Envelope | Rejected {
+  const checked = checkEnvelope(value);
+  if (!(checked instanceof ProtocolError)) return checked;
+  return new Rejected(checked, idOf(value), eventOf(value));
+}
+
+/** Adds topic, offset and sequence number to a serialised event (from `serializeEvent`) kept by a topic history. */
+export function withPosition(serializedEvent: string, topic: string, offset: string, seq: number): string {
+  return serializedEvent.slice(0, -1) + ',"topic":' + JSON.stringify(topic) + ',"offset":' + JSON.stringify(offset) + ',"seq":' + seq + "}";
+}
+
 // `undefined` has no JSON form: it becomes null so the frame stays valid JSON.
 function json(value: unknown): string {
   const text = JSON.stringify(value);
@@ -69,17 +112,15 @@ export function serializeEvent(event: string, data: unknown): string {
   return '{"event":' + JSON.stringify(event) + ',"data":' + json(data) + "}";
 }
 
-/** Adds topic and offset to a serialised event (from `serializeEvent`) kept by a topic history. */
-export function withOffset(serializedEvent: string, topic: string, offset: string): string {
-  return serializedEvent.slice(0, -1) + ',"topic":' + JSON.stringify(topic) + ',"offset":' + JSON.stringify(offset) + "}";
-}
-
 /** `{"id":7,"ack":...}`; throws if the value cannot be serialised (BigInt, cycles). */
 export function serializeAck(id: number, value: unknown): string {
   return '{"id":' + id + ',"ack":' + json(value) + "}";
 }
 
-/** The error reply: `{"id":7,"error":{...}}` for a request, `{"event":"$error","error":{...}}` otherwise. */
+/**
+ * The error reply: `{"id":7,"error":{...}}` for a request, `{"event":"$error","error":{...,"event":"say"}}`
+ * otherwise (the failed event named when known).
+ */
 export function serializeError(id: number | undefined, error: WireError, event?: string): string {
   return JSON.stringify(errorEnvelope(id, error, event));
 }
@@ -88,7 +129,7 @@ export function serializeError(id: number | undefined, error: WireError, event?:
 export function errorEnvelope(id: number | undefined, error: WireError, event?: string): object {
   const wire: WireError & { event?: string } = { code: error.code, message: error.message };
   if (error.issues !== undefined) wire.issues = error.issues;
-  if (event !== undefined) wire.event = event;
+  if (event !== undefined && id === undefined) wire.event = event;
   return id === undefined ? { event: "$error", error: wire } : { id, error: wire };
 }
 

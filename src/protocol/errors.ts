@@ -12,8 +12,9 @@ export type ProtocolErrorCode =
   | "HANDLER_ERROR"
   | "NOT_ALLOWED"
   | "UNSUPPORTED_CODEC"
-  | "INVALID_PROTOCOL"
-  | "SERVER_NOT_LOADED";
+  | "TOO_MANY_ROOMS"
+  | "RATE_LIMITED"
+  | "INVALID_PROTOCOL";
 
 /** One validation problem, normalised from Standard Schema issues so it survives JSON. */
 export interface WireIssue {
@@ -29,15 +30,20 @@ const CLOSE_CODES: { readonly [code: string]: number | undefined } = {
   UNSUPPORTED_CODEC: 1007,
   UNKNOWN_EVENT: 1008,
   NOT_ALLOWED: 1008,
+  TOO_MANY_ROOMS: 1008,
+  RATE_LIMITED: 1008,
 };
 
-/** A failure of the typed-message layer; its `code` goes on the wire in the error reply. */
+/**
+ * A failure of the typed-message layer; its `code`, `message` and `issues` go on the wire in the error reply.
+ * Handlers may throw their own: `throw new ProtocolError("ROOM_FULL", "the room is full")`.
+ */
 export class ProtocolError extends BunwireError {
   override name = "ProtocolError";
-  declare readonly code: ProtocolErrorCode;
+  declare readonly code: ProtocolErrorCode | (string & {});
   readonly issues: WireIssue[] | undefined;
 
-  constructor(code: ProtocolErrorCode, message: string, issues?: WireIssue[]) {
+  constructor(code: ProtocolErrorCode | (string & {}), message: string, issues?: WireIssue[]) {
     super(code, message, { closeCode: CLOSE_CODES[code] });
     this.issues = issues;
   }

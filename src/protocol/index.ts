@@ -1,43 +1,16 @@
-// Server entry of typed messages: defineProtocol plus the server half (handle/emit/publish/broadcast),
-// installed here so that `bunwire/client` can share `define.ts` without bundling any server code.
+// Server entry of typed messages: `defineProtocol` with its server half (handle/emit/publish/broadcast), and
+// `serverProtocol(chat)` for declarations shared with browser code. `bunwire/client` imports only `define.ts`.
 
-import { installProtocolServer, type HandleOptions } from "./define.ts";
-import { createHandlers } from "./dispatch.ts";
-import { broadcastEvent, publishEvent } from "./publish.ts";
-import { sendEvent } from "./reply.ts";
-
-installProtocolServer({
-  handle: (protocol, handlers, options) => createHandlers(protocol, handlers, options as HandleOptions<unknown>),
-  emit: sendEvent,
-  publish: publishEvent,
-  broadcast: broadcastEvent,
-});
-
-export { defineProtocol, Protocol } from "./define.ts";
-export type {
-  AckMap,
-  AckOf,
-  AnyProtocol,
-  ClientEvents,
-  ClientPayload,
-  EventHandlers,
-  EventMap,
-  HandleOptions,
-  ProtocolSocketHandlers,
-  ProtocolSpec,
-  PublishTarget,
-  SchemaInput,
-  SchemaOutput,
-  ServerEvents,
-  ServerPayload,
-} from "./define.ts";
+export { Protocol } from "./define.ts";
+export type { AckMap, AckOf, AnyProtocol, ClientEvents, ClientPayload, EventMap, ProtocolSpec, SchemaInput, SchemaOutput, ServerEvents, ServerPayload } from "./define.ts";
+export { defineProtocol, servedOn, serverProtocol, ServerProtocol } from "./server.ts";
+export type { EventHandlers, HandleOptions, ProtocolSocketHandlers, PublishTarget, RoomPolicy } from "./handle-types.ts";
+export { DEFAULT_MAX_ROOMS } from "./handle.ts";
 export { ProtocolError } from "./errors.ts";
 export type { ProtocolErrorCode, WireIssue } from "./errors.ts";
-export { checkEnvelope, errorEnvelope, parseEnvelope, serializeAck, serializeError, serializeEvent, toWireIssues, withOffset } from "./envelope.ts";
+export { checkEnvelope, errorEnvelope, parseEnvelope, serializeAck, serializeError, serializeEvent, toWireIssues, withPosition } from "./envelope.ts";
 export type { Envelope, JoinResult, WireError } from "./envelope.ts";
 export { decodeMsgpack, encodeMsgpack, JSON_SUBPROTOCOL, MSGPACK_SUBPROTOCOL } from "./msgpack.ts";
 export { MemoryHistory } from "./memory-history.ts";
 export type { MemoryHistoryOptions } from "./memory-history.ts";
-export { validatePayload } from "./validate.ts";
-export type { Validated } from "./validate.ts";
 export { sendAck, sendError, sendEvent, toWireError } from "./reply.ts";

@@ -1,14 +1,21 @@
 // An in-memory TopicHistory for one instance: the last `maxLength` events per topic (and at most `maxAgeMs` old),
 // so a client that reconnects to the same process gets what it missed. Offsets are "<epoch>-<seq>": the random
 // epoch makes offsets from another process (or an earlier history) read as "not recoverable" instead of wrong.
+// Memory is bounded twice: a sweep forgets topics whose events all expired, and at most `maxTopics` topics are
+// kept (the least recently written one goes first).
 
-import type { HistoryEntry, Replay, TopicHistory } from "../engine/history.ts";
+import { BunwireError } from "../engine/errors.ts";
+import type { HistoryEntry, HistoryPosition, Replay, TopicHistory } from "../engine/history.ts";
 
 export interface MemoryHistoryOptions {
   /** Events kept per topic (default 1000). */
   maxLength?: number;
-  /** Events older than this are dropped (default: no age limit). */
+  /** Events older than this are dropped, and a topic with none left is forgotten (default: no age limit). */
   maxAgeMs?: number;
+  /** Topics kept; past it the least recently written topic is forgotten (default 10 000). */
+  maxTopics?: number;
+  /** How often expired topics are swept (default: `maxAgeMs`, between 1 s and 60 s; only with `maxAgeMs`). */
+  sweepIntervalMs?: number;
 }
 
 interface Stored {
@@ -18,65 +25,114 @@ interface Stored {
 }
 
 interface Log {
+  /** The number the next append takes. */
   next: number;
   /** entries[head..] are live; the dead prefix is compacted in batches rather than shifted per append. */
   head: number;
   entries: Stored[];
+  /** Last append (or creation): an empty topic is forgotten once this is older than `maxAgeMs`. */
+  touched: number;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0)) throw new BunwireError("INVALID_OPTION", `MemoryHistory: ${name} must be a number > 0, got ${String(value)}`);
+  return value;
 }
 
 export class MemoryHistory implements TopicHistory {
   private readonly maxLength: number;
   private readonly maxAgeMs: number;
+  private readonly maxTopics: number;
   private readonly epoch = Math.random().toString(36).slice(2, 10);
+  /** In write order: the first key is the least recently written topic. */
   private readonly logs = new Map<string, Log>();
+  /** The highest number issued on any topic: a topic created again after being forgotten starts above it. */
+  private highest = 0;
+  private readonly sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: MemoryHistoryOptions = {}) {
-    this.maxLength = Math.max(1, options.maxLength ?? 1000);
-    this.maxAgeMs = options.maxAgeMs ?? Infinity;
+    this.maxLength = Math.max(1, Math.floor(positive("maxLength", options.maxLength, 1000)));
+    this.maxAgeMs = positive("maxAgeMs", options.maxAgeMs, Infinity);
+    this.maxTopics = Math.max(1, Math.floor(positive("maxTopics", options.maxTopics, 10_000)));
+    if (this.maxAgeMs !== Infinity) {
+      const interval = positive("sweepIntervalMs", options.sweepIntervalMs, Math.min(60_000, Math.max(1_000, this.maxAgeMs)));
+      this.sweeper = setInterval(() => this.sweep(), interval);
+      // A history must not keep the process alive by itself.
+      this.sweeper.unref?.();
+    }
   }
 
-  append(topic: string, payload: string): Promise<string> {
-    let log = this.logs.get(topic);
-    if (log === undefined) {
-      log = { next: 1, head: 0, entries: [] };
-      this.logs.set(topic, log);
-    }
+  /** Topics currently held. */
+  get size(): number {
+    return this.logs.size;
+  }
+
+  append(topic: string, payload: string): Promise<HistoryPosition> {
+    const log = this.logFor(topic);
+    // Re-inserting keeps the Map in write order, so the first key is the one to forget when full.
+    this.logs.delete(topic);
+    this.logs.set(topic, log);
     const seq = log.next++;
-    log.entries.push({ seq, at: Date.now(), payload });
+    if (seq > this.highest) this.highest = seq;
+    log.touched = Date.now();
+    log.entries.push({ seq, at: log.touched, payload });
     this.trim(log);
-    return Promise.resolve(`${this.epoch}-${seq}`);
+    return Promise.resolve({ offset: `${this.epoch}-${seq}`, seq });
   }
 
   since(topic: string, offset: string): Promise<Replay> {
-    const log = this.logs.get(topic);
-    if (log !== undefined) this.trim(log);
-    const live = log === undefined ? [] : log.entries.slice(log.head);
     const dash = offset.lastIndexOf("-");
     const seq = Number(offset.slice(dash + 1));
-    if (dash < 0 || offset.slice(0, dash) !== this.epoch || !Number.isSafeInteger(seq) || seq < 0) {
-      return Promise.resolve({ recovered: false, entries: live.map((stored) => this.entry(stored)) });
+    const log = this.logs.get(topic);
+    // Another epoch, a malformed offset, or a topic forgotten since: nothing here can vouch for the gap.
+    if (log === undefined || dash < 0 || offset.slice(0, dash) !== this.epoch || !Number.isSafeInteger(seq) || seq < 0) {
+      return Promise.resolve({ recovered: false, entries: [] });
     }
-    const oldest = live[0]?.seq ?? log?.next ?? 1;
+    this.trim(log);
+    const oldest = log.entries[log.head]?.seq ?? log.next;
     // Recovered only if nothing between the client's offset and the oldest kept entry was dropped.
-    const recovered = seq >= oldest - 1 && seq < (log?.next ?? 1);
+    if (seq < oldest - 1 || seq >= log.next) return Promise.resolve({ recovered: false, entries: [] });
     const entries: HistoryEntry[] = [];
-    for (const stored of live) if (stored.seq > seq) entries.push(this.entry(stored));
-    return Promise.resolve({ recovered: recovered || (seq === 0 && log === undefined), entries });
+    for (let i = log.head; i < log.entries.length; i++) {
+      const stored = log.entries[i]!;
+      if (stored.seq > seq) entries.push({ offset: `${this.epoch}-${stored.seq}`, seq: stored.seq, payload: stored.payload });
+    }
+    return Promise.resolve({ recovered: true, entries });
   }
 
-  /** The latest offset on `topic` ("<epoch>-0" before its first event): where a new subscriber starts. */
-  last(topic: string): Promise<string> {
-    const log = this.logs.get(topic);
-    return Promise.resolve(`${this.epoch}-${log === undefined ? 0 : log.next - 1}`);
+  /** The latest position on `topic`; an unknown topic is created empty, so its numbering is fixed from now on. */
+  last(topic: string): Promise<HistoryPosition> {
+    const seq = this.logFor(topic).next - 1;
+    return Promise.resolve({ offset: `${this.epoch}-${seq}`, seq });
+  }
+
+  /** Forgets topics whose events have all expired (runs on its own every `sweepIntervalMs`). */
+  sweep(): void {
+    if (this.maxAgeMs === Infinity) return;
+    const cutoff = Date.now() - this.maxAgeMs;
+    for (const [topic, log] of this.logs) {
+      this.trim(log);
+      if (log.head >= log.entries.length && log.touched < cutoff) this.logs.delete(topic);
+    }
   }
 
   close(): Promise<void> {
+    clearInterval(this.sweeper);
     this.logs.clear();
     return Promise.resolve();
   }
 
-  private entry(stored: Stored): HistoryEntry {
-    return { offset: `${this.epoch}-${stored.seq}`, payload: stored.payload };
+  private logFor(topic: string): Log {
+    let log = this.logs.get(topic);
+    if (log !== undefined) return log;
+    if (this.logs.size >= this.maxTopics) {
+      const oldest = this.logs.keys().next().value;
+      if (oldest !== undefined) this.logs.delete(oldest);
+    }
+    log = { next: this.highest + 1, head: 0, entries: [], touched: Date.now() };
+    this.logs.set(topic, log);
+    return log;
   }
 
   private trim(log: Log): void {
@@ -86,7 +142,10 @@ export class MemoryHistory implements TopicHistory {
       const cutoff = Date.now() - this.maxAgeMs;
       while (log.head < entries.length && entries[log.head]!.at < cutoff) log.head++;
     }
-    if (log.head > 64 && log.head * 2 > entries.length) {
+    if (log.head === entries.length) {
+      entries.length = 0;
+      log.head = 0;
+    } else if (log.head > 64 && log.head * 2 > entries.length) {
       entries.splice(0, log.head);
       log.head = 0;
     }

@@ -1,66 +1,75 @@
-// Server-side sending of typed events: to one socket, to a topic (native publish: one serialisation for all
-// subscribers, whatever codec each speaks), to everyone. Topics with a history get an offset per event.
+// Server-side sending of typed events to a topic (native publish: one serialisation for all subscribers, whatever
+// codec each speaks) and to every socket of the protocol. Topics with a history get a position per event.
 
 import type { TopicHistory } from "../engine/history.ts";
-import type { AnyProtocol, PublishTarget } from "./define.ts";
-import { serializeEvent, withOffset } from "./envelope.ts";
+import type { AnyProtocol } from "./define.ts";
+import type { PublishTarget } from "./handle-types.ts";
+import { serializeEvent, withPosition } from "./envelope.ts";
+import { ownState, statesAt, type HandleState } from "./state.ts";
 
-/** What `handle()` configured for a protocol, read by `publish`/`broadcast`. */
-export interface ProtocolState {
-  history: TopicHistory | undefined;
-  broadcastTopic: string;
-}
-
-const states = new WeakMap<AnyProtocol, ProtocolState>();
-
-export const DEFAULT_BROADCAST_TOPIC = "$all";
-
-/**
- * Records a protocol's server configuration for `publish`/`broadcast`, which are called on the protocol, not on
- * a route. The last `handle()` sets it (a restarted server, or a test, brings its own); a protocol served on
- * several routes should get the same options on each.
- */
-export function configureProtocol(protocol: AnyProtocol, history: TopicHistory | undefined, broadcastTopic: string): ProtocolState {
-  const existing = states.get(protocol);
-  if (existing !== undefined) {
-    existing.history = history;
-    existing.broadcastTopic = broadcastTopic;
-    return existing;
-  }
-  const state: ProtocolState = { history, broadcastTopic };
-  states.set(protocol, state);
-  return state;
+/** `$broadcast:<name>`: the same on every instance, so the bus carries it, and different for each protocol. */
+export function defaultBroadcastTopic(declaration: AnyProtocol): string {
+  return `$broadcast:${declaration.name}`;
 }
 
 // Topic events go out as JSON text even to MessagePack sockets (clients decode by frame type):
 // one frame serves every subscriber, which is the point of native publish.
-export function publishEvent(protocol: AnyProtocol, target: PublishTarget, topic: string, event: string, data: unknown): Promise<string | undefined> | undefined {
+export function publishEvent(declaration: AnyProtocol, target: PublishTarget, topic: string, event: string, data: unknown): Promise<string | undefined> | undefined {
   const body = serializeEvent(event, data);
-  const history = states.get(protocol)?.history;
-  if (history === undefined) {
+  const state = recordingState(declaration, target, topic);
+  if (state === undefined) {
     target.publish(topic, body);
     return undefined;
   }
-  return publishRecorded(history, target, topic, body);
+  return publishRecorded(state, state.history!, target, topic, body);
+}
+
+/** The state whose history records this publish; undefined to publish without one. */
+function recordingState(declaration: AnyProtocol, target: PublishTarget, topic: string): HandleState | undefined {
+  const own = ownState(declaration, target);
+  if (own !== undefined) return own.history === undefined ? undefined : own;
+  const states = statesAt(declaration, target);
+  const first = states[0];
+  if (first === undefined) return undefined;
+  if (states.every((state) => state.history === first.history)) return first.history === undefined ? undefined : first;
+  // Handlers of this protocol with different histories could each own this topic: recording in one would leave
+  // the other's clients with a hole. Said once, then published live.
+  if (!first.ambiguityReported) {
+    first.ambiguityReported = true;
+    console.error(`[bunwire] ${declaration.name}.publish(target, "${topic}"): the target serves this protocol with different histories; published without recording. Publish through a socket of the route, or give every handle() served there the same history.`);
+  }
+  return undefined;
 }
 
 // TopicHistory resolves appends on one topic in call order, so publishes keep that order too.
-// If the history fails (its store is down), live delivery goes on without an offset: subscribers still get the
+// If the history fails (its store is down), live delivery goes on without a position: subscribers still get the
 // event, only recovery loses it. The promise then resolves to undefined instead of rejecting, because callers
 // often do not await a publish and an unhandled rejection would take the process down.
-async function publishRecorded(history: TopicHistory, target: PublishTarget, topic: string, body: string): Promise<string | undefined> {
+async function publishRecorded(state: HandleState, history: TopicHistory, target: PublishTarget, topic: string, body: string): Promise<string | undefined> {
   let offset: string;
+  let seq: number;
   try {
-    offset = await history.append(topic, body);
+    ({ offset, seq } = await history.append(topic, body));
   } catch (error) {
-    console.error(`[bunwire] history append failed on topic "${topic}"; published without an offset:`, error);
+    if (!state.historyFailing) {
+      state.historyFailing = true;
+      console.error(`[bunwire] history append failed on topic "${topic}"; publishing without positions until it works again:`, error);
+    }
     target.publish(topic, body);
     return undefined;
   }
-  target.publish(topic, withOffset(body, topic, offset));
+  state.historyFailing = false;
+  target.publish(topic, withPosition(body, topic, offset, seq));
   return offset;
 }
 
-export function broadcastEvent(protocol: AnyProtocol, target: PublishTarget, event: string, data: unknown): void {
-  target.publish(states.get(protocol)?.broadcastTopic ?? DEFAULT_BROADCAST_TOPIC, serializeEvent(event, data));
+export function broadcastEvent(declaration: AnyProtocol, target: PublishTarget, event: string, data: unknown): void {
+  const body = serializeEvent(event, data);
+  const own = ownState(declaration, target);
+  if (own !== undefined) return void target.publish(own.broadcastTopic, body);
+  const states = statesAt(declaration, target);
+  if (states.length === 0) return void target.publish(defaultBroadcastTopic(declaration), body);
+  // Handlers given their own `broadcastTopic` are reached on it; each topic once.
+  const topics = new Set(states.map((state) => state.broadcastTopic));
+  for (const topic of topics) target.publish(topic, body);
 }

@@ -1,77 +1,95 @@
-// The reserved room events: `$join` (subscribe, replaying what the client missed from the topic history)
-// and `$leave`. Topics starting with "$" are the framework's own and cannot be joined by clients.
+// The reserved room events: `$join` (subscribe, then replay what the client missed from the topic history) and
+// `$leave`. Topics starting with "$" are the framework's own and cannot be joined by clients; a connection holds
+// at most `maxRooms` joins.
+//
+// Order of a join with a history: subscribe, wait until the bus delivers the topic to this instance, and only
+// then read the history. Every event is then either in the replay or delivered live (or both: the overlap carries
+// the same sequence numbers, and the client keeps one copy, in order). Reading first would lose the events
+// published between the read and a live subscription.
 
 import type { ServerWebSocket } from "bun";
 import type { TopicHistory } from "../engine/history.ts";
-import type { HandleOptions } from "./define.ts";
+import { whenSubscribed } from "../engine/topics.ts";
 import { ProtocolError } from "./errors.ts";
-import { withOffset, type JoinResult } from "./envelope.ts";
+import { withPosition, type JoinResult } from "./envelope.ts";
+import type { RoomPolicy } from "./handle-types.ts";
 import { rejectInput, sendAck, type ProtocolSocket } from "./reply.ts";
 
-export interface JoinRequest {
-  topic: string;
-  offset?: string;
-}
-
-
-/** A TopicHistory that can also tell a topic's latest offset (optional: MemoryHistory does). */
-export type RoomHistory = TopicHistory & { last?(topic: string): Promise<string> };
-
 export interface RoomContext {
-  rooms: HandleOptions<unknown>["rooms"];
-  history: RoomHistory | undefined;
-  closeOnInvalid: boolean;
+  readonly rooms: RoomPolicy<unknown> | undefined;
+  readonly history: TopicHistory | undefined;
+  readonly maxRooms: number;
+  readonly closeOnInvalid: boolean;
 }
+
+interface JoinRequest {
+  topic: string;
+  offset: string | undefined;
+}
+
+/** The topics this socket joined through `$join`, for the per-connection cap. */
+const JOINED = Symbol("bunwire.joined");
+type RoomSocket = ProtocolSocket & { [JOINED]?: Set<string> };
 
 function checkJoin(data: unknown, withOffsetField: boolean): JoinRequest | ProtocolError {
   if (data === null || typeof data !== "object") return new ProtocolError("INVALID_ENVELOPE", "expected data { topic: string }");
   const { topic, offset } = data as { topic?: unknown; offset?: unknown };
   if (typeof topic !== "string" || topic.length === 0) return new ProtocolError("INVALID_ENVELOPE", "data.topic must be a non-empty string");
   if (withOffsetField && offset !== undefined && typeof offset !== "string") return new ProtocolError("INVALID_ENVELOPE", "data.offset must be a string");
-  if (topic.startsWith("$")) return new ProtocolError("NOT_ALLOWED", `topic "${topic}" is reserved`);
+  if (topic.startsWith("$")) return new ProtocolError("NOT_ALLOWED", `topic "${topic}" is reserved: names starting with "$" are bunwire's`);
   return { topic, offset: offset as string | undefined };
 }
 
-export function join(ws: ProtocolSocket, data: unknown, id: number | undefined, binary: boolean, context: RoomContext): void | Promise<void> {
+export function join(ws: RoomSocket, data: unknown, id: number | undefined, binary: boolean, context: RoomContext): void | Promise<void> {
   const request = checkJoin(data, true);
-  if (request instanceof ProtocolError) return rejectInput(ws, id, binary, request, context.closeOnInvalid);
+  if (request instanceof ProtocolError) return rejectInput(ws, id, binary, request, context.closeOnInvalid, "$join");
   const rooms = context.rooms;
   if (rooms === undefined || rooms === false) {
-    return rejectInput(ws, id, binary, new ProtocolError("NOT_ALLOWED", "this route does not let clients join topics (handle option `rooms`)"), context.closeOnInvalid);
-  }
-  if (rooms === true && (context.history === undefined || (request.offset === undefined && typeof context.history.last !== "function"))) {
-    ws.subscribe(request.topic);
-    if (id !== undefined) sendAck(ws, id, { recovered: request.offset === undefined, missed: 0 }, binary);
-    return;
+    return rejectInput(ws, id, binary, new ProtocolError("NOT_ALLOWED", "this route does not let clients join topics (handle option `rooms`)"), context.closeOnInvalid, "$join");
   }
   return joinAsync(ws, request, id, binary, context);
 }
 
-async function joinAsync(ws: ProtocolSocket, request: JoinRequest, id: number | undefined, binary: boolean, context: RoomContext): Promise<void> {
+async function joinAsync(ws: RoomSocket, request: JoinRequest, id: number | undefined, binary: boolean, context: RoomContext): Promise<void> {
+  const { topic } = request;
   const rooms = context.rooms;
-  if (typeof rooms === "function" && !(await rooms(ws as ServerWebSocket<never>, request.topic))) {
-    return rejectInput(ws, id, binary, new ProtocolError("NOT_ALLOWED", `not allowed to join "${request.topic}"`), context.closeOnInvalid);
+  if (typeof rooms === "function" && !(await rooms(ws as ServerWebSocket<never>, topic))) {
+    return rejectInput(ws, id, binary, new ProtocolError("NOT_ALLOWED", `not allowed to join "${topic}"`), context.closeOnInvalid, "$join");
   }
-  let result: JoinResult = { recovered: request.offset === undefined, missed: 0 };
-  if (request.offset !== undefined && context.history !== undefined) {
-    const replay = await historyCall(context.history.since(request.topic, request.offset), request.topic);
-    // Subscribe and replay in the same tick: nothing published in between can be missed or reordered here.
-    ws.subscribe(request.topic);
-    if (replay === undefined) {
-      result = { recovered: false, missed: 0 }; // the history is unavailable: live from now on, the app resyncs
-    } else {
-      for (const entry of replay.entries) ws.send(withOffset(entry.payload, request.topic, entry.offset));
-      result = { recovered: replay.recovered, missed: replay.entries.length };
+  if (ws.readyState !== 1) return;
+  const joined = (ws[JOINED] ??= new Set());
+  if (!joined.has(topic)) {
+    if (joined.size >= context.maxRooms) {
+      const error = new ProtocolError("TOO_MANY_ROOMS", `this connection already joined ${context.maxRooms} topics (handle option \`maxRooms\`); $leave one first`);
+      return rejectInput(ws, id, binary, error, context.closeOnInvalid, "$join");
     }
-  } else if (context.history?.last !== undefined) {
-    // A first join learns the topic's current offset, so a reconnect before any event still recovers.
-    const offset = await historyCall(context.history.last(request.topic), request.topic);
-    ws.subscribe(request.topic);
-    result = offset === undefined ? { recovered: true, missed: 0 } : { recovered: true, missed: 0, offset };
-  } else {
-    ws.subscribe(request.topic);
+    joined.add(topic);
   }
-  if (id !== undefined) sendAck(ws, id, result, binary);
+  ws.subscribe(topic);
+  await whenSubscribed(ws, topic);
+  const result = await recover(ws, request, context.history);
+  if (id !== undefined && ws.readyState === 1) sendAck(ws, id, result, binary);
+}
+
+/** Sends what the client missed (with a history) and says where it stands. Runs after the live subscription. */
+async function recover(ws: RoomSocket, { topic, offset }: JoinRequest, history: TopicHistory | undefined): Promise<JoinResult> {
+  if (history === undefined) return { recovered: offset === undefined, missed: 0 };
+  if (offset !== undefined) {
+    const replay = await historyCall(history.since(topic, offset), topic);
+    if (replay?.recovered === true) {
+      for (const entry of replay.entries) ws.send(withPosition(entry.payload, topic, entry.offset, entry.seq));
+      return { recovered: true, missed: replay.entries.length };
+    }
+    // Impossible recovery (trimmed, another history, or the history is down): replay nothing, since a partial
+    // tail would look complete, and hand the client the current position to resume from after it resyncs.
+  }
+  const position = await historyCall(history.last(topic), topic);
+  const result: JoinResult = { recovered: offset === undefined, missed: 0 };
+  if (position !== undefined) {
+    result.offset = position.offset;
+    result.seq = position.seq;
+  }
+  return result;
 }
 
 /** A failing history (its store is down) must not fail the join: the caller goes on without it. */
@@ -84,9 +102,10 @@ async function historyCall<T>(pending: Promise<T>, topic: string): Promise<T | u
   }
 }
 
-export function leave(ws: ProtocolSocket, data: unknown, id: number | undefined, binary: boolean, context: RoomContext): void {
+export function leave(ws: RoomSocket, data: unknown, id: number | undefined, binary: boolean, context: RoomContext): void {
   const request = checkJoin(data, false);
-  if (request instanceof ProtocolError) return rejectInput(ws, id, binary, request, context.closeOnInvalid);
+  if (request instanceof ProtocolError) return rejectInput(ws, id, binary, request, context.closeOnInvalid, "$leave");
+  ws[JOINED]?.delete(request.topic);
   ws.unsubscribe(request.topic);
   if (id !== undefined) sendAck(ws, id, true, binary);
 }

@@ -3,7 +3,7 @@
 
 import type { Client, ClientState, EventMeta } from "../client/index.ts";
 import type { AnyProtocol } from "../protocol/define.ts";
-import type { Socket } from "./use-socket.ts";
+import type { Socket } from "./socket.ts";
 
 type Early<P extends AnyProtocol> = (client: Client<P>) => void;
 

@@ -2,24 +2,13 @@
 // unmount) and exposes its state and typed emit/request/join; `useSocketEvent` listens with automatic cleanup.
 // React is an optional peer dependency: only this entry point imports it.
 
-import type { JoinResult } from "../protocol/envelope.ts";
 import { useEffect, useRef, useState } from "react";
-import { connect, type Client, type ClientOptions, type ClientState, type EventMeta } from "../client/index.ts";
-import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ServerEvents, ServerPayload } from "../protocol/define.ts";
+import { connect, type ClientOptions, type ClientState, type EventMeta } from "../client/index.ts";
+import type { AnyProtocol, ServerEvents, ServerPayload } from "../protocol/define.ts";
 import { SocketBinding } from "./binding.ts";
+import type { Socket } from "./socket.ts";
 
-export interface Socket<P extends AnyProtocol> {
-  /** "connecting" | "open" | "reconnecting" | "closed"; re-renders on change. */
-  state: ClientState;
-  /** The underlying client, once the component has mounted. */
-  client: Client<P> | undefined;
-  emit<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>): void;
-  request<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>, options?: { timeout?: number }): Promise<AckOf<P, E>>;
-  join(topic: string): Promise<JoinResult>;
-  leave(topic: string): Promise<void>;
-  /** Listens to a server event; returns the function that stops listening. Prefer `useSocketEvent` in components. */
-  on<E extends ServerEvents<P>>(event: E, listener: (data: ServerPayload<P, E>, meta: EventMeta) => void): () => void;
-}
+export type { Socket } from "./socket.ts";
 
 /**
  * `const chat = useSocket("/chat", chatProtocol)`: the protocol argument gives the types (and nothing else).

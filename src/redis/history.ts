@@ -3,7 +3,8 @@
 // topic's entries so a gap is detected exactly, and the epoch (lost when Redis loses its data) makes offsets
 // from before a Redis restart read as "not recovered" instead of wrong.
 
-import type { HistoryEntry, Replay, TopicHistory } from "../engine/history.ts";
+import type { HistoryEntry, HistoryPosition, Replay, TopicHistory } from "../engine/history.ts";
+import { BunwireError } from "../engine/errors.ts";
 import { RedisBusError } from "./errors.ts";
 import { ioredis, type Cluster, type Redis, type RedisClientLike } from "./peer.ts";
 import { retryStrategy } from "./retry.ts";
@@ -24,10 +25,11 @@ export interface RedisHistoryOptions {
 }
 
 // KEYS: stream, meta. ARGV: maxLen, payload, new epoch, minId ('' = none), ttl ms ('' = none), step (1, or 2 to
-// leave a hole in the numbering where events went out unrecorded, so a replay across them reports the gap).
+// leave a hole in the numbering where events went out unrecorded, so a replay across them reports the gap),
+// first number of a new epoch (from the clock: a topic that lost its data never reuses a number).
 const APPEND = `
 local e = redis.call('HGET', KEYS[2], 'e')
-if not e then e = ARGV[3]; redis.call('HSET', KEYS[2], 'e', e) end
+if not e then e = ARGV[3]; redis.call('HSET', KEYS[2], 'e', e, 'n', ARGV[7]) end
 local n = redis.call('HINCRBY', KEYS[2], 'n', tonumber(ARGV[6]))
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', n, 'p', ARGV[2])
 redis.call('HSET', KEYS[2], 'l', id)
@@ -42,10 +44,10 @@ local n = redis.call('HGET', KEYS[2], 'n') or '0'
 if e ~= ARGV[1] then return {e, n, 0, redis.call('XRANGE', KEYS[1], '-', '+')} end
 return {e, n, 1, redis.call('XRANGE', KEYS[1], '(' .. ARGV[2], '+')}`;
 
-// KEYS: stream, meta. ARGV: new epoch.
+// KEYS: stream, meta. ARGV: new epoch, first number of a new epoch.
 const LAST = `
 local e = redis.call('HGET', KEYS[2], 'e')
-if not e then e = ARGV[1]; redis.call('HSET', KEYS[2], 'e', e) end
+if not e then e = ARGV[1]; redis.call('HSET', KEYS[2], 'e', e, 'n', ARGV[2]) end
 return {e, redis.call('HGET', KEYS[2], 'n') or '0', redis.call('HGET', KEYS[2], 'l') or '0-0'}`;
 
 type StreamEntry = [id: string, fields: string[]];
@@ -53,7 +55,7 @@ type StreamEntry = [id: string, fields: string[]];
 interface Scripts {
   bwAppend(stream: string, meta: string, ...args: string[]): Promise<[string, number, string]>;
   bwSince(stream: string, meta: string, epoch: string, id: string): Promise<[string, string, number, StreamEntry[]]>;
-  bwLast(stream: string, meta: string, epoch: string): Promise<[string, string, string]>;
+  bwLast(stream: string, meta: string, epoch: string, base: string): Promise<[string, string, string]>;
 }
 
 interface Offset {
@@ -62,8 +64,11 @@ interface Offset {
   id: string;
 }
 
-/** The offset given when Redis could not record: it never recovers, so the client resyncs. */
-const UNRECORDED = "unrecorded:0:0-0";
+// Numbers of a new epoch start from the clock (x1000: room for 1000 events per ms over a topic's life), above
+// any number the lost epoch reached, so receivers see a gap instead of mistaking new events for old ones.
+function epochBase(): string {
+  return String(Date.now() * 1000);
+}
 
 const STREAM_ID = /^\d+-\d+$/;
 
@@ -119,21 +124,22 @@ export class RedisHistory implements TopicHistory {
     return [`${this.prefix}{${topic}}`, `${this.prefix}{${topic}}:m`];
   }
 
-  /** Never rejects: if Redis is unreachable the event is still delivered, with an offset that will not recover,
-   *  and the topic's next recorded entry skips a number so clients that missed the unrecorded events learn it. */
-  async append(topic: string, payload: string): Promise<string> {
+  /** Rejects if Redis is unreachable (the protocol still delivers the event live, without a position); the topic's
+   *  next recorded entry then skips a number, so clients that missed the unrecorded events learn it. */
+  async append(topic: string, payload: string): Promise<HistoryPosition> {
     const [stream, meta] = this.keys(topic);
     const minId = this.maxAgeMs === undefined ? "" : `${Date.now() - this.maxAgeMs}-0`;
     const ttl = this.maxAgeMs === undefined ? "" : String(Math.ceil(this.maxAgeMs));
     try {
       await this.firstReady;
       const hole = this.holes.has(topic);
-      const [epoch, n, id] = await this.scripts.bwAppend(stream, meta, this.maxLen, payload, newEpoch(), minId, ttl, hole ? "2" : "1");
+      const [epoch, n, id] = await this.scripts.bwAppend(stream, meta, this.maxLen, payload, newEpoch(), minId, ttl, hole ? "2" : "1", epochBase());
       if (hole) this.holes.delete(topic);
-      return `${epoch}:${n}:${id}`;
-    } catch {
+      return { offset: `${epoch}:${n}:${id}`, seq: Number(n) };
+    } catch (error) {
       this.holes.add(topic);
-      return UNRECORDED;
+      // The protocol then sends the event live without a position; the hole tells receivers it was missed.
+      throw new BunwireError("HISTORY_UNAVAILABLE", `history append on "${topic}" failed: ${(error as Error).message}`);
     }
   }
 
@@ -160,7 +166,7 @@ export class RedisHistory implements TopicHistory {
       }
       const { n, p } = fieldsOf(fields);
       if (firstN < 0) firstN = n;
-      entries.push({ offset: `${epoch}:${n}:${id}`, payload: p });
+      entries.push({ offset: `${epoch}:${n}:${id}`, seq: n, payload: p });
     }
     if (from === undefined || sameEpoch !== 1) return { recovered: false, entries };
     // Exact gap check: the first entry after the client's must be the very next one it would have seen.
@@ -169,14 +175,14 @@ export class RedisHistory implements TopicHistory {
   }
 
   /** The topic's latest offset, where a new subscriber starts (so a reconnect before any event still recovers). */
-  async last(topic: string): Promise<string> {
+  async last(topic: string): Promise<HistoryPosition> {
     const [stream, meta] = this.keys(topic);
     await this.firstReady;
     try {
-      const [epoch, n, id] = await this.scripts.bwLast(stream, meta, newEpoch());
-      return `${epoch}:${n}:${id}`;
-    } catch {
-      return UNRECORDED;
+      const [epoch, n, id] = await this.scripts.bwLast(stream, meta, newEpoch(), epochBase());
+      return { offset: `${epoch}:${n}:${id}`, seq: Number(n) };
+    } catch (error) {
+      throw new BunwireError("HISTORY_UNAVAILABLE", `history read of "${topic}" failed: ${(error as Error).message}`);
     }
   }
 

@@ -1,5 +1,5 @@
 // bunwire/client against real servers: typed requests, reconnect across a server restart on the same port,
-// the offline queue, do-not-retry close codes, the heartbeat, rejoin with recovery, MessagePack.
+// the offline queue, do-not-retry close codes, the heartbeat, MessagePack. Rooms and recovery: rooms.test.ts.
 
 import { afterEach, describe, expect, test } from "bun:test";
 import { ClientError, connect, RequestError, type Client } from "../../src/client/index.ts";
@@ -125,69 +125,4 @@ describe("reconnect and the offline queue", () => {
       await silent.stop(true);
     }
   });
-});
-
-describe("rooms across reconnects", () => {
-  test("a joined topic is rejoined after a restart and missed events are recovered, in order", async () => {
-    const s = server();
-    const c = client(s.url, { ...fast, onRejoin: (topic, result) => rejoined.push({ topic, ...result }) });
-    const rejoined: object[] = [];
-    const seen: number[] = [];
-    c.on("posted", (data, meta) => {
-      seen.push(data.n);
-      expect(meta.topic).toBe("r");
-    });
-    expect(await c.join("r")).toEqual({ recovered: true, missed: 0, offset: expect.any(String) });
-    await notes.publish(s.server!, "r", "posted", { n: 1 });
-    await c.request("add", { a: 0, b: 0 }); // the publish was sent before this ack
-    expect(seen).toEqual([1]);
-    await s.stop();
-    await stateReached(c, "reconnecting");
-    const away = { publish() {} }; // events published while the client is away still reach the history
-    for (let n = 2; n <= 4; n++) await notes.publish(away, "r", "posted", { n });
-    s.start();
-    await stateReached(c, "open");
-    await c.request("add", { a: 0, b: 0 });
-    expect(rejoined).toEqual([{ topic: "r", recovered: true, missed: 3 }]);
-    expect(seen).toEqual([1, 2, 3, 4]);
-    await notes.publish(s.server!, "r", "posted", { n: 5 }); // and the live subscription is back
-    await c.request("add", { a: 0, b: 0 });
-    expect(seen).toEqual([1, 2, 3, 4, 5]);
-  });
-
-  test("recovered is false when the history was trimmed past the client's offset", async () => {
-    const s = server({ maxLength: 2 });
-    const rejoined: object[] = [];
-    const seen: number[] = [];
-    const c = client(s.url, { ...fast, onRejoin: (_topic, result) => rejoined.push(result) });
-    c.on("posted", (data) => seen.push(data.n));
-    await c.join("r");
-    await notes.publish(s.server!, "r", "posted", { n: 1 });
-    await c.request("add", { a: 0, b: 0 });
-    await s.stop();
-    await stateReached(c, "reconnecting");
-    for (let n = 2; n <= 5; n++) await notes.publish({ publish() {} }, "r", "posted", { n });
-    s.start();
-    await stateReached(c, "open");
-    await c.request("add", { a: 0, b: 0 });
-    expect(rejoined).toEqual([{ recovered: false, missed: 2 }]);
-    expect(seen).toEqual([1, 4, 5]);
-  });
-});
-
-test("a join learns the topic's offset, so events missed before the first one arrives are recovered", async () => {
-  const s = server();
-  const rejoined: object[] = [];
-  const seen: number[] = [];
-  const c = client(s.url, { ...fast, onRejoin: (_topic, result) => rejoined.push(result) });
-  c.on("posted", (data) => seen.push(data.n));
-  expect(await c.join("r")).toEqual({ recovered: true, missed: 0, offset: expect.any(String) });
-  await s.stop();
-  await stateReached(c, "reconnecting");
-  await notes.publish({ publish() {} }, "r", "posted", { n: 1 });
-  s.start();
-  await stateReached(c, "open");
-  await c.request("add", { a: 0, b: 0 });
-  expect(rejoined).toEqual([{ recovered: true, missed: 1 }]);
-  expect(seen).toEqual([1]);
 });

@@ -4,7 +4,7 @@
 import type { Server, ServerWebSocket } from "bun";
 import { z } from "zod";
 import type { ClientState } from "../../src/client/index.ts";
-import { defineProtocol, MemoryHistory, type HandleOptions } from "../../src/protocol/index.ts";
+import { defineProtocol, MemoryHistory, servedOn, type HandleOptions, type PublishTarget } from "../../src/protocol/index.ts";
 
 export const notes = defineProtocol({
   client: {
@@ -21,6 +21,8 @@ export const notes = defineProtocol({
 
 export class NotesServer {
   server: Server<object> | undefined;
+  /** The last server started, also once stopped: publishing through it still records in the history. */
+  target: PublishTarget = { publish() {} };
   port = 0;
   opens = 0;
   closes: number[] = [];
@@ -69,6 +71,8 @@ export class NotesServer {
       },
     });
     this.port = this.server.port!;
+    servedOn(websocket, this.server);
+    this.target = this.server;
     return this;
   }
 
@@ -79,6 +83,11 @@ export class NotesServer {
 
   get url(): string {
     return `ws://127.0.0.1:${this.port}/`;
+  }
+
+  /** Publishes `posted { n }` on `topic` (recorded in the history, also while stopped). */
+  post(topic: string, n: number): Promise<string | undefined> | undefined {
+    return notes.publish(this.target, topic, "posted", { n });
   }
 
   /** Resolves on the next server-side open. */

@@ -1,11 +1,15 @@
-// @SubscribeMessage: JSON envelopes `{ event, data, id? }` routed to methods, the return value sent back, with the
-// typed-message protocol's envelope, error codes and replies (docs/PROTOCOL.md), and bunwire/client talking to it.
+// @SubscribeMessage: envelopes `{ event, data, id? }` (JSON or MessagePack) routed to methods through the protocol's
+// one dispatcher, the return value sent back, with the typed-message protocol's envelope, error codes and replies
+// (docs/PROTOCOL.md), and bunwire/client talking to it. The full protocol contract runs in test/protocol/gateway.test.ts.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { z } from "zod";
 import * as v from "valibot";
-import { Application, Injectable, OnError, OnMessage, SubscribeMessage, WebSocketGateway, type ServerWebSocket } from "bunwire/gateway";
+import { Application, BunwireError, Injectable, OnError, OnMessage, SubscribeMessage, WebSocketGateway, type ServerWebSocket } from "bunwire/gateway";
 import { connect as connectClient, defineProtocol, RequestError } from "bunwire/client";
+import { msgpack } from "bunwire/client/msgpack";
+import { decodeMsgpack, encodeMsgpack, MSGPACK_SUBPROTOCOL } from "../../src/protocol/index.ts";
+import { Probe } from "../protocol/fixture.ts";
 import { Client, connect, Queue } from "./fixture.ts";
 
 const chat = defineProtocol({
@@ -55,7 +59,7 @@ class ChatGateway {
 
   @SubscribeMessage("reject")
   async reject(): Promise<never> {
-    throw Object.assign(new Error("not yours"), { code: "FORBIDDEN" });
+    throw new BunwireError("FORBIDDEN", "not yours");
   }
 
   @SubscribeMessage("raw")
@@ -112,22 +116,22 @@ describe("replies", () => {
 });
 
 describe("errors: code and message, no stack, the connection stays open", () => {
-  test("a throwing method: HANDLER_ERROR to the request, and @OnError gets the error", async () => {
-    expect(await probe.ask({ event: "boom", id: 10 })).toEqual({ id: 10, error: { code: "HANDLER_ERROR", message: "kaboom" } });
+  test("a throwing method: HANDLER_ERROR to the request (its message stays on the server), and @OnError gets the error", async () => {
+    expect(await probe.ask({ event: "boom", id: 10 })).toEqual({ id: 10, error: { code: "HANDLER_ERROR", message: 'the handler of "boom" failed' } });
     expect(await failures.next()).toBe("kaboom");
     expect(await probe.ask({ event: "add", data: { a: 1, b: 1 }, id: 11 })).toEqual({ id: 11, ack: 2 });
   });
 
-  test("a rejection keeps the error's own code; without an id it is a $error event naming the event", async () => {
+  test("a BunwireError keeps its own code and message; without an id it is a $error event naming the event", async () => {
     expect(await probe.ask({ event: "reject", id: 12 })).toEqual({ id: 12, error: { code: "FORBIDDEN", message: "not yours" } });
     expect(await failures.next()).toBe("not yours");
-    expect(await probe.ask({ event: "boom" })).toEqual({ event: "$error", error: { code: "HANDLER_ERROR", message: "kaboom", event: "boom" } });
+    expect(await probe.ask({ event: "boom" })).toEqual({ event: "$error", error: { code: "HANDLER_ERROR", message: 'the handler of "boom" failed', event: "boom" } });
     expect(await failures.next()).toBe("kaboom");
   });
 
-  test("unknown event, with and without an id", async () => {
+  test("unknown event, with and without an id (the $error names it)", async () => {
     expect(await probe.ask({ event: "nope", id: 13 })).toEqual({ id: 13, error: { code: "UNKNOWN_EVENT", message: 'unknown event "nope"' } });
-    expect((await probe.ask({ event: "toString" })).error.code).toBe("UNKNOWN_EVENT");
+    expect((await probe.ask({ event: "toString" })).error).toMatchObject({ code: "UNKNOWN_EVENT", event: "toString" });
   });
 
   test("invalid data: VALIDATION_FAILED with the validator's issues (zod and valibot)", async () => {
@@ -141,13 +145,38 @@ describe("errors: code and message, no stack, the connection stays open", () => 
     expect(valibot.error.issues[0].path).toEqual(["a"]);
   });
 
-  test("invalid JSON, a bad envelope and a binary frame get protocol errors", async () => {
+  test("invalid JSON and bad envelopes get protocol errors, with the request id when the frame has one", async () => {
     expect((await probe.ask("{not json")).error.code).toBe("INVALID_JSON");
     expect((await probe.ask({ data: 1 })).error.code).toBe("INVALID_ENVELOPE");
+    expect(await probe.ask({ data: 1, id: 17 })).toMatchObject({ id: 17, error: { code: "INVALID_ENVELOPE" } });
     expect((await probe.ask({ event: "add", id: "seven" })).error.code).toBe("INVALID_ENVELOPE");
-    probe.ws.send(new Uint8Array([1, 2, 3]));
-    expect((await probe.json()).error.code).toBe("UNSUPPORTED_CODEC");
     expect(await probe.ask({ event: "add", data: { a: 0, b: 0 }, id: 16 })).toEqual({ id: 16, ack: 0 });
+  });
+});
+
+describe("MessagePack", () => {
+  test("binary frames are MessagePack envelopes: acks, replies without an id and errors come back in MessagePack", async () => {
+    const binary = new Probe(`ws://127.0.0.1:${app.port}/chat`, [MSGPACK_SUBPROTOCOL, "bunwire.json"]);
+    await binary.opened;
+    try {
+      expect(decodeMsgpack(await binary.ask(encodeMsgpack({ event: "add", data: { a: 1, b: 2 }, id: 1 })))).toEqual({ id: 1, ack: 3 });
+      expect(decodeMsgpack(await binary.ask(encodeMsgpack({ event: "add", data: { a: 1, b: 2 } })))).toEqual({ event: "add", data: 3 });
+      expect(decodeMsgpack(await binary.ask(encodeMsgpack({ event: "say", data: { text: 5 }, id: 2 })))).toMatchObject({ id: 2, error: { code: "VALIDATION_FAILED" } });
+      expect(decodeMsgpack(await binary.ask(new Uint8Array([0xc1])))).toMatchObject({ event: "$error", error: { code: "INVALID_ENVELOPE" } });
+    } finally {
+      binary.ws.close();
+    }
+  });
+
+  test("bunwire/client with the MessagePack codec talks to a gateway", async () => {
+    const client = connectClient<typeof chat>(`ws://127.0.0.1:${app.port}/chat`, { reconnect: false, codec: msgpack });
+    try {
+      await client.whenOpen();
+      expect(client.subprotocol).toBe(MSGPACK_SUBPROTOCOL);
+      expect(await client.request("add", { a: 20, b: 22 })).toBe(42);
+    } finally {
+      client.close();
+    }
   });
 });
 
@@ -165,7 +194,7 @@ describe("@OnMessage beside @SubscribeMessage", () => {
     }
   }
 
-  test("frames no event claims (unknown events, plain text, binary) go to @OnMessage", async () => {
+  test("frames no event claims (unknown events, plain text, binary that is no envelope) go to @OnMessage", async () => {
     const mixed = new Application({ port: 0 }).registerGateway(MixedGateway);
     mixed.listen();
     try {
@@ -177,6 +206,8 @@ describe("@OnMessage beside @SubscribeMessage", () => {
       expect(await client.text()).toBe('raw: {"event":"other"}');
       client.ws.send(new Uint8Array([1]));
       expect(await client.text()).toBe("raw: binary");
+      client.send({ event: "$join", data: { topic: "t" } }); // without the rooms option, $join is nobody's
+      expect(await client.text()).toBe('raw: {"event":"$join","data":{"topic":"t"}}');
     } finally {
       await mixed.close();
     }
@@ -199,6 +230,18 @@ describe("bunwire/client talks to a gateway", () => {
     } finally {
       client.close();
     }
+  });
+});
+
+describe("@WebSocketGateway(path, { protocol })", () => {
+  test("an event that is not a client event of the protocol fails at start-up, naming class and event", () => {
+    @WebSocketGateway("/strict", { protocol: chat })
+    class StrictGateway {
+      @SubscribeMessage("shout")
+      shout() {}
+    }
+    const strict = new Application({ port: 0, globalRegistry: false }).registerGateway(StrictGateway);
+    expect(() => strict.listen()).toThrow(/StrictGateway: @SubscribeMessage\("shout"\) is not a client event of protocol/);
   });
 });
 

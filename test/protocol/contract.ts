@@ -1,21 +1,28 @@
-// The shared contract of typed messages: every front door that mounts `protocol.handle()` (raw Bun.serve,
-// the App, the Router, file socket routes, gateways) must pass it. Call `protocolContract(label, mount)` from a
-// test file with a mount that serves the given handlers and returns a ws:// URL and a stop function.
+// The shared contract of typed messages: every front door that serves a protocol (raw Bun.serve, the App, the
+// Router, file socket routes, gateways) must pass it. Call `protocolContract(label, mount)` from a test file with a
+// mount that serves `chat` with the given options and returns a ws:// URL, the publish target where it is served
+// (the app, router, server...) and a stop function; `handlersMount` builds one from "serve these handlers".
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { HandleOptions, ProtocolSocketHandlers } from "../../src/protocol/index.ts";
+import type { HandleOptions, ProtocolSocketHandlers, PublishTarget } from "../../src/protocol/index.ts";
 import { encodeMsgpack, decodeMsgpack, MSGPACK_SUBPROTOCOL } from "../../src/protocol/index.ts";
+import { topicsContract } from "./contract-topics.ts";
 import { chat, chatHandlers, Probe, type ChatData } from "./fixture.ts";
 
 export interface Mounted {
   url: string;
+  /** Where the protocol is served: what `chat.publish(target, ...)` and `chat.broadcast(target, ...)` go through. */
+  target: PublishTarget;
   stop(): Promise<void>;
 }
-export type Mount = (websocket: ProtocolSocketHandlers<ChatData>) => Mounted | Promise<Mounted>;
+export type Mount = (options: HandleOptions<ChatData>) => Mounted | Promise<Mounted>;
 
-async function mountChat(mount: Mount, options: HandleOptions<ChatData>): Promise<Mounted> {
-  return mount(chat.handle<ChatData>(chatHandlers(), options));
+/** A mount for front doors that take the handlers of `chat.handle(...)`. */
+export function handlersMount(mount: (websocket: ProtocolSocketHandlers<ChatData>) => Mounted | Promise<Mounted>): Mount {
+  return (options) => mount(chat.handle<ChatData>(chatHandlers(), options));
 }
+
+const HIDDEN = 'the handler of "boom" failed';
 
 export function protocolContract(label: string, mount: Mount): void {
   describe(`protocol contract (${label})`, () => {
@@ -23,7 +30,7 @@ export function protocolContract(label: string, mount: Mount): void {
     let probe: Probe;
 
     beforeAll(async () => {
-      mounted = await mountChat(mount, { onError: () => {}, rooms: true });
+      mounted = await mount({ onError: () => {}, rooms: true });
       probe = new Probe(mounted.url);
       await probe.opened;
     });
@@ -43,14 +50,17 @@ export function protocolContract(label: string, mount: Mount): void {
         expect(await probe.ask({ event: "slow", data: { ms: 5 }, id: 3 })).toEqual({ id: 3, ack: "done" });
       });
 
-      test("a handler that throws sends code and message, no stack, and the connection stays open", async () => {
-        const reply = await probe.ask({ event: "boom", data: {}, id: 4 });
-        expect(reply).toEqual({ id: 4, error: { code: "HANDLER_ERROR", message: "kaboom" } });
+      test("a handler that throws a plain error: HANDLER_ERROR naming the event, no message or stack, connection open", async () => {
+        expect(await probe.ask({ event: "boom", data: {}, id: 4 })).toEqual({ id: 4, error: { code: "HANDLER_ERROR", message: HIDDEN } });
         expect(await probe.ask({ event: "add", data: { a: 1, b: 1 }, id: 5 })).toEqual({ id: 5, ack: 2 });
       });
 
+      test("a ProtocolError thrown by a handler reaches the client with its own code and message", async () => {
+        expect(await probe.ask({ event: "refuse", data: {}, id: 6 })).toEqual({ id: 6, error: { code: "ROOM_FULL", message: "the room is full" } });
+      });
+
       test("a throw without a request id arrives as a $error event naming the event", async () => {
-        expect(await probe.ask({ event: "boom", data: {} })).toEqual({ event: "$error", error: { code: "HANDLER_ERROR", message: "kaboom", event: "boom" } });
+        expect(await probe.ask({ event: "boom", data: {} })).toEqual({ event: "$error", error: { code: "HANDLER_ERROR", message: HIDDEN, event: "boom" } });
       });
 
       test("$ping gets $pong", async () => {
@@ -74,9 +84,16 @@ export function protocolContract(label: string, mount: Mount): void {
         expect(reply.error.issues[0].path).toEqual(["a"]);
       });
 
-      test("unknown event, with and without a request id", async () => {
+      test("unknown event, with and without a request id; the $error names the event", async () => {
         expect(await probe.ask({ event: "nope", id: 12 })).toEqual({ id: 12, error: { code: "UNKNOWN_EVENT", message: 'unknown event "nope"' } });
-        expect((await probe.ask({ event: "$nope" })).error.code).toBe("UNKNOWN_EVENT");
+        expect(await probe.ask({ event: "nope" })).toEqual({ event: "$error", error: { code: "UNKNOWN_EVENT", message: 'unknown event "nope"', event: "nope" } });
+        expect((await probe.ask({ event: "$nope" })).error).toMatchObject({ code: "UNKNOWN_EVENT", event: "$nope" });
+      });
+
+      test("an emit that fails validation gets a $error naming the event", async () => {
+        const reply = await probe.ask({ event: "say", data: { text: 5 } });
+        expect(reply.event).toBe("$error");
+        expect(reply.error).toMatchObject({ code: "VALIDATION_FAILED", event: "say" });
       });
 
       test("invalid JSON", async () => {
@@ -85,11 +102,14 @@ export function protocolContract(label: string, mount: Mount): void {
         expect(reply.error.code).toBe("INVALID_JSON");
       });
 
-      test("invalid envelopes", async () => {
+      test("invalid envelopes; the error carries the request id whenever the frame has a valid one", async () => {
         for (const frame of ["[1,2]", "null", '"text"', '{"data":1}', '{"event":""}', '{"event":"add","id":"7"}', '{"event":"add","id":1.5}']) {
           const reply = await probe.ask(frame);
           expect(reply.error.code).toBe("INVALID_ENVELOPE");
+          expect(reply.id).toBeUndefined();
         }
+        expect(await probe.ask('{"data":1,"id":14}')).toMatchObject({ id: 14, error: { code: "INVALID_ENVELOPE" } });
+        expect(await probe.ask('{"event":"","id":15}')).toMatchObject({ id: 15, error: { code: "INVALID_ENVELOPE" } });
         expect(await probe.ask({ event: "add", data: { a: 1, b: 2 }, id: 13 })).toEqual({ id: 13, ack: 3 });
       });
 
@@ -108,7 +128,7 @@ export function protocolContract(label: string, mount: Mount): void {
 
     describe("policy: invalid = close", () => {
       test("invalid data closes with 1007, an unknown event with 1008", async () => {
-        const strict = await mountChat(mount, { invalid: "close" });
+        const strict = await mount({ invalid: "close" });
         try {
           const a = new Probe(strict.url);
           await a.opened;
@@ -128,34 +148,35 @@ export function protocolContract(label: string, mount: Mount): void {
       });
     });
 
-    describe("topics and codecs", () => {
-      test("a topic publish reaches the room's members only, not the sender", async () => {
-        const [alice, bob, carol] = [new Probe(mounted.url), new Probe(mounted.url), new Probe(mounted.url)];
-        await Promise.all([alice.opened, bob.opened, carol.opened]);
-        try {
-          expect(await alice.ask({ event: "$join", data: { topic: "r1" }, id: 1 })).toEqual({ id: 1, ack: { recovered: true, missed: 0 } });
-          expect(await bob.ask({ event: "$join", data: { topic: "r1" }, id: 1 })).toEqual({ id: 1, ack: { recovered: true, missed: 0 } });
-          alice.send({ event: "shout", data: { room: "r1", text: "hello" } });
-          const said = await bob.next();
-          expect(said.event).toBe("said");
-          expect(said.data.text).toBe("hello");
-          // Frames on one connection arrive in order: a publish to carol or alice would come before this $pong.
-          expect(await carol.ask({ event: "$ping" })).toEqual({ event: "$pong" });
-          expect(await alice.ask({ event: "$ping" })).toEqual({ event: "$pong" });
-        } finally {
-          for (const p of [alice, bob, carol]) p.ws.close();
-        }
-      });
-
-      test("MessagePack frames get MessagePack replies", async () => {
+    describe("MessagePack", () => {
+      test("MessagePack frames get MessagePack replies, errors included, with their request id", async () => {
         const binary = new Probe(mounted.url, [MSGPACK_SUBPROTOCOL, "bunwire.json"]);
         await binary.opened;
         try {
           expect(decodeMsgpack(await binary.ask(encodeMsgpack({ event: "add", data: { a: 20, b: 22 }, id: 1 })))).toEqual({ id: 1, ack: 42 });
+          expect(decodeMsgpack(await binary.ask(encodeMsgpack({ event: "add", data: { a: "x", b: 1 }, id: 2 })))).toMatchObject({ id: 2, error: { code: "VALIDATION_FAILED" } });
+          expect(decodeMsgpack(await binary.ask(encodeMsgpack({ data: 1, id: 3 })))).toMatchObject({ id: 3, error: { code: "INVALID_ENVELOPE" } });
+          expect(decodeMsgpack(await binary.ask(encodeMsgpack({ event: "nope" })))).toMatchObject({ event: "$error", error: { code: "UNKNOWN_EVENT", event: "nope" } });
+          expect((decodeMsgpack(await binary.ask(new Uint8Array([0xc1]))) as { error: { code: string } }).error.code).toBe("INVALID_ENVELOPE");
         } finally {
           binary.ws.close();
         }
       });
+
+      test("with msgpack: false a binary request is refused with UNSUPPORTED_CODEC carrying its id (as JSON text)", async () => {
+        const jsonOnly = await mount({ msgpack: false });
+        const binary = new Probe(jsonOnly.url);
+        try {
+          await binary.opened;
+          expect(await binary.ask(encodeMsgpack({ event: "add", data: { a: 1, b: 2 }, id: 9 }))).toMatchObject({ id: 9, error: { code: "UNSUPPORTED_CODEC" } });
+          expect(await binary.ask({ event: "add", data: { a: 1, b: 2 }, id: 10 })).toEqual({ id: 10, ack: 3 });
+        } finally {
+          binary.ws.close();
+          await jsonOnly.stop();
+        }
+      });
     });
+
+    topicsContract(mount, () => mounted);
   });
 }

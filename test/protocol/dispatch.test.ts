@@ -3,20 +3,26 @@
 
 import { describe, expect, test } from "bun:test";
 import { z } from "zod";
-import { defineProtocol, ProtocolError } from "../../src/protocol/index.ts";
-import { protocolContract } from "./contract.ts";
-import { chat, Probe, urlOf, type ChatData } from "./fixture.ts";
+import { BunwireError } from "../../src/engine/errors.ts";
+import { decodeMsgpack, defineProtocol, encodeMsgpack, MSGPACK_SUBPROTOCOL, ProtocolError, servedOn } from "../../src/protocol/index.ts";
+import { handlersMount, protocolContract } from "./contract.ts";
+import { chat, chatHandlers, Probe, urlOf, type ChatData } from "./fixture.ts";
 
 let names = 0;
-protocolContract("Bun.serve", (websocket) => {
-  const server = Bun.serve<ChatData>({
-    port: 0,
-    hostname: "127.0.0.1",
-    fetch: (req, srv) => (srv.upgrade(req, { data: { name: `user${++names}` } }) ? undefined : new Response("", { status: 400 })),
-    websocket,
-  });
-  return { url: urlOf(server), stop: () => server.stop(true) };
-});
+protocolContract(
+  "Bun.serve",
+  handlersMount((websocket) => {
+    const server = Bun.serve<ChatData>({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: (req, srv) => (srv.upgrade(req, { data: { name: `user${++names}` } }) ? undefined : new Response("", { status: 400 })),
+      websocket,
+    });
+    // A raw server cannot be told by Bun which handlers it serves; bunwire's front doors do this themselves.
+    servedOn(websocket, server);
+    return { url: urlOf(server), target: server, stop: () => server.stop(true) };
+  }),
+);
 
 describe("declaration errors are thrown at start-up", () => {
   test("defineProtocol rejects a non-schema and reserved names", () => {
@@ -45,6 +51,34 @@ describe("async validators", () => {
       const failed = await c.ask({ event: "claim", data: { name: "taken" }, id: 2 });
       expect(failed.error).toEqual({ code: "VALIDATION_FAILED", message: 'invalid data for "claim"', issues: [{ message: "name taken", path: ["name"] }] });
       c.ws.close();
+    } finally {
+      await s.stop(true);
+    }
+  });
+});
+
+describe("messages the engine refuses (rate limit with action: \"reply\")", () => {
+  test("rejected() answers RATE_LIMITED with the request id, in the codec of the message, and runs no handler", async () => {
+    let ran = 0;
+    const websocket = chat.handle<ChatData>({ ...chatHandlers(), add: () => ++ran });
+    // Stands in for the engine, which calls `rejected` instead of `message` when its token bucket is empty.
+    const limited = new BunwireError("RATE_LIMITED", "too many messages", { closeCode: 1008 });
+    const s = Bun.serve<ChatData>({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: (req, srv) => (srv.upgrade(req, { data: { name: "x" } }) ? undefined : new Response("")),
+      websocket: { ...websocket, message: (ws, message) => websocket.rejected(ws, message, limited) },
+    });
+    try {
+      const json = new Probe(urlOf(s));
+      const binary = new Probe(urlOf(s), [MSGPACK_SUBPROTOCOL]);
+      await Promise.all([json.opened, binary.opened]);
+      expect(await json.ask({ event: "add", data: { a: 1, b: 2 }, id: 7 })).toEqual({ id: 7, error: { code: "RATE_LIMITED", message: "too many messages" } });
+      expect(await json.ask({ event: "add", data: { a: 1, b: 2 } })).toEqual({ event: "$error", error: { code: "RATE_LIMITED", message: "too many messages", event: "add" } });
+      expect(decodeMsgpack(await binary.ask(encodeMsgpack({ event: "add", data: { a: 1, b: 2 }, id: 8 })))).toMatchObject({ id: 8, error: { code: "RATE_LIMITED" } });
+      expect(ran).toBe(0);
+      json.ws.close();
+      binary.ws.close();
     } finally {
       await s.stop(true);
     }

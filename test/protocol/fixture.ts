@@ -4,13 +4,15 @@
 import * as v from "valibot";
 import { z } from "zod";
 import type { Server } from "bun";
-import { defineProtocol, type HandleOptions } from "../../src/protocol/index.ts";
+import { defineProtocol, ProtocolError, servedOn, type HandleOptions } from "../../src/protocol/index.ts";
 
 export const chat = defineProtocol({
+  name: "chat",
   client: {
     say: z.object({ text: z.string().max(20) }),
     add: v.object({ a: v.number(), b: v.number() }),
     boom: z.object({}),
+    refuse: z.object({}),
     slow: z.object({ ms: z.number() }),
     shout: z.object({ room: z.string(), text: z.string() }),
     inspect: z.looseObject({}),
@@ -23,6 +25,13 @@ export const chat = defineProtocol({
     add: z.number(),
     say: z.object({ ok: z.boolean() }),
   },
+});
+
+/** Another protocol, for checking that one protocol's broadcast does not reach the other's sockets. */
+export const other = defineProtocol({
+  name: "other",
+  client: { say: z.object({ text: z.string() }) },
+  server: { said: z.object({ from: z.string(), text: z.string() }) },
 });
 
 export interface ChatData {
@@ -38,7 +47,10 @@ export function chatHandlers() {
       return a + b;
     },
     boom(): never {
-      throw new Error("kaboom");
+      throw new Error("kaboom: internals that must not reach the client");
+    },
+    refuse(): never {
+      throw new ProtocolError("ROOM_FULL", "the room is full");
     },
     async slow(_ws: unknown, { ms }: { ms: number }) {
       await Bun.sleep(ms);
@@ -62,7 +74,7 @@ let names = 0;
 /** A real Bun server on port 0 serving `chat` with the given options. */
 export function serveChat(options: HandleOptions<ChatData> = {}, port = 0): Server<ChatData> {
   const websocket = chat.handle<ChatData>(chatHandlers(), options);
-  return Bun.serve<ChatData>({
+  const server = Bun.serve<ChatData>({
     port,
     hostname: "127.0.0.1",
     fetch(req, server) {
@@ -71,6 +83,8 @@ export function serveChat(options: HandleOptions<ChatData> = {}, port = 0): Serv
     },
     websocket,
   });
+  servedOn(websocket, server);
+  return server;
 }
 
 /** A plain WebSocket that queues what it receives, for checking exact frames. */

@@ -1,81 +1,118 @@
-// The in-memory TopicHistory: offsets in order, replay after an offset, and `recovered: false` once trimmed
-// or when the offset comes from another history.
+// The in-memory TopicHistory: positions in order with consecutive sequence numbers, replay after an offset,
+// `recovered: false` once trimmed or for a foreign offset, and bounded memory (expired topics swept, a topic cap).
 
 import { expect, test } from "bun:test";
-import { MemoryHistory } from "../../src/protocol/index.ts";
-import { reconnectDelay } from "../../src/client/index.ts";
+import { z } from "zod";
+import { defineProtocol, MemoryHistory } from "../../src/protocol/index.ts";
 
-test("entries after an offset are replayed in order and recovered", async () => {
+test("entries after an offset are replayed in order, each with the next sequence number of its topic", async () => {
   const history = new MemoryHistory();
   const a = await history.append("t", "a");
-  await history.append("t", "b");
+  const b = await history.append("t", "b");
   await history.append("u", "other");
   const c = await history.append("t", "c");
-  expect(await history.since("t", a)).toEqual({ recovered: true, entries: [expect.objectContaining({ payload: "b" }), { offset: c, payload: "c" }] });
-  expect(await history.since("t", c)).toEqual({ recovered: true, entries: [] });
+  expect([b.seq, c.seq]).toEqual([a.seq + 1, a.seq + 2]);
+  expect(await history.since("t", a.offset)).toEqual({ recovered: true, entries: [{ ...b, payload: "b" }, { ...c, payload: "c" }] });
+  expect(await history.since("t", c.offset)).toEqual({ recovered: true, entries: [] });
+  expect(await history.last("t")).toEqual(c);
+  await history.close();
 });
 
-test("recovered is false when the gap was trimmed, or the offset is foreign or malformed", async () => {
+test("recovered is false, with nothing replayed, when the gap was trimmed or the offset is foreign or malformed", async () => {
   const history = new MemoryHistory({ maxLength: 2 });
   const first = await history.append("t", "1");
   for (const payload of ["2", "3", "4"]) await history.append("t", payload);
-  const replay = await history.since("t", first);
-  expect(replay.recovered).toBe(false);
-  expect(replay.entries.map((entry) => entry.payload)).toEqual(["3", "4"]);
+  expect(await history.since("t", first.offset)).toEqual({ recovered: false, entries: [] });
   const other = new MemoryHistory();
-  expect((await other.since("t", first)).recovered).toBe(false);
-  expect((await history.since("t", "garbage")).recovered).toBe(false);
+  expect(await other.since("t", first.offset)).toEqual({ recovered: false, entries: [] });
+  for (const bad of ["garbage", "", "-", `${first.offset}x`]) expect((await history.since("t", bad)).recovered).toBe(false);
+});
+
+test("a first subscriber's position recovers everything published after it, also before the topic's first event", async () => {
+  const history = new MemoryHistory();
+  const start = await history.last("fresh");
+  const one = await history.append("fresh", "1");
+  expect(one.seq).toBe(start.seq + 1);
+  expect(await history.since("fresh", start.offset)).toEqual({ recovered: true, entries: [{ ...one, payload: "1" }] });
 });
 
 test("entries older than maxAgeMs are dropped", async () => {
-  const history = new MemoryHistory({ maxAgeMs: -1 }); // everything is already too old
-  const offset = await history.append("t", "1");
+  const history = new MemoryHistory({ maxAgeMs: 1 });
+  const offset = (await history.append("t", "1")).offset;
   await history.append("t", "2");
+  await Bun.sleep(5); // the subject is age: let both entries grow older than maxAgeMs
   expect(await history.since("t", offset)).toEqual({ recovered: false, entries: [] });
+  await history.close();
 });
 
-test("reconnect delays grow exponentially, stay within the jitter band and the maximum", () => {
-  const options = { initialDelay: 100, maxDelay: 1000, factor: 2, jitter: 0.5, maxAttempts: Infinity };
-  expect(reconnectDelay(0, options, 1)).toBe(100);
-  expect(reconnectDelay(0, options, 0)).toBe(50);
-  expect(reconnectDelay(3, options, 1)).toBe(800);
-  expect(reconnectDelay(10, options, 1)).toBe(1000);
-  expect(reconnectDelay(10, options, 0)).toBe(500);
+test("40,000 topics with maxAgeMs 200 are forgotten by the sweep", async () => {
+  const history = new MemoryHistory({ maxAgeMs: 200, maxTopics: 50_000 });
+  for (let i = 0; i < 40_000; i++) await history.append(`topic-${i}`, "x".repeat(100));
+  expect(history.size).toBe(40_000);
+  await Bun.sleep(250); // the subject is age: let every topic expire
+  history.sweep();
+  expect(history.size).toBe(0);
+  await history.close();
 });
 
-test("validatePayload (for gateways) returns the schema output or a VALIDATION_FAILED error with issues", async () => {
-  const { validatePayload } = await import("../../src/protocol/index.ts");
-  const { z } = await import("zod");
-  const schema = z.object({ n: z.coerce.number() });
-  expect(validatePayload(schema, { n: "4" }, "count")).toEqual({ ok: true, value: { n: 4 } });
-  const failed = validatePayload(schema, { n: "x" }, "count");
-  expect(failed instanceof Promise).toBe(false);
-  if (failed instanceof Promise || failed.ok) throw new Error("expected a synchronous failure");
-  expect(failed.error.code).toBe("VALIDATION_FAILED");
-  expect(failed.error.issues?.[0]?.path).toEqual(["n"]);
-  const asyncSchema = z.object({ n: z.number() }).refine(async (value) => value.n > 0);
-  expect(await validatePayload(asyncSchema, { n: 1 }, "count")).toEqual({ ok: true, value: { n: 1 } });
+test("the sweep runs on its own", async () => {
+  const history = new MemoryHistory({ maxAgeMs: 20, sweepIntervalMs: 10 });
+  for (let i = 0; i < 100; i++) await history.append(`t${i}`, "x");
+  while (history.size > 0) await Bun.sleep(10); // the test times out if the sweep never runs
+  expect(history.size).toBe(0);
+  await history.close();
+});
+
+test("at most maxTopics topics are kept: the least recently written one goes first", async () => {
+  const history = new MemoryHistory({ maxTopics: 2 });
+  const a = await history.append("a", "1");
+  await history.append("b", "1");
+  await history.append("a", "2"); // "a" is now the most recently written
+  await history.append("c", "1"); // forgets "b"
+  expect(history.size).toBe(2);
+  expect((await history.since("a", a.offset)).recovered).toBe(true);
+  expect((await history.since("b", (await history.last("b")).offset)).recovered).toBe(true); // "b" again, empty
+  expect(history.size).toBe(2);
+});
+
+test("a topic forgotten and written again numbers above everything it issued before", async () => {
+  const history = new MemoryHistory({ maxTopics: 1 });
+  const old = [await history.append("a", "1"), await history.append("a", "2")];
+  await history.append("b", "1"); // forgets "a"
+  const again = await history.append("a", "3");
+  expect(again.seq).toBeGreaterThan(old[1]!.seq + 1); // a connected receiver sees a gap, never an old number
+  expect(await history.since("a", old[1]!.offset)).toEqual({ recovered: false, entries: [] });
+});
+
+test("bad options fail at construction with INVALID_OPTION", () => {
+  expect(() => new MemoryHistory({ maxLength: 0 })).toThrow(/maxLength/);
+  expect(() => new MemoryHistory({ maxAgeMs: -5 })).toThrow(/maxAgeMs/);
+  expect(() => new MemoryHistory({ maxTopics: Number.NaN })).toThrow(/maxTopics/);
 });
 
 test("a failing history does not stop live delivery, and publish never rejects", async () => {
-  const { defineProtocol } = await import("../../src/protocol/index.ts");
-  const { z } = await import("zod");
   const p = defineProtocol({ client: {}, server: { note: z.string() } });
   const broken = {
     append: () => Promise.reject(new Error("store down")),
     since: () => Promise.reject(new Error("store down")),
+    last: () => Promise.reject(new Error("store down")),
     close: () => Promise.resolve(),
   };
-  p.handle({}, { history: broken });
+  const handlers = p.handle({}, { history: broken });
   const published: [string, string][] = [];
+  const target = { publish: (topic: string, data: string) => void published.push([topic, data]) };
+  // A raw target finds the handlers serving sockets of the protocol: open one.
+  handlers.open({ subscribe() {} } as never);
   const errors: unknown[] = [];
   const original = console.error;
   console.error = (...args: unknown[]) => void errors.push(args);
   try {
-    expect(await p.publish({ publish: (topic, data) => void published.push([topic, data]) }, "t", "note", "hi")).toBeUndefined();
+    expect(await p.publish(target, "t", "note", "hi")).toBeUndefined();
+    expect(await p.publish(target, "t", "note", "again")).toBeUndefined();
   } finally {
     console.error = original;
+    handlers.close({} as never, 1000, "");
   }
-  expect(published).toEqual([["t", '{"event":"note","data":"hi"}']]);
-  expect(errors.length).toBe(1);
+  expect(published).toEqual([["t", '{"event":"note","data":"hi"}'], ["t", '{"event":"note","data":"again"}']]);
+  expect(errors.length).toBe(1); // said once per outage, not once per event
 });

@@ -113,7 +113,7 @@ test("redisHistory works on the cluster too: a topic's stream and counter share 
     for (const topic of ["alpha", "beta", "gamma", "delta"]) {
       const first = await history.append(topic, "1");
       await history.append(topic, "2");
-      expect(await history.since(topic, first)).toMatchObject({ recovered: true, entries: [{ payload: "2" }] });
+      expect(await history.since(topic, first.offset)).toMatchObject({ recovered: true, entries: [{ payload: "2" }] });
     }
   } finally {
     await history.close();

@@ -13,6 +13,16 @@ function history(options: { maxLen?: number; maxAgeMs?: number } = {}): RedisHis
   return h;
 }
 let topicSeq = 0;
+/** Appends until ioredis has reconnected (the appends in between fail fast). */
+async function appendOnceReconnected(h: RedisHistory, topic: string, payload: string, pauseMs: number) {
+  for (;;) {
+    try {
+      return await h.append(topic, payload);
+    } catch {
+      await Bun.sleep(pauseMs);
+    }
+  }
+}
 const freshTopic = () => `topic-${++topicSeq}`;
 
 beforeAll(async () => {
@@ -28,18 +38,24 @@ describe("redisHistory", () => {
     const [a, b] = [history(), history()];
     const topic = freshTopic();
     const offsets: string[] = [];
-    for (let i = 0; i < 5; i++) offsets.push(await a.append(topic, `m${i}`));
+    const seqs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const position = await a.append(topic, `m${i}`);
+      offsets.push(position.offset);
+      seqs.push(position.seq);
+    }
+    expect(seqs.slice(1)).toEqual(seqs.slice(0, -1).map((seq) => seq + 1)); // one number per event, no holes
     expect(new Set(offsets).size).toBe(5);
     const replay = await b.since(topic, offsets[1]!);
     expect(replay.recovered).toBe(true);
-    expect(replay.entries).toEqual([2, 3, 4].map((i) => ({ offset: offsets[i]!, payload: `m${i}` })));
+    expect(replay.entries).toEqual([2, 3, 4].map((i) => ({ offset: offsets[i]!, seq: seqs[i]!, payload: `m${i}` })));
     expect(await b.since(topic, offsets[4]!)).toEqual({ recovered: true, entries: [] });
   });
 
   test("appends on one topic resolve in call order with increasing offsets", async () => {
     const h = history();
     const topic = freshTopic();
-    const offsets = await Promise.all(Array.from({ length: 50 }, (_, i) => h.append(topic, String(i))));
+    const offsets = (await Promise.all(Array.from({ length: 50 }, (_, i) => h.append(topic, String(i))))).map((p) => p.offset);
     const replay = await h.since(topic, (await h.since(topic, "x")).entries[0]!.offset);
     expect(replay.entries.map((e) => e.payload)).toEqual(Array.from({ length: 49 }, (_, i) => String(i + 1)));
     expect(replay.entries.map((e) => e.offset)).toEqual(offsets.slice(1));
@@ -48,9 +64,9 @@ describe("redisHistory", () => {
   test("a gap trimmed by length is reported as recovered: false, with what is left", async () => {
     const h = history({ maxLen: 10 });
     const topic = freshTopic();
-    const first = await h.append(topic, "first");
+    const first = (await h.append(topic, "first")).offset;
     let last = first;
-    for (let i = 0; i < 600; i++) last = await h.append(topic, `m${i}`);
+    for (let i = 0; i < 600; i++) last = (await h.append(topic, `m${i}`)).offset;
     const probe = new Redis(redis.url);
     const kept = await probe.xlen(`bunwire:h:{${topic}}`);
     probe.disconnect();
@@ -68,7 +84,7 @@ describe("redisHistory", () => {
   test("entries older than maxAgeMs are not replayed and make the gap unrecoverable", async () => {
     const h = history({ maxAgeMs: 150 });
     const topic = freshTopic();
-    const start = await h.append(topic, "old-1");
+    const start = (await h.append(topic, "old-1")).offset;
     await h.append(topic, "old-2");
     await Bun.sleep(250); // the subject is age: let the entries grow older than maxAgeMs
     await h.append(topic, "new");
@@ -80,13 +96,13 @@ describe("redisHistory", () => {
   test("last() lets a subscriber that has seen nothing yet recover everything after it", async () => {
     const h = history();
     const topic = freshTopic();
-    const start = await h.last(topic);
+    const start = (await h.last(topic)).offset;
     await h.append(topic, "a");
     await h.append(topic, "b");
     const replay = await h.since(topic, start);
     expect(replay).toMatchObject({ recovered: true });
     expect(replay.entries.map((e) => e.payload)).toEqual(["a", "b"]);
-    expect(await h.since(topic, await h.last(topic))).toEqual({ recovered: true, entries: [] });
+    expect(await h.since(topic, (await h.last(topic)).offset)).toEqual({ recovered: true, entries: [] });
   });
 
   test("malformed or foreign offsets are answered with recovered: false, never an exception", async () => {
@@ -114,17 +130,13 @@ describe("redisHistory", () => {
       const seen = await h.append(topic, "seen");
       // This instance loses its connection (Redis keeps its data) and reconnects at once: in between, an append fails.
       (h as unknown as { redis: Redis }).redis.disconnect(true);
-      const lost = await h.append(topic, "not recorded");
-      expect(lost.startsWith("unrecorded")).toBe(true);
-      let next = lost;
-      while (next.startsWith("unrecorded")) {
-        next = await h.append(topic, "recorded again");
-        if (next.startsWith("unrecorded")) await Bun.sleep(20); // until ioredis has reconnected
-      }
-      const replay = await h.since(topic, seen);
+      await expect(h.append(topic, "not recorded")).rejects.toMatchObject({ code: "HISTORY_UNAVAILABLE" });
+      const next = await appendOnceReconnected(h, topic, "recorded again", 20);
+      expect(next.seq).toBe(seen.seq + 2); // the unrecorded event's number is skipped: receivers see the gap
+      const replay = await h.since(topic, seen.offset);
       expect(replay.recovered).toBe(false);
       expect(replay.entries.map((e) => e.payload)).toEqual(["recorded again"]);
-      expect((await h.since(topic, next)).recovered).toBe(true);
+      expect((await h.since(topic, next.offset)).recovered).toBe(true);
     } finally {
       await h.close();
       await own.stop();
@@ -138,19 +150,16 @@ describe("redisHistory", () => {
       const topic = freshTopic();
       const before = await h.append(topic, "before");
       await own.kill();
-      // During the outage an append resolves at once (delivery must not wait) with an unrecoverable offset.
-      const during = await h.append(topic, "during");
-      expect(await h.since(topic, before)).toEqual({ recovered: false, entries: [] });
+      // During the outage an append fails at once (delivery must not wait): the protocol sends the event unrecorded.
+      await expect(h.append(topic, "during")).rejects.toMatchObject({ code: "HISTORY_UNAVAILABLE" });
+      expect(await h.since(topic, before.offset)).toEqual({ recovered: false, entries: [] });
       await own.restart();
-      let after = during;
-      while (after.startsWith("unrecorded")) {
-        after = await h.append(topic, "after"); // until ioredis has reconnected
-        if (after.startsWith("unrecorded")) await Bun.sleep(50);
-      }
-      const replay = await h.since(topic, before);
+      const after = await appendOnceReconnected(h, topic, "after", 50);
+      // A new epoch: its numbers start above the lost ones, so a connected receiver sees a gap, not old numbers.
+      expect(after.seq).toBeGreaterThan(before.seq + 1);
+      const replay = await h.since(topic, before.offset);
       expect(replay.recovered).toBe(false);
       expect(replay.entries.map((e) => e.payload)).toEqual(["after"]);
-      expect((await h.since(topic, during)).recovered).toBe(false);
     } finally {
       await h.close();
       await own.stop();

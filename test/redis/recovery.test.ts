@@ -21,7 +21,7 @@ interface Node {
   bus: RedisBus;
   history: RedisHistory;
   /** The engine's publish path: local native publish, then the bus. */
-  target: { publish(topic: string, data: string): void };
+  target: { server: Server<ChatData>; publish(topic: string, data: string): void };
 }
 
 async function node(): Promise<Node> {
@@ -30,6 +30,8 @@ async function node(): Promise<Node> {
   const bus = redisBus({ url: redis.url });
   await bus.connect((topic, data, compress) => server.publish(topic, data, compress));
   const target = {
+    // Where the protocol is served: `chat.publish(target, ...)` finds this instance's history through it.
+    server,
     publish(topic: string, data: string) {
       server.publish(topic, data);
       bus.publish(topic, data, false);

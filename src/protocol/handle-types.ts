@@ -1,0 +1,59 @@
+// The public types of the server half: the handlers `handle()` takes, its options, what it returns, and what
+// `publish`/`broadcast` publish through. Types only: the client bundle may import them at no cost.
+
+import type { Server, ServerWebSocket } from "bun";
+import type { BunwireError } from "../engine/errors.ts";
+import type { TopicHistory } from "../engine/history.ts";
+import type { SERVED_ON } from "../engine/socket-route.ts";
+import type { EventMap, SchemaInput, SchemaOutput } from "./define.ts";
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+
+type AckReturn<A, E> = E extends keyof A ? (A[E] extends StandardSchemaV1 ? SchemaInput<A[E]> : unknown) : unknown;
+
+/** One handler per client event: `data` is the schema's output; the return value is the ack of a request. */
+export type EventHandlers<C extends EventMap, A, D> = {
+  [E in keyof C & string]: (ws: ServerWebSocket<D>, data: SchemaOutput<C[E]>) => AckReturn<A, E> | Promise<AckReturn<A, E>>;
+};
+
+/**
+ * Something to publish through: a socket served by the protocol (reaches everyone but itself), the App, Router,
+ * file-routes router or gateway Application serving it, or a Bun server. Any object with `publish` works; the
+ * history and broadcast topic are found where the protocol is served (docs/PROTOCOL.md, "Where publish looks").
+ */
+export interface PublishTarget {
+  publish(topic: string, data: string, compress?: boolean): unknown;
+}
+
+/** Who may `$join` which topic: false (default) refuses, true allows any, or decide per socket. */
+export type RoomPolicy<D> = boolean | ((ws: ServerWebSocket<D>, topic: string) => boolean | Promise<boolean>);
+
+export interface HandleOptions<D> {
+  /** Topic history for `$join` recovery and event sequence numbers; any `TopicHistory` (memory, Redis Streams). */
+  history?: TopicHistory;
+  /** Which topics clients may `$join` (default false). */
+  rooms?: RoomPolicy<D>;
+  /** Topics one connection may `$join` at once; one more gets TOO_MANY_ROOMS (default 100). */
+  maxRooms?: number;
+  /** On invalid JSON/envelope/payload or unknown event: reply with an error (default) or close (1007/1008). */
+  invalid?: "reply" | "close";
+  /** Accept MessagePack binary frames (default true). */
+  msgpack?: boolean;
+  /** Topic every socket of these handlers joins, used by `broadcast` (default `$broadcast:<protocol name>`). */
+  broadcastTopic?: string;
+  /** Called with every error a handler throws (default: console.error). */
+  onError?: (ws: ServerWebSocket<D>, error: unknown, event: string) => void;
+  open?: (ws: ServerWebSocket<D>) => void | Promise<void>;
+  close?: (ws: ServerWebSocket<D>, code: number, reason: string) => void | Promise<void>;
+}
+
+/** Plain Bun/bunwire WebSocket handlers, accepted by `app.ws`, routers and `Bun.serve({ websocket })`. */
+export interface ProtocolSocketHandlers<D> {
+  open(ws: ServerWebSocket<D>): void | Promise<void>;
+  message(ws: ServerWebSocket<D>, message: string | Buffer): void | Promise<void>;
+  close(ws: ServerWebSocket<D>, code: number, reason: string): void | Promise<void>;
+  /** Called by the engine instead of `message` when it refuses a message (`messageRateLimit` with `action: "reply"`):
+   *  the error (RATE_LIMITED) answers the message's request id. */
+  rejected(ws: ServerWebSocket<D>, message: string | Buffer, error: BunwireError): void;
+  /** Called by bunwire's engine with each server serving these handlers (see `SERVED_ON`). */
+  [SERVED_ON]?(server: Server<unknown>): void;
+}

@@ -1,0 +1,68 @@
+// `protocol.handle(handlers, options)`: checks the handlers against the declaration at start-up, gives this
+// handle() its own state (history, broadcast topic, room cap), and compiles both into the one dispatcher.
+
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { BunwireError } from "../engine/errors.ts";
+import type { AnyProtocol } from "./define.ts";
+import { compileDispatch, type Route } from "./dispatch.ts";
+import { ProtocolError } from "./errors.ts";
+import type { HandleOptions, ProtocolSocketHandlers } from "./handle-types.ts";
+import { defaultBroadcastTopic } from "./publish.ts";
+import { HandleState } from "./state.ts";
+
+export const DEFAULT_MAX_ROOMS = 100;
+
+/** The settings every front door shares, read and checked once: `handle()` and gateways alike. */
+export interface DispatchSettings {
+  readonly state: HandleState;
+  readonly closeOnInvalid: boolean;
+  readonly msgpack: boolean;
+}
+
+/** Reads the options that shape the state and the dispatcher; bad values throw INVALID_OPTION naming them. */
+export function settingsOf(declaration: AnyProtocol, options: Omit<HandleOptions<never>, "onError" | "open" | "close">, where: string): DispatchSettings {
+  const maxRooms = options.maxRooms ?? DEFAULT_MAX_ROOMS;
+  if (!Number.isInteger(maxRooms) || maxRooms < 0) throw new BunwireError("INVALID_OPTION", `${where}: maxRooms must be an integer >= 0, got ${String(options.maxRooms)}`);
+  if (options.invalid !== undefined && options.invalid !== "reply" && options.invalid !== "close") {
+    throw new BunwireError("INVALID_OPTION", `${where}: invalid must be "reply" or "close", got ${String(options.invalid)}`);
+  }
+  const broadcastTopic = options.broadcastTopic ?? defaultBroadcastTopic(declaration);
+  if (typeof broadcastTopic !== "string" || broadcastTopic.length === 0) throw new BunwireError("INVALID_OPTION", `${where}: broadcastTopic must be a non-empty string`);
+  const history = options.history;
+  if (history !== undefined && (typeof history.append !== "function" || typeof history.since !== "function" || typeof history.last !== "function")) {
+    throw new BunwireError("INVALID_OPTION", `${where}: history must be a TopicHistory (append, since, last, close)`);
+  }
+  return {
+    state: new HandleState(declaration, history, broadcastTopic, maxRooms),
+    closeOnInvalid: options.invalid === "close",
+    msgpack: options.msgpack !== false,
+  };
+}
+
+export function handleProtocol(declaration: AnyProtocol, handlers: object, options: HandleOptions<unknown>): ProtocolSocketHandlers<unknown> {
+  if (handlers === null || typeof handlers !== "object") throw new ProtocolError("INVALID_PROTOCOL", "handle(handlers): handlers must be an object with one method per client event");
+  const routes = new Map<string, Route>();
+  for (const event of Object.keys(declaration.client)) {
+    const handler = (handlers as Record<string, unknown>)[event];
+    // An inherited Object.prototype method (an event named "toString") is not a handler the user wrote.
+    if (typeof handler !== "function" || handler === (Object.prototype as Record<string, unknown>)[event]) throw new ProtocolError("INVALID_PROTOCOL", `handle(): no handler for client event "${event}"`);
+    const schema = declaration.client[event] as StandardSchemaV1;
+    routes.set(event, { event, standard: schema["~standard"], handler: handler as Route["handler"], self: handlers });
+  }
+  for (const key of Object.keys(handlers)) {
+    if (!routes.has(key)) throw new ProtocolError("INVALID_PROTOCOL", `handle(): "${key}" is not a client event of this protocol`);
+  }
+  const settings = settingsOf(declaration, options, `${declaration.name}.handle()`);
+  const onError = options.onError ?? ((_ws, error, event) => console.error(`[bunwire] handler for "${event}" threw:`, error));
+  return compileDispatch({
+    routes,
+    ...settings,
+    rooms: options.rooms,
+    broadcast: true,
+    fallback: undefined,
+    replyWithoutId: false,
+    failed: onError,
+    open: options.open,
+    close: options.close,
+  });
+}

@@ -1,0 +1,70 @@
+// What one `protocol.handle()` owns (its history, broadcast topic, room cap) and where `publish`/`broadcast`
+// find it. Nothing is kept at module level: a socket points to the state of the handlers serving it; a Bun server
+// lists the states it serves (the engine's SERVED_ON hook, or `servedOn` for a raw `Bun.serve`). Only for a target
+// that says nothing (an unregistered raw server, a custom object) does the protocol's own set of states with open
+// sockets answer, and only when they agree on one history.
+
+import type { Server } from "bun";
+import type { TopicHistory } from "../engine/history.ts";
+import type { AnyProtocol } from "./define.ts";
+
+const HANDLED_BY = Symbol("bunwire.handledBy");
+const HOSTED = Symbol("bunwire.protocolStates");
+const SERVING = Symbol("bunwire.serving");
+
+export class HandleState {
+  /** Sockets open on these handlers. */
+  open = 0;
+  /** The history failed and it was logged: stay quiet until it works again. */
+  historyFailing = false;
+  /** A publish could not tell this state's history from another's, and it was logged. */
+  ambiguityReported = false;
+
+  constructor(
+    /** The protocol's declaration: the same key for `chat` and `serverProtocol(chat)`. */
+    readonly declaration: AnyProtocol,
+    readonly history: TopicHistory | undefined,
+    readonly broadcastTopic: string,
+    readonly maxRooms: number,
+  ) {}
+}
+
+type Handled = { [HANDLED_BY]?: HandleState };
+type Hosting = { [HOSTED]?: Map<AnyProtocol, HandleState[]> };
+type Serving = { [SERVING]?: Set<HandleState> };
+
+/** These handlers are served on `server` (from the engine's SERVED_ON hook, or `servedOn` for a raw server). */
+export function hostState(state: HandleState, server: Server<unknown>): void {
+  const hosted = ((server as Hosting)[HOSTED] ??= new Map());
+  const states = hosted.get(state.declaration);
+  if (states === undefined) hosted.set(state.declaration, [state]);
+  else if (!states.includes(state)) states.push(state);
+}
+
+export function socketOpened(state: HandleState, ws: object): void {
+  (ws as Handled)[HANDLED_BY] = state;
+  if (state.open++ === 0) ((state.declaration as Serving)[SERVING] ??= new Set()).add(state);
+}
+
+export function socketClosed(state: HandleState): void {
+  if (--state.open === 0) (state.declaration as Serving)[SERVING]?.delete(state);
+}
+
+/** The state serving `target` when it is a socket of `declaration` (the common, allocation-free case). */
+export function ownState(declaration: AnyProtocol, target: object): HandleState | undefined {
+  const own = (target as Handled)[HANDLED_BY];
+  return own !== undefined && own.declaration === declaration ? own : undefined;
+}
+
+/**
+ * The states serving `declaration` where `target` (not one of its sockets) publishes: those a bunwire server (or a
+ * front door's `server`) hosts; else, for a raw server or a custom target, those serving sockets right now.
+ */
+export function statesAt(declaration: AnyProtocol, target: object): readonly HandleState[] {
+  const hosted = (target as Hosting)[HOSTED] ?? ((target as { server?: Hosting }).server?.[HOSTED]);
+  if (hosted !== undefined) return hosted.get(declaration) ?? [];
+  // A front door that is not listening (its `server` is undefined) hosts nothing yet.
+  if ("server" in target) return [];
+  const serving = (declaration as Serving)[SERVING];
+  return serving === undefined ? [] : [...serving];
+}
