@@ -50,7 +50,7 @@ test("redisHistory({ client }) and redisPresence({ client }) work on the same cl
   await presence.ready();
   const first = await history.append("byo", "1");
   await history.append("byo", "2");
-  expect(await history.since("byo", first)).toMatchObject({ recovered: true, entries: [{ payload: "2" }] });
+  expect(await history.since("byo", first.offset)).toMatchObject({ recovered: true, entries: [{ payload: "2" }] });
   await presence.join("byo-room", "ada", { name: "Ada" });
   expect(await presence.list("byo-room")).toEqual([{ id: "ada", meta: { name: "Ada" } }]);
   while (events.length < 1) await Bun.sleep(5); // the join event comes back through Redis pub/sub
