@@ -7,7 +7,7 @@ import type { ConnectionInfo, ConnectionUser } from "./identity.ts";
 import type { RateBucket } from "./message-rate.ts";
 import type { Params } from "./path-pattern.ts";
 import type { Policy } from "./policy.ts";
-import type { Socket, SocketHandlers, SocketRoute } from "./socket-route.ts";
+import type { RouteHandlers, Socket, SocketRoute } from "./socket-route.ts";
 
 export const CONNECTION: unique symbol = Symbol("bunwire.connection");
 
@@ -26,7 +26,7 @@ export type QueuedEvent =
 
 export class Connection {
   readonly route: SocketRoute;
-  readonly handlers: SocketHandlers<any>;
+  readonly handlers: RouteHandlers;
   readonly params: Params;
   readonly context: unknown;
   readonly policy: Policy;
@@ -45,7 +45,7 @@ export class Connection {
   topics: Set<string> | null = null;
   #id: string | undefined;
 
-  constructor(route: SocketRoute, handlers: SocketHandlers<any>, params: Params, context: unknown, policy: Policy, user: ConnectionUser | undefined, ip: string | undefined, serial: number, bucket: RateBucket | null) {
+  constructor(route: SocketRoute, handlers: RouteHandlers, params: Params, context: unknown, policy: Policy, user: ConnectionUser | undefined, ip: string | undefined, serial: number, bucket: RateBucket | null) {
     this.route = route;
     this.handlers = handlers;
     this.params = params;
