@@ -15,7 +15,7 @@ export type HeadersLike = ResponseInit["headers"];
 
 /**
  * `ws.data` where a route does not type it: a loose record, so code reading and writing `ws.data.room` on an
- * untyped socket compiles (the seeds' room chats do). The one `any` of the public API, on purpose; type your
+ * untyped socket compiles, as room chats write it. The one `any` of the public API, on purpose; type your
  * data with `ServerWebSocket<MyData>` for precise types.
  */
 export interface LooseData {

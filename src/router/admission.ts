@@ -57,7 +57,7 @@ export class Handshakes {
   upgrade(req: Request, options: UpgradeOptions<unknown>): boolean {
     const handshake = this.#open.get(req);
     if (handshake === undefined || handshake.grant !== undefined) return false;
-    // Bun would refuse a handshake without a key: say so now, as the seed's `if (!success)` expects.
+    // Bun would refuse a handshake without a key: answer false now, so the route's `if (!upgraded)` branch runs.
     if (req.headers.get("sec-websocket-key") === null) return false;
     const admission = readDecision({ data: options.data, headers: options.headers, user: options.user }, { where: `${handshake.where}: router.upgrade()`, defaultData });
     if (admission instanceof Response) return false;
