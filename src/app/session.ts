@@ -4,6 +4,7 @@
 // one serves a single process.
 
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { SIZES, type Sizes } from "../engine/sizes.ts";
 import { isThenable } from "../engine/thenable.ts";
 import type { Middleware, NextFunction } from "./middleware-chain.ts";
 import type { BunwireRequest } from "./request.ts";
@@ -17,6 +18,11 @@ export type { Session, SessionData, SessionStore } from "./session-data.ts";
 export class MemoryStore implements SessionStore {
   readonly #sessions = new Map<string, { data: SessionData; expires: number }>();
   #nextSweep = 0;
+
+  /** Internal (churn tests): sessions held, expired ones not yet swept included. */
+  [SIZES](): Sizes {
+    return { sessions: this.#sessions.size };
+  }
 
   get(id: string): SessionData | undefined {
     const entry = this.#sessions.get(id);

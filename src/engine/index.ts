@@ -18,6 +18,8 @@ export { listenArgs } from "./listen.ts";
 export type { ListenArgs, ListenCallback, ListenOptions } from "./listen.ts";
 export { closeOnSignals } from "./shutdown.ts";
 export { Serving } from "./serving.ts";
+export { addSizes, SIZES, sizesOf } from "./sizes.ts";
+export type { Sized, Sizes } from "./sizes.ts";
 export type { CloseOptions } from "./shutdown.ts";
 export { compilePattern, normalizePath, pathnameOf } from "./path-pattern.ts";
 export type { Params, PathPattern } from "./path-pattern.ts";

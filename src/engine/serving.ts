@@ -5,6 +5,7 @@
 import type { Server } from "bun";
 import type { Engine, PublishData } from "./engine.ts";
 import type { CloseOptions } from "./shutdown.ts";
+import { addSizes, SIZES, sizesOf, type Sizes } from "./sizes.ts";
 
 export class Serving {
   /** Engines this front door started (`listen()` / `serve()`): `close()` stops these. */
@@ -48,6 +49,13 @@ export class Serving {
   async clusterSubscriberCount(topic: string): Promise<number> {
     const counts = await Promise.all(this.#all.map((engine) => engine.clusterSubscriberCount(topic)));
     return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  /** Internal (churn tests): the maps of the servers this front door started (a host App reports its own). */
+  [SIZES](): Sizes {
+    const sizes: Sizes = {};
+    for (const engine of this.#own) addSizes(sizes, sizesOf(engine));
+    return sizes;
   }
 
   /** Closes the servers this front door started; the Apps it is mounted into close themselves. */

@@ -10,6 +10,8 @@ import {
   MOUNT,
   pickLimits,
   Serving,
+  SIZES,
+  sizesOf,
   type CloseOptions,
   type ListenCallback,
   type ListenOptions,
@@ -18,6 +20,7 @@ import {
   type PublishData,
   type RouteLimits,
   type ServerOptions,
+  type Sizes,
 } from "../engine/index.ts";
 import { toSocketRoute, type FileRoute } from "./route.ts";
 
@@ -103,6 +106,11 @@ export class FileRoutes implements Mountable {
   closeOnSignals(options?: CloseOptions): this {
     closeOnSignals(this, options);
     return this;
+  }
+
+  /** Internal (churn tests): the maps of the servers `listen()` started (file routes keep none of their own). */
+  [SIZES](): Sizes {
+    return sizesOf(this.#serving);
   }
 
   [MOUNT](target: MountTarget, prefix: string): void {

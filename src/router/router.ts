@@ -12,6 +12,9 @@ import {
   MOUNT,
   pickLimits,
   Serving,
+  SIZES,
+  sizesOf,
+  addSizes,
   type CloseOptions,
   type ListenCallback,
   type ListenOptions,
@@ -19,6 +22,7 @@ import {
   type MountTarget,
   type PublishData,
   type RouteLimits,
+  type Sizes,
   type WebSocketOptions,
 } from "../engine/index.ts";
 import { Handshakes } from "./admission.ts";
@@ -174,6 +178,11 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
   closeOnSignals(options?: CloseOptions): this {
     closeOnSignals(this, options);
     return this;
+  }
+
+  /** Internal (churn tests): handshakes still being admitted, and the maps of the servers it started. */
+  [SIZES](): Sizes {
+    return addSizes(sizesOf(this.#handshakes), sizesOf(this.#serving));
   }
 
   [MOUNT](target: MountTarget, prefix: string): void {
