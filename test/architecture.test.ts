@@ -140,3 +140,20 @@ describe("the import graph of src/", () => {
     expect(seen.has("protocol/define.ts")).toBe(true);
   });
 });
+
+describe("the tests", () => {
+  const ROOT = resolve(import.meta.dir, "..");
+  const files = [...new Bun.Glob("{test,test-stress}/**/*.{ts,tsx}").scanSync({ cwd: ROOT })].filter((file) => file !== "test/architecture.test.ts");
+  const sources = files.map((file) => [file, readFileSync(join(ROOT, file), "utf8")] as const);
+
+  test("every conditional skip says why it skips, and nothing is skipped unconditionally", () => {
+    const silent = sources.filter(([, text]) => /\.skipIf\(/.test(text) && !/console\.warn\(|chromiumOrSkip\(/.test(text)).map(([file]) => file);
+    const unconditional = sources.filter(([, text]) => /\b(?:test|it|describe)\.(?:skip|todo)\(/.test(text)).map(([file]) => file);
+    expect({ silent, unconditional }).toEqual({ silent: [], unconditional: [] });
+  });
+
+  test("no test hides a module from the type checker behind import(String(...))", () => {
+    const hidden = sources.filter(([, text]) => /\bimport\(\s*String\(/.test(text)).map(([file]) => file);
+    expect(hidden).toEqual([]);
+  });
+});
