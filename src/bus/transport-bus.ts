@@ -170,6 +170,7 @@ export class TransportBus implements Bus {
   /** Internal (churn tests): channels received, subscriptions to retry, cluster requests waiting, state listeners. */
   [SIZES](): Sizes {
     const sizes: Sizes = { "bus.listeners": this.#listeners.size };
+    addSizes(sizes, sizesOf(this.#transport)); // a driver's own per-channel maps, when it keeps any
     return addSizes(addSizes(sizes, sizesOf(this.#channels)), sizesOf(this.#requests));
   }
 
