@@ -6,7 +6,7 @@ import { watch } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BunwireError } from "../src/engine/index.ts";
-import { fileRoutes, routesOf } from "../src/fs/file-routes.ts";
+import { fileRoutes } from "../src/fs/file-routes.ts";
 
 const USAGE = `Usage: bunwire serve <dir> [options]
 
@@ -81,9 +81,9 @@ if (values.watch && process.env.BUNWIRE_WATCHING !== "1") {
   await new Promise(() => {}); // keep watching until a signal arrives
 }
 
-let router;
+let files;
 try {
-  router = await fileRoutes(resolve(dir));
+  files = await fileRoutes(resolve(dir));
 } catch (error) {
   if (error instanceof BunwireError) {
     console.error(`bunwire: ${error.message}`);
@@ -95,14 +95,14 @@ try {
 let server;
 try {
   // Quiet: the CLI prints its own lines below (the routes, then where it serves them).
-  server = router.listen({ port, hostname: values.hostname, quiet: true });
+  server = files.listen({ port, hostname: values.hostname, quiet: true });
 } catch (error) {
   console.error(`bunwire: cannot listen on ${values.hostname ?? "*"}:${port}: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
 
-for (const route of routesOf(router)) console.log(`  WS ${route.path}  ${route.file}`);
+for (const route of files.routes) console.log(`  WS ${route.path}  ${route.file}`);
 console.log(`bunwire: serving ${resolve(dir)} on ${server.url}`);
 
 // SIGTERM / SIGINT: stop accepting, 1001 to every socket, handlers finish (up to shutdownTimeout), exit 0.
-router.closeOnSignals();
+files.closeOnSignals();

@@ -2,6 +2,6 @@
 // Run: bun examples/fs/server.ts (PORT env, default 3000).
 import { fileRoutes } from "bunwire/fs";
 
-const router = await fileRoutes(new URL("./app", import.meta.url).pathname);
-const server = router.serve({ port: Number(process.env.PORT ?? 3000) });
-console.log(`Listening on ${server.url}`);
+const files = await fileRoutes(new URL("./app", import.meta.url).pathname);
+files.listen(Number(process.env.PORT ?? 3000)); // prints "bunwire listening on http://..."
+files.closeOnSignals();

@@ -9,7 +9,7 @@ import type { Params, UserInit } from "../engine/index.ts";
 import { collectFields, DEFAULT_BODY_LIMIT, decodeText, parseBody, parseFormData, parseJson, readBytes } from "./body.ts";
 import { parseCookies } from "./cookie.ts";
 import { headersObject, type RequestHeaders } from "./request-headers.ts";
-import type { Session } from "./session.ts";
+import type { Session } from "./session-data.ts";
 
 export type Query = Record<string, string | string[]>;
 

@@ -8,7 +8,7 @@ import { serializeCookie, type CookieOptions } from "./cookie.ts";
 import { mediaType } from "./media-type.ts";
 import type { BunwireRequest } from "./request.ts";
 import { answerWithFile, fileNotFound, statOrUndefined, type FileOptions } from "./send-file.ts";
-import { realPathInside, realRootOf, resolveUnder, type StaticOptions } from "./static.ts";
+import { realPathInside, realRootOf, resolveUnder, type Dotfiles } from "./static-paths.ts";
 
 export type { CookieOptions } from "./cookie.ts";
 
@@ -16,7 +16,7 @@ export type { CookieOptions } from "./cookie.ts";
 export interface SendFileOptions extends FileOptions {
   /** Resolve `path` under this directory; `..`, dotfiles (unless allowed) and symlinks out of it are refused. */
   root?: string;
-  dotfiles?: StaticOptions["dotfiles"];
+  dotfiles?: Dotfiles;
 }
 
 export class BunwireResponse {

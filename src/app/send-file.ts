@@ -5,8 +5,21 @@
 import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { BunwireError } from "../engine/index.ts";
-import type { BunwireRequest } from "./request.ts";
-import type { BunwireResponse } from "./response.ts";
+
+/** What answering with a file reads of the request: the App's BunwireRequest, seen structurally. */
+export interface FileRequest {
+  readonly method: string;
+  readonly raw: Request;
+}
+
+/** What answering with a file does to the response: the App's BunwireResponse, seen structurally. */
+export interface FileResponse {
+  set(name: string, value: string): this;
+  get(name: string): string | undefined;
+  status(code: number): this;
+  send(body: Blob): void;
+  end(): void;
+}
 
 export interface FileOptions {
   /** Cache-Control max-age in **milliseconds** (Express's unit; default 0). */
@@ -44,7 +57,7 @@ function httpDate(value: string | null): number {
 }
 
 /** True when the client's copy is current (the `fresh` rules: If-None-Match first, then If-Modified-Since). */
-function isFresh(req: BunwireRequest<any>, etag: string | undefined, modifiedSeconds: number | undefined): boolean {
+function isFresh(req: FileRequest, etag: string | undefined, modifiedSeconds: number | undefined): boolean {
   const headers = req.raw.headers;
   const noneMatch = headers.get("if-none-match");
   const modifiedSince = headers.get("if-modified-since");
@@ -83,7 +96,7 @@ export function parseRange(header: string, size: number): [number, number] | "un
 }
 
 /** If-Range names the current ETag or a date no older than the file: the range may be served. */
-function rangeStillValid(req: BunwireRequest<any>, etag: string | undefined, modifiedSeconds: number | undefined): boolean {
+function rangeStillValid(req: FileRequest, etag: string | undefined, modifiedSeconds: number | undefined): boolean {
   const ifRange = req.raw.headers.get("if-range");
   if (ifRange === null) return true;
   if (ifRange.includes('"')) return etag !== undefined && ifRange.includes(etag.startsWith("W/") ? etag.slice(2) : etag);
@@ -92,7 +105,7 @@ function rangeStillValid(req: BunwireRequest<any>, etag: string | undefined, mod
 }
 
 /** Answers `req` with the file at `path` (absolute, already checked), whose Stats are `stats`. */
-export function answerWithFile(req: BunwireRequest<any> | undefined, res: BunwireResponse, path: string, stats: Stats, options: FileOptions = {}): void {
+export function answerWithFile(req: FileRequest | undefined, res: FileResponse, path: string, stats: Stats, options: FileOptions = {}): void {
   const file = Bun.file(path);
   const size = stats.size;
   const modifiedSeconds = options.lastModified === false ? undefined : Math.floor(stats.mtimeMs / 1000);

@@ -4,30 +4,25 @@
 // one serves a single process.
 
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { SIZES, type Sizes } from "../engine/sizes.ts";
+import { isThenable } from "../engine/thenable.ts";
 import type { Middleware, NextFunction } from "./middleware-chain.ts";
 import type { BunwireRequest } from "./request.ts";
 import type { CookieOptions } from "./cookie.ts";
+import type { Session, SessionData, SessionStore } from "./session-data.ts";
 import type { BunwireResponse } from "./response.ts";
 
-/**
- * What a session holds. Fields are `any`, as in express-session, so the seed's `req.session.userId` reads
- * without casts; declare your fields for precise types: `interface SessionData { userId?: string }` in a
- * `declare module "bunwire"` block.
- */
-export interface SessionData {
-  [key: string]: any;
-}
-
-export interface SessionStore {
-  get(id: string): SessionData | undefined | Promise<SessionData | undefined>;
-  set(id: string, data: SessionData, maxAgeMs: number): void | Promise<void>;
-  destroy(id: string): void | Promise<void>;
-}
+export type { Session, SessionData, SessionStore } from "./session-data.ts";
 
 /** A process-local store with expiry; expired sessions are swept as new ones are written. */
 export class MemoryStore implements SessionStore {
   readonly #sessions = new Map<string, { data: SessionData; expires: number }>();
   #nextSweep = 0;
+
+  /** Internal (churn tests): sessions held, expired ones not yet swept included. */
+  [SIZES](): Sizes {
+    return { sessions: this.#sessions.size };
+  }
 
   get(id: string): SessionData | undefined {
     const entry = this.#sessions.get(id);
@@ -70,15 +65,6 @@ export interface SessionOptions {
    */
   saveUninitialized?: boolean;
 }
-
-/** `req.session`: your data, plus its id and two methods (not enumerable, so not stored). */
-export type Session = SessionData & {
-  readonly id: string;
-  /** Writes the data to the store now (HTTP responses save on their own; WebSocket handlers call this). */
-  save(): Promise<void>;
-  /** Removes the session from the store; the response does not save it again. */
-  destroy(): Promise<void>;
-};
 
 function sign(id: string, secret: string): string {
   return createHmac("sha256", secret).update(id).digest("base64url");
@@ -157,7 +143,7 @@ export function session(options: SessionOptions): Middleware {
       sendCookie();
       current[STATE].saved = true;
       const saved = store.set(fresh, current, maxAge);
-      if (saved instanceof Promise) return saved.then(() => next());
+      if (isThenable(saved)) return saved.then(() => next());
       return next();
     }
     // Stored, with its cookie, only once something was put in it (or it was saved by hand).
@@ -176,7 +162,8 @@ export function session(options: SessionOptions): Middleware {
     const sent = req.cookies[cookieName];
     const id = sent === undefined ? undefined : unsign(sent, secret);
     const stored = id === undefined ? undefined : store.get(id);
-    if (stored instanceof Promise) return stored.then((data) => begin(req, res, id, data, next));
+    // SessionData is a loose record, so the check cannot narrow it: a thenable here is the store's promise.
+    if (isThenable(stored)) return (stored as Promise<SessionData | undefined>).then((data) => begin(req, res, id, data, next));
     return begin(req, res, id, stored, next);
   };
 }

@@ -1,20 +1,19 @@
-// `serveStatic(dir)` and the path check `res.sendFile(path, { root })` shares: a request path may only name a file
-// inside the root. `..` (raw or percent-encoded), NUL bytes, dotfiles (unless allowed) and symlinks that lead out
-// of the root are refused; the decoded path is joined under the root and its real path checked again.
+// `serveStatic(dir)`: files under a root for GET and HEAD, with index files, extensions, directory redirects and
+// fall-through to the next handler; every path goes through the check in static-paths.ts first.
 
-import { realpath } from "node:fs/promises";
-import { join, resolve, sep } from "node:path";
+import { join, resolve } from "node:path";
 import { BunwireError } from "../engine/index.ts";
 import type { Stats } from "node:fs";
 import type { Middleware } from "./middleware-chain.ts";
 import type { BunwireResponse } from "./response.ts";
 import { answerWithFile, fileNotFound, statOrUndefined, type FileOptions } from "./send-file.ts";
+import { decodePath, realPathInside, realRootOf, resolveUnder, type Dotfiles } from "./static-paths.ts";
 
 export interface StaticOptions extends FileOptions {
   /** The file served for a directory (default "index.html"; `false` for none). */
   index?: string | string[] | false;
   /** Dotfiles (`.env`, `.git/`): "ignore" as if missing (default), "deny" with 403, or "allow". */
-  dotfiles?: "ignore" | "deny" | "allow";
+  dotfiles?: Dotfiles;
   /** Extensions tried when the path has no file (`["html"]` serves /about from about.html). */
   extensions?: string[];
   /** A directory asked for without its trailing slash is redirected (301) to it (default true). */
@@ -23,57 +22,6 @@ export interface StaticOptions extends FileOptions {
   fallthrough?: boolean;
   /** Last word on the headers of each file answered. */
   setHeaders?: (res: BunwireResponse, path: string, stats: Stats) => void;
-}
-
-export function forbidden(message: string): BunwireError {
-  return new BunwireError("PATH_FORBIDDEN", message, { status: 403 });
-}
-
-/** A URL path percent-decoded once (so `%2e%2e` is seen as `..`); MALFORMED_URI (400) on a bad escape or NUL. */
-export function decodePath(urlPath: string): string {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    throw new BunwireError("MALFORMED_URI", `malformed URL escape in "${urlPath}"`, { status: 400 });
-  }
-  if (decoded.includes("\0")) throw new BunwireError("MALFORMED_URI", "a NUL byte in the path", { status: 400 });
-  return decoded;
-}
-
-function inside(root: string, path: string): boolean {
-  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-
-/** Where a decoded path points under `root` (absolute), or "dotfile" when it names one that is not served. */
-export function resolveUnder(root: string, path: string, dotfiles: StaticOptions["dotfiles"] = "ignore"): string | "dotfile" {
-  const segments = path.split(/[/\\]/);
-  if (segments.includes("..")) throw forbidden(`"${path}" climbs out of the root`);
-  if (dotfiles !== "allow" && segments.some((segment) => segment.startsWith(".") && segment !== ".")) {
-    if (dotfiles === "deny") throw forbidden(`"${path}" names a dotfile`);
-    return "dotfile";
-  }
-  // join, not resolve: an absolute path ("/etc/passwd", "//etc/passwd") lands under the root, never at /etc.
-  const full = join(root, path);
-  if (!inside(root, full)) throw forbidden(`"${path}" is outside the root`);
-  return full;
-}
-
-/** `path`'s real location when it is inside `realRoot`, undefined when missing; 403 when a symlink leads out. */
-export async function realPathInside(realRoot: string, path: string): Promise<string | undefined> {
-  let real: string;
-  try {
-    real = await realpath(path);
-  } catch {
-    return undefined;
-  }
-  if (!inside(realRoot, real)) throw forbidden("a symlink leads out of the root");
-  return real;
-}
-
-/** The real path of a root directory (itself when it does not exist yet). */
-export function realRootOf(root: string): Promise<string> {
-  return realpath(root).catch(() => root);
 }
 
 export function serveStatic(dir: string, options: StaticOptions = {}): Middleware {

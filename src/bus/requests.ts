@@ -3,6 +3,7 @@
 // instance expected has answered or left, or when its timeout passes; it never rejects.
 
 import { BunwireError } from "../engine/errors.ts";
+import { SIZES, type Sizes } from "../engine/sizes.ts";
 import type { BusPayload, ClusterReplies, ClusterRequestContext, ClusterRequestHandler, ClusterRequestOptions } from "./contract.ts";
 import { REPLY_DATA, REPLY_FAILED, REPLY_NONE } from "./frame.ts";
 
@@ -97,6 +98,10 @@ export class ClusterRequests {
   }
 
   /** The bus is closing: every open request resolves with what it has. */
+  [SIZES](): Sizes {
+    return { "bus.requests": this.#pending.size };
+  }
+
   finishAll(): void {
     for (const id of [...this.#pending.keys()]) this.#finish(id);
   }

@@ -2,6 +2,7 @@
 // resolves once the broker has the subscription. Channels asked for before the transport started are made when
 // it starts; a subscribe the broker did not confirm (the connection dropped meanwhile) is made again at `up`.
 
+import { SIZES, type Sizes } from "../engine/sizes.ts";
 import type { Transport } from "./transport.ts";
 
 interface Entry {
@@ -18,6 +19,10 @@ export class Subscriptions {
 
   constructor(transport: Transport) {
     this.#transport = transport;
+  }
+
+  [SIZES](): Sizes {
+    return { "bus.channels": this.#channels.size, "bus.retrying": this.#retry.size };
   }
 
   has(channel: string): boolean {

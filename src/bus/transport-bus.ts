@@ -16,6 +16,7 @@ import { Membership } from "./membership.ts";
 import { checkBusOptions, type BusOptions } from "./options.ts";
 import { consoleBusLogger, OutageBuffer } from "./outage.ts";
 import { checkRequest, checkRequestName, ClusterRequests, type Answer } from "./requests.ts";
+import { addSizes, SIZES, sizesOf, type Sizes } from "../engine/sizes.ts";
 import { Subscriptions } from "./subscriptions.ts";
 import { BusCounters } from "./stats.ts";
 import type { Transport } from "./transport.ts";
@@ -164,6 +165,13 @@ export class TransportBus implements Bus {
     // The goodbye spares the others a request timeout; it must not hold up shutdown if the broker hangs.
     await Promise.race([bye, new Promise<void>((resolve) => setTimeout(resolve, 500).unref?.())]);
     await this.#transport.close();
+  }
+
+  /** Internal (churn tests): channels received, subscriptions to retry, cluster requests waiting, state listeners. */
+  [SIZES](): Sizes {
+    const sizes: Sizes = { "bus.listeners": this.#listeners.size };
+    addSizes(sizes, sizesOf(this.#transport)); // a driver's own per-channel maps, when it keeps any
+    return addSizes(addSizes(sizes, sizesOf(this.#channels)), sizesOf(this.#requests));
   }
 
   get #reachable(): boolean {

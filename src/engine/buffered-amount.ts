@@ -1,4 +1,4 @@
-// `ws.bufferedAmount`, which browser-style code reads (seed 000) but Bun's ServerWebSocket only offers as
+// `ws.bufferedAmount`, which code written for browser WebSockets reads but Bun's ServerWebSocket only offers as
 // `getBufferedAmount()`. Defined once as a getter on Bun's own prototype, so sockets stay unwrapped.
 
 import type { ServerWebSocket } from "bun";
@@ -10,6 +10,8 @@ declare module "bun" {
   }
 }
 
+// The prototype is the process's (every server shares it); this flag only spares the look-up on every open and
+// holds nothing that belongs to one app.
 let installed = false;
 
 export function installBufferedAmount(ws: ServerWebSocket<unknown>): void {

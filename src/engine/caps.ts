@@ -3,6 +3,7 @@
 // return to zero and a per-IP entry disappears with its last connection.
 
 import { BunwireError } from "./errors.ts";
+import { SIZES, type Sizes } from "./sizes.ts";
 
 /** Seconds a refused client is told to wait (Retry-After) before trying again. */
 const RETRY_AFTER_SECONDS = "5";
@@ -45,6 +46,10 @@ export class ConnectionCaps {
     }
     this.#count++;
     return undefined;
+  }
+
+  [SIZES](): Sizes {
+    return { "caps.connections": this.#count, "caps.ips": this.#byIp.size };
   }
 
   release(ip: string | undefined): void {

@@ -7,7 +7,8 @@ import type { ConnectionInfo, ConnectionUser } from "./identity.ts";
 import type { RateBucket } from "./message-rate.ts";
 import type { Params } from "./path-pattern.ts";
 import type { Policy } from "./policy.ts";
-import type { Socket, SocketHandlers, SocketRoute } from "./socket-route.ts";
+import { SIZES, type Sizes } from "./sizes.ts";
+import type { RouteHandlers, Socket, SocketRoute } from "./socket-route.ts";
 
 export const CONNECTION: unique symbol = Symbol("bunwire.connection");
 
@@ -26,7 +27,7 @@ export type QueuedEvent =
 
 export class Connection {
   readonly route: SocketRoute;
-  readonly handlers: SocketHandlers<any>;
+  readonly handlers: RouteHandlers;
   readonly params: Params;
   readonly context: unknown;
   readonly policy: Policy;
@@ -45,7 +46,7 @@ export class Connection {
   topics: Set<string> | null = null;
   #id: string | undefined;
 
-  constructor(route: SocketRoute, handlers: SocketHandlers<any>, params: Params, context: unknown, policy: Policy, user: ConnectionUser | undefined, ip: string | undefined, serial: number, bucket: RateBucket | null) {
+  constructor(route: SocketRoute, handlers: RouteHandlers, params: Params, context: unknown, policy: Policy, user: ConnectionUser | undefined, ip: string | undefined, serial: number, bucket: RateBucket | null) {
     this.route = route;
     this.handlers = handlers;
     this.params = params;
@@ -97,8 +98,15 @@ export function connectionOf(ws: Socket<any>): ConnectionInfo | undefined {
 export class PendingConnections {
   readonly #byObject = new WeakMap<object, Connection | Connection[]>();
   readonly #byArrival: Connection[] = [];
+  /** Connections recorded and not yet taken or dropped (the WeakMap cannot say). */
+  #held = 0;
+
+  [SIZES](): Sizes {
+    return { "pending.connections": this.#held };
+  }
 
   put(data: unknown, connection: Connection): void {
+    this.#held++;
     if (data === null || (typeof data !== "object" && typeof data !== "function")) {
       this.#byArrival.push(connection);
       return;
@@ -110,6 +118,12 @@ export class PendingConnections {
   }
 
   take(data: unknown): Connection | undefined {
+    const taken = this.#find(data);
+    if (taken !== undefined) this.#held--;
+    return taken;
+  }
+
+  #find(data: unknown): Connection | undefined {
     if (data === null || (typeof data !== "object" && typeof data !== "function")) return this.#byArrival.shift();
     const existing = this.#byObject.get(data);
     if (!Array.isArray(existing)) {
@@ -123,6 +137,7 @@ export class PendingConnections {
 
   /** Forgets a connection whose upgrade failed after it was recorded. */
   drop(data: unknown, connection: Connection): void {
+    this.#held--;
     if (data === null || (typeof data !== "object" && typeof data !== "function")) {
       const at = this.#byArrival.lastIndexOf(connection);
       if (at !== -1) this.#byArrival.splice(at, 1);

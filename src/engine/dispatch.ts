@@ -1,5 +1,6 @@
 // The one WebSocket handler object every bunwire server gives Bun. Per event it reads the connection pinned on
-// the socket and calls the route's handler with Bun's own arguments: no route matching, no wrapper, no closure.
+// the socket and calls the route's handler with Bun's own arguments, then the connection's context (what the
+// front door granted at admission): no route matching, no wrapper, no closure.
 // A handler that returns a promise holds the connection's later events in a queue, bounded by events and bytes,
 // until it settles, so async handlers run in order; throws and rejections go to the route's `error` or the
 // engine's error hook. Limits (queue bounds, message rate) are checked off the hot path: see `message`.
@@ -54,7 +55,7 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
     const onError = connection.handlers.error;
     if (onError !== undefined) {
       try {
-        const result = onError(ws, error);
+        const result = onError(ws, error, connection.context);
         if (isThenable(result)) result.then(undefined, (again: unknown) => hooks.reportError(ws, again, event, connection.route.path));
         return;
       } catch (again) {
@@ -66,27 +67,27 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
 
   /** Runs one event; returns the handler's promise when it is async so the caller holds later events. */
   function invoke(ws: Socket, connection: Connection, event: QueuedEvent | { kind: "open" }): PromiseLike<unknown> | undefined {
-    const handlers = connection.handlers;
+    const { handlers, context } = connection;
     let result: unknown;
     try {
       switch (event.kind) {
         case "open":
-          result = handlers.open?.(ws);
+          result = handlers.open?.(ws, context);
           break;
         case "message":
-          result = handlers.message?.(ws, event.message);
+          result = handlers.message?.(ws, event.message, context);
           break;
         case "close":
-          result = handlers.close?.(ws, event.code, event.reason);
+          result = handlers.close?.(ws, event.code, event.reason, context);
           break;
         case "drain":
-          result = handlers.drain?.(ws);
+          result = handlers.drain?.(ws, context);
           break;
         case "ping":
-          result = handlers.ping?.(ws, event.data);
+          result = handlers.ping?.(ws, event.data, context);
           break;
         case "pong":
-          result = handlers.pong?.(ws, event.data);
+          result = handlers.pong?.(ws, event.data, context);
           break;
       }
     } catch (error) {
@@ -170,7 +171,7 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
     const rejected = connection.handlers.rejected;
     if (rejected === undefined) return;
     try {
-      const result = rejected(ws, message, rate.error);
+      const result = rejected(ws, message, rate.error, connection.context);
       if (isThenable(result)) result.then(undefined, (error: unknown) => fail(ws, connection, error, "message"));
     } catch (error) {
       fail(ws, connection, error, "message");
@@ -182,7 +183,7 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
     if (handler === undefined) return;
     let result: unknown;
     try {
-      result = handler(ws, message);
+      result = handler(ws, message, connection.context);
     } catch (error) {
       return fail(ws, connection, error, "message");
     }
@@ -225,7 +226,8 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
     },
 
     // The hot path: one symbol read, one state check, one call. Busy, rate-limited and closing connections all
-    // have a non-zero state and take `gated` instead, so a server without limits pays nothing for them.
+    // have a non-zero state and take `gated` instead, so a server without limits pays nothing for them. The
+    // connection's context rides along as the last argument, so a front door (file routes' `ctx`) needs no wrapper.
     message(ws, message) {
       const connection = (ws as PinnedSocket)[CONNECTION];
       if (connection === undefined) return;
@@ -234,7 +236,7 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
       if (handler === undefined) return;
       let result: unknown;
       try {
-        result = handler(ws, message as string | Buffer<ArrayBuffer>);
+        result = handler(ws, message as string | Buffer<ArrayBuffer>, connection.context);
       } catch (error) {
         return fail(ws, connection, error, "message");
       }

@@ -16,6 +16,7 @@ import { pathnameOf, type PathPattern } from "./path-pattern.ts";
 import { createPolicy, type Policy } from "./policy.ts";
 import { RouteTable } from "./route-table.ts";
 import { shutdown, type CloseOptions } from "./shutdown.ts";
+import { addSizes, SIZES, sizesOf, type Sizes } from "./sizes.ts";
 import { SERVED_ON, type SocketRoute } from "./socket-route.ts";
 import { TopicCounter, toBusPayload } from "./topics.ts";
 import { Upgrades, type SocketEntry } from "./upgrade.ts";
@@ -66,6 +67,7 @@ export class Engine {
   #closing: Promise<void> | undefined;
   readonly #policies = new Map<RouteLimits, Policy>();
   readonly #pending = new PendingConnections();
+  readonly #topics: TopicCounter | undefined;
   readonly #websocket: WebSocketHandler<unknown>;
   readonly #dispatch: Dispatch;
   readonly #upgrades: Upgrades;
@@ -76,6 +78,7 @@ export class Engine {
     this.onError = options.onError ?? ((error, source) => logError(error, source, resolved.logger));
     this.policy = createPolicy(options, undefined, where, idPrefixOf(options.bus));
     const topics = options.bus === undefined ? undefined : new TopicCounter(options.bus);
+    this.#topics = topics;
     const dispatch = createDispatch({
       pending: this.#pending,
       reportError: (ws, error, event, routePath) => this.#report(error, { kind: "websocket", ws, event, routePath }),
@@ -210,6 +213,17 @@ export class Engine {
       options.timeout ?? this.options.shutdownTimeout,
     );
     return this.#closing;
+  }
+
+  /** Internal (churn tests): the per-connection, per-IP and per-topic maps of this server, its bus's included. */
+  [SIZES](): Sizes {
+    const sizes: Sizes = { "dispatch.running": this.#dispatch.running };
+    addSizes(sizes, sizesOf(this.#pending));
+    addSizes(sizes, sizesOf(this.#topics));
+    // Each scope's caps once: a mounted front door without caps of its own shares the server's.
+    const caps = new Set([this.policy.caps, ...[...this.#policies.values()].map((policy) => policy.caps)]);
+    for (const scope of caps) addSizes(sizes, sizesOf(scope));
+    return addSizes(sizes, sizesOf(this.options.bus));
   }
 
   #report(error: unknown, source: ErrorSource): void {

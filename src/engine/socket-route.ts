@@ -15,7 +15,7 @@ export type HeadersLike = ResponseInit["headers"];
 
 /**
  * `ws.data` where a route does not type it: a loose record, so code reading and writing `ws.data.room` on an
- * untyped socket compiles (the seeds' room chats do). The one `any` of the public API, on purpose; type your
+ * untyped socket compiles, as room chats write it. The one `any` of the public API, on purpose; type your
  * data with `ServerWebSocket<MyData>` for precise types.
  */
 export interface LooseData {
@@ -54,16 +54,29 @@ export interface SocketHandlers<Data = unknown> {
   rejected?(ws: Socket<Data>, message: string | Buffer<ArrayBuffer>, error: BunwireError): unknown;
 }
 
+type LifecycleName = "open" | "message" | "close" | "drain" | "ping" | "pong" | "error" | "rejected";
+type WithContext<F, Context> = F extends (...args: infer A) => infer R ? (...args: [...A, context: Context]) => R : F;
+
+/**
+ * The handlers as the engine calls them: Bun's arguments, then the connection's context (what the front door's
+ * admission granted: a file route's `ctx`; `undefined` elsewhere). Passing it costs nothing on the message path
+ * and spares a front door a wrapper per event; handlers that do not need it declare fewer parameters, so every
+ * `SocketHandlers` object is a `RouteHandlers` one.
+ */
+export type RouteHandlers<Data = any, Context = any> = {
+  [K in keyof SocketHandlers<Data>]: K extends LifecycleName ? WithContext<NonNullable<SocketHandlers<Data>[K]>, Context> : SocketHandlers<Data>[K];
+};
+
 /** Admission granted: upgrade with this `ws.data`, these extra 101 headers and a per-connection front-door context. */
 export interface Grant {
   data: unknown;
   headers?: HeadersLike;
   /** The connection's identity (`connectionOf(ws).user`). */
   user?: ConnectionUser;
-  /** Whatever the front door needs per connection (a file route's `ctx`); read it back with `contextOf(ws)`. */
+  /** Whatever the front door needs per connection (a file route's `ctx`): the last argument of every handler. */
   context?: unknown;
   /** The handlers for this one connection, when they differ from the route's. */
-  handlers?: SocketHandlers<any>;
+  handlers?: RouteHandlers;
 }
 
 /** Refuse with a Response or admit with a Grant (src/engine/admission.ts reads user decisions into one). */
@@ -72,7 +85,7 @@ export type Admission = Response | Grant;
 export interface SocketRoute {
   /** The route path as registered (`/chat/:room`). */
   readonly path: string;
-  readonly handlers: SocketHandlers<any>;
+  readonly handlers: RouteHandlers;
   /** The limits of the front door that owns the route, when mounted into another server and it set its own. */
   readonly limits?: RouteLimits;
   /** `pathname` is the request's path, already cut out of `req.url` by the engine. */

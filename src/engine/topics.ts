@@ -9,6 +9,7 @@
 import type { ServerWebSocket } from "bun";
 import type { Bus, BusPayload } from "../bus/contract.ts";
 import { CONNECTION, type Connection, type PinnedSocket } from "./connection.ts";
+import { SIZES, type Sizes } from "./sizes.ts";
 import { isThenable } from "./thenable.ts";
 
 type Native = ServerWebSocket<unknown>;
@@ -46,6 +47,10 @@ export class TopicCounter {
 
   constructor(bus: Bus) {
     this.bus = bus;
+  }
+
+  [SIZES](): Sizes {
+    return { "topics.counted": this.#counts.size, "topics.pending": this.#pending.size };
   }
 
   /** Resolves once this instance's bus subscription to `topic` is live (at once when it is, or when there is none). */

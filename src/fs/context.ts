@@ -1,8 +1,9 @@
-// The `ctx` of one file-route connection, made at admission: its topic and broadcasting through the engine's one
-// publish path (so a bus carries it to other instances, and the sender receives it too).
+// The `ctx` of one file-route connection, made at admission: its topic, its params and broadcasting through the
+// engine's one publish path (so a bus carries it to other instances, and the sender receives it too).
 
 import type { Engine, Params, PublishData } from "../engine/index.ts";
-import { topicOf, type Segment } from "./scan.ts";
+import type { Segment } from "./scan.ts";
+import { topicOf } from "./topic.ts";
 import type { WebSocketContext } from "./types.ts";
 
 class Context implements WebSocketContext {
@@ -28,13 +29,13 @@ class Context implements WebSocketContext {
 }
 
 /** The route's params under their folder names (a catch-all arrives from the engine as "*"). */
-export function folderParams(segments: readonly Segment[], params: Params): Params {
+function folderParams(segments: readonly Segment[], params: Params): Params {
   const rest = segments.find((s) => s.kind === "rest");
   if (rest === undefined || rest.kind !== "rest") return params;
   const { "*": value, ...others } = params;
   return value === undefined ? others : { ...others, [rest.name]: value };
 }
 
-export function createContext(engine: Engine, segments: readonly Segment[], params: Params, path: string): WebSocketContext {
-  return new Context(engine, topicOf(segments, params), params, path);
+export function createContext(engine: Engine, segments: readonly Segment[], params: Params, pathname: string): WebSocketContext {
+  return new Context(engine, topicOf(segments, params, pathname), folderParams(segments, params), pathname);
 }

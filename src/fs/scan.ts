@@ -1,9 +1,7 @@
 // Finds route files with Bun.Glob and turns their folders into route paths: `ws/room/[id]/route.ts` serves
 // `/ws/room/:id`, `[...rest]` catches the rest of the path, `(group)` folders only organise and add nothing.
 
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Params } from "../engine/index.ts";
 import type { RouteFileProblem } from "./errors.ts";
 
 export type Segment = { readonly kind: "literal"; readonly text: string } | { readonly kind: "param" | "rest"; readonly name: string };
@@ -39,17 +37,6 @@ function parseSegment(folder: string, isLast: boolean): Segment | null | string 
 
 function toPath(segments: readonly Segment[]): string {
   return "/" + segments.map((s) => (s.kind === "literal" ? s.text : s.kind === "param" ? `:${s.name}` : "*")).join("/");
-}
-
-/** The route's topic for one concrete path: its segments joined by "-" (`ws-room-42`). */
-export function topicOf(segments: readonly Segment[], params: Params): string {
-  let topic = "";
-  for (const segment of segments) {
-    const part = segment.kind === "literal" ? segment.text : (params[segment.name] ?? "").replaceAll("/", "-");
-    if (part === "") continue;
-    topic = topic === "" ? part : `${topic}-${part}`;
-  }
-  return topic;
 }
 
 /** More specific routes first: fewer params, catch-alls last (static paths never compete: the engine maps them). */
@@ -92,8 +79,4 @@ export function scanRoutes(dir: string): { routes: RouteFile[]; problems: RouteF
   }
   routes.sort((a, b) => specificity(a) - specificity(b));
   return { routes, problems };
-}
-
-export function hasRouteFolders(dir: string): boolean {
-  return existsSync(join(dir, "ws")) || existsSync(join(dir, "sockets"));
 }

@@ -1,13 +1,18 @@
-// The file-route contract: what a `ws/**/route.ts` module may export and the `ctx` its handlers receive.
+// The file-route contract: what a `ws/**/route.ts` module may export and the `ctx` its handlers receive, generic
+// over the route's `ws.data` (a loose record by default, so `ws.data.room` compiles on an untyped socket).
 
-import type { Decision, MaybeDecision, Params, PublishData, ServerWebSocket } from "../engine/index.ts";
+import type { LooseData, MaybeDecision, Params, PublishData, ServerWebSocket } from "../engine/index.ts";
 
 /** The one socket type of every entry point (Bun's own); `ws.data` is what `upgrade` returned as `data` (default `{}`). */
 export type { ServerWebSocket } from "../engine/index.ts";
 
 /** Per connection: the route's topic (every connection is subscribed to it) and broadcasting to it. */
 export interface WebSocketContext<P extends Params = Params> {
-  /** The concrete path joined by "-": `/ws/custom` → "ws-custom", `/ws/room/42` → "ws-room-42". */
+  /**
+   * The concrete path's topic: its segments joined by "-" (`/ws/custom` → "ws-custom", `/ws/room/42` →
+   * "ws-room-42"), each segment with `%`, `-` and `/` percent-escaped so two different paths never share a topic
+   * (`/ws/chat-admin` → "ws-chat%2Dadmin", `/ws/chat/admin` → "ws-chat-admin"). A mount prefix is not part of it.
+   */
   readonly topic: string;
   /** The folder params: `ws/room/[id]/route.ts` on `/ws/room/42` gives `{ id: "42" }`. */
   readonly params: P;
@@ -21,21 +26,26 @@ export interface WebSocketContext<P extends Params = Params> {
 
 /**
  * What `upgrade` may answer, as on every front door: admit (`true`, `undefined`, `{ data, headers, user }`) or refuse
- * (`false` → 403, a Response >= 400).
+ * (`false` → 403, a Response >= 400). `data` becomes `ws.data` as given.
  */
-export type UpgradeResult = Decision;
+export type UpgradeResult<Data = LooseData> = MaybeDecision<Data>;
 
-/** A `ws/<path>/route.ts` module. Every export is optional, but at least one handler must be there. */
-export interface WebSocketRouteModule {
-  upgrade?(req: Request, ctx: WebSocketContext): MaybeDecision;
-  onOpen?(ws: ServerWebSocket<any>, ctx: WebSocketContext): unknown;
-  onMessage?(ws: ServerWebSocket<any>, message: string | Buffer, ctx: WebSocketContext): unknown;
-  onClose?(ws: ServerWebSocket<any>, ctx: WebSocketContext, code: number, reason: string): unknown;
-  onDrain?(ws: ServerWebSocket<any>, ctx: WebSocketContext): unknown;
-  onPing?(ws: ServerWebSocket<any>, data: Buffer, ctx: WebSocketContext): unknown;
-  onPong?(ws: ServerWebSocket<any>, data: Buffer, ctx: WebSocketContext): unknown;
+/**
+ * A `ws/<path>/route.ts` module. Every export is optional, but at least one handler must be there. `Data` types
+ * `ws.data` (`satisfies WebSocketRouteModule<{ user: string }>` on an object of handlers, or annotate each one with
+ * `ServerWebSocket<{ user: string }>`).
+ */
+export interface WebSocketRouteModule<Data = LooseData> {
+  upgrade?(req: Request, ctx: WebSocketContext): UpgradeResult<Data>;
+  onOpen?(ws: ServerWebSocket<Data>, ctx: WebSocketContext): unknown;
+  onMessage?(ws: ServerWebSocket<Data>, message: string | Buffer, ctx: WebSocketContext): unknown;
+  /** `(ws, ctx, code, reason)`: here ctx comes before Bun's code and reason, so `onClose(ws, ctx)` reads like `onOpen`. */
+  onClose?(ws: ServerWebSocket<Data>, ctx: WebSocketContext, code: number, reason: string): unknown;
+  onDrain?(ws: ServerWebSocket<Data>, ctx: WebSocketContext): unknown;
+  onPing?(ws: ServerWebSocket<Data>, data: Buffer, ctx: WebSocketContext): unknown;
+  onPong?(ws: ServerWebSocket<Data>, data: Buffer, ctx: WebSocketContext): unknown;
   /** Receives what another handler threw; without it the error is logged and the server keeps serving. */
-  onError?(ws: ServerWebSocket<any>, error: unknown, ctx: WebSocketContext): unknown;
+  onError?(ws: ServerWebSocket<Data>, error: unknown, ctx: WebSocketContext): unknown;
 }
 
 export const ROUTE_EXPORTS = ["upgrade", "onOpen", "onMessage", "onClose", "onDrain", "onPing", "onPong", "onError"] as const;

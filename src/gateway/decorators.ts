@@ -6,7 +6,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { BunwireError } from "../engine/errors.ts";
 import { LIFECYCLE_DECORATOR, recordOf, type Lifecycle } from "./metadata.ts";
 import type { GatewayOptions } from "./subscriptions.ts";
-import type { Class, ModuleOptions } from "./types.ts";
+import type { Class, ModuleOptions, WebSocketConnectionData } from "./types.ts";
 
 /** What TypeScript calls a method decorator with (legacy decorators). */
 export type GatewayMethodDecorator = (target: object, key: string | symbol, descriptor: PropertyDescriptor) => void;
@@ -142,7 +142,7 @@ export function SubscribeMessage(event: string, schema?: StandardSchemaV1): Loos
  * `/rooms/:id` too). `options` are the typed-message settings of its `@SubscribeMessage` methods (`protocol`,
  * `rooms`, `history`, `maxRooms`, `invalid`, `msgpack`, `broadcastTopic`), as for `protocol.handle`.
  */
-export function WebSocketGateway(path: string, options?: GatewayOptions): GatewayClassDecorator {
+export function WebSocketGateway<Data = WebSocketConnectionData>(path: string, options?: GatewayOptions<Data>): GatewayClassDecorator {
   return (target, context?: unknown) => {
     assertLegacy(context, `@WebSocketGateway(${JSON.stringify(path)})`);
     const record = recordOf(target);
@@ -150,7 +150,8 @@ export function WebSocketGateway(path: string, options?: GatewayOptions): Gatewa
       record.problems.push(`${target.name}: @WebSocketGateway is applied twice ("${record.gatewayPath}" and "${path}")`);
     }
     record.gatewayPath = path;
-    if (options !== undefined) record.gatewayOptions = options;
+    // Stored without its `Data`: the dispatcher hands `rooms` the same sockets whatever the user typed them as.
+    if (options !== undefined) record.gatewayOptions = options as GatewayOptions;
   };
 }
 

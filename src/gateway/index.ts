@@ -9,6 +9,6 @@ export { Injectable, Module, OnClose, OnDrain, OnError, OnMessage, OnOpen, OnPin
 export type { GatewayClassDecorator, GatewayMethodDecorator } from "./decorators.ts";
 export type { GatewayOptions } from "./subscriptions.ts";
 export { WebSocketGatewayRegistry } from "./registry.ts";
-export type { Class, ModuleOptions, Provider, ServerWebSocket, UpgradeDecision, WebSocketConnectionData } from "./types.ts";
+export type { Class, MaybeUpgradeDecision, ModuleOptions, Provider, ServerWebSocket, UpgradeDecision, WebSocketConnectionData } from "./types.ts";
 export { BunwireError } from "../engine/errors.ts";
 export { paramsOf } from "../engine/connection.ts";

@@ -13,8 +13,11 @@ import { settingsOf } from "../protocol/handle.ts";
 import type { ProtocolSocket } from "../protocol/reply.ts";
 import type { WebSocketConnectionData } from "./types.ts";
 
-/** The second argument of `@WebSocketGateway(path, options)`: the typed-message settings of `protocol.handle`. */
-export interface GatewayOptions {
+/**
+ * The second argument of `@WebSocketGateway(path, options)`: the typed-message settings of `protocol.handle`.
+ * `Data` types `ws.data` where these options receive a socket (`rooms`).
+ */
+export interface GatewayOptions<Data = WebSocketConnectionData> {
   /**
    * The protocol this gateway serves: a `@SubscribeMessage(event)` without a schema validates with the protocol's,
    * every event must be one of its client events, and `protocol.broadcast`/`publish` reach this gateway's sockets.
@@ -23,7 +26,7 @@ export interface GatewayOptions {
   /** Topic history for `$join` recovery and event sequence numbers. */
   history?: TopicHistory;
   /** Which topics clients may `$join` (default false). */
-  rooms?: RoomPolicy<WebSocketConnectionData>;
+  rooms?: RoomPolicy<Data>;
   /** Topics one connection may `$join` at once (default 100). */
   maxRooms?: number;
   /** Invalid input (with no `@OnMessage` to take it): reply with an error (default) or close (1007/1008). */

@@ -6,11 +6,12 @@ import type { LooseData } from "../engine/socket-route.ts";
 
 /**
  * `ws.data` of a gateway connection: a fresh, writable object per connection that handlers extend
- * (`ws.data.room = "lobby"`). Extend the interface to type your keys; undeclared keys stay usable because
- * gateway code reads and writes them on a plain `ServerWebSocket` (the seed's room chat does).
+ * (`ws.data.room = "lobby"`). Extend the interface to type your keys (`interface ChatData extends
+ * WebSocketConnectionData { room: string }`, then `ws: ServerWebSocket<ChatData>`); undeclared keys stay usable on
+ * a plain `ServerWebSocket`, whose default `ws.data` is this loose record.
  */
-// A loose record on purpose: `unknown` would make the seed's `this.broadcast(ws.data.room, ...)` a type error.
-// Declared keys (by extending the interface) are typed as declared.
+// A loose record on purpose: with `unknown`, `this.broadcast(ws.data.room, ...)` on an untyped socket would not
+// compile. Declared keys (by extending the interface) are typed as declared.
 export interface WebSocketConnectionData extends LooseData {}
 
 /** The one socket type of every entry point (Bun's own); its default `ws.data` is this loose record too. */
@@ -37,9 +38,10 @@ export interface ModuleOptions {
 
 /**
  * What an `@OnUpgrade()` method may return (or resolve to), as on every front door: admit (`true`, `undefined`,
- * `{ data, headers, user }`) or refuse (`false` → 403, a Response >= 400).
+ * `{ data, headers, user }`) or refuse (`false` → 403, a Response >= 400). `Data` types the `data` that becomes
+ * `ws.data` (`UpgradeDecision<ChatData>`); by default it is the loose `WebSocketConnectionData`.
  */
-export type UpgradeDecision = Decision<WebSocketConnectionData>;
+export type UpgradeDecision<Data = WebSocketConnectionData> = Decision<Data>;
 
 /** An `UpgradeDecision` or a promise of one. */
-export type MaybeUpgradeDecision = UpgradeDecision | Promise<UpgradeDecision>;
+export type MaybeUpgradeDecision<Data = WebSocketConnectionData> = UpgradeDecision<Data> | Promise<UpgradeDecision<Data>>;

@@ -3,6 +3,7 @@
 // itself). A subscription is live once a flush round trip after it returns.
 
 import type { Transport, TransportEvents } from "../bus/transport.ts";
+import { SIZES, type Sizes } from "../engine/sizes.ts";
 import { nats, type NatsConnection, type Subscription } from "./peer.ts";
 import { NatsSubjects } from "./subject.ts";
 
@@ -114,6 +115,11 @@ export class NatsTransport extends NatsSubjects implements Transport {
     if (sub === undefined) return;
     this.#subs.delete(channel);
     sub.unsubscribe();
+  }
+
+  /** Internal (churn tests): subjects subscribed, and those waiting for the first connection. */
+  [SIZES](): Sizes {
+    return { "nats.subscriptions": this.#subs.size, "nats.waiting": this.#waiting.size };
   }
 
   /** Resolves once everything sent so far has reached the server. */

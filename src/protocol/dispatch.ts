@@ -157,7 +157,7 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
       const standard = route.standard;
       if (standard === undefined) return run(ws, route, envelope.data, id, binary);
       const outcome = standard.validate(envelope.data);
-      if (outcome instanceof Promise) return validateAsync(ws, route, outcome, id, binary);
+      if (isThenable(outcome)) return validateAsync(ws, route, outcome, id, binary);
       return validated(ws, route, outcome, id, binary);
     },
 

@@ -6,6 +6,7 @@
 
 import type { Server } from "bun";
 import type { TopicHistory } from "../engine/history.ts";
+import type { Sizes } from "../engine/sizes.ts";
 import type { AnyProtocol } from "./define.ts";
 
 const HANDLED_BY = Symbol("bunwire.handledBy");
@@ -48,6 +49,14 @@ export function socketOpened(state: HandleState, ws: object): void {
 
 export function socketClosed(state: HandleState): void {
   if (--state.open === 0) (state.declaration as Serving)[SERVING]?.delete(state);
+}
+
+/** Internal (churn tests): the `handle()` states of `declaration` with open sockets, and those sockets. */
+export function servingSizes(declaration: AnyProtocol): Sizes {
+  const serving = (declaration as Serving)[SERVING];
+  let open = 0;
+  for (const state of serving ?? []) open += state.open;
+  return { "protocol.states": serving?.size ?? 0, "protocol.sockets": open };
 }
 
 /** The state serving `target` when it is a socket of `declaration` (the common, allocation-free case). */

@@ -5,6 +5,7 @@
 
 import type { Server } from "bun";
 import { newInstanceId } from "../bus/frame.ts";
+import { SIZES, type Sizes } from "../engine/sizes.ts";
 import { RedisBusError } from "./errors.ts";
 import { ioredis, isCluster, type Redis, type RedisClientLike, type RedisOptions } from "./peer.ts";
 import { HEARTBEAT, JOIN, LEAVE, LIST, REAP } from "./presence-scripts.ts";
@@ -113,6 +114,13 @@ export class RedisPresence {
     });
     this.timer = setInterval(() => void this.beat(), heartbeatMs);
     this.timer.unref?.();
+  }
+
+  /** Internal (churn tests): topics and ids joined from here, topics listened to, relays, leaves to retry. */
+  [SIZES](): Sizes {
+    let ids = 0;
+    for (const byId of this.local.values()) ids += byId.size;
+    return { "presence.topics": this.local.size, "presence.ids": ids, "presence.listened": this.listeners.size, "presence.relays": this.relays.size, "presence.failedLeaves": this.failedLeaves.size };
   }
 
   /** Marks `id` present on `topic` from this instance. Several joins of one id here count as one entry until as many leaves. */

@@ -3,7 +3,7 @@
 // named Router rule of src/engine/admission.ts). Each Router keeps its own handshakes, keyed by the Request, so
 // one Router's `upgrade()` can never upgrade another Router's handshake.
 
-import { isThenable, readDecision, readRouteAnswer, type Admission, type DecisionSource, type Grant, type Params } from "../engine/index.ts";
+import { isThenable, readDecision, readRouteAnswer, SIZES, type Admission, type DecisionSource, type Grant, type Params, type Sizes } from "../engine/index.ts";
 import type { RouterRequest, UpgradeOptions } from "./types.ts";
 
 /** A fresh `ws.data` per connection, so handlers may assign to it before `open` replaces it. */
@@ -26,26 +26,37 @@ interface Handshake {
 
 export class Handshakes {
   readonly #open = new WeakMap<Request, Handshake>();
+  /** Handshakes whose GET route is still running (the WeakMap cannot say). */
+  #running = 0;
+
+  [SIZES](): Sizes {
+    return { "router.handshakes": this.#running };
+  }
 
   /** Runs `handler` (the GET route) for a handshake; `router.upgrade()` or its answer decides the admission. */
   admit(req: Request, handler: (req: RouterRequest) => unknown, params: Params, where: string): Admission | Promise<Admission> {
     const handshake: Handshake = { where, grant: undefined };
     const source: DecisionSource = { where, defaultData };
     this.#open.set(req, handshake);
-    const settle = (answer: unknown): Admission => {
+    this.#running++;
+    const done = (): void => {
       this.#open.delete(req);
+      this.#running--;
+    };
+    const settle = (answer: unknown): Admission => {
+      done();
       return handshake.grant ?? readRouteAnswer(answer, source);
     };
     let answer: unknown;
     try {
       answer = handler(withParams(req, params));
     } catch (error) {
-      this.#open.delete(req);
+      done();
       throw error;
     }
     if (!isThenable(answer)) return settle(answer);
     return Promise.resolve(answer).then(settle, (error: unknown) => {
-      this.#open.delete(req);
+      done();
       throw error;
     });
   }
@@ -57,7 +68,7 @@ export class Handshakes {
   upgrade(req: Request, options: UpgradeOptions<unknown>): boolean {
     const handshake = this.#open.get(req);
     if (handshake === undefined || handshake.grant !== undefined) return false;
-    // Bun would refuse a handshake without a key: say so now, as the seed's `if (!success)` expects.
+    // Bun would refuse a handshake without a key: answer false now, so the route's `if (!upgraded)` branch runs.
     if (req.headers.get("sec-websocket-key") === null) return false;
     const admission = readDecision({ data: options.data, headers: options.headers, user: options.user }, { where: `${handshake.where}: router.upgrade()`, defaultData });
     if (admission instanceof Response) return false;

@@ -1,9 +1,7 @@
 // One Router on one MountTarget (an App, or the ServeTarget of `router.serve()`): hands over its HTTP routes with
-// the prefix applied, its path-specific socket routes, and the any-path WebSocket route of `router.websocket()`,
-// each with the limits the Router set itself when it is mounted into another server. Routes added after mounting
-// are handed over too.
+// the prefix applied and the any-path WebSocket route of `router.websocket()`, with the limits the Router set
+// itself when it is mounted into another server. Routes added after mounting are handed over too.
 
-import type { Server } from "bun";
 import {
   BunwireError,
   compilePattern,
@@ -27,13 +25,6 @@ export interface RouteEntry {
   readonly method: string;
   readonly path: string;
   readonly handler: RouteHandler;
-}
-
-/** A WebSocket route on one path with its own admission (file routes are made of these). */
-export interface SocketDefinition {
-  readonly path: string;
-  readonly handlers: SocketHandlers<any>;
-  admit(req: Request, server: Server<unknown>, params: Params, engine: Engine, pathname: string): Admission | Promise<Admission>;
 }
 
 interface UpgradeCandidate {
@@ -73,16 +64,6 @@ export class RouterMount {
       : (req) => handler(withParams(req, pattern.match(pathnameOf(req.url)) ?? NO_PARAMS));
     this.target.addHttpRoute(entry.method, path, fetch);
     if (entry.method === "GET" || entry.method === "ALL") this.#candidates.push({ pattern, handler, where: `${entry.method} ${path}` });
-  }
-
-  addSocket(definition: SocketDefinition): void {
-    const engine = this.target.engine;
-    this.target.addSocketRoute({
-      path: joinPaths(this.#prefix, definition.path),
-      handlers: definition.handlers,
-      limits: this.#limits,
-      admit: (req, server, params, pathname) => definition.admit(req, server, params, engine, pathname),
-    });
   }
 
   /** `router.websocket()`: every handshake under the prefix lands in `handlers`, after a matching GET route ran. */

@@ -11,6 +11,10 @@ import {
   listenArgs,
   MOUNT,
   pickLimits,
+  Serving,
+  SIZES,
+  sizesOf,
+  addSizes,
   type CloseOptions,
   type ListenCallback,
   type ListenOptions,
@@ -18,15 +22,13 @@ import {
   type MountTarget,
   type PublishData,
   type RouteLimits,
+  type Sizes,
   type WebSocketOptions,
 } from "../engine/index.ts";
 import { Handshakes } from "./admission.ts";
-import { RouterMount, type RouteEntry, type SocketDefinition } from "./mounted.ts";
+import { RouterMount, type RouteEntry } from "./mounted.ts";
 import { ServeTarget } from "./serve-target.ts";
 import type { RouteHandler, RouterOptions, ServeOptions, UpgradeOptions, WebSocketConfig } from "./types.ts";
-
-/** Adds a path-specific WebSocket route with its own admission (used by `bunwire/fs`; not part of the public API). */
-export const ADD_SOCKET: unique symbol = Symbol("bunwire.router.addSocket");
 
 const HANDLER_KEYS = new Set(["open", "message", "close", "error", "drain", "ping", "pong", "rejected"]);
 /** Keys of `websocket({...})` that belong to the handlers, not to Bun's options. */
@@ -55,14 +57,13 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
   readonly #limits: RouteLimits | undefined;
   readonly #handshakes = new Handshakes();
   readonly #routes: RouteEntry[] = [];
-  readonly #sockets: SocketDefinition[] = [];
   readonly #mounts: RouterMount[] = [];
-  readonly #served: Engine[] = [];
+  readonly #serving = new Serving();
   #websocket: WebSocketConfig<any> | undefined;
   #websocketOptions: WebSocketOptions = {};
 
-  constructor(options: RouterOptions = {}, where = "new Router()") {
-    checkOptions(options, where);
+  constructor(options: RouterOptions = {}) {
+    checkOptions(options, "new Router()");
     this.#options = options;
     this.#limits = pickLimits(options);
   }
@@ -118,22 +119,17 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
 
   /** Publishes to `topic` on every server this router is served or mounted on (and across instances with a bus). */
   publish(topic: string, data: PublishData, compress = false): number {
-    let sent = 0;
-    for (const engine of this.#engines()) sent += engine.publish(topic, data, compress);
-    return sent;
+    return this.#serving.publish(topic, data, compress);
   }
 
   /** Subscribers of `topic` on this instance. */
   subscriberCount(topic: string): number {
-    let count = 0;
-    for (const engine of this.#engines()) count += engine.subscriberCount(topic);
-    return count;
+    return this.#serving.subscriberCount(topic);
   }
 
   /** Subscribers of `topic` across every instance on the bus. */
-  async clusterSubscriberCount(topic: string): Promise<number> {
-    const counts = await Promise.all(this.#engines().map((engine) => engine.clusterSubscriberCount(topic)));
-    return counts.reduce((sum, count) => sum + count, 0);
+  clusterSubscriberCount(topic: string): Promise<number> {
+    return this.#serving.clusterSubscriberCount(topic);
   }
 
   /**
@@ -159,13 +155,13 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
     const engine = new Engine({ ...this.#options, websocket }, "new Router()");
     const target = new ServeTarget(engine);
     this.#mount(target, "", undefined);
-    this.#served.push(engine);
+    this.#serving.started(engine);
     return engine.listen({ port: options.port ?? 3000, hostname: options.hostname, quiet: options.quiet, http: (req, server) => target.fetch(req, server) });
   }
 
   /** The server `listen()` / `serve()` started. */
   get server(): Server<unknown> | undefined {
-    return this.#served[0]?.server;
+    return this.#serving.server;
   }
 
   /** The port listened on (the real one when listening on port 0). */
@@ -175,7 +171,7 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
 
   /** Stops the servers `listen()` / `serve()` started: sockets close with 1001, handlers finish up to `timeout`. */
   async close(options?: CloseOptions): Promise<void> {
-    await Promise.all(this.#served.map((engine) => engine.close(options)));
+    await this.#serving.close(options);
   }
 
   /** One opt-in line for production: SIGTERM / SIGINT → `close(options)` → exit 0. */
@@ -184,24 +180,22 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
     return this;
   }
 
+  /** Internal (churn tests): handshakes still being admitted, and the maps of the servers it started. */
+  [SIZES](): Sizes {
+    return addSizes(sizesOf(this.#handshakes), sizesOf(this.#serving));
+  }
+
   [MOUNT](target: MountTarget, prefix: string): void {
     this.#mount(target, prefix, this.#limits);
   }
 
   #mount(target: MountTarget, prefix: string, limits: RouteLimits | undefined): void {
     const mount = new RouterMount(target, prefix, this.#handshakes, limits);
-    // Path-specific sockets before the any-path one (the engine tries patterns in order); HTTP last, so a refused
-    // any-path route leaves nothing half-mounted.
-    for (const definition of this.#sockets) mount.addSocket(definition);
+    // The any-path WebSocket route before HTTP, so a refused one leaves nothing half-mounted.
     if (this.#websocket !== undefined) this.#mountAnyPath(mount);
     for (const entry of this.#routes) mount.addRoute(entry);
     this.#mounts.push(mount);
-  }
-
-  /** Internal: a WebSocket route on one path with its own admission (file routes). */
-  [ADD_SOCKET](definition: SocketDefinition): void {
-    this.#sockets.push(definition);
-    for (const mount of this.#mounts) mount.addSocket(definition);
+    this.#serving.mounted(target.engine);
   }
 
   #mountAnyPath(mount: RouterMount): void {
@@ -211,11 +205,5 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
       mount.engine.options.logger.warn({ options: names }, `[bunwire] router.websocket() options (${names}) apply to router.listen() / serve() only; mounted into an app, set them on the app`);
     }
     mount.addAnyPath(this.#websocket!);
-  }
-
-  #engines(): Engine[] {
-    const engines: Engine[] = [];
-    for (const mount of this.#mounts) if (!engines.includes(mount.engine)) engines.push(mount.engine);
-    return engines;
   }
 }

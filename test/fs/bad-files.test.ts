@@ -60,6 +60,23 @@ describe("bad route files", () => {
     for (const file of Object.keys(byFile)) expect(error.message).toContain(join(dir, file));
   });
 
+  test("a syntax error or a throw while loading is reported at file:line:column, with the line and a caret", async () => {
+    const dir = writeTree({
+      "ws/syntax/route.ts": `export function onMessage(ws, m) {\n  ws.send(m;\n}\n`,
+      "ws/throws/route.ts": `export function onOpen() {}\nconst port = Number("x");\nif (Number.isNaN(port)) throw new Error("PORT is not a number");\n`,
+    });
+    const error = await problemsOf(dir);
+    const syntax = error.problems.find((p) => p.file.endsWith("ws/syntax/route.ts"))!;
+    expect([syntax.line, syntax.column]).toEqual([2, 12]);
+    expect(syntax.reason).toContain("failed to import");
+    expect(syntax.reason).toContain("  ws.send(m;\n");
+    const thrown = error.problems.find((p) => p.file.endsWith("ws/throws/route.ts"))!;
+    expect(thrown.line).toBe(3);
+    expect(error.message).toContain(`${join(dir, "ws/syntax/route.ts")}:2:12: failed to import`);
+    expect(error.message).toContain(`${join(dir, "ws/throws/route.ts")}:3:`);
+    expect(error.message).toContain("PORT is not a number");
+  });
+
   test("a directory that does not exist, or holds no route files, is a clear error", async () => {
     await expect(fileRoutes("/definitely/not/here")).rejects.toThrow("is not a directory");
     await expect(fileRoutes(writeTree({ "README.md": "nothing" }))).rejects.toThrow("no route files found");

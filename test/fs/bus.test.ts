@@ -1,12 +1,11 @@
-// Across instances: two processes' worth of file routes (two routers, one Redis), each client on a different
+// Across instances: two processes' worth of file routes (two file-route front doors, one Redis), each client on a different
 // instance. ctx.broadcast and router.publish go through the engine's publish path, so the bus carries them.
 // Needs redis-server on PATH; skipped with a message without it.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Server } from "bun";
-import { fileRoutes } from "../../src/fs/index.ts";
+import { fileRoutes, type FileRoutes } from "../../src/fs/index.ts";
 import { redisBus } from "../../src/redis/index.ts";
-import type { Router } from "../../src/router/index.ts";
 import { subscribersOnRedis } from "../redis/fixture.ts";
 import { RedisServer } from "../support/redis-server.ts";
 import { connected, wsUrl } from "../router/support.ts";
@@ -16,7 +15,7 @@ const hasRedis = Bun.which("redis-server") !== null;
 if (!hasRedis) console.warn("[bunwire] SKIPPED file routes across instances: redis-server not found");
 
 let redis: RedisServer;
-const instances: { router: Router; server: Server<unknown> }[] = [];
+const instances: { router: FileRoutes; server: Server<unknown> }[] = [];
 
 beforeAll(async () => {
   if (!hasRedis) return;

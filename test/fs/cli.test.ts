@@ -49,7 +49,7 @@ describe("bunwire serve", () => {
     const child = bunwire("serve", dir, "--port", "0");
     expect(await child.exited).toBe(1);
     const output = child.lines.join("\n");
-    expect(output).toContain(`${join(dir, "ws/broken/route.ts")}: failed to import: no config`);
+    expect(output).toContain(`${join(dir, "ws/broken/route.ts")}:1:11: failed to import: no config`);
     expect(output).toContain(`${join(dir, "ws/empty/route.ts")}: exports none of`);
   });
 

@@ -3,12 +3,11 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Server } from "bun";
-import { fileRoutes, type FileRoutesOptions } from "../../src/fs/index.ts";
-import type { Router } from "../../src/router/index.ts";
+import { fileRoutes, type FileRoutes, type FileRoutesOptions } from "../../src/fs/index.ts";
 import { connected, httpUrl, rawHandshake, wsUrl } from "../router/support.ts";
 import { writeTree } from "./support.ts";
 
-const routers: Router<any>[] = [];
+const routers: FileRoutes[] = [];
 afterEach(async () => {
   await Promise.all(routers.splice(0).map((router) => router.close()));
 });

@@ -1,16 +1,11 @@
 // One `sockets/**/route.ts` module, for typed protocols (docs/PROTOCOL.md): it exports the handlers of
 // `protocol.handle(...)` as `default`, or `protocol` + `handlers` (+ `options`) for the loader to call `handle`.
-// The same optional `upgrade(req)` as a ws route decides admission and `ws.data`.
+// The same optional `upgrade(req, ctx)` as a ws route decides admission and `ws.data`.
 
-import type { Server } from "bun";
-import type { Engine, Params, SocketHandlers } from "../engine/index.ts";
+import type { SocketHandlers } from "../engine/index.ts";
 import type { AnyProtocol } from "../protocol/define.ts";
 import { serverProtocol, type ServerProtocol } from "../protocol/server.ts";
-import type { SocketDefinition } from "../router/mounted.ts";
-import { createContext, folderParams } from "./context.ts";
-import type { RouteFile } from "./scan.ts";
 import type { WebSocketRouteModule } from "./types.ts";
-import { wsRoute } from "./ws-route.ts";
 
 export interface SocketRouteModule {
   default?: SocketHandlers<any>;
@@ -35,17 +30,4 @@ export function protocolHandlers(module: SocketRouteModule): SocketHandlers<any>
     return "exports neither a default protocol.handle(...) result nor protocol + handlers";
   }
   return handlers;
-}
-
-export function socketRoute(route: RouteFile, module: SocketRouteModule, handlers: SocketHandlers<any>): SocketDefinition {
-  // Admission is a ws route's: reuse it, then serve the protocol's handlers on the admitted connections.
-  const admission = wsRoute(route, { upgrade: module.upgrade });
-  return {
-    path: route.path,
-    handlers,
-    admit(req: Request, server: Server<unknown>, params: Params, engine: Engine, pathname: string) {
-      if (module.upgrade !== undefined) return admission.admit(req, server, params, engine, pathname);
-      return { data: {}, context: createContext(engine, route.segments, folderParams(route.segments, params), pathname) };
-    },
-  };
 }

@@ -1,0 +1,65 @@
+// The servers one mountable front door (a Router, file routes) runs on: the engines it started itself with
+// `listen()` and the engines of the Apps it is mounted into. Its `publish`, counts and `close` go through here,
+// so every mountable front door answers them the same way.
+
+import type { Server } from "bun";
+import type { Engine, PublishData } from "./engine.ts";
+import type { CloseOptions } from "./shutdown.ts";
+import { addSizes, SIZES, sizesOf, type Sizes } from "./sizes.ts";
+
+export class Serving {
+  /** Engines this front door started (`listen()` / `serve()`): `close()` stops these. */
+  readonly #own: Engine[] = [];
+  /** Every engine serving its routes, its own and its hosts', each once. */
+  readonly #all: Engine[] = [];
+
+  /** An engine this front door started itself. */
+  started(engine: Engine): void {
+    this.#own.push(engine);
+    this.mounted(engine);
+  }
+
+  /** The engine of a server this front door was mounted into. */
+  mounted(engine: Engine): void {
+    if (!this.#all.includes(engine)) this.#all.push(engine);
+  }
+
+  get engines(): readonly Engine[] {
+    return this.#all;
+  }
+
+  /** The first server this front door started itself. */
+  get server(): Server<unknown> | undefined {
+    return this.#own[0]?.server;
+  }
+
+  /** Publishes to `topic` on every server the routes run on (and across instances with a bus). */
+  publish(topic: string, data: PublishData, compress = false): number {
+    let sent = 0;
+    for (const engine of this.#all) sent += engine.publish(topic, data, compress);
+    return sent;
+  }
+
+  subscriberCount(topic: string): number {
+    let count = 0;
+    for (const engine of this.#all) count += engine.subscriberCount(topic);
+    return count;
+  }
+
+  async clusterSubscriberCount(topic: string): Promise<number> {
+    const counts = await Promise.all(this.#all.map((engine) => engine.clusterSubscriberCount(topic)));
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  /** Internal (churn tests): the maps of the servers this front door started (a host App reports its own). */
+  [SIZES](): Sizes {
+    const sizes: Sizes = {};
+    for (const engine of this.#own) addSizes(sizes, sizesOf(engine));
+    return sizes;
+  }
+
+  /** Closes the servers this front door started; the Apps it is mounted into close themselves. */
+  async close(options?: CloseOptions): Promise<void> {
+    await Promise.all(this.#own.map((engine) => engine.close(options)));
+  }
+}

@@ -1,0 +1,45 @@
+// One route file as an engine SocketRoute. Admission is the same for `ws` and `sockets` routes: the connection's
+// `ctx` is made (topic, params, path), the optional `upgrade(req, ctx)` decides through the engine's one reading
+// of decisions, and `ctx` rides on the grant, so the engine hands it to every handler of the connection.
+
+import {
+  joinPaths,
+  readMaybeDecision,
+  type Admission,
+  type Engine,
+  type RouteHandlers,
+  type RouteLimits,
+  type SocketRoute,
+} from "../engine/index.ts";
+import { createContext } from "./context.ts";
+import type { RouteFile } from "./scan.ts";
+import type { WebSocketRouteModule } from "./types.ts";
+
+/** A loaded route file: where it serves, its handlers and its optional `upgrade`. */
+export interface FileRoute {
+  readonly route: RouteFile;
+  readonly handlers: RouteHandlers;
+  readonly upgrade: WebSocketRouteModule["upgrade"];
+}
+
+/** A fresh `ws.data` per connection. */
+function defaultData(): Record<string, unknown> {
+  return {};
+}
+
+/** `file` served on `engine` under `prefix`, with the limits of its front door when mounted into another server. */
+export function toSocketRoute(file: FileRoute, engine: Engine, prefix: string, limits: RouteLimits | undefined): SocketRoute {
+  const { route, handlers, upgrade } = file;
+  const segments = route.segments;
+  const where = `${route.file}: upgrade()`;
+  return {
+    path: joinPaths(prefix, route.path),
+    handlers,
+    limits,
+    admit(req, _server, params, pathname): Admission | Promise<Admission> {
+      const context = createContext(engine, segments, params, pathname);
+      if (upgrade === undefined) return { data: defaultData(), context };
+      return readMaybeDecision(upgrade(req, context), { where, defaultData, context });
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// Issue 11 item 7 at full length: 30,000 connect/join/disconnect cycles through the App, a Router, file routes and
+// a gateway on one server whose presence is a real Redis and whose bus is a real Redis, then a real NATS; after
+// each slice every per-topic, per-IP, per-user, per-connection and per-session map is back at its baseline
+// (test/churn.test.ts runs the same scenario with about 5,000 cycles and an in-process bus in `npm test`).
+// CHURN_CYCLES=n runs a shorter one.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Bus, Sizes } from "../src/engine/index.ts";
+import { natsBus } from "../src/nats/index.ts";
+import { redisBus, redisPresence, type RedisPresence } from "../src/redis/index.ts";
+import { churn, churnServer, settled, WINDOW_MS, type ChurnServer } from "../test/churn-fixture.ts";
+import { NatsServer } from "../test/nats/nats-server.ts";
+import { RedisServer } from "../test/support/redis-server.ts";
+
+const CYCLES = Number(process.env.CHURN_CYCLES ?? 30_000);
+
+let redis: RedisServer;
+let nats: NatsServer;
+let presence: RedisPresence;
+
+beforeAll(async () => {
+  redis = await RedisServer.start();
+  nats = await NatsServer.start();
+  presence = redisPresence({ url: redis.url });
+});
+
+afterAll(async () => {
+  await presence?.close();
+  await redis?.stop();
+  await nats?.kill();
+});
+
+async function run(bus: Bus, expectedMaps: string[]): Promise<void> {
+  const server: ChurnServer = await churnServer(bus, presence);
+  try {
+    const quiet = async (): Promise<Sizes> => {
+      await Bun.sleep(WINDOW_MS * 2); // the rate limit's and the history's windows are time-based
+      await server.touch();
+      return server.sizes();
+    };
+    await churn(server.port, 0, 4, 4);
+    const baseline = await settled(quiet);
+    for (const name of ["caps.ips", "topics.counted", "bus.channels", "sessions", "rateLimit.keys", "chat:protocol.sockets", "history.topics", "presence.ids", ...expectedMaps]) {
+      expect(baseline).toHaveProperty([name]);
+    }
+    // In slices, so a leak shows how it grows.
+    const slice = 5_000;
+    for (let from = 4; from < CYCLES; from += slice) {
+      const to = Math.min(from + slice, CYCLES);
+      await churn(server.port, from, to, 32);
+      expect({ after: to, sizes: await settled(quiet, baseline, 20_000) }).toEqual({ after: to, sizes: baseline });
+    }
+    expect(server.subscribers(0, CYCLES)).toBe(0);
+  } finally {
+    await server.stop();
+  }
+}
+
+describe(`${CYCLES} churn cycles leave every map at its baseline`, () => {
+  test("with a Redis bus", () => run(redisBus({ url: redis.url }), []), 600_000);
+  test("with a NATS bus", () => run(natsBus({ servers: nats.url }), ["nats.subscriptions", "nats.waiting"]), 600_000);
+});
