@@ -3,6 +3,7 @@
 // Engine of its own (`router.listen()` / `router.serve()`), through the same `[MOUNT]` contract either way.
 
 import type { Server } from "bun";
+import type { Cluster } from "../cluster/cluster.ts";
 import {
   BunwireError,
   checkOptions,
@@ -134,6 +135,16 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
   async clusterSubscriberCount(topic: string): Promise<number> {
     const counts = await Promise.all(this.#engines().map((engine) => engine.clusterSubscriberCount(topic)));
     return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  /**
+   * Cluster-wide operations on the connections of the server this router runs on: its own once `listen()`ed,
+   * else the App's it is mounted into (docs/SCALING.md). NOT_LISTENING before either.
+   */
+  get cluster(): Cluster {
+    const engine = this.#engines()[0];
+    if (engine === undefined) throw new BunwireError("NOT_LISTENING", "router.cluster: listen() first, or mount the router into an app (then app.cluster is the same)");
+    return engine.cluster;
   }
 
   /**
