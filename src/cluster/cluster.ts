@@ -7,6 +7,7 @@
 import type { Bus, BusPayload, ClusterFailure, ClusterReplies } from "../bus/contract.ts";
 import { BunwireError } from "../engine/errors.ts";
 import { userTopic, type OpenConnections } from "../engine/open-connections.ts";
+import { whenSubscribed } from "../engine/topics.ts";
 import type { Socket } from "../engine/socket-route.ts";
 import { checkClose, checkEventName, checkFilter, checkLimit, checkTimeout, checkTopics, localFilter, toJson, type ConnectionFilter } from "./input.ts";
 import { disconnectLocal, listLocal, subscribeLocal, type ClusterConnection, type Describe, type Listing } from "./local.ts";
@@ -200,7 +201,7 @@ export class Cluster {
     const data = JSON.stringify(body);
     const bus = this.#host.bus;
     if (bus === undefined) {
-      const local = this.#answer(name, data);
+      const local = await this.#answer(name, data);
       return { replies: local === undefined ? [] : [{ instance: this.instanceId, data: local }], ...NO_OUTCOME() };
     }
     // A topic's (or a user's: every connection with a user is subscribed to its user topic) instances only.
@@ -208,7 +209,7 @@ export class Cluster {
     return bus.request(name, data, { topic, timeoutMs });
   }
 
-  #answer(name: string, data: BusPayload): string | undefined {
+  #answer(name: string, data: BusPayload): string | undefined | Promise<string> {
     if (name === LIST) return this.#answerList(data);
     if (name === DISCONNECT) return this.#answerDisconnect(data);
     return this.#answerSubscribe(data, name === JOIN);
@@ -221,10 +222,15 @@ export class Cluster {
     return listing.connections.length === 0 ? undefined : JSON.stringify(listing);
   }
 
-  #answerSubscribe(data: BusPayload, join: boolean): string | undefined {
+  /** Answers once the joined topics' bus subscriptions are live: after `join` resolves, a publish anywhere reaches them. */
+  #answerSubscribe(data: BusPayload, join: boolean): string | undefined | Promise<string> {
     const body = parse<{ f: ConnectionFilter; t: string[] }>(data);
     if (body === undefined || !this.#mayHold(body.f) || !Array.isArray(body.t)) return undefined;
-    return String(subscribeLocal(this.#host.connections, localFilter(body.f), body.t, join));
+    const sockets = subscribeLocal(this.#host.connections, localFilter(body.f), body.t, join);
+    const answer = String(sockets.length);
+    const one = sockets[0];
+    if (!join || one === undefined) return answer;
+    return Promise.all(body.t.map((topic) => whenSubscribed(one, topic))).then(() => answer);
   }
 
   #answerDisconnect(data: BusPayload): string | undefined {

@@ -60,12 +60,12 @@ export function listLocal(open: OpenConnections, filter: LocalFilter, instance: 
   return { connections, truncated: false };
 }
 
-/** Subscribes (or unsubscribes) every matching connection to `topics`; returns how many connections matched. */
-export function subscribeLocal(open: OpenConnections, filter: LocalFilter, topics: readonly string[], join: boolean): number {
+/** Subscribes (or unsubscribes) every matching connection to `topics`; returns the connections that matched. */
+export function subscribeLocal(open: OpenConnections, filter: LocalFilter, topics: readonly string[], join: boolean): Socket[] {
   // Collected first: subscribing to the filter's own topic while walking must not change what is walked.
   const sockets = [...open.matching(filter)].map(([ws]) => ws);
   for (const ws of sockets) for (const topic of topics) join ? ws.subscribe(topic) : ws.unsubscribe(topic);
-  return sockets.length;
+  return sockets;
 }
 
 /** Closes every matching connection with `code` and `reason`; returns how many. */
