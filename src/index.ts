@@ -5,6 +5,10 @@ export { BunwireError, connectionOf, contextOf, isBunwireError, paramsOf } from 
 export { sendToUser, userTopic } from "./engine/open-connections.ts";
 export type { TopicPublisher } from "./engine/open-connections.ts";
 export type * from "./cluster/index.ts";
+export { memoryPresence, MemoryPresence } from "./cluster/memory-presence.ts";
+export type { MemoryPresenceOptions } from "./cluster/memory-presence.ts";
+export type { PresenceEvent, PresenceListener, PresenceMember, PresenceMeta, PresenceStore } from "./bus/presence.ts";
+export type { PresenceOptions, PresenceSnapshot } from "./protocol/presence.ts";
 export type { Bus, BunwireErrorCode, ErrorHook, ErrorSource, Params, PublishData, ServerWebSocket, WebSocketOptions } from "./engine/index.ts";
 // The one option set, admission decisions and connection identity, shared by every front door.
 export type {

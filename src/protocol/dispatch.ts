@@ -13,6 +13,7 @@ import { idOf, readEnvelope, Rejected, toWireIssues, type Envelope } from "./env
 import type { ProtocolSocketHandlers, RoomPolicy } from "./handle-types.ts";
 import { decodeMsgpack } from "./msgpack.ts";
 import { rejectInput, sendAck, sendError, sendReply, SPEAKS_MSGPACK, toWireError, type ProtocolSocket } from "./reply.ts";
+import type { PresenceHooks } from "./presence.ts";
 import { join, leave, type RoomContext } from "./rooms.ts";
 import { hostState, socketClosed, socketOpened, type HandleState } from "./state.ts";
 
@@ -41,6 +42,8 @@ export interface DispatchSpec {
   readonly failed: (ws: ProtocolSocket, error: unknown, event: string) => void;
   readonly open: ((ws: ProtocolSocket) => unknown) | undefined;
   readonly close: ((ws: ProtocolSocket, code: number, reason: string) => unknown) | undefined;
+  /** Presence for clients (`handle({ presence })`, src/protocol/presence.ts). */
+  readonly presence?: PresenceHooks;
 }
 
 const PONG = '{"event":"$pong"}';
@@ -52,6 +55,7 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
   const broadcast = spec.broadcast;
   const rooms: RoomContext = { rooms: spec.rooms, history: state.history, maxRooms: state.maxRooms, closeOnInvalid };
   const roomsEnabled = spec.rooms !== undefined && spec.rooms !== false;
+  const presence = spec.presence;
 
   function handlerFailed(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, error: unknown): void {
     // Only code and message leave the server, never a stack.
@@ -115,10 +119,15 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
         ws.send(PONG);
         return;
       case "$join":
-      case "$leave":
+      case "$leave": {
         // Without rooms these are nobody's events: a gateway's @OnMessage may have its own use for them.
         if (!roomsEnabled && fallback !== undefined) return fallback(ws, message);
-        return envelope.event === "$join" ? join(ws, envelope.data, envelope.id, binary, rooms) : leave(ws, envelope.data, envelope.id, binary, rooms);
+        const done = envelope.event === "$join" ? join(ws, envelope.data, envelope.id, binary, rooms) : leave(ws, envelope.data, envelope.id, binary, rooms);
+        return presence === undefined ? done : presence.roomChanged(ws, envelope, done);
+      }
+      case "$presence":
+      case "$unpresence":
+        if (presence !== undefined) return presence.request(ws, envelope, binary);
     }
     return unclaimed(ws, message, binary, unknownEvent(envelope));
   }
@@ -171,6 +180,7 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
 
     close(ws, code, reason) {
       if (broadcast) socketClosed(state);
+      if (presence !== undefined) presence.closed(ws as ProtocolSocket);
       if (userClose !== undefined) return userClose(ws, code, reason) as void | Promise<void>;
     },
 

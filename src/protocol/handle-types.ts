@@ -6,6 +6,7 @@ import type { BunwireError } from "../engine/errors.ts";
 import type { TopicHistory } from "../engine/history.ts";
 import type { SERVED_ON } from "../engine/socket-route.ts";
 import type { EventMap, SchemaInput, SchemaOutput } from "./define.ts";
+import type { PresenceOptions } from "./presence.ts";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 
 type AckReturn<A, E> = E extends keyof A ? (A[E] extends StandardSchemaV1 ? SchemaInput<A[E]> : unknown) : unknown;
@@ -40,6 +41,8 @@ export interface HandleOptions<D> {
   msgpack?: boolean;
   /** Topic every socket of these handlers joins, used by `broadcast` (default `$broadcast:<protocol name>`). */
   broadcastTopic?: string;
+  /** Presence for clients: `$join`ed users are present, clients follow a room with `client.presence(room)`. */
+  presence?: PresenceOptions<D>;
   /** Called with every error a handler throws (default: console.error). */
   onError?: (ws: ServerWebSocket<D>, error: unknown, event: string) => void;
   open?: (ws: ServerWebSocket<D>) => void | Promise<void>;
