@@ -63,6 +63,8 @@ export class RoomPresence {
   /** Events that arrive while a snapshot is on its way, applied on top of it. */
   #held: PresenceEvent[] | undefined;
   #closed = false;
+  /** A snapshot arrived once: later ones (after a reconnect) report their differences as joins and leaves. */
+  #everSynced = false;
   #settle: { resolve(room: RoomPresence): void; reject(error: Error): void } | undefined;
 
   constructor(readonly topic: string, private readonly host: UntypedHost, private readonly forget: () => void) {
@@ -118,9 +120,14 @@ export class RoomPresence {
     if (this.#closed || !Array.isArray(list)) return;
     const next = new Map<string, PresenceMeta>();
     for (const member of list as { id?: unknown; meta?: PresenceMeta }[]) if (typeof member?.id === "string") next.set(member.id, member.meta ?? null);
-    // Differences from what the application last saw are reported as joins and leaves (after a reconnect).
-    for (const id of [...this.members.keys()]) if (!next.has(id)) this.#exit(id);
-    for (const [id, meta] of next) this.#enter(id, meta);
+    if (this.#everSynced) {
+      // After a reconnect: the differences from what the application last saw are reported as joins and leaves.
+      for (const id of [...this.members.keys()]) if (!next.has(id)) this.#exit(id);
+      for (const [id, meta] of next) this.#enter(id, meta);
+    } else {
+      for (const [id, meta] of next) this.members.set(id, meta);
+      this.#everSynced = true;
+    }
     const held = this.#held ?? [];
     this.#held = undefined;
     this.synced = true;

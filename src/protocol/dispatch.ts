@@ -53,9 +53,9 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
   const userOpen = spec.open;
   const userClose = spec.close;
   const broadcast = spec.broadcast;
-  const rooms: RoomContext = { rooms: spec.rooms, history: state.history, maxRooms: state.maxRooms, closeOnInvalid };
-  const roomsEnabled = spec.rooms !== undefined && spec.rooms !== false;
   const presence = spec.presence;
+  const rooms: RoomContext = { rooms: spec.rooms, history: state.history, maxRooms: state.maxRooms, closeOnInvalid, presence };
+  const roomsEnabled = spec.rooms !== undefined && spec.rooms !== false;
 
   function handlerFailed(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, error: unknown): void {
     // Only code and message leave the server, never a stack.
@@ -119,12 +119,10 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
         ws.send(PONG);
         return;
       case "$join":
-      case "$leave": {
+      case "$leave":
         // Without rooms these are nobody's events: a gateway's @OnMessage may have its own use for them.
         if (!roomsEnabled && fallback !== undefined) return fallback(ws, message);
-        const done = envelope.event === "$join" ? join(ws, envelope.data, envelope.id, binary, rooms) : leave(ws, envelope.data, envelope.id, binary, rooms);
-        return presence === undefined ? done : presence.roomChanged(ws, envelope, done);
-      }
+        return envelope.event === "$join" ? join(ws, envelope.data, envelope.id, binary, rooms) : leave(ws, envelope.data, envelope.id, binary, rooms);
       case "$presence":
       case "$unpresence":
         if (presence !== undefined) return presence.request(ws, envelope, binary);

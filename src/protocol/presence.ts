@@ -8,7 +8,6 @@ import type { ServerWebSocket } from "bun";
 import type { PresenceEvent, PresenceMeta, PresenceStore } from "../bus/presence.ts";
 import { connectionOf } from "../engine/connection.ts";
 import { BunwireError } from "../engine/errors.ts";
-import { isThenable } from "../engine/thenable.ts";
 import type { Envelope } from "./envelope.ts";
 import { ProtocolError } from "./errors.ts";
 import type { RoomPolicy } from "./handle-types.ts";
@@ -29,12 +28,16 @@ export interface PresenceSnapshot {
   members: { id: string; meta: PresenceMeta }[];
 }
 
-/** The dispatcher's hooks (src/protocol/dispatch.ts): reserved events, room changes, close. */
-export interface PresenceHooks {
+/** What rooms.ts calls: a `$join` about to be acked (awaited, so a snapshot taken after the ack shows the user), a `$leave`. */
+export interface RoomPresence {
+  entered(ws: ProtocolSocket, topic: string): void | Promise<void>;
+  left(ws: ProtocolSocket, topic: string): void;
+}
+
+/** The dispatcher's hooks (src/protocol/dispatch.ts): the reserved events, room changes, close. */
+export interface PresenceHooks extends RoomPresence {
   /** `$presence` (follow: ack with the snapshot) and `$unpresence` (stop following). */
   request(ws: ProtocolSocket, envelope: Envelope, binary: boolean): void | Promise<void>;
-  /** After a `$join` or `$leave` ran (`done` is what it returned): the connection's user enters or leaves. */
-  roomChanged(ws: ProtocolSocket, envelope: Envelope, done: void | Promise<void>): void | Promise<void>;
   /** The connection closed: it stops following and leaves every room's presence. */
   closed(ws: ProtocolSocket): void;
 }
@@ -123,16 +126,15 @@ class Presence implements PresenceHooks {
     followers.stop();
   }
 
-  roomChanged(ws: ProtocolSocket, envelope: Envelope, done: void | Promise<void>): void | Promise<void> {
-    const topic = topicOf(envelope.data);
-    if (topic instanceof ProtocolError) return done;
-    if (envelope.event === "$leave") return this.#settle(this.store.untrack(ws, topic));
-    // A join that was refused (policy, cap, closed socket) left the socket unsubscribed: nobody enters then.
-    const enter = () => {
-      if (ws.readyState !== 1 || !ws.isSubscribed(topic) || connectionOf(ws)?.user === undefined) return;
-      return this.#settle(this.store.track(ws, topic, this.meta?.(ws as ServerWebSocket<never>)));
-    };
-    return isThenable(done) ? Promise.resolve(done).then(enter) : enter();
+  /** Only connections with a user are present (presence lists users, not connections). */
+  entered(ws: ProtocolSocket, topic: string): void | Promise<void> {
+    if (ws.readyState !== 1 || connectionOf(ws)?.user === undefined) return;
+    // Through a promise: a `meta` function that throws is reported like a store failure, never fails the join.
+    return this.#settle(Promise.resolve().then(() => this.store.track(ws, topic, this.meta?.(ws as ServerWebSocket<never>))));
+  }
+
+  left(ws: ProtocolSocket, topic: string): void {
+    void this.#settle(this.store.untrack(ws, topic));
   }
 
   closed(ws: ProtocolSocket): void {
