@@ -6,6 +6,7 @@ import { bunwire, connectionOf } from "bunwire";
 import type { TransportBus } from "../../src/bus/transport-bus.ts";
 import { membersKnown } from "../redis/fixture.ts";
 import { TestSocket, until } from "../support/socket.ts";
+import { ChildInstance } from "./child.ts";
 
 export interface BrokerUnderTest {
   bus(options?: { heartbeatMs?: number }): TransportBus;
@@ -108,30 +109,30 @@ export function clusterContract(name: string, broker: () => BrokerUnderTest): vo
     test("a frozen instance is named in `missing` after the timeout and the others' results still arrive; a killed one is forgotten", async () => {
       const a = await node({ heartbeatMs: 300 });
       const [kind, url] = broker().processArgs();
-      const child = Bun.spawn([process.execPath, "test/cluster/instance-process.ts", kind, url, "300"], { stdout: "pipe", stderr: "inherit" });
-      cleanup.push(() => child.kill("SIGKILL"));
-      const line = new TextDecoder().decode((await child.stdout.getReader().read()).value);
-      const [, port, childId] = /READY (\d+) ([0-9a-f]{16})/.exec(line) ?? [];
-      expect(childId).toBeDefined();
-      await until(() => a.app.cluster.members().includes(childId!), 5000, "the child's heartbeat");
+      const instance = await ChildInstance.start(kind, url, 300);
+      cleanup.push(() => instance.kill());
+      const child = instance.proc;
+      const childId = instance.id;
+      expect(childId).toMatch(/^[0-9a-f]{16}$/);
+      await until(() => a.app.cluster.members().includes(childId), 5000, "the child's heartbeat");
       const onA = client(await connect(a.url("ada")));
-      const onChild = client(await connect(`ws://127.0.0.1:${port}/chat?user=ada`));
-      expect((await a.app.cluster.connections({ user: "ada" })).connections.map((c) => c.instance).sort()).toEqual([a.bus.instanceId, childId!].sort());
+      const onChild = client(await connect(instance.url("user=ada")));
+      expect((await a.app.cluster.connections({ user: "ada" })).connections.map((c) => c.instance).sort()).toEqual([a.bus.instanceId, childId].sort());
       expect((await a.app.cluster.emit("whoami")).replies.map((r) => r.data)).toEqual([`child ${childId}`]);
 
       child.kill("SIGSTOP");
       const listed = await a.app.cluster.connections({ user: "ada" }, { timeoutMs: 300 });
       expect(listed.connections.map((c) => c.id)).toEqual([onA.id]);
-      expect(listed.missing).toEqual([childId!]);
-      expect(await a.app.cluster.emit("whoami", null, { timeoutMs: 300 })).toEqual({ replies: [], missing: [childId!], failed: [] });
-      expect(await a.app.cluster.disconnect({ user: "ada" }, { code: 4000, timeoutMs: 300 })).toEqual({ count: 1, missing: [childId!], failed: [] });
+      expect(listed.missing).toEqual([childId]);
+      expect(await a.app.cluster.emit("whoami", null, { timeoutMs: 300 })).toEqual({ replies: [], missing: [childId], failed: [] });
+      expect(await a.app.cluster.disconnect({ user: "ada" }, { code: 4000, timeoutMs: 300 })).toEqual({ count: 1, missing: [childId], failed: [] });
       expect((await onA.socket.closed).code).toBe(4000);
 
       child.kill("SIGKILL");
       await child.exited;
       await onChild.socket.closed;
       // Forgotten after three of its 300 ms heartbeat intervals; the wait's own limit leaves slack for a loaded machine.
-      await until(() => !a.app.cluster.members().includes(childId!), 8000, "the killed instance to be forgotten");
+      await until(() => !a.app.cluster.members().includes(childId), 8000, "the killed instance to be forgotten");
       expect(await a.app.cluster.connections({ user: "ada" })).toEqual({ connections: [], truncated: [], missing: [], failed: [] });
     }, 20_000);
   });
