@@ -7,6 +7,7 @@ export type { TopicPublisher } from "./engine/open-connections.ts";
 export type * from "./cluster/index.ts";
 export { memoryPresence, MemoryPresence } from "./cluster/memory-presence.ts";
 export type { MemoryPresenceOptions } from "./cluster/memory-presence.ts";
+export { PresenceTracking } from "./bus/presence.ts";
 export type { PresenceEvent, PresenceListener, PresenceMember, PresenceMeta, PresenceStore } from "./bus/presence.ts";
 export type { PresenceOptions, PresenceSnapshot } from "./protocol/presence.ts";
 export type { Bus, BunwireErrorCode, ErrorHook, ErrorSource, Params, PublishData, ServerWebSocket, WebSocketOptions } from "./engine/index.ts";
