@@ -9,6 +9,9 @@ import { ClientError, RequestError } from "./errors.ts";
 
 export type { PresenceMeta } from "../bus/presence.ts";
 
+/** Wait before asking again when the server's store was unavailable (or the request timed out) while connected. */
+const RETRY_MS = 1000;
+
 /** What a presence listener hears: someone joined or left, or a (re)synchronisation replaced the list. */
 export type PresenceChange = { type: "join" | "leave"; id: string; meta: PresenceMeta } | { type: "sync" };
 
@@ -63,6 +66,7 @@ export class RoomPresence {
   /** Events that arrive while a snapshot is on its way, applied on top of it. */
   #held: PresenceEvent[] | undefined;
   #closed = false;
+  #retry: ReturnType<typeof setTimeout> | undefined;
   /** A snapshot arrived once: later ones (after a reconnect) report their differences as joins and leaves. */
   #everSynced = false;
   #settle: { resolve(room: RoomPresence): void; reject(error: Error): void } | undefined;
@@ -82,6 +86,7 @@ export class RoomPresence {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#retry);
     this.forget();
     this.#listeners.clear();
     if (this.host.state === "open") await this.host.request("$unpresence", { topic: this.topic }).catch(() => {});
@@ -89,6 +94,7 @@ export class RoomPresence {
 
   /** Asks for a snapshot (first follow, or after a reconnect). */
   sync(): void {
+    clearTimeout(this.#retry);
     if (this.#closed) return;
     this.synced = false;
     this.#held = [];
@@ -96,13 +102,16 @@ export class RoomPresence {
       (ack) => this.#snapshot((ack as { members?: unknown }).members),
       (error: Error) => {
         this.#held = undefined;
-        // A refusal is final; a lost connection or timeout is retried by the next reconnect.
-        if (error instanceof RequestError && error.code !== "PRESENCE_UNAVAILABLE") this.#refused(error);
+        // A refusal is final; a lost connection is retried by the next reconnect, a store that is down or a
+        // timeout in a moment.
+        if (error instanceof RequestError && error.code !== "PRESENCE_UNAVAILABLE") return this.#refused(error);
+        if (this.host.state === "open") this.#retry = setTimeout(() => this.host.state === "open" && this.sync(), RETRY_MS);
       },
     );
   }
 
   disconnected(closed: boolean): void {
+    clearTimeout(this.#retry);
     this.synced = false;
     this.#held = undefined;
     if (closed) this.#settle?.reject(new ClientError("CLOSED", "the client closed before the presence snapshot"));

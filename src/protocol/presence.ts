@@ -60,6 +60,15 @@ export function presenceHooks<D>(options: PresenceOptions<D> | undefined, rooms:
   return new Presence(store, (options.follow ?? rooms ?? false) as RoomPolicy<unknown>, options.meta as PresenceOptions<unknown>["meta"], closeOnInvalid);
 }
 
+/** How long a follow waits for the store's event subscription before answering PRESENCE_UNAVAILABLE. */
+const LIVE_TIMEOUT_MS = 3000;
+
+function withTimeout(pending: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no event subscription within ${ms} ms`)), ms)));
+  return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
+}
+
 class Presence implements PresenceHooks {
   /** topic -> this instance's followers, and the store subscription feeding them. */
   readonly #followers = new Map<string, { sockets: Set<ProtocolSocket>; stop: () => void }>();
@@ -105,8 +114,9 @@ class Presence implements PresenceHooks {
     following.add(topic);
     let snapshot: PresenceSnapshot;
     try {
-      // Live first, then the snapshot: every event after the snapshot reaches this follower.
-      await this.store.live(topic);
+      // Live first, then the snapshot: every event after the snapshot reaches this follower. Bounded: this
+      // connection's later messages wait for this one, and a store that is down must not hold them for long.
+      await withTimeout(this.store.live(topic), LIVE_TIMEOUT_MS);
       snapshot = { topic, members: await this.store.list(topic) };
     } catch (error) {
       this.#unfollow(ws, topic);
