@@ -1,6 +1,15 @@
 // `bunwire`: the Express-style App, its middleware, and the engine types every front door shares.
 export * from "./app/index.ts";
 export { BunwireError, connectionOf, contextOf, isBunwireError, paramsOf } from "./engine/index.ts";
+// Cluster-wide operations (`app.cluster`), sending to a user wherever connected, presence (docs/SCALING.md).
+export { sendToUser, userTopic } from "./engine/open-connections.ts";
+export type { TopicPublisher } from "./engine/open-connections.ts";
+export type * from "./cluster/index.ts";
+export { memoryPresence, MemoryPresence } from "./presence/memory.ts";
+export type { MemoryPresenceOptions } from "./presence/memory.ts";
+export { PresenceTracking } from "./presence/store.ts";
+export type { PresenceEvent, PresenceListener, PresenceMember, PresenceMeta, PresenceStore } from "./presence/store.ts";
+export type { PresenceOptions, PresenceSnapshot } from "./protocol/presence.ts";
 export type { Bus, BunwireErrorCode, ErrorHook, ErrorSource, Params, PublishData, ServerWebSocket, WebSocketOptions } from "./engine/index.ts";
 // The one option set, admission decisions and connection identity, shared by every front door.
 export type {

@@ -4,6 +4,7 @@
 // decision; the engine's admission module (src/engine/admission.ts) reads the outcome, fail-closed.
 
 import type { Server } from "bun";
+import type { Cluster } from "../cluster/cluster.ts";
 import {
   BunwireError,
   checkOptions,
@@ -177,6 +178,10 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
   }
   clusterSubscriberCount(topic: string): Promise<number> {
     return this.engine.clusterSubscriberCount(topic);
+  }
+  /** Cluster-wide operations on connections: list, join, leave, disconnect, emit (docs/SCALING.md). */
+  get cluster(): Cluster {
+    return this.engine.cluster;
   }
 
   /** Where handler errors go (WebSocket handlers without `error`, HTTP 500s); the `onError` option does the same. */

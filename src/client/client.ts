@@ -9,6 +9,7 @@ import { ClientError, RequestError } from "./errors.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Outbox, type Outgoing } from "./outbox.ts";
 import { reconnectDelay, type ClientState, type ResolvedOptions } from "./options.ts";
+import { PresenceFollows, type RoomPresence } from "./presence.ts";
 import { Rooms, type Positioned } from "./rooms.ts";
 
 /** What a listener gets besides the data: where an event published on a topic with a history sits. */
@@ -49,6 +50,7 @@ export class Client<P extends AnyProtocol> {
   private readonly stateListeners = new Set<(state: ClientState) => void>();
   private readonly errorListeners = new Set<(error: RequestError) => void>();
   private readonly rooms: Rooms;
+  private presences: PresenceFollows | undefined;
 
   constructor(private readonly url: string, private readonly options: ResolvedOptions) {
     this.outbox = new Outbox(options, (entry) => this.send(entry));
@@ -103,6 +105,12 @@ export class Client<P extends AnyProtocol> {
     this.rooms.delete(topic);
     if (this.state !== "open") return Promise.resolve();
     return this.call("$leave", { topic }, this.options.requestTimeout).then(() => undefined);
+  }
+
+  /** Follows a room's presence (the server's `handle({ presence })` authorises it): a snapshot, then joins and leaves. */
+  presence(topic: string): RoomPresence {
+    if (this.state === "closed") throw new ClientError("CLOSED", "the client is closed");
+    return (this.presences ??= new PresenceFollows(this)).follow(topic);
   }
 
   onState(listener: (state: ClientState) => void): () => void {

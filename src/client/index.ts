@@ -17,6 +17,8 @@ export function connect<P extends AnyProtocol>(url: string, options: ClientOptio
 export { Client } from "./client.ts";
 export type { EventMeta } from "./client.ts";
 export { ClientError, RequestError } from "./errors.ts";
+export { RoomPresence } from "./presence.ts";
+export type { PresenceChange, PresenceMeta } from "./presence.ts";
 export type { ClientErrorCode, RequestIssue } from "./errors.ts";
 export { reconnectDelay } from "./options.ts";
 export type { ClientCodec, ClientOptions, ClientState, HeartbeatOptions, ReconnectOptions, WebSocketConstructor } from "./options.ts";

@@ -22,7 +22,7 @@ export interface DispatchHooks {
   opened?(ws: Socket, connection: Connection): void;
   closed?(ws: Socket, connection: Connection): void;
   /** The socket is gone (at once, even while a handler still runs): connection caps are released here. */
-  gone?(connection: Connection): void;
+  gone?(connection: Connection, ws: Socket): void;
 }
 
 const TRY_AGAIN_LATER = 1013;
@@ -245,7 +245,7 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
 
     close(ws, code, reason) {
       const connection = (ws as PinnedSocket)[CONNECTION];
-      if (connection !== undefined) hooks.gone?.(connection);
+      if (connection !== undefined) hooks.gone?.(connection, ws);
       dispatch(ws, { kind: "close", code, reason });
     },
     drain(ws) {

@@ -5,6 +5,7 @@
 import type { Server, WebSocketHandler } from "bun";
 import type { Bus } from "../bus/contract.ts";
 import { clusterSubscriberCount } from "../bus/cluster-count.ts";
+import { Cluster } from "../cluster/cluster.ts";
 import { PendingConnections } from "./connection.ts";
 import { createDispatch, type Dispatch } from "./dispatch.ts";
 import { BunwireError } from "./errors.ts";
@@ -13,6 +14,7 @@ import type { ListenOptions } from "./listen.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
 import { resolveServerOptions, type ErrorHook, type ErrorSource, type ResolvedServerOptions, type ServerOptions } from "./options.ts";
 import { pathnameOf, type PathPattern } from "./path-pattern.ts";
+import { OpenConnections, userTopic } from "./open-connections.ts";
 import { createPolicy, type Policy } from "./policy.ts";
 import { RouteTable } from "./route-table.ts";
 import { shutdown, type CloseOptions } from "./shutdown.ts";
@@ -63,6 +65,10 @@ export class Engine {
   readonly options: ResolvedServerOptions;
   /** The server's own limits; mounted front doors that set their own get a policy each (`#policies`). */
   readonly policy: Policy;
+  /** Every open connection, one entry each (cluster operations and presence walk it). */
+  readonly connections = new OpenConnections();
+  /** Cluster-wide operations on connections (`app.cluster`), over the bus or on this instance alone. */
+  readonly cluster: Cluster;
   #server: Server<unknown> | undefined;
   #closing: Promise<void> | undefined;
   readonly #policies = new Map<RouteLimits, Policy>();
@@ -82,13 +88,25 @@ export class Engine {
     const dispatch = createDispatch({
       pending: this.#pending,
       reportError: (ws, error, event, routePath) => this.#report(error, { kind: "websocket", ws, event, routePath }),
-      opened: topics && ((ws, connection) => topics.attach(ws, connection)),
+      opened: (ws, connection) => {
+        this.connections.add(ws);
+        topics?.attach(ws, connection);
+        // After attach: with a bus the user topic is counted like any other, so sendToUser crosses instances.
+        if (connection.user !== undefined) ws.subscribe(userTopic(connection.user.id));
+      },
       closed: topics && ((ws, connection) => topics.detach(ws, connection)),
-      gone: (connection) => {
+      gone: (connection, ws) => {
+        this.connections.delete(ws);
         if (connection.policy.caps !== null) connection.policy.caps.release(connection.ip);
       },
     });
     this.#dispatch = dispatch;
+    this.cluster = new Cluster({
+      connections: this.connections,
+      bus: options.bus,
+      report: (error) => this.#report(error, { kind: "server" }),
+      warn: (message) => resolved.logger.warn({}, message),
+    });
     const { idle: _idle, running: _running, ...handlers } = dispatch;
     this.#websocket = { ...resolved.websocket, ...handlers };
     this.#upgrades = new Upgrades({
@@ -169,6 +187,7 @@ export class Engine {
     if (options.quiet !== true) this.options.logger.info({ url: server.url.href }, `bunwire listening on ${server.url.origin}`);
     for (const [, { route }] of this.sockets.entries()) route.handlers[SERVED_ON]?.(server);
     const bus = this.options.bus;
+    this.cluster.attach();
     const deliver = (topic: string, data: string | Uint8Array, compress: boolean) => void server.publish(topic, data, compress);
     bus?.connect(deliver, (topic) => server.subscriberCount(topic)).catch((error: unknown) => this.#report(error, { kind: "server" }));
     return server;

@@ -3,6 +3,8 @@
 // so every mountable front door answers them the same way.
 
 import type { Server } from "bun";
+import type { Cluster } from "../cluster/cluster.ts";
+import { BunwireError } from "./errors.ts";
 import type { Engine, PublishData } from "./engine.ts";
 import type { CloseOptions } from "./shutdown.ts";
 import { addSizes, SIZES, sizesOf, type Sizes } from "./sizes.ts";
@@ -49,6 +51,13 @@ export class Serving {
   async clusterSubscriberCount(topic: string): Promise<number> {
     const counts = await Promise.all(this.#all.map((engine) => engine.clusterSubscriberCount(topic)));
     return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  /** Cluster-wide operations on the server the routes run on: the first one started or mounted into. */
+  cluster(where: string): Cluster {
+    const engine = this.#all[0];
+    if (engine === undefined) throw new BunwireError("NOT_LISTENING", `${where}.cluster: listen() first, or mount it into an app (then app.cluster is the same)`);
+    return engine.cluster;
   }
 
   /** Internal (churn tests): the maps of the servers this front door started (a host App reports its own). */

@@ -3,6 +3,7 @@
 // one of its own (`files.listen()`). It has the surface every front door has: publish, the counts, close.
 
 import type { Server } from "bun";
+import type { Cluster } from "../cluster/cluster.ts";
 import {
   closeOnSignals,
   Engine,
@@ -96,6 +97,11 @@ export class FileRoutes implements Mountable {
   clusterSubscriberCount(topic: string): Promise<number> {
     return this.#serving.clusterSubscriberCount(topic);
   }
+  /** Cluster-wide operations on the server these routes run on (docs/SCALING.md); NOT_LISTENING before it exists. */
+  get cluster(): Cluster {
+    return this.#serving.cluster("fileRoutes");
+  }
+
 
   /** Stops the servers `listen()` started: sockets close with 1001, handlers finish up to `timeout`. */
   close(options?: CloseOptions): Promise<void> {

@@ -3,6 +3,7 @@
 // engine as one SocketRoute. Everything that can be wrong is found in `listen()`, before the port opens.
 
 import type { Server } from "bun";
+import type { Cluster } from "../cluster/cluster.ts";
 import { Engine, type PublishData } from "../engine/engine.ts";
 import { BunwireError } from "../engine/errors.ts";
 import { readMaybeDecision } from "../engine/admission.ts";
@@ -56,6 +57,11 @@ export class Application implements Mountable {
     const { port: _port, hostname: _hostname, globalRegistry: _registry, ...engineOptions } = options;
     this.engine = new Engine(engineOptions, "new Application()");
     this.#serving = this.engine;
+  }
+
+  /** Cluster-wide operations on connections of the server serving the gateways (its own, or the App's once mounted). */
+  get cluster(): Cluster {
+    return this.#serving.cluster;
   }
 
   /** Registers a `@Module`'s providers and gateways, and those of its imports (checked now). */

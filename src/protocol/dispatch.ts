@@ -13,6 +13,7 @@ import { idOf, readEnvelope, Rejected, toWireIssues, type Envelope } from "./env
 import type { ProtocolSocketHandlers, RoomPolicy } from "./handle-types.ts";
 import { decodeMsgpack } from "./msgpack.ts";
 import { rejectInput, sendAck, sendError, sendReply, SPEAKS_MSGPACK, toWireError, type ProtocolSocket } from "./reply.ts";
+import type { PresenceHooks } from "./presence.ts";
 import { join, leave, type RoomContext } from "./rooms.ts";
 import { hostState, socketClosed, socketOpened, type HandleState } from "./state.ts";
 
@@ -41,6 +42,8 @@ export interface DispatchSpec {
   readonly failed: (ws: ProtocolSocket, error: unknown, event: string) => void;
   readonly open: ((ws: ProtocolSocket) => unknown) | undefined;
   readonly close: ((ws: ProtocolSocket, code: number, reason: string) => unknown) | undefined;
+  /** Presence for clients (`handle({ presence })`, src/protocol/presence.ts). */
+  readonly presence?: PresenceHooks;
 }
 
 const PONG = '{"event":"$pong"}';
@@ -50,7 +53,8 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
   const userOpen = spec.open;
   const userClose = spec.close;
   const broadcast = spec.broadcast;
-  const rooms: RoomContext = { rooms: spec.rooms, history: state.history, maxRooms: state.maxRooms, closeOnInvalid };
+  const presence = spec.presence;
+  const rooms: RoomContext = { rooms: spec.rooms, history: state.history, maxRooms: state.maxRooms, closeOnInvalid, presence };
   const roomsEnabled = spec.rooms !== undefined && spec.rooms !== false;
 
   function handlerFailed(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, error: unknown): void {
@@ -119,6 +123,9 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
         // Without rooms these are nobody's events: a gateway's @OnMessage may have its own use for them.
         if (!roomsEnabled && fallback !== undefined) return fallback(ws, message);
         return envelope.event === "$join" ? join(ws, envelope.data, envelope.id, binary, rooms) : leave(ws, envelope.data, envelope.id, binary, rooms);
+      case "$presence":
+      case "$unpresence":
+        if (presence !== undefined) return presence.request(ws, envelope, binary);
     }
     return unclaimed(ws, message, binary, unknownEvent(envelope));
   }
@@ -171,6 +178,7 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
 
     close(ws, code, reason) {
       if (broadcast) socketClosed(state);
+      if (presence !== undefined) presence.closed(ws as ProtocolSocket);
       if (userClose !== undefined) return userClose(ws, code, reason) as void | Promise<void>;
     },
 

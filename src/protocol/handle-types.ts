@@ -6,6 +6,7 @@ import type { BunwireError } from "../engine/errors.ts";
 import type { TopicHistory } from "../engine/history.ts";
 import type { SERVED_ON } from "../engine/socket-route.ts";
 import type { EventMap, SchemaInput, SchemaOutput } from "./define.ts";
+import type { PresenceMeta, PresenceStore } from "../presence/store.ts";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 
 type AckReturn<A, E> = E extends keyof A ? (A[E] extends StandardSchemaV1 ? SchemaInput<A[E]> : unknown) : unknown;
@@ -40,6 +41,8 @@ export interface HandleOptions<D> {
   msgpack?: boolean;
   /** Topic every socket of these handlers joins, used by `broadcast` (default `$broadcast:<protocol name>`). */
   broadcastTopic?: string;
+  /** Presence for clients: `$join`ed users are present, clients follow a room with `client.presence(room)`. */
+  presence?: PresenceOptions<D>;
   /** Called with every error a handler throws (default: console.error). */
   onError?: (ws: ServerWebSocket<D>, error: unknown, event: string) => void;
   open?: (ws: ServerWebSocket<D>) => void | Promise<void>;
@@ -56,4 +59,14 @@ export interface ProtocolSocketHandlers<D> {
   rejected(ws: ServerWebSocket<D>, message: string | Buffer, error: BunwireError): void;
   /** Called by bunwire's engine with each server serving these handlers (see `SERVED_ON`). */
   [SERVED_ON]?(server: Server<unknown>): void;
+}
+
+/** `handle({ presence })`: clients may follow a room's presence (docs/PROTOCOL.md, "Presence"). */
+export interface PresenceOptions<D> {
+  /** Where presence lives: `memoryPresence()` (one instance) or `redisPresence({ url | cluster | client })`. */
+  store: PresenceStore;
+  /** Who may follow which room's presence (default: the `rooms` policy, so whoever may join a room may follow it). */
+  follow?: RoomPolicy<D>;
+  /** What a member shows to followers (default: its user's metadata, `connectionOf(ws).user` without `id`). */
+  meta?: (ws: ServerWebSocket<D>) => PresenceMeta;
 }

@@ -7,6 +7,7 @@ import type { AnyProtocol } from "./define.ts";
 import { compileDispatch, type Route } from "./dispatch.ts";
 import { ProtocolError } from "./errors.ts";
 import type { HandleOptions, ProtocolSocketHandlers } from "./handle-types.ts";
+import { presenceHooks } from "./presence.ts";
 import { defaultBroadcastTopic } from "./publish.ts";
 import { HandleState } from "./state.ts";
 
@@ -64,5 +65,6 @@ export function handleProtocol(declaration: AnyProtocol, handlers: object, optio
     failed: onError,
     open: options.open,
     close: options.close,
+    presence: presenceHooks(options.presence, options.rooms, settings.closeOnInvalid, `${declaration.name}.handle()`),
   });
 }

@@ -13,6 +13,7 @@ import { whenSubscribed } from "../engine/topics.ts";
 import { ProtocolError } from "./errors.ts";
 import { withPosition, type JoinResult } from "./envelope.ts";
 import type { RoomPolicy } from "./handle-types.ts";
+import type { RoomPresence } from "./presence.ts";
 import { rejectInput, sendAck, type ProtocolSocket } from "./reply.ts";
 
 export interface RoomContext {
@@ -20,6 +21,8 @@ export interface RoomContext {
   readonly history: TopicHistory | undefined;
   readonly maxRooms: number;
   readonly closeOnInvalid: boolean;
+  /** Presence (`handle({ presence })`): a joined connection's user is present before the ack, until it leaves. */
+  readonly presence?: RoomPresence;
 }
 
 interface JoinRequest {
@@ -68,6 +71,7 @@ async function joinAsync(ws: RoomSocket, request: JoinRequest, id: number | unde
   ws.subscribe(topic);
   await whenSubscribed(ws, topic);
   const result = await recover(ws, request, context.history);
+  if (context.presence !== undefined) await context.presence.entered(ws, topic);
   if (id !== undefined && ws.readyState === 1) sendAck(ws, id, result, binary);
 }
 
@@ -107,5 +111,6 @@ export function leave(ws: RoomSocket, data: unknown, id: number | undefined, bin
   if (request instanceof ProtocolError) return rejectInput(ws, id, binary, request, context.closeOnInvalid, "$leave");
   ws[JOINED]?.delete(request.topic);
   ws.unsubscribe(request.topic);
+  context.presence?.left(ws, request.topic);
   if (id !== undefined) sendAck(ws, id, true, binary);
 }

@@ -14,6 +14,6 @@ export type { RedisErrorCode } from "./errors.ts";
 export { redisHistory, RedisHistory } from "./history.ts";
 export type { RedisHistoryOptions } from "./history.ts";
 export { redisPresence, RedisPresence } from "./presence.ts";
-export type { RedisPresenceOptions, PresenceMember, PresenceEvent, PresenceMeta, RelayOptions, RelayTarget } from "./presence.ts";
+export type { RedisPresenceOptions, PresenceMember, PresenceEvent, PresenceListener, PresenceMeta, PresenceStore, RelayOptions, RelayTarget } from "./presence.ts";
 export { userTopic, sendToUser } from "./user.ts";
 export type { TopicPublisher } from "./user.ts";

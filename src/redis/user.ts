@@ -1,18 +1,5 @@
-// Sending to one user wherever they are connected: each of the user's sockets subscribes to the user's own
-// topic, so a publish crosses the bus once and reaches only the instances where that user has sockets.
-
-/** The topic a user's sockets subscribe to. "$" topics are the framework's: clients cannot `$join` them. */
-export function userTopic(userId: string): string {
-  return `$user:${userId}`;
-}
-
-/** Anything that publishes to a topic across instances: the app (`app.publish`) or a server plus bus. */
-export interface TopicPublisher {
-  publish(topic: string, data: string | Uint8Array, compress?: boolean): unknown;
-}
-
-/** Sends `data` to every socket of `userId`, on every instance (JSON-encodes objects). */
-export function sendToUser(target: TopicPublisher, userId: string, data: string | Uint8Array | object): void {
-  const payload = typeof data === "string" || data instanceof Uint8Array ? data : JSON.stringify(data);
-  target.publish(userTopic(userId), payload);
-}
+// Sending to one user wherever they are connected. It lives in the engine now (every connection admitted with a
+// user is subscribed to its user topic, on every front door, with or without a bus); re-exported here because
+// `bunwire/redis` offered it first.
+export { sendToUser, userTopic } from "../engine/open-connections.ts";
+export type { TopicPublisher } from "../engine/open-connections.ts";

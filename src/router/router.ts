@@ -3,6 +3,7 @@
 // Engine of its own (`router.listen()` / `router.serve()`), through the same `[MOUNT]` contract either way.
 
 import type { Server } from "bun";
+import type { Cluster } from "../cluster/cluster.ts";
 import {
   BunwireError,
   checkOptions,
@@ -130,6 +131,14 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
   /** Subscribers of `topic` across every instance on the bus. */
   clusterSubscriberCount(topic: string): Promise<number> {
     return this.#serving.clusterSubscriberCount(topic);
+  }
+
+  /**
+   * Cluster-wide operations on the connections of the server this router runs on: its own once `listen()`ed,
+   * else the App's it is mounted into (docs/SCALING.md). NOT_LISTENING before either.
+   */
+  get cluster(): Cluster {
+    return this.#serving.cluster("router");
   }
 
   /**
