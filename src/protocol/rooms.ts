@@ -10,6 +10,7 @@
 import type { ServerWebSocket } from "bun";
 import type { TopicHistory } from "../engine/history.ts";
 import { whenSubscribed } from "../engine/topics.ts";
+import { countRecovery, countSent } from "../engine/traffic.ts";
 import { ProtocolError } from "./errors.ts";
 import { withPosition, type JoinResult } from "./envelope.ts";
 import type { RoomPolicy } from "./handle-types.ts";
@@ -76,8 +77,12 @@ async function recover(ws: RoomSocket, { topic, offset }: JoinRequest, history: 
   if (history === undefined) return { recovered: offset === undefined, missed: 0 };
   if (offset !== undefined) {
     const replay = await historyCall(history.since(topic, offset), topic);
+    countRecovery(ws, replay?.recovered === true);
     if (replay?.recovered === true) {
-      for (const entry of replay.entries) ws.send(withPosition(entry.payload, topic, entry.offset, entry.seq));
+      for (const entry of replay.entries) {
+        const frame = withPosition(entry.payload, topic, entry.offset, entry.seq);
+        countSent(ws, frame, ws.send(frame));
+      }
       return { recovered: true, missed: replay.entries.length };
     }
     // Impossible recovery (trimmed, another history, or the history is down): replay nothing, since a partial
