@@ -120,6 +120,7 @@ export class RouteStats {
   lastOpened: Connection | undefined;
   lastFailed: Connection | undefined;
   lastFailedCode = "";
+  lastFailedAt = 0;
   /** Open sockets, kept only while an inspector is mounted (`ServerStats.track()`): search needs them. */
   sockets: Set<Socket> | null;
 
@@ -187,6 +188,7 @@ export class ServerStats {
     stats.errors.add(code);
     stats.lastFailed = connection;
     stats.lastFailedCode = code;
+    stats.lastFailedAt = Date.now();
     const message = error instanceof Error ? error.message : String(error);
     this.recentErrors.push({ at: Date.now(), route: stats.route, code, event, connection: connection.id, user: connection.user?.id, message: redactText(message.slice(0, 300)) });
   }

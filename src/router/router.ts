@@ -8,6 +8,8 @@ import {
   checkOptions,
   closeOnSignals,
   Engine,
+  isMountable,
+  joinPaths,
   listenArgs,
   MOUNT,
   pickLimits,
@@ -58,6 +60,8 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
   readonly #sockets: SocketDefinition[] = [];
   readonly #mounts: RouterMount[] = [];
   readonly #served: Engine[] = [];
+  /** What `use()` was given (`observe()`): mounted wherever this router is, with its prefix. */
+  readonly #mountables: Array<[Mountable, string]> = [];
   #websocket: WebSocketConfig<any> | undefined;
   #websocketOptions: WebSocketOptions = {};
 
@@ -99,6 +103,22 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
     const entry: RouteEntry = { method: method.toUpperCase(), path: toEnginePath(path), handler };
     this.#routes.push(entry);
     for (const mount of this.#mounts) mount.addRoute(entry);
+    return this;
+  }
+
+  /**
+   * Mounts something that brings its own routes, such as `observe()` from `bunwire/metrics`, under `path`: on the
+   * server `listen()` starts, or on the App this router is mounted into (with the router's prefix).
+   */
+  use(...items: Mountable[]): this;
+  use(path: string, ...items: Mountable[]): this;
+  use(...args: Array<string | Mountable>): this {
+    const path = typeof args[0] === "string" ? (args.shift() as string) : "";
+    for (const item of args) {
+      if (!isMountable(item)) throw new BunwireError("INVALID_HANDLER", "router.use(...): expected something mountable, such as observe() from bunwire/metrics");
+      this.#mountables.push([item, path]);
+      for (const mount of this.#mounts) item[MOUNT](mount.target, joinPaths(mount.prefix, path));
+    }
     return this;
   }
 
@@ -195,6 +215,7 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
     for (const definition of this.#sockets) mount.addSocket(definition);
     if (this.#websocket !== undefined) this.#mountAnyPath(mount);
     for (const entry of this.#routes) mount.addRoute(entry);
+    for (const [item, path] of this.#mountables) item[MOUNT](target, joinPaths(prefix, path));
     this.#mounts.push(mount);
   }
 
