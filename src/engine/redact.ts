@@ -7,12 +7,12 @@ export const REDACTED = "[redacted]";
 const RULES: ReadonlyArray<[RegExp, string]> = [
   // scheme://user:password@host
   [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, `$1${REDACTED}@`],
+  // a query string after a path or URL: /path?anything (up to a space, quote, fragment or closing bracket)
+  [/(\/[^\s?"']*)\?[^\s"'#)\]<>]*/g, `$1?${REDACTED}`],
   // Authorization: Bearer <token>, Basic <credentials>
   [/\b(Bearer|Basic)\s+[^\s,;"']+/gi, `$1 ${REDACTED}`],
   // key=value / "key": "value" where the key names a secret
-  [/((?:access_?|refresh_?|id_?|api_?|auth_?|session_?|csrf_?)?(?:token|secret|password|passwd|pwd|cookie|authorization|api[_-]?key|sid|session)["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi, `$1${REDACTED}`],
-  // a query string after a path or URL: /path?anything
-  [/(\/[^\s?"']*)\?[^\s"'#]*/g, `$1?${REDACTED}`],
+  [/((?:access_?|refresh_?|id_?|api_?|auth_?|session_?|csrf_?)?(?:token|secret|password|passwd|pwd|cookie|authorization|api[_-]?key|sid|session)(?:[_-]?(?:id|key|token))?["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic)\s|\[redacted\])[^\s"'&,;}]+/gi, `$1${REDACTED}`],
 ];
 
 /** `text` with every secret-looking part masked; the same string when there is none. */
