@@ -6,8 +6,8 @@ import { REDACTED, redactText } from "../engine/redact.ts";
 import type { ServerStats, TopicTap } from "../engine/stats.ts";
 import type { TailEntry } from "./protocol.ts";
 
-/** Turns a published message into what the inspector may show; undefined hides it. */
-export type RedactHook = (data: string | Uint8Array, topic: string) => string | undefined;
+/** Turns a published message into what the inspector may show (bunwire's masking and truncation still follow); undefined hides it. */
+export type RedactHook = (data: string | Uint8Array, topic: string) => string | Uint8Array | undefined;
 
 export interface TailOptions {
   /** Your redaction, run before bunwire's own masking and truncation (default: bunwire's only). */

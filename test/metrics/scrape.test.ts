@@ -9,6 +9,7 @@ import { observe } from "bunwire/metrics";
 import { redisBus, type RedisBus } from "bunwire/redis";
 import { RedisServer } from "../support/redis-server.ts";
 import { TestSocket, upgradeAttempt } from "../support/socket.ts";
+import { FAMILIES } from "../../src/metrics/families.ts";
 import { scrape, scrapeUntil, value } from "./support.ts";
 import { subscribersOnRedis } from "../redis/fixture.ts";
 
@@ -138,6 +139,15 @@ test("after a scripted session, /metrics counts exactly what was done; a Redis r
   for (const [name, labels, count] of expected) expect({ name, labels, value: value(m, name, labels) }).toEqual({ name, labels, value: count });
   expect(value(m, "bunwire_event_reply_seconds_sum", { protocol: "calc", event: "slow" })).toBeGreaterThan(0);
   expect(m.has('bunwire_event_reply_seconds_bucket{event="add",le="+Inf",protocol="calc"}')).toBe(true);
+
+  // Every sample carries exactly the labels its family declares (what the README lists).
+  for (const sample of [...m.keys(), ...(await scrape(b.http)).keys()]) {
+    const [, name, labels = ""] = /^(\w+)(?:\{(.*)\})?$/.exec(sample)!;
+    const family = FAMILIES.find((f) => f.name === name || (f.type === "histogram" && name!.startsWith(`${f.name}_`)))!;
+    expect({ sample, family: family?.name }).toEqual({ sample, family: expect.any(String) });
+    const declared = [...family.labels, ...(name!.endsWith("_bucket") ? ["le"] : [])].sort();
+    expect({ sample, labels: [...labels.matchAll(/(\w+)="/g)].map((x) => x[1]) }).toEqual({ sample, labels: declared });
+  }
 
   const onB = await scrape(b.http);
   expect(value(onB, "bunwire_bus_receives_total")).toBe(2);
