@@ -101,7 +101,7 @@ export class RouteStats {
   /** Frames received (before any limit), and their size: text in characters, binary in bytes. */
   messagesIn = 0;
   bytesIn = 0;
-  /** Frames bunwire itself sent on these sockets (typed replies, errors, events, pongs, replays), and their size. */
+  /** Frames bunwire itself sent on these sockets (typed replies, errors, events, pongs, replays; not those Bun dropped), and their size. */
   messagesOut = 0;
   bytesOut = 0;
   /** bunwire's sends that Bun answered -1 (queued under backpressure) or 0 (dropped). */

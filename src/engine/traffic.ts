@@ -16,12 +16,14 @@ export function countSent(ws: Socket<any>, frame: Frame, result: number): number
   const connection = (ws as PinnedSocket)[CONNECTION];
   if (connection === undefined) return result;
   const stats = connection.stats;
+  // 0: Bun dropped the frame (over the backpressure limit); -1: queued, it will still go out.
+  if (result === 0) {
+    stats.sendDropped++;
+    return result;
+  }
   stats.messagesOut++;
   stats.bytesOut += sizeOf(frame);
-  if (result <= 0) {
-    if (result === -1) stats.backpressure++;
-    else stats.sendDropped++;
-  }
+  if (result === -1) stats.backpressure++;
   return result;
 }
 
