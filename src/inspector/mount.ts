@@ -28,11 +28,28 @@ function isSecure(req: Request): boolean {
   return req.url.startsWith("https:") || req.headers.get("x-forwarded-proto") === "https";
 }
 
+/** The body as text, or undefined past `max` bytes (read no further: a chunked body has no length to check first). */
+async function readCapped(req: Request, max: number): Promise<string | undefined> {
+  if (req.body === null) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString("utf8");
+    size += value.byteLength;
+    if (size > max) {
+      void reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+}
+
 async function signIn(req: Request, base: string, token: string, cookie: string): Promise<Response> {
-  const length = Number(req.headers.get("content-length") ?? "0");
-  if (!(length <= MAX_FORM_BYTES)) return signInPage(base, 413, "That form was too large.");
-  const body = await req.text();
-  const given = new URLSearchParams(body.slice(0, MAX_FORM_BYTES)).get("token") ?? "";
+  const body = await readCapped(req, MAX_FORM_BYTES);
+  if (body === undefined) return signInPage(base, 413, "That form was too large.");
+  const given = new URLSearchParams(body).get("token") ?? "";
   if (!sameSecret(given, token)) return signInPage(base, 401, "Wrong token.");
   return new Response(null, { status: 303, headers: { location: base, "set-cookie": sessionCookie(cookie, base, isSecure(req)), "cache-control": "no-store" } });
 }

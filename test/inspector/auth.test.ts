@@ -36,6 +36,9 @@ test("signing in: a wrong token is refused; the right one sets a scoped HttpOnly
   expect(await wrong.text()).toContain("Wrong token.");
   expect(wrong.headers.get("set-cookie")).toBeNull();
 
+  const huge = await fetch(`${base}${PAGE}`, { method: "POST", body: `token=${"x".repeat(10_000)}`, redirect: "manual" });
+  expect(huge.status).toBe(413);
+
   const right = await fetch(`${base}${PAGE}`, form(TOKEN));
   expect(right.status).toBe(303);
   expect(right.headers.get("location")).toBe(PAGE);
