@@ -105,6 +105,7 @@ export class Engine {
     this.policy = createPolicy(options, undefined, where, idPrefixOf(options.bus));
     const topics = options.bus === undefined ? undefined : new TopicCounter(options.bus);
     this.#topics = topics;
+    this.stats.logger = resolved.logger;
     this.stats.report = (ws, error, event) => {
       const connection = connectionOf(ws);
       this.#report(error, { kind: "websocket", ws, event: "message", routePath: connection?.route ?? "?", typedEvent: event });

@@ -4,6 +4,7 @@
 // Labels stay bounded: route patterns, status and error codes, close codes; never a concrete path, topic or user.
 
 import type { Connection } from "./connection.ts";
+import { consoleLogger, type Logger } from "./logger.ts";
 import { redactText } from "./redact.ts";
 import type { Socket, SocketEventName } from "./socket-route.ts";
 
@@ -148,6 +149,8 @@ export class ServerStats {
   tap: TopicTap | null = null;
   /** Local subscribers of a topic (the engine's server, once listening). */
   subscriberCount: (topic: string) => number = () => 0;
+  /** The engine's logger, for lines a typed protocol writes about a socket. */
+  logger: Logger = consoleLogger;
   /** The engine's error path (its `onError` hook, else the logger), for errors a typed protocol reports. */
   report: (ws: Socket, error: unknown, event: SocketEventName | string) => void = () => {};
 

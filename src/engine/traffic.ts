@@ -3,6 +3,7 @@
 // `Bun.serve` running `protocol.handle()`) has no connection: nothing is counted, nothing breaks.
 
 import { CONNECTION, type PinnedSocket } from "./connection.ts";
+import type { Logger } from "./logger.ts";
 import type { Socket } from "./socket-route.ts";
 
 type Frame = string | ArrayBufferView | ArrayBuffer;
@@ -59,4 +60,20 @@ export function reportToEngine(ws: Socket<any>, error: unknown, event: string): 
   if (connection === undefined) return false;
   connection.stats.server.report(ws, error, event);
   return true;
+}
+
+/**
+ * Writes one line about `target` (a socket, or a front door publishing) to the logger of the engine behind it, with
+ * the route, connection id and user when it is a socket; the console when no bunwire engine is behind it.
+ */
+export function logAbout(target: object, level: "warn" | "error", fields: Record<string, unknown>, msg: string): void {
+  const connection = (target as PinnedSocket)[CONNECTION];
+  const logger: Logger | undefined = connection?.stats.server.logger ?? (target as { engine?: { options?: { logger?: Logger } } }).engine?.options?.logger;
+  if (connection !== undefined) {
+    fields.route = connection.route.path;
+    fields.connectionId = connection.id;
+    if (connection.user !== undefined) fields.userId = connection.user.id;
+  }
+  if (logger === undefined) console[level](msg, ...(fields.err === undefined ? [] : [fields.err]));
+  else logger[level](fields, msg);
 }

@@ -2,7 +2,7 @@
 // codec each speaks) and to every socket of the protocol. Topics with a history get a position per event.
 
 import type { TopicHistory } from "../engine/history.ts";
-import { countPublish } from "../engine/traffic.ts";
+import { countPublish, logAbout } from "../engine/traffic.ts";
 import type { AnyProtocol } from "./define.ts";
 import type { PublishTarget } from "./handle-types.ts";
 import { serializeEvent, withPosition } from "./envelope.ts";
@@ -38,7 +38,8 @@ function recordingState(declaration: AnyProtocol, target: PublishTarget, topic: 
   // the other's clients with a hole. Said once, then published live.
   if (!first.ambiguityReported) {
     first.ambiguityReported = true;
-    console.error(`[bunwire] ${declaration.name}.publish(target, "${topic}"): the target serves this protocol with different histories; published without recording. Publish through a socket of the route, or give every handle() served there the same history.`);
+    const msg = `[bunwire] ${declaration.name}.publish(target, "${topic}"): the target serves this protocol with different histories; published without recording. Publish through a socket of the route, or give every handle() served there the same history.`;
+    logAbout(target, "error", { code: "HISTORY_AMBIGUOUS", protocol: declaration.name, topic }, msg);
   }
   return undefined;
 }
@@ -55,7 +56,7 @@ async function publishRecorded(state: HandleState, history: TopicHistory, target
   } catch (error) {
     if (!state.historyFailing) {
       state.historyFailing = true;
-      console.error(`[bunwire] history append failed on topic "${topic}"; publishing without positions until it works again:`, error);
+      logAbout(target, "error", { err: error, code: "HISTORY_APPEND_FAILED", topic }, `[bunwire] history append failed on topic "${topic}"; publishing without positions until it works again:`);
     }
     target.publish(topic, body);
     countPublish(target, topic, body);
