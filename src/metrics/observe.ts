@@ -58,7 +58,8 @@ function section<T extends object>(value: boolean | T | undefined, byDefault: bo
 export class Observability implements Mountable {
   readonly #options: ObserveOptions;
 
-  constructor(options: ObserveOptions) {
+  constructor(options: ObserveOptions = {}) {
+    check(options);
     this.#options = options;
   }
 
@@ -92,6 +93,5 @@ export class Observability implements Mountable {
  * `/_bunwire/inspector`, on whatever front door `use`s it: `app.use(observe({ token: process.env.INSPECTOR_TOKEN }))`.
  */
 export function observe(options: ObserveOptions = {}): Observability {
-  check(options);
   return new Observability(options);
 }
