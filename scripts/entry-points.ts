@@ -13,6 +13,7 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   "./react": "react/index",
   "./redis": "redis/index",
   "./nats": "nats/index",
+  "./metrics": "metrics/index",
 };
 
 /** The CLI: command name → source file; the build emits it to dist/ and package.json `bin` points there. */

@@ -75,6 +75,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   router: ["engine", "bus", "protocol", "cluster"],
   fs: ["engine", "bus", "protocol", "cluster"],
   gateway: ["engine", "bus", "protocol", "cluster"],
+  // Observability (metrics, health, the inspector and its page): reads the engine's counters and the bus, serves
+  // its page over the typed protocol and bundles the page with bunwire/client.
+  metrics: ["engine", "bus", "protocol", "client"],
   client: ["protocol", "engine", "presence"], // client-safe modules only: checked below
   react: ["client", "protocol"],
   "(root)": ["app", "engine", "protocol", "cluster", "presence"],

@@ -1,11 +1,11 @@
 // The App bench routes, shared by bunwire-app.ts (defaults) and bunwire-app-hardened.ts (origin check, caps and a
 // rate limit on): the same jobs as raw-bun.ts, written as an App user would. /up-mw runs two middlewares before
-// the upgrade: an auth-header check and bunwire's own session().
+// the upgrade: an auth-header check and bunwire's own session(). `setup` adds what a variant adds (bunwire-app-metrics.ts).
 
-import { bunwire, MemoryStore, session, type AppOptions, type Middleware } from "bunwire";
+import { bunwire, MemoryStore, session, type App, type AppOptions, type Middleware } from "bunwire";
 import { AUTH_HEADER, SESSION_COOKIE, SESSION_ID, SESSION_SECRET, sessions } from "./contract.ts";
 
-export function serveBenchApp(options: AppOptions): void {
+export function serveBenchApp(options: AppOptions, setup?: (app: App) => void): void {
   const store = new MemoryStore();
   store.set(SESSION_ID, { ...sessions.get(SESSION_ID) }, 86_400_000);
 
@@ -33,6 +33,7 @@ export function serveBenchApp(options: AppOptions): void {
   });
   app.ws("/up", {});
   app.ws("/up-mw", auth, session({ secret: SESSION_SECRET, cookieName: SESSION_COOKIE, store }), {});
+  setup?.(app);
 
   const server = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
   app.closeOnSignals({ timeout: 1000 });

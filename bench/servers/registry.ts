@@ -39,6 +39,16 @@ export const SERVERS: ServerSpec[] = [
     scenarios: ALL,
     needs: ["src/index.ts", "src/app", "src/engine/options.ts"],
   },
+  {
+    id: "bunwire-app-metrics",
+    label: "bunwire App, metrics on",
+    group: "bunwire",
+    runtime: "bun",
+    file: "bunwire-app-metrics.ts",
+    wire: "plain",
+    scenarios: [...ALL, "rpc"],
+    needs: ["src/index.ts", "src/app", "src/metrics/index.ts"],
+  },
   { id: "bunwire-router", label: "bunwire Router", group: "bunwire", runtime: "bun", file: "bunwire-router.ts", wire: "plain", scenarios: ALL, needs: ["src/router/index.ts"] },
   {
     id: "bunwire-fs",

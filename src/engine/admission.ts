@@ -94,9 +94,19 @@ export function refuseWithAnswer(answer: Response): Response {
   return answer;
 }
 
+/** The code a refusal was built from, read back by the upgrade pipeline to count and log it. */
+export const REFUSAL_CODE: unique symbol = Symbol("bunwire.refusalCode");
+
+/** The code of a refusing Response: its bunwire code, else UPGRADE_REFUSED (a Response your own code built). */
+export function refusalCode(response: Response): string {
+  return (response as Response & { [REFUSAL_CODE]?: string })[REFUSAL_CODE] ?? "UPGRADE_REFUSED";
+}
+
 /** The one refusal builder: the error's status, its code and message as the body, and any extra headers. */
 export function refusal(error: BunwireError, headers?: HeadersLike): Response {
-  return new Response(`${error.code}: ${error.message}`, { status: error.status ?? 400, headers });
+  const response = new Response(`${error.code}: ${error.message}`, { status: error.status ?? 400, headers });
+  (response as Response & { [REFUSAL_CODE]?: string })[REFUSAL_CODE] = error.code;
+  return response;
 }
 
 /** The first param that names a reserved (`$`) topic, if any: `/chat/%24all` would reach the protocol's `$all`. */

@@ -9,6 +9,7 @@ import type { Params } from "./path-pattern.ts";
 import type { Policy } from "./policy.ts";
 import { SIZES, type Sizes } from "./sizes.ts";
 import type { RouteHandlers, Socket, SocketRoute } from "./socket-route.ts";
+import type { RouteStats } from "./stats.ts";
 
 export const CONNECTION: unique symbol = Symbol("bunwire.connection");
 
@@ -42,11 +43,13 @@ export class Connection {
   queue: QueuedEvent[] | null = null;
   queuedBytes = 0;
   readonly bucket: RateBucket | null;
+  /** The counters of the connection's route pattern (metrics, the inspector): `++` on them, nothing more. */
+  readonly stats: RouteStats;
   /** Topics this socket subscribed to while a bus is attached (Bun forgets them before `close` runs). */
   topics: Set<string> | null = null;
   #id: string | undefined;
 
-  constructor(route: SocketRoute, handlers: RouteHandlers, params: Params, context: unknown, policy: Policy, user: ConnectionUser | undefined, ip: string | undefined, serial: number, bucket: RateBucket | null) {
+  constructor(route: SocketRoute, handlers: RouteHandlers, params: Params, context: unknown, policy: Policy, user: ConnectionUser | undefined, ip: string | undefined, serial: number, bucket: RateBucket | null, stats: RouteStats) {
     this.route = route;
     this.handlers = handlers;
     this.params = params;
@@ -56,6 +59,7 @@ export class Connection {
     this.ip = ip;
     this.serial = serial;
     this.bucket = bucket;
+    this.stats = stats;
     this.state = bucket === null ? 0 : RATE_LIMITED;
   }
 

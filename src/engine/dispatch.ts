@@ -3,7 +3,8 @@
 // front door granted at admission): no route matching, no wrapper, no closure.
 // A handler that returns a promise holds the connection's later events in a queue, bounded by events and bytes,
 // until it settles, so async handlers run in order; throws and rejections go to the route's `error` or the
-// engine's error hook. Limits (queue bounds, message rate) are checked off the hot path: see `message`.
+// engine's error hook. Limits (queue bounds, message rate) are checked off the hot path: see `message`. Counting
+// (metrics, the inspector) is a `++` on the route's counters the connection already points to (src/engine/stats.ts).
 
 import type { WebSocketHandler } from "bun";
 import { BunwireError } from "./errors.ts";
@@ -52,6 +53,7 @@ function sizeOf(event: QueuedEvent): number {
 export function createDispatch(hooks: DispatchHooks): Dispatch {
   const inflight = new Set<Promise<void>>();
   function fail(ws: Socket, connection: Connection, error: unknown, event: SocketEventName): void {
+    connection.stats.server.failed(connection, error, event);
     const onError = connection.handlers.error;
     if (onError !== undefined) {
       try {
@@ -130,6 +132,7 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
     queue.length = 0;
     connection.queuedBytes = 0;
     connection.state |= DROPPING;
+    connection.stats.queueOverflows++;
     const error = new BunwireError("QUEUE_OVERFLOW", `${why}; closed with 1013 and discarded ${discarded} waiting event${discarded === 1 ? "" : "s"}`, { closeCode: TRY_AGAIN_LATER });
     hooks.reportError(ws, error, event.kind, connection.route.path);
     ws.close(TRY_AGAIN_LATER, "message queue full");
@@ -162,6 +165,7 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
   /** A message refused by the rate limit: close 1008, or hand it to the route's `rejected` hook. */
   function refuse(ws: Socket, connection: Connection, message: string | Buffer<ArrayBuffer>): void {
     const rate = connection.policy.rate!;
+    connection.stats.rateLimited++;
     if (rate.close) {
       connection.state |= DROPPING;
       hooks.reportError(ws, rate.error, "message", connection.route.path);
@@ -219,18 +223,26 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
       }
       (ws as PinnedSocket)[CONNECTION] = connection;
       connection.openedAt = Date.now();
+      const stats = connection.stats;
+      stats.open++;
+      stats.opened++;
+      stats.lastOpened = connection;
       hooks.opened?.(ws, connection);
       if (connection.handlers.open === undefined) return;
       const pending = invoke(ws, connection, { kind: "open" });
       if (pending !== undefined) hold(ws, connection, pending);
     },
 
-    // The hot path: one symbol read, one state check, one call. Busy, rate-limited and closing connections all
-    // have a non-zero state and take `gated` instead, so a server without limits pays nothing for them. The
-    // connection's context rides along as the last argument, so a front door (file routes' `ctx`) needs no wrapper.
+    // The hot path: one symbol read, two counter bumps, one state check, one call. Busy, rate-limited and closing
+    // connections all have a non-zero state and take `gated` instead, so a server without limits pays nothing for
+    // them. Text is counted in characters: its UTF-8 size would mean scanning every string. The connection's
+    // context rides along as the last argument, so a front door (file routes' `ctx`) needs no wrapper.
     message(ws, message) {
       const connection = (ws as PinnedSocket)[CONNECTION];
       if (connection === undefined) return;
+      const stats = connection.stats;
+      stats.messagesIn++;
+      stats.bytesIn += typeof message === "string" ? message.length : message.byteLength;
       if (connection.state !== 0) return gated(ws, connection, message as string | Buffer<ArrayBuffer>);
       const handler = connection.handlers.message;
       if (handler === undefined) return;
@@ -245,10 +257,17 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
 
     close(ws, code, reason) {
       const connection = (ws as PinnedSocket)[CONNECTION];
-      if (connection !== undefined) hooks.gone?.(connection, ws);
+      if (connection !== undefined) {
+        const stats = connection.stats;
+        stats.open--;
+        stats.closes.add(code);
+        hooks.gone?.(connection, ws);
+      }
       dispatch(ws, { kind: "close", code, reason });
     },
     drain(ws) {
+      const connection = (ws as PinnedSocket)[CONNECTION];
+      if (connection !== undefined) connection.stats.drains++;
       dispatch(ws, { kind: "drain" });
     },
     ping(ws, data) {

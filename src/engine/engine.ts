@@ -6,7 +6,7 @@ import type { Server, WebSocketHandler } from "bun";
 import type { Bus } from "../bus/contract.ts";
 import { clusterSubscriberCount } from "../bus/cluster-count.ts";
 import { Cluster } from "../cluster/cluster.ts";
-import { PendingConnections } from "./connection.ts";
+import { connectionOf, PendingConnections } from "./connection.ts";
 import { createDispatch, type Dispatch } from "./dispatch.ts";
 import { BunwireError } from "./errors.ts";
 import type { RouteLimits } from "./limits.ts";
@@ -17,9 +17,11 @@ import { pathnameOf, type PathPattern } from "./path-pattern.ts";
 import { OpenConnections, userTopic } from "./open-connections.ts";
 import { createPolicy, type Policy } from "./policy.ts";
 import { RouteTable } from "./route-table.ts";
+import { redactError } from "./redact.ts";
 import { shutdown, type CloseOptions } from "./shutdown.ts";
 import { addSizes, SIZES, sizesOf, type Sizes } from "./sizes.ts";
 import { SERVED_ON, type SocketRoute } from "./socket-route.ts";
+import { codeOf, RouteStats, ServerStats } from "./stats.ts";
 import { TopicCounter, toBusPayload } from "./topics.ts";
 import { Upgrades, type SocketEntry } from "./upgrade.ts";
 
@@ -42,13 +44,36 @@ export function isUpgradeRequest(req: Request): boolean {
   return upgrade !== null && upgrade.toLowerCase() === "websocket";
 }
 
+/**
+ * The default error path: one `error` line with the error's code and, where they apply, the route pattern, the
+ * connection id and user, the typed event, or the request's method and path (never its query string or headers).
+ */
 export function logError(error: unknown, source: ErrorSource, logger: Logger = consoleLogger): void {
+  const fields: Record<string, unknown> = { err: redactError(error), code: codeOf(error) };
   let where: string;
-  if (source.kind === "http") where = `${source.request.method} ${pathnameOf(source.request.url)}`;
-  else if (source.kind === "upgrade") where = `the upgrade to WS ${source.routePath}`;
-  else if (source.kind === "websocket") where = `${source.event} handler on WS ${source.routePath}`;
-  else where = "the server";
-  logger.error({ err: error }, `[bunwire] error in ${where}:`);
+  if (source.kind === "http") {
+    fields.method = source.request.method;
+    fields.path = pathnameOf(source.request.url);
+    where = `${fields.method} ${fields.path}`;
+  } else if (source.kind === "upgrade") {
+    fields.route = source.routePath;
+    fields.path = pathnameOf(source.request.url);
+    where = `the upgrade to WS ${source.routePath}`;
+  } else if (source.kind === "websocket") {
+    fields.route = source.routePath;
+    fields.event = source.typedEvent ?? source.event;
+    const connection = connectionOf(source.ws);
+    if (connection !== undefined) {
+      fields.connectionId = connection.id;
+      if (connection.user !== undefined) fields.userId = connection.user.id;
+    }
+    const handler = source.typedEvent === undefined ? `${source.event} handler` : `handler of "${source.typedEvent}"`;
+    const who = connection === undefined ? "" : ` (connection ${connection.id}${connection.user === undefined ? "" : `, user ${connection.user.id}`})`;
+    where = `${handler} on WS ${source.routePath}${who}`;
+  } else {
+    where = "the server";
+  }
+  logger.error(fields, `[bunwire] ${fields.code} in ${where}:`);
 }
 
 /** Connection ids carry the bus's instance id when there is one, so they stay unique across a cluster. */
@@ -69,11 +94,13 @@ export class Engine {
   readonly connections = new OpenConnections();
   /** Cluster-wide operations on connections (`app.cluster`), over the bus or on this instance alone. */
   readonly cluster: Cluster;
+  /** Counters per route and for the whole server, read by `bunwire/metrics` and the inspector. */
+  readonly stats = new ServerStats();
   #server: Server<unknown> | undefined;
   #closing: Promise<void> | undefined;
+  readonly #topics: TopicCounter | undefined;
   readonly #policies = new Map<RouteLimits, Policy>();
   readonly #pending = new PendingConnections();
-  readonly #topics: TopicCounter | undefined;
   readonly #websocket: WebSocketHandler<unknown>;
   readonly #dispatch: Dispatch;
   readonly #upgrades: Upgrades;
@@ -85,6 +112,11 @@ export class Engine {
     this.policy = createPolicy(options, undefined, where, idPrefixOf(options.bus));
     const topics = options.bus === undefined ? undefined : new TopicCounter(options.bus);
     this.#topics = topics;
+    this.stats.logger = resolved.logger;
+    this.stats.report = (ws, error, event) => {
+      const connection = connectionOf(ws);
+      this.#report(error, { kind: "websocket", ws, event: "message", routePath: connection?.route ?? "?", typedEvent: event });
+    };
     const dispatch = createDispatch({
       pending: this.#pending,
       reportError: (ws, error, event, routePath) => this.#report(error, { kind: "websocket", ws, event, routePath }),
@@ -114,6 +146,7 @@ export class Engine {
       pending: this.#pending,
       logger: resolved.logger,
       development: resolved.development,
+      stats: this.stats,
       report: (error, source) => this.#report(error, source),
     });
   }
@@ -125,7 +158,9 @@ export class Engine {
 
   addSocketRoute(route: SocketRoute): PathPattern {
     const policy = route.limits === undefined ? this.policy : this.#policyFor(route.limits, route.path);
-    const pattern = this.sockets.add(route.path, { route, policy });
+    const stats = new RouteStats(route.path, this.stats);
+    const pattern = this.sockets.add(route.path, { route, policy, stats });
+    this.stats.routes.push(stats);
     if (this.#server !== undefined) route.handlers[SERVED_ON]?.(this.#server);
     return pattern;
   }
@@ -154,8 +189,10 @@ export class Engine {
       match = this.sockets.match(pathname);
     } catch {}
     if (match === null) return new Response(`Cannot ${req.method} ${pathname}`, { status: 404 });
+    const route = match.value.route.path;
+    this.stats.refused(route, 426, "UPGRADE_REQUIRED");
     if (this.options.development) {
-      this.options.logger.warn({ status: 426, path: pathname }, `[bunwire] ${req.method} ${pathname} refused with 426: it is a WebSocket endpoint and the request has no Upgrade: websocket header`);
+      this.options.logger.warn({ status: 426, code: "UPGRADE_REQUIRED", route, path: pathname }, `[bunwire] ${req.method} ${pathname} refused with 426: it is a WebSocket endpoint and the request has no Upgrade: websocket header`);
     }
     return new Response(`${pathname} is a WebSocket endpoint: connect with Upgrade: websocket`, { status: 426, headers: { Upgrade: "websocket", Connection: "Upgrade" } });
   }
@@ -184,11 +221,16 @@ export class Engine {
       websocket: this.#websocket,
     });
     this.#server = server;
+    this.stats.subscriberCount = (topic) => server.subscriberCount(topic);
     if (options.quiet !== true) this.options.logger.info({ url: server.url.href }, `bunwire listening on ${server.url.origin}`);
     for (const [, { route }] of this.sockets.entries()) route.handlers[SERVED_ON]?.(server);
     const bus = this.options.bus;
     this.cluster.attach();
-    const deliver = (topic: string, data: string | Uint8Array, compress: boolean) => void server.publish(topic, data, compress);
+    const stats = this.stats;
+    const deliver = (topic: string, data: string | Uint8Array, compress: boolean) => {
+      server.publish(topic, data, compress);
+      stats.relayed(topic, data, server.subscriberCount(topic));
+    };
     bus?.connect(deliver, (topic) => server.subscriberCount(topic)).catch((error: unknown) => this.#report(error, { kind: "server" }));
     return server;
   }
@@ -198,6 +240,7 @@ export class Engine {
     const server = this.#server;
     if (server === undefined) return 0;
     const sent = server.publish(topic, data, compress);
+    this.stats.published(topic, data, server.subscriberCount(topic));
     this.options.bus?.publish(topic, toBusPayload(data), compress);
     return sent;
   }
@@ -215,15 +258,35 @@ export class Engine {
   }
 
   /**
-   * Stops accepting, closes every socket with 1001, waits for their handlers (async `close` too) and the bus
-   * flush up to `timeout` (default `shutdownTimeout`), then leaves what is left behind and resolves.
+   * Waits `drainDelay` (readiness false, still serving), then stops accepting, closes every socket with 1001,
+   * waits for their handlers (async `close` too) and the bus flush up to `timeout` (default `shutdownTimeout`),
+   * then leaves what is left behind and resolves.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    if (this.#server === undefined) return Promise.resolve();
+    const server = this.#server;
+    if (server === undefined) return Promise.resolve();
+    this.#closing ??= this.#shutdown(server, options);
+    return this.#closing;
+  }
+
+  /** True from the moment `close()` is called: readiness answers 503 from then on. */
+  get closing(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /** Local subscribers per topic this instance receives from the bus (empty without a bus). */
+  busTopics(): Iterable<[topic: string, subscribers: number]> {
+    return this.#topics?.entries() ?? [];
+  }
+
+  async #shutdown(server: Server<unknown>, options: CloseOptions): Promise<void> {
+    // Still serving, readiness already false: a load balancer takes this instance out before it stops accepting.
+    const drainDelay = options.drainDelay ?? this.options.drainDelay;
+    if (drainDelay > 0) await Bun.sleep(drainDelay);
     const dispatch = this.#dispatch;
-    this.#closing ??= shutdown(
+    await shutdown(
       {
-        server: this.#server,
+        server,
         bus: this.options.bus,
         idle: () => dispatch.idle(),
         running: () => dispatch.running,
@@ -231,7 +294,6 @@ export class Engine {
       },
       options.timeout ?? this.options.shutdownTimeout,
     );
-    return this.#closing;
   }
 
   /** Internal (churn tests): the per-connection, per-IP and per-topic maps of this server, its bus's included. */

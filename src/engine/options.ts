@@ -13,7 +13,7 @@ import type { Socket, SocketEventName } from "./socket-route.ts";
 export type WebSocketOptions = Omit<WebSocketHandler<unknown>, "open" | "message" | "close" | "drain" | "ping" | "pong" | "error" | "data">;
 
 export type ErrorSource =
-  | { kind: "websocket"; ws: Socket<any>; event: SocketEventName; routePath: string }
+  | { kind: "websocket"; ws: Socket<any>; event: SocketEventName; routePath: string; /** The typed event whose handler failed. */ typedEvent?: string }
   | { kind: "upgrade"; request: Request; routePath: string }
   | { kind: "http"; request: Request }
   | { kind: "server" };
@@ -33,11 +33,16 @@ export interface ServerOptions extends RouteLimits {
   development?: boolean;
   /** Milliseconds `close()` waits for handlers and the bus before it gives up. Default 10 000. */
   shutdownTimeout?: number;
+  /**
+   * Milliseconds `close()` keeps serving with readiness answering 503 before it stops accepting, so a load
+   * balancer polling readiness (`bunwire/metrics`) takes this instance out first. Default 0.
+   */
+  drainDelay?: number;
   /** HTTP body bytes (App; per-route override); past it 413. Default 1 MiB. */
   bodyLimit?: number;
 }
 
-const SERVER_KEYS = ["websocket", "bus", "onError", "logger", "development", "shutdownTimeout", "bodyLimit"] as const satisfies readonly (keyof ServerOptions)[];
+const SERVER_KEYS = ["websocket", "bus", "onError", "logger", "development", "shutdownTimeout", "drainDelay", "bodyLimit"] as const satisfies readonly (keyof ServerOptions)[];
 const KNOWN = new Set<string>([...SERVER_KEYS, ...LIMIT_KEYS]);
 
 /** The server-wide options with their defaults applied. */
@@ -48,6 +53,7 @@ export interface ResolvedServerOptions {
   readonly logger: Logger;
   readonly development: boolean;
   readonly shutdownTimeout: number;
+  readonly drainDelay: number;
   readonly bodyLimit: number;
 }
 
@@ -81,6 +87,9 @@ export function checkOptions(options: unknown, where: string, extra: readonly st
     const value = o[name];
     if (value !== undefined && !(typeof value === "number" && value > 0)) fail(where, `option ${name} must be a positive number, got ${String(value)}`);
   }
+  if (o.drainDelay !== undefined && !(typeof o.drainDelay === "number" && o.drainDelay >= 0 && o.drainDelay < 2 ** 31)) {
+    fail(where, `option drainDelay must be a number of milliseconds >= 0, got ${String(o.drainDelay)}`);
+  }
   checkLimits(o, where);
   // Compiled once here only to fail now for an entry that is no origin, not at the first upgrade.
   if (o.allowedOrigins !== undefined) compileOrigins(o.allowedOrigins, o.trustProxy ?? false, where);
@@ -94,6 +103,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     logger: options.logger ?? consoleLogger,
     development: options.development ?? process.env.NODE_ENV !== "production",
     shutdownTimeout: options.shutdownTimeout ?? 10_000,
+    drainDelay: options.drainDelay ?? 0,
     bodyLimit: options.bodyLimit ?? MiB,
   };
 }

@@ -6,6 +6,7 @@ import type { Server } from "bun";
 import type { Cluster } from "../cluster/cluster.ts";
 import { BunwireError } from "./errors.ts";
 import type { Engine, PublishData } from "./engine.ts";
+import { isMountable, joinPaths, MOUNT, type Mountable, type MountTarget } from "./mount.ts";
 import type { CloseOptions } from "./shutdown.ts";
 import { addSizes, SIZES, sizesOf, type Sizes } from "./sizes.ts";
 
@@ -14,6 +15,26 @@ export class Serving {
   readonly #own: Engine[] = [];
   /** Every engine serving its routes, its own and its hosts', each once. */
   readonly #all: Engine[] = [];
+  /** Where the routes are mounted (a server of its own, or an App), with their prefix: `use()` items follow them. */
+  readonly #targets: Array<[MountTarget, string]> = [];
+  /** What `use()` was given (`observe()`), with its path: mounted on every target, now and later. */
+  readonly #extras: Array<[Mountable, string]> = [];
+
+  /** `use(path?, ...items)`: mounts things that bring their own routes (`observe()`) wherever these routes are. */
+  use(where: string, args: Array<string | Mountable>): void {
+    const path = typeof args[0] === "string" ? (args.shift() as string) : "";
+    for (const item of args) {
+      if (!isMountable(item)) throw new BunwireError("INVALID_HANDLER", `${where}.use(...): expected something mountable, such as observe() from bunwire/metrics`);
+      this.#extras.push([item, path]);
+      for (const [target, prefix] of this.#targets) item[MOUNT](target, joinPaths(prefix, path));
+    }
+  }
+
+  /** The routes were just mounted on `target` under `prefix`: the `use()` items join them there. */
+  attached(target: MountTarget, prefix: string): void {
+    this.#targets.push([target, prefix]);
+    for (const [item, path] of this.#extras) item[MOUNT](target, joinPaths(prefix, path));
+  }
 
   /** An engine this front door started itself. */
   started(engine: Engine): void {

@@ -9,6 +9,8 @@ import { BunwireError } from "./errors.ts";
 export interface CloseOptions {
   /** Milliseconds to wait for handlers and the bus before giving up (default: the `shutdownTimeout` option, 10 000). */
   timeout?: number;
+  /** Milliseconds to keep serving with readiness false before closing (default: the `drainDelay` option, 0). */
+  drainDelay?: number;
 }
 
 export interface ShutdownParts {

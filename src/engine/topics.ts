@@ -71,6 +71,11 @@ export class TopicCounter {
     topics.clear();
   }
 
+  /** Local subscribers per topic this instance receives from the bus (the inspector's hottest topics). */
+  entries(): IterableIterator<[string, number]> {
+    return this.#counts.entries();
+  }
+
   acquire(topic: string): void {
     const count = (this.#counts.get(topic) ?? 0) + 1;
     this.#counts.set(topic, count);

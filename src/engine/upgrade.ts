@@ -3,7 +3,7 @@
 // subprotocol negotiation (400) → `server.upgrade` with the connection record waiting for `open`.
 
 import type { Server } from "bun";
-import { refusal, reservedParam } from "./admission.ts";
+import { refusal, refusalCode, reservedParam } from "./admission.ts";
 import { RETRY_AFTER } from "./caps.ts";
 import { clientIp } from "./client-ip.ts";
 import { Connection, type PendingConnections } from "./connection.ts";
@@ -14,14 +14,17 @@ import type { ErrorSource } from "./options.ts";
 import { pathnameOf, type Params } from "./path-pattern.ts";
 import type { Policy } from "./policy.ts";
 import type { RouteMatch, RouteTable } from "./route-table.ts";
+import type { RouteStats, ServerStats } from "./stats.ts";
 import type { Admission, HeadersLike, SocketRoute } from "./socket-route.ts";
+import { redactText } from "./redact.ts";
 import { negotiate } from "./subprotocol.ts";
 import { isThenable } from "./thenable.ts";
 
-/** A WebSocket route as the engine keeps it: the front door's route and the policy of its scope. */
+/** A WebSocket route as the engine keeps it: the front door's route, the policy of its scope, its counters. */
 export interface SocketEntry {
   readonly route: SocketRoute;
   readonly policy: Policy;
+  readonly stats: RouteStats;
 }
 
 export interface UpgradeContext {
@@ -29,6 +32,8 @@ export interface UpgradeContext {
   readonly pending: PendingConnections;
   readonly logger: Logger;
   readonly development: boolean;
+  /** Refusals are counted here (per route pattern, status and code). */
+  readonly stats: ServerStats;
   report(error: unknown, source: ErrorSource): void;
 }
 
@@ -67,19 +72,19 @@ export class Upgrades {
     const { value: entry, params } = match;
     const reserved = reservedParam(params);
     if (reserved !== undefined) {
-      return this.#refuse(req, pathname, new BunwireError("RESERVED_TOPIC", `"${reserved}" starts with "$", which names bunwire's own topics`, { status: 400 }));
+      return this.#refuse(req, pathname, entry.route.path, new BunwireError("RESERVED_TOPIC", `"${reserved}" starts with "$", which names bunwire's own topics`, { status: 400 }));
     }
     const policy = entry.policy;
     const origin = req.headers.get("origin");
     if (origin !== null && !policy.allowsOrigin(origin, req)) {
-      return this.#refuse(req, pathname, new BunwireError("ORIGIN_FORBIDDEN", `origin ${origin} is not allowed (allowedOrigins)`, { status: 403 }));
+      return this.#refuse(req, pathname, entry.route.path, new BunwireError("ORIGIN_FORBIDDEN", `origin ${origin} is not allowed (allowedOrigins)`, { status: 403 }));
     }
     const caps = policy.caps;
     // The address costs an allocation: find it out only for a per-IP cap or behind a trusted proxy.
     const ip = (caps !== null && caps.countsIps) || policy.trustProxy !== false ? clientIp(req, server, policy.trustProxy) : undefined;
     if (caps !== null) {
       const full = caps.reserve(ip);
-      if (full !== undefined) return this.#refuse(req, pathname, full, RETRY_AFTER);
+      if (full !== undefined) return this.#refuse(req, pathname, entry.route.path, full, RETRY_AFTER);
     }
     const handshake: Handshake = { req, server, entry, params, pathname, ip, reserved: caps !== null };
     let admission: Admission | Promise<Admission>;
@@ -105,7 +110,7 @@ export class Upgrades {
         // A hung admission is the server's bug, not the client's: reported as well as refused.
         const error = new BunwireError("UPGRADE_TIMEOUT", `the admission of WS ${entry.route.path} did not decide within ${timeout} ms (upgradeTimeout)`, { status: 503 });
         this.#context.report(error, { kind: "upgrade", request: req, routePath: entry.route.path });
-        resolve(this.#refuse(req, pathname, error));
+        resolve(this.#refuse(req, pathname, entry.route.path, error));
       }, timeout);
       pending.then(
         (admission) => {
@@ -127,7 +132,9 @@ export class Upgrades {
     const { req, server, entry, pathname } = handshake;
     if (admission instanceof Response) {
       this.#release(handshake);
-      if (this.#context.development) this.#log(req, pathname, admission.status, `refused by its admission (${entry.route.path})`);
+      const code = refusalCode(admission);
+      this.#context.stats.refused(entry.route.path, admission.status, code);
+      if (this.#context.development) this.#log(req, pathname, entry.route.path, admission.status, code, `refused by its admission (${entry.route.path})`);
       return admission;
     }
     const handlers = admission.handlers ?? entry.route.handlers;
@@ -136,19 +143,19 @@ export class Upgrades {
       const negotiated = negotiate(req, handlers.subprotocols, headers);
       if (negotiated instanceof BunwireError) {
         this.#release(handshake);
-        return this.#refuse(req, pathname, negotiated);
+        return this.#refuse(req, pathname, entry.route.path, negotiated);
       }
       headers = negotiated;
     }
     const rate = entry.policy.rate;
-    const connection = new Connection(entry.route, handlers, handshake.params, admission.context, entry.policy, admission.user, handshake.ip, ++this.#serial, rate === null ? null : new RateBucket(rate, Date.now()));
+    const connection = new Connection(entry.route, handlers, handshake.params, admission.context, entry.policy, admission.user, handshake.ip, ++this.#serial, rate === null ? null : new RateBucket(rate, Date.now()), entry.stats);
     const data = admission.data;
     const pending = this.#context.pending;
     pending.put(data, connection);
     if (server.upgrade(req, { data, headers })) return undefined;
     pending.drop(data, connection);
     this.#release(handshake);
-    return this.#refuse(req, pathname, new BunwireError("UPGRADE_FAILED", "the request is not a valid WebSocket handshake (Sec-WebSocket-Key, Sec-WebSocket-Version: 13)", { status: 400 }));
+    return this.#refuse(req, pathname, entry.route.path, new BunwireError("UPGRADE_FAILED", "the request is not a valid WebSocket handshake (Sec-WebSocket-Key, Sec-WebSocket-Version: 13)", { status: 400 }));
   }
 
   #release(handshake: Handshake): void {
@@ -161,22 +168,28 @@ export class Upgrades {
       const paths = [...this.#context.sockets.entries()].map(([path]) => path);
       known = paths.length === 0 ? " (this server has no WebSocket routes)" : ` (WebSocket routes: ${paths.join(", ")})`;
     }
-    return this.#refuse(req, pathname, new BunwireError("ROUTE_NOT_FOUND", `no WebSocket route for ${pathname}${known}`, { status: 404 }));
+    return this.#refuse(req, pathname, undefined, new BunwireError("ROUTE_NOT_FOUND", `no WebSocket route for ${pathname}${known}`, { status: 404 }));
   }
 
-  #refuse(req: Request, pathname: string, error: BunwireError, headers?: HeadersLike): Response {
-    if (this.#context.development) this.#log(req, pathname, error.status ?? 400, `${error.code}: ${error.message}`);
+  /** `route` is the matched pattern (undefined: none matched); counted and, in development, logged. */
+  #refuse(req: Request, pathname: string, route: string | undefined, error: BunwireError, headers?: HeadersLike): Response {
+    const status = error.status ?? 400;
+    this.#context.stats.refused(route ?? "none", status, error.code);
+    if (this.#context.development) this.#log(req, pathname, route, status, error.code, error.message);
     return refusal(error, headers);
   }
 
   /** A thrown admission: a BunwireError below 500 refuses with its status; anything else is reported and 500. */
   #fail(req: Request, pathname: string, routePath: string | undefined, error: unknown): Response {
-    if (error instanceof BunwireError && error.status !== undefined && error.status < 500) return this.#refuse(req, pathname, error);
+    if (error instanceof BunwireError && error.status !== undefined && error.status < 500) return this.#refuse(req, pathname, routePath, error);
+    this.#context.stats.refused(routePath ?? "none", 500, error instanceof BunwireError ? error.code : "HANDLER_ERROR");
     this.#context.report(error, routePath === undefined ? { kind: "http", request: req } : { kind: "upgrade", request: req, routePath });
     return new Response("Internal Server Error", { status: 500 });
   }
 
-  #log(req: Request, pathname: string, status: number, reason: string): void {
-    this.#context.logger.warn({ status, path: pathname, origin: req.headers.get("origin") ?? undefined }, `[bunwire] upgrade to ${pathname} refused with ${status}: ${reason}`);
+  /** One line per refusal (development): the path without its query string, never a header but the Origin. */
+  #log(req: Request, pathname: string, route: string | undefined, status: number, code: string, reason: string): void {
+    const fields = { status, code, route, path: pathname, origin: req.headers.get("origin") ?? undefined };
+    this.#context.logger.warn(fields, `[bunwire] upgrade to ${pathname} refused with ${status}: ${code}: ${redactText(reason)}`);
   }
 }

@@ -4,6 +4,7 @@
 
 import type { Server } from "bun";
 import type { Cluster } from "../cluster/cluster.ts";
+import { ServeTarget } from "../engine/serve-target.ts";
 import {
   closeOnSignals,
   Engine,
@@ -68,9 +69,22 @@ export class FileRoutes implements Mountable {
   /** `listen({ port, hostname, quiet })` under the Router's name. */
   serve(options: ListenOptions = {}): Server<unknown> {
     const engine = new Engine(this.#options, this.#where);
+    const target = new ServeTarget(engine);
     for (const file of this.#files) engine.addSocketRoute(toSocketRoute(file, engine, "", undefined));
     this.#serving.started(engine);
-    return engine.listen({ port: options.port ?? 3000, hostname: options.hostname, quiet: options.quiet, http: (req) => engine.notFound(req) });
+    this.#serving.attached(target, "");
+    return engine.listen({ port: options.port ?? 3000, hostname: options.hostname, quiet: options.quiet, http: (req, server) => target.fetch(req, server) });
+  }
+
+  /**
+   * Mounts something that brings its own routes, such as `observe()` from `bunwire/metrics`, under `path`: on the
+   * server `listen()` starts, or on the App these routes are mounted into (with their prefix).
+   */
+  use(...items: Mountable[]): this;
+  use(path: string, ...items: Mountable[]): this;
+  use(...args: Array<string | Mountable>): this {
+    this.#serving.use("fileRoutes", args);
+    return this;
   }
 
   /** The server `listen()` started. */
@@ -122,5 +136,6 @@ export class FileRoutes implements Mountable {
   [MOUNT](target: MountTarget, prefix: string): void {
     for (const file of this.#files) target.addSocketRoute(toSocketRoute(file, target.engine, prefix, this.#limits));
     this.#serving.mounted(target.engine);
+    this.#serving.attached(target, prefix);
   }
 }

@@ -9,11 +9,12 @@ import { BunwireError } from "../engine/errors.ts";
 import { readMaybeDecision } from "../engine/admission.ts";
 import { pickLimits, type RouteLimits } from "../engine/limits.ts";
 import { listenArgs, type ListenCallback, type ListenOptions } from "../engine/listen.ts";
-import { joinPaths, MOUNT, type Mountable, type MountTarget } from "../engine/mount.ts";
+import { isMountable, joinPaths, MOUNT, type Mountable, type MountTarget } from "../engine/mount.ts";
 import { checkOptions, type ServerOptions } from "../engine/options.ts";
 import type { Params } from "../engine/path-pattern.ts";
 import { closeOnSignals, type CloseOptions } from "../engine/shutdown.ts";
 import type { SocketRoute } from "../engine/socket-route.ts";
+import { ServeTarget } from "../engine/serve-target.ts";
 import { Container } from "./container.ts";
 import { defineGateway, type GatewayDefinition } from "./definition.ts";
 import { gatewayHandlers } from "./handlers.ts";
@@ -49,6 +50,10 @@ export class Application implements Mountable {
   #routed = false;
   /** The engine serving the gateways: this application's own, or the App's it was mounted into. */
   #serving: Engine;
+  /** What `use()` was given (`observe()`): mounted with the gateways, on this application's server or an App's. */
+  readonly #mounted: Mountable[] = [];
+  /** Plain HTTP on this application's own server: what the mounted items add (metrics, health, the inspector). */
+  #http: ServeTarget | undefined;
 
   constructor(options: ApplicationOptions = {}) {
     checkOptions(options, "new Application()", ["port", "hostname", "globalRegistry"]);
@@ -67,6 +72,19 @@ export class Application implements Mountable {
   /** Registers a `@Module`'s providers and gateways, and those of its imports (checked now). */
   registerModule(module: Class): this {
     collectModule(module, this.#contents);
+    return this;
+  }
+
+  /**
+   * Mounts something that brings its own routes, such as `observe()` from `bunwire/metrics`: served by this
+   * application's server once it listens (or at once if it does), or by the App it is mounted into.
+   */
+  use(...items: Mountable[]): this {
+    for (const item of items) {
+      if (!isMountable(item)) throw new BunwireError("INVALID_HANDLER", "application.use(...): expected something mountable, such as observe() from bunwire/metrics");
+      this.#mounted.push(item);
+      if (this.#http !== undefined) item[MOUNT](this.#http, "");
+    }
     return this;
   }
 
@@ -89,9 +107,11 @@ export class Application implements Mountable {
     const gateways = this.#prepare();
     // Routes are added once: a listen() that failed on the port (in use) can be retried.
     if (!this.#routed) for (const { definition, instance } of gateways) engine.addSocketRoute(this.#route(engine, definition.path, definition, instance, undefined));
+    const http = (this.#http ??= new ServeTarget(engine));
+    if (!this.#routed) for (const item of this.#mounted) item[MOUNT](http, "");
     this.#routed = true;
     this.#serving = engine;
-    const server = engine.listen({ port: args.port ?? 3000, hostname: args.hostname, quiet: args.quiet, http: (req) => engine.notFound(req) });
+    const server = engine.listen({ port: args.port ?? 3000, hostname: args.hostname, quiet: args.quiet, http: (req, server) => http.fetch(req, server) });
     args.callback?.(server);
     return server;
   }
@@ -105,6 +125,7 @@ export class Application implements Mountable {
       const path = joinPaths(prefix, definition.path);
       target.addSocketRoute(this.#route(target.engine, path, definition, instance, this.#limits));
     }
+    for (const item of this.#mounted) item[MOUNT](target, prefix);
     this.#serving = target.engine;
   }
 

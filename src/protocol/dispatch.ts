@@ -6,8 +6,10 @@
 
 import type { Server } from "bun";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { PROTOCOL_STATS, ProtocolStats, type EventStats } from "../engine/event-stats.ts";
 import { SERVED_ON } from "../engine/socket-route.ts";
 import { isThenable } from "../engine/thenable.ts";
+import { countFailure, countSent } from "../engine/traffic.ts";
 import { ProtocolError } from "./errors.ts";
 import { idOf, readEnvelope, Rejected, toWireIssues, type Envelope } from "./envelope.ts";
 import type { ProtocolSocketHandlers, RoomPolicy } from "./handle-types.ts";
@@ -48,8 +50,14 @@ export interface DispatchSpec {
 
 const PONG = '{"event":"$pong"}';
 
+/** A route with its counters (metrics); `startedAt` below is when an async step began, 0 for a synchronous answer. */
+type Counted = Route & { readonly stats: EventStats };
+
 export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unknown> {
-  const { routes, state, closeOnInvalid, msgpack, fallback, replyWithoutId, failed } = spec;
+  const { state, closeOnInvalid, msgpack, fallback, replyWithoutId, failed } = spec;
+  const stats = new ProtocolStats(state.declaration.name);
+  const routes = new Map<string, Counted>();
+  for (const [event, route] of spec.routes) routes.set(event, { ...route, stats: stats.event(route.event) });
   const userOpen = spec.open;
   const userClose = spec.close;
   const broadcast = spec.broadcast;
@@ -57,66 +65,76 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
   const rooms: RoomContext = { rooms: spec.rooms, history: state.history, maxRooms: state.maxRooms, closeOnInvalid, presence };
   const roomsEnabled = spec.rooms !== undefined && spec.rooms !== false;
 
-  function handlerFailed(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, error: unknown): void {
+  function handlerFailed(ws: ProtocolSocket, route: Counted, id: number | undefined, binary: boolean, error: unknown, startedAt: number): void {
     // Only code and message leave the server, never a stack.
-    sendError(ws, id, binary, toWireError(error, route.event), route.event);
+    const wire = toWireError(error, route.event);
+    route.stats.errors.add(wire.code);
+    if (id !== undefined) route.stats.replied(startedAt);
+    countFailure(ws, error, route.event);
+    sendError(ws, id, binary, wire, route.event);
     failed(ws, error, route.event);
   }
 
-  function settled(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, result: unknown): void {
-    if (id !== undefined) sendAck(ws, id, result, binary);
+  function settled(ws: ProtocolSocket, route: Counted, id: number | undefined, binary: boolean, result: unknown, startedAt: number): void {
+    if (id !== undefined) {
+      route.stats.replied(startedAt);
+      sendAck(ws, id, result, binary);
+    }
     else if (replyWithoutId && result !== undefined) sendReply(ws, route.event, result, binary);
   }
 
-  function run(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean): void | Promise<void> {
+  function run(ws: ProtocolSocket, route: Counted, value: unknown, id: number | undefined, binary: boolean, startedAt: number): void | Promise<void> {
     let result: unknown;
     try {
       result = route.handler.call(route.self, ws, value);
     } catch (error) {
-      return handlerFailed(ws, route, id, binary, error);
+      return handlerFailed(ws, route, id, binary, error, startedAt);
     }
-    if (isThenable(result)) return settle(ws, route, result, id, binary);
-    settled(ws, route, id, binary, result);
+    if (isThenable(result)) return settle(ws, route, result, id, binary, startedAt === 0 ? performance.now() : startedAt);
+    settled(ws, route, id, binary, result, startedAt);
   }
 
-  async function settle(ws: ProtocolSocket, route: Route, pending: PromiseLike<unknown>, id: number | undefined, binary: boolean): Promise<void> {
+  async function settle(ws: ProtocolSocket, route: Counted, pending: PromiseLike<unknown>, id: number | undefined, binary: boolean, startedAt: number): Promise<void> {
     let result: unknown;
     try {
       result = await pending;
     } catch (error) {
-      return handlerFailed(ws, route, id, binary, error);
+      return handlerFailed(ws, route, id, binary, error, startedAt);
     }
-    settled(ws, route, id, binary, result);
+    settled(ws, route, id, binary, result, startedAt);
   }
 
-  function validated(ws: ProtocolSocket, route: Route, outcome: StandardSchemaV1.Result<unknown>, id: number | undefined, binary: boolean): void | Promise<void> {
+  function validated(ws: ProtocolSocket, route: Counted, outcome: StandardSchemaV1.Result<unknown>, id: number | undefined, binary: boolean, startedAt: number): void | Promise<void> {
     if (outcome.issues !== undefined) {
+      route.stats.errors.add("VALIDATION_FAILED");
       const error = new ProtocolError("VALIDATION_FAILED", `invalid data for "${route.event}"`, toWireIssues(outcome.issues));
       return rejectInput(ws, id, binary, error, closeOnInvalid, route.event);
     }
-    return run(ws, route, outcome.value, id, binary);
+    return run(ws, route, outcome.value, id, binary, startedAt);
   }
 
-  async function validateAsync(ws: ProtocolSocket, route: Route, pending: Promise<StandardSchemaV1.Result<unknown>>, id: number | undefined, binary: boolean): Promise<void> {
+  async function validateAsync(ws: ProtocolSocket, route: Counted, pending: Promise<StandardSchemaV1.Result<unknown>>, id: number | undefined, binary: boolean): Promise<void> {
+    const startedAt = performance.now();
     let outcome: StandardSchemaV1.Result<unknown>;
     try {
       outcome = await pending;
     } catch (error) {
-      return handlerFailed(ws, route, id, binary, error);
+      return handlerFailed(ws, route, id, binary, error, startedAt);
     }
-    return validated(ws, route, outcome, id, binary);
+    return validated(ws, route, outcome, id, binary, startedAt);
   }
 
   /** A frame no event claims: `@OnMessage` when there is one, else the error (with whatever id could be read). */
   function unclaimed(ws: ProtocolSocket, message: string | Buffer, binary: boolean, rejected: Rejected): unknown {
     if (fallback !== undefined) return fallback(ws, message);
+    stats.rejections.add(rejected.error.code);
     return rejectInput(ws, rejected.id, binary, rejected.error, closeOnInvalid, rejected.event);
   }
 
   function reserved(ws: ProtocolSocket, message: string | Buffer, envelope: Envelope, binary: boolean): unknown {
     switch (envelope.event) {
       case "$ping":
-        ws.send(PONG);
+        countSent(ws, PONG, ws.send(PONG));
         return;
       case "$join":
       case "$leave":
@@ -130,7 +148,7 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
     return unclaimed(ws, message, binary, unknownEvent(envelope));
   }
 
-  return {
+  const handlers: ProtocolSocketHandlers<unknown> = {
     open(ws) {
       if (broadcast) {
         socketOpened(state, ws);
@@ -160,12 +178,13 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
         if (envelope.event.charCodeAt(0) === 36 /* "$" */) return reserved(ws, message, envelope, binary) as void | Promise<void>;
         return unclaimed(ws, message, binary, unknownEvent(envelope)) as void | Promise<void>;
       }
+      route.stats.received++;
       const id = envelope.id;
       const standard = route.standard;
-      if (standard === undefined) return run(ws, route, envelope.data, id, binary);
+      if (standard === undefined) return run(ws, route, envelope.data, id, binary, 0);
       const outcome = standard.validate(envelope.data);
       if (isThenable(outcome)) return validateAsync(ws, route, outcome, id, binary);
-      return validated(ws, route, outcome, id, binary);
+      return validated(ws, route, outcome, id, binary, 0);
     },
 
     // The engine refused this message (rate limit with `action: "reply"`): answer its request, if it has one.
@@ -173,6 +192,7 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
       const ws = socket as ProtocolSocket;
       const binary = typeof message !== "string" && msgpack;
       const read = typeof message === "string" ? parseText(message) : binary ? parseBinary(message) : undefined;
+      stats.rejections.add(error.code);
       sendError(ws, read?.id, binary, { code: error.code, message: error.message }, read?.event);
     },
 
@@ -186,6 +206,8 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
       if (broadcast) hostState(state, server);
     },
   };
+  // Read by `bunwire/metrics` through the route's handlers; copied along when handlers are spread or assigned.
+  return Object.assign(handlers, { [PROTOCOL_STATS]: stats });
 }
 
 function unknownEvent(envelope: Envelope): Rejected {

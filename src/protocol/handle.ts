@@ -3,6 +3,7 @@
 
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { BunwireError } from "../engine/errors.ts";
+import { reportToEngine } from "../engine/traffic.ts";
 import type { AnyProtocol } from "./define.ts";
 import { compileDispatch, type Route } from "./dispatch.ts";
 import { ProtocolError } from "./errors.ts";
@@ -54,7 +55,9 @@ export function handleProtocol(declaration: AnyProtocol, handlers: object, optio
     if (!routes.has(key)) throw new ProtocolError("INVALID_PROTOCOL", `handle(): "${key}" is not a client event of this protocol`);
   }
   const settings = settingsOf(declaration, options, `${declaration.name}.handle()`);
-  const onError = options.onError ?? ((_ws, error, event) => console.error(`[bunwire] handler for "${event}" threw:`, error));
+  // Without onError, the engine serving the socket reports it (its onError option, else its logger with the route
+  // and connection id); a raw Bun.serve has no engine: the console then.
+  const onError = options.onError ?? ((ws, error, event) => reportToEngine(ws, error, event) || console.error(`[bunwire] handler for "${event}" threw:`, error));
   return compileDispatch({
     routes,
     ...settings,

@@ -2,6 +2,7 @@
 // codec each speaks) and to every socket of the protocol. Topics with a history get a position per event.
 
 import type { TopicHistory } from "../engine/history.ts";
+import { countPublish, logAbout } from "../engine/traffic.ts";
 import type { AnyProtocol } from "./define.ts";
 import type { PublishTarget } from "./handle-types.ts";
 import { serializeEvent, withPosition } from "./envelope.ts";
@@ -19,6 +20,7 @@ export function publishEvent(declaration: AnyProtocol, target: PublishTarget, to
   const state = recordingState(declaration, target, topic);
   if (state === undefined) {
     target.publish(topic, body);
+    countPublish(target, topic, body);
     return undefined;
   }
   return publishRecorded(state, state.history!, target, topic, body);
@@ -36,7 +38,8 @@ function recordingState(declaration: AnyProtocol, target: PublishTarget, topic: 
   // the other's clients with a hole. Said once, then published live.
   if (!first.ambiguityReported) {
     first.ambiguityReported = true;
-    console.error(`[bunwire] ${declaration.name}.publish(target, "${topic}"): the target serves this protocol with different histories; published without recording. Publish through a socket of the route, or give every handle() served there the same history.`);
+    const msg = `[bunwire] ${declaration.name}.publish(target, "${topic}"): the target serves this protocol with different histories; published without recording. Publish through a socket of the route, or give every handle() served there the same history.`;
+    logAbout(target, "error", { code: "HISTORY_AMBIGUOUS", protocol: declaration.name, topic }, msg);
   }
   return undefined;
 }
@@ -53,20 +56,26 @@ async function publishRecorded(state: HandleState, history: TopicHistory, target
   } catch (error) {
     if (!state.historyFailing) {
       state.historyFailing = true;
-      console.error(`[bunwire] history append failed on topic "${topic}"; publishing without positions until it works again:`, error);
+      logAbout(target, "error", { err: error, code: "HISTORY_APPEND_FAILED", topic }, `[bunwire] history append failed on topic "${topic}"; publishing without positions until it works again:`);
     }
     target.publish(topic, body);
+    countPublish(target, topic, body);
     return undefined;
   }
   state.historyFailing = false;
-  target.publish(topic, withPosition(body, topic, offset, seq));
+  const recorded = withPosition(body, topic, offset, seq);
+  target.publish(topic, recorded);
+  countPublish(target, topic, recorded);
   return offset;
 }
 
 export function broadcastEvent(declaration: AnyProtocol, target: PublishTarget, event: string, data: unknown): void {
   const body = serializeEvent(event, data);
   const own = ownState(declaration, target);
-  if (own !== undefined) return void target.publish(own.broadcastTopic, body);
+  if (own !== undefined) {
+    target.publish(own.broadcastTopic, body);
+    return countPublish(target, own.broadcastTopic, body);
+  }
   const states = statesAt(declaration, target);
   if (states.length === 0) return void target.publish(defaultBroadcastTopic(declaration), body);
   // Handlers given their own `broadcastTopic` are reached on it; each topic once.

@@ -3,6 +3,7 @@
 
 import type { ServerWebSocket } from "bun";
 import { BunwireError } from "../engine/errors.ts";
+import { countSent } from "../engine/traffic.ts";
 import { ProtocolError } from "./errors.ts";
 import { errorEnvelope, serializeAck, serializeError, serializeEvent, type WireError } from "./envelope.ts";
 import { encodeMsgpack } from "./msgpack.ts";
@@ -20,7 +21,7 @@ export function sendAck(ws: ProtocolSocket, id: number, value: unknown, binary: 
     sendError(ws, id, binary, { code: "HANDLER_ERROR", message: `ack is not serialisable: ${(error as Error).message}` });
     return;
   }
-  ws.send(frame);
+  countSent(ws, frame, ws.send(frame));
 }
 
 /** The reply to a request-less message whose handler returned a value (gateways): `{ event, data }`. */
@@ -32,12 +33,13 @@ export function sendReply(ws: ProtocolSocket, event: string, value: unknown, bin
     sendError(ws, undefined, binary, { code: "HANDLER_ERROR", message: `reply is not serialisable: ${(error as Error).message}` }, event);
     return;
   }
-  ws.send(frame);
+  countSent(ws, frame, ws.send(frame));
 }
 
 /** `{ id, error }` for a request, else `{ event: "$error", error: { ..., event } }` naming the failed event if known. */
 export function sendError(ws: ProtocolSocket, id: number | undefined, binary: boolean, error: WireError, event?: string): void {
-  ws.send(binary ? encodeMsgpack(errorEnvelope(id, error, event)) : serializeError(id, error, event));
+  const frame = binary ? encodeMsgpack(errorEnvelope(id, error, event)) : serializeError(id, error, event);
+  countSent(ws, frame, ws.send(frame));
 }
 
 /** Bad input: reply with the error, or close with its close code when the policy says so. */
@@ -51,7 +53,8 @@ export function rejectInput(ws: ProtocolSocket, id: number | undefined, binary: 
 }
 
 export function sendEvent(ws: ProtocolSocket, event: string, data: unknown): number {
-  return ws[SPEAKS_MSGPACK] === true ? ws.send(encodeMsgpack({ event, data })) : ws.send(serializeEvent(event, data));
+  const frame = ws[SPEAKS_MSGPACK] === true ? encodeMsgpack({ event, data }) : serializeEvent(event, data);
+  return countSent(ws, frame, ws.send(frame));
 }
 
 /**

@@ -10,6 +10,7 @@
 import type { ServerWebSocket } from "bun";
 import type { TopicHistory } from "../engine/history.ts";
 import { whenSubscribed } from "../engine/topics.ts";
+import { countRecovery, countSent, logAbout } from "../engine/traffic.ts";
 import { ProtocolError } from "./errors.ts";
 import { withPosition, type JoinResult } from "./envelope.ts";
 import type { RoomPolicy } from "./handle-types.ts";
@@ -79,15 +80,19 @@ async function joinAsync(ws: RoomSocket, request: JoinRequest, id: number | unde
 async function recover(ws: RoomSocket, { topic, offset }: JoinRequest, history: TopicHistory | undefined): Promise<JoinResult> {
   if (history === undefined) return { recovered: offset === undefined, missed: 0 };
   if (offset !== undefined) {
-    const replay = await historyCall(history.since(topic, offset), topic);
+    const replay = await historyCall(history.since(topic, offset), topic, ws);
+    countRecovery(ws, replay?.recovered === true);
     if (replay?.recovered === true) {
-      for (const entry of replay.entries) ws.send(withPosition(entry.payload, topic, entry.offset, entry.seq));
+      for (const entry of replay.entries) {
+        const frame = withPosition(entry.payload, topic, entry.offset, entry.seq);
+        countSent(ws, frame, ws.send(frame));
+      }
       return { recovered: true, missed: replay.entries.length };
     }
     // Impossible recovery (trimmed, another history, or the history is down): replay nothing, since a partial
     // tail would look complete, and hand the client the current position to resume from after it resyncs.
   }
-  const position = await historyCall(history.last(topic), topic);
+  const position = await historyCall(history.last(topic), topic, ws);
   const result: JoinResult = { recovered: offset === undefined, missed: 0 };
   if (position !== undefined) {
     result.offset = position.offset;
@@ -97,11 +102,11 @@ async function recover(ws: RoomSocket, { topic, offset }: JoinRequest, history: 
 }
 
 /** A failing history (its store is down) must not fail the join: the caller goes on without it. */
-async function historyCall<T>(pending: Promise<T>, topic: string): Promise<T | undefined> {
+async function historyCall<T>(pending: Promise<T>, topic: string, ws: RoomSocket): Promise<T | undefined> {
   try {
     return await pending;
   } catch (error) {
-    console.error(`[bunwire] history unavailable for topic "${topic}":`, error);
+    logAbout(ws, "error", { err: error, code: "HISTORY_UNAVAILABLE", topic }, `[bunwire] history unavailable for topic "${topic}":`);
     return undefined;
   }
 }

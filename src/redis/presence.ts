@@ -150,6 +150,11 @@ export class RedisPresence extends PresenceTracking {
     return this.keys.list(topic);
   }
 
+  /** Topics with members on THIS instance, each with how many distinct ids it holds there (metrics, the inspector). */
+  localCounts(): Map<string, number> {
+    return new Map([...this.local].map(([topic, ids]) => [topic, ids.size]));
+  }
+
   /** Calls `listener` for every join and leave on `topic`, from any instance. Returns the unsubscribe function. */
   subscribe(topic: string, listener: PresenceListener): () => void {
     let set = this.listeners.get(topic);

@@ -37,7 +37,8 @@ const NO_PARAMS: Params = Object.freeze({}) as Params;
 
 export class RouterMount {
   readonly target: MountTarget;
-  readonly #prefix: string;
+  /** Where the router is mounted ("" when served on its own). */
+  readonly prefix: string;
   readonly #handshakes: Handshakes;
   readonly #limits: RouteLimits | undefined;
   /** GET and ALL routes, prefixed: the ones a handshake runs first. */
@@ -45,7 +46,7 @@ export class RouterMount {
 
   constructor(target: MountTarget, prefix: string, handshakes: Handshakes, limits: RouteLimits | undefined) {
     this.target = target;
-    this.#prefix = prefix;
+    this.prefix = prefix;
     this.#handshakes = handshakes;
     this.#limits = limits;
   }
@@ -55,7 +56,7 @@ export class RouterMount {
   }
 
   addRoute(entry: RouteEntry): void {
-    const path = joinPaths(this.#prefix, entry.path);
+    const path = joinPaths(this.prefix, entry.path);
     const pattern = compilePattern(path);
     const handler = entry.handler;
     // Static routes skip matching entirely; patterned ones match once more for `req.params` (the target only says "yours").
@@ -69,7 +70,7 @@ export class RouterMount {
   /** `router.websocket()`: every handshake under the prefix lands in `handlers`, after a matching GET route ran. */
   addAnyPath(handlers: SocketHandlers<any>): void {
     const route: SocketRoute = {
-      path: joinPaths(this.#prefix, "/*"),
+      path: joinPaths(this.prefix, "/*"),
       handlers,
       limits: this.#limits,
       admit: (req, _server, _params, pathname) => this.#admit(req, pathname),
@@ -78,7 +79,7 @@ export class RouterMount {
       this.target.addSocketRoute(route);
     } catch (error) {
       if (!(error instanceof BunwireError) || error.code !== "ROUTE_CONFLICT") throw error;
-      throw new BunwireError("ROUTE_CONFLICT", `a router with websocket() takes every handshake under "${this.#prefix || "/"}", and another one already does: mount them under different prefixes (app.use("/a", routerA); app.use("/b", routerB))`);
+      throw new BunwireError("ROUTE_CONFLICT", `a router with websocket() takes every handshake under "${this.prefix || "/"}", and another one already does: mount them under different prefixes (app.use("/a", routerA); app.use("/b", routerB))`);
     }
   }
 

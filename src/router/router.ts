@@ -9,6 +9,8 @@ import {
   checkOptions,
   closeOnSignals,
   Engine,
+  isMountable,
+  joinPaths,
   listenArgs,
   MOUNT,
   pickLimits,
@@ -28,7 +30,7 @@ import {
 } from "../engine/index.ts";
 import { Handshakes } from "./admission.ts";
 import { RouterMount, type RouteEntry } from "./mounted.ts";
-import { ServeTarget } from "./serve-target.ts";
+import { ServeTarget } from "../engine/serve-target.ts";
 import type { RouteHandler, RouterOptions, ServeOptions, UpgradeOptions, WebSocketConfig } from "./types.ts";
 
 const HANDLER_KEYS = new Set(["open", "message", "close", "error", "drain", "ping", "pong", "rejected"]);
@@ -101,6 +103,17 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
     const entry: RouteEntry = { method: method.toUpperCase(), path: toEnginePath(path), handler };
     this.#routes.push(entry);
     for (const mount of this.#mounts) mount.addRoute(entry);
+    return this;
+  }
+
+  /**
+   * Mounts something that brings its own routes, such as `observe()` from `bunwire/metrics`, under `path`: on the
+   * server `listen()` starts, or on the App this router is mounted into (with the router's prefix).
+   */
+  use(...items: Mountable[]): this;
+  use(path: string, ...items: Mountable[]): this;
+  use(...args: Array<string | Mountable>): this {
+    this.#serving.use("router", args);
     return this;
   }
 
@@ -205,6 +218,7 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
     for (const entry of this.#routes) mount.addRoute(entry);
     this.#mounts.push(mount);
     this.#serving.mounted(target.engine);
+    this.#serving.attached(target, prefix);
   }
 
   #mountAnyPath(mount: RouterMount): void {

@@ -19,6 +19,7 @@ const PEERS_AND_TOOLS = [
   locked("@types/react-dom"),
   locked("ioredis"),
   locked("nats"),
+  locked("prom-client"),
   locked("@types/bun"),
   locked("typescript"),
   locked("typescript", "typescript7"),
@@ -107,6 +108,12 @@ test.skipIf(skip)("the server runs from node_modules; a typed client gets its ac
     expect(replies.json.subprotocol).not.toBe("bunwire.msgpack");
     expect(replies.json).toMatchObject({ echoed: "PLAIN", by: "ada", said: "ada: plain" });
     expect(replies.msgpack).toEqual({ subprotocol: "bunwire.msgpack", echoed: "PACKED", by: "ada", said: "ada: packed" });
+    // bunwire/metrics from the package: prom-client from the project, the inspector's page bundled from dist/.
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(await metrics.text()).toContain('bunwire_connections_opened_total{route="/chat"} 2');
+    const page = await fetch(`http://127.0.0.1:${port}/_bunwire/inspector/app.js`, { headers: { authorization: "Bearer consumer-inspector-token-0123" } });
+    expect(page.status).toBe(200);
+    expect((await page.text()).length).toBeGreaterThan(20_000);
   } finally {
     server.kill();
     await server.exited;

@@ -30,8 +30,8 @@ test("every documented entry point is exported and has its source", () => {
   for (const file of Object.values(BINARIES)) expect(existsSync(join(ROOT, `${file}.ts`))).toBe(true);
 });
 
-test("ioredis, nats and react are optional peers, and devDependencies for the tests", () => {
-  for (const peer of ["ioredis", "nats", "react"]) {
+test("ioredis, nats, react and prom-client are optional peers, and devDependencies for the tests", () => {
+  for (const peer of ["ioredis", "nats", "react", "prom-client"]) {
     expect(manifest.peerDependencies[peer]).toBeString();
     expect(manifest.peerDependenciesMeta[peer]).toEqual({ optional: true });
     expect(manifest.devDependencies[peer]).toBeString();
@@ -59,5 +59,5 @@ test("README's Compatibility paragraph names the versions the lockfile pins (the
   expect(compatibility).toContain(`Bun ${version("bun")}`);
   expect(version("@types/bun")).toBe(version("bun"));
   expect(compatibility).toContain(`TypeScript ${version("typescript")} and ${version("typescript7")}`);
-  for (const name of ["React", "ioredis", "nats", "zod"]) expect(compatibility).toContain(`${name} ${version(name.toLowerCase())}`);
+  for (const name of ["React", "ioredis", "nats", "zod", "prom-client"]) expect(compatibility).toContain(`${name} ${version(name.toLowerCase())}`);
 });

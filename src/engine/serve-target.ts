@@ -1,8 +1,12 @@
-// What `router.serve()` mounts the Router on: a MountTarget over a fresh Engine, with the smallest HTTP table
-// that honours the mount contract (routes tried in registration order, `undefined` means "not mine").
+// What a mountable front door (`router.listen()`, `fileRoutes(...).listen()`, an Application) mounts itself on when it
+// starts a server of its own: a MountTarget over a fresh Engine, with the smallest HTTP table that honours the mount
+// contract (routes tried in registration order, `undefined` means "not mine").
 
 import type { Server } from "bun";
-import { compilePattern, pathnameOf, type Engine, type FetchHandler, type MountTarget, type PathPattern, type SocketRoute } from "../engine/index.ts";
+import type { Engine } from "./engine.ts";
+import type { FetchHandler, MountTarget } from "./mount.ts";
+import { compilePattern, pathnameOf, type PathPattern } from "./path-pattern.ts";
+import type { SocketRoute } from "./socket-route.ts";
 
 interface HttpEntry {
   readonly method: string;

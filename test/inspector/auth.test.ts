@@ -1,0 +1,87 @@
+// The inspector is safe to leave on: without the token every part of it (page, script, WebSocket) answers 401;
+// the sign-in form sets an HttpOnly, SameSite=Strict cookie scoped to the inspector that is not the token itself;
+// a bearer token works for scripts. Bad options fail at start-up with INVALID_OPTION.
+
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { bunwire, isBunwireError, type App } from "bunwire";
+import { observe } from "bunwire/metrics";
+import { rawHandshake, upgradeAttempt } from "../support/socket.ts";
+import { TOKEN } from "../metrics/support.ts";
+
+let app: App;
+let base = "";
+beforeAll(() => {
+  app = bunwire({ development: false }).use(observe({ token: TOKEN, metrics: { token: "metrics-token-0123456789" } }));
+  base = `http://127.0.0.1:${app.listen({ port: 0, quiet: true }).port}`;
+});
+afterAll(() => app.close());
+
+const PAGE = "/_bunwire/inspector";
+
+test("without the token: the page answers 401 with a sign-in form, the script and the WebSocket 401", async () => {
+  const page = await fetch(`${base}${PAGE}`);
+  expect(page.status).toBe(401);
+  expect(page.headers.get("www-authenticate")).toStartWith("Bearer");
+  expect(await page.text()).toContain('<form class="login" method="post"');
+  expect((await fetch(`${base}${PAGE}/app.js`)).status).toBe(401);
+  expect((await upgradeAttempt(`${base.replace("http", "ws")}${PAGE}/ws`)).status).toBe(401);
+  expect((await fetch(`${base}${PAGE}`, { headers: { authorization: "Bearer wrong-token-0123456789" } })).status).toBe(401);
+  expect((await fetch(`${base}${PAGE}`, { headers: { cookie: "bunwire_inspector=forged" } })).status).toBe(401);
+});
+
+test("signing in: a wrong token is refused; the right one sets a scoped HttpOnly SameSite=Strict cookie that opens everything", async () => {
+  const form = (token: string) => ({ method: "POST", body: new URLSearchParams({ token }), redirect: "manual" as const });
+  const wrong = await fetch(`${base}${PAGE}`, form("not-the-token-at-all"));
+  expect(wrong.status).toBe(401);
+  expect(await wrong.text()).toContain("Wrong token.");
+  expect(wrong.headers.get("set-cookie")).toBeNull();
+
+  const huge = await fetch(`${base}${PAGE}`, { method: "POST", body: `token=${"x".repeat(10_000)}`, redirect: "manual" });
+  expect(huge.status).toBe(413);
+
+  const right = await fetch(`${base}${PAGE}`, form(TOKEN));
+  expect(right.status).toBe(303);
+  expect(right.headers.get("location")).toBe(PAGE);
+  const setCookie = right.headers.get("set-cookie")!;
+  expect(setCookie).toMatch(/^bunwire_inspector=[\w-]+; Path=\/_bunwire\/inspector; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+  expect(setCookie).not.toContain(TOKEN);
+  const cookie = setCookie.split(";")[0]!;
+
+  const page = await fetch(`${base}${PAGE}`, { headers: { cookie } });
+  expect(page.status).toBe(200);
+  expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+  expect(page.headers.get("x-frame-options")).toBe("DENY");
+  const script = await fetch(`${base}${PAGE}/app.js`, { headers: { cookie } });
+  expect(script.status).toBe(200);
+  expect(script.headers.get("content-type")).toStartWith("text/javascript");
+  expect((await rawHandshake(`${base.replace("http", "ws")}${PAGE}/ws`, { Cookie: cookie })).status).toBe(101);
+  expect((await rawHandshake(`${base.replace("http", "ws")}${PAGE}/ws`, { Authorization: `Bearer ${TOKEN}` })).status).toBe(101);
+});
+
+test("metrics with a token of their own: 401 without it, 200 with it", async () => {
+  expect((await fetch(`${base}/metrics`)).status).toBe(401);
+  expect((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(401);
+  expect((await fetch(`${base}/metrics`, { headers: { authorization: "Bearer metrics-token-0123456789" } })).status).toBe(200);
+});
+
+test("bad options fail at start-up with INVALID_OPTION", () => {
+  const invalid = (options: unknown, message: RegExp) => {
+    let thrown: unknown;
+    try {
+      observe(options as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isBunwireError(thrown, "INVALID_OPTION")).toBe(true);
+    expect((thrown as Error).message).toMatch(message);
+  };
+  invalid({ token: "short" }, /token must be a string of at least 16 characters/);
+  invalid({ inspector: true }, /the inspector needs a token/);
+  invalid({ tokn: TOKEN }, /unknown option "tokn"/);
+  invalid({ token: TOKEN, inspector: { tail: { maxLength: 0 } } }, /tail.maxLength must be a positive integer/);
+  invalid({ token: TOKEN, inspector: { path: "no-slash" } }, /inspector.path must be a path/);
+  invalid({ health: { checks: { db: true } } }, /health.checks.db must be a function/);
+  invalid({ metrics: { path: "metrics" } }, /metrics.path must be a path starting with "\/"/);
+  invalid({ presence: {} }, /presence must be a presence/);
+  expect(() => bunwire({ drainDelay: -1 })).toThrow(/drainDelay must be a number of milliseconds >= 0/);
+});
