@@ -10,6 +10,7 @@ import { Heartbeat } from "./heartbeat.ts";
 import { Outbox, type Outgoing } from "./outbox.ts";
 import { reconnectDelay, type ClientState, type ResolvedOptions } from "./options.ts";
 import { Rooms, type Positioned } from "./rooms.ts";
+import { offeredSubprotocols, speaksCodec } from "./subprotocol.ts";
 
 /** What a listener gets besides the data: where an event published on a topic with a history sits. */
 export interface EventMeta {
@@ -141,7 +142,7 @@ export class Client<P extends AnyProtocol> {
   }
 
   private open(): void {
-    const protocols = this.options.codec !== undefined ? [this.options.codec.subprotocol, "bunwire.json"] : undefined;
+    const protocols = offeredSubprotocols(this.options.codec);
     let socket: WebSocket;
     try {
       socket = new this.options.WebSocket(resolveUrl(this.url), protocols);
@@ -161,7 +162,7 @@ export class Client<P extends AnyProtocol> {
 
   private opened(socket: WebSocket): void {
     this.attempt = 0;
-    this.binary = this.options.codec !== undefined && socket.protocol === this.options.codec.subprotocol;
+    this.binary = speaksCodec(this.options.codec, socket.protocol);
     this.setState("open");
     this.heartbeat.start(() => this.send({ event: "$ping", data: null }), () => this.declareDead());
     for (const [topic, room] of this.rooms.rooms) this.sendJoin(topic, room.acked);

@@ -15,6 +15,7 @@ import { decodeMsgpack } from "./msgpack.ts";
 import { rejectInput, sendAck, sendError, sendReply, SPEAKS_MSGPACK, toWireError, type ProtocolSocket } from "./reply.ts";
 import { join, leave, type RoomContext } from "./rooms.ts";
 import { hostState, socketClosed, socketOpened, type HandleState } from "./state.ts";
+import { serverSubprotocols } from "./subprotocols.ts";
 
 /** One client event: its schema (none for an unvalidated gateway method) and its handler, called on `self`. */
 export interface Route {
@@ -124,6 +125,10 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
   }
 
   return {
+    // The engine answers the codec on the 101 from these (JSON always, MessagePack unless `msgpack: false`), so a
+    // bunwire client never sends frames in a codec the route refuses.
+    subprotocols: serverSubprotocols(msgpack),
+
     open(ws) {
       if (broadcast) {
         socketOpened(state, ws);

@@ -48,6 +48,8 @@ export interface HandleOptions<D> {
 
 /** Plain Bun/bunwire WebSocket handlers, accepted by `app.ws`, routers and `Bun.serve({ websocket })`. */
 export interface ProtocolSocketHandlers<D> {
+  /** The subprotocols (codecs) these handlers speak, in preference order: bunwire's engine negotiates them. */
+  readonly subprotocols: readonly string[];
   open(ws: ServerWebSocket<D>): void | Promise<void>;
   message(ws: ServerWebSocket<D>, message: string | Buffer): void | Promise<void>;
   close(ws: ServerWebSocket<D>, code: number, reason: string): void | Promise<void>;

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { HandleOptions, ProtocolSocketHandlers, PublishTarget } from "../../src/protocol/index.ts";
 import { encodeMsgpack, decodeMsgpack, MSGPACK_SUBPROTOCOL } from "../../src/protocol/index.ts";
+import { negotiationContract } from "./contract-negotiation.ts";
 import { topicsContract } from "./contract-topics.ts";
 import { chat, chatHandlers, Probe, type ChatData } from "./fixture.ts";
 
@@ -14,6 +15,11 @@ export interface Mounted {
   /** Where the protocol is served: what `chat.publish(target, ...)` and `chat.broadcast(target, ...)` go through. */
   target: PublishTarget;
   stop(): Promise<void>;
+}
+
+export interface ContractScope {
+  /** false for a raw Bun.serve: no engine negotiates the subprotocol there (Bun answers the first one offered). */
+  negotiates?: boolean;
 }
 export type Mount = (options: HandleOptions<ChatData>) => Mounted | Promise<Mounted>;
 
@@ -24,7 +30,7 @@ export function handlersMount(mount: (websocket: ProtocolSocketHandlers<ChatData
 
 const HIDDEN = 'the handler of "boom" failed';
 
-export function protocolContract(label: string, mount: Mount): void {
+export function protocolContract(label: string, mount: Mount, scope: ContractScope = {}): void {
   describe(`protocol contract (${label})`, () => {
     let mounted: Mounted;
     let probe: Probe;
@@ -177,6 +183,7 @@ export function protocolContract(label: string, mount: Mount): void {
       });
     });
 
+    if (scope.negotiates !== false) negotiationContract(mount, () => mounted);
     topicsContract(mount, () => mounted);
   });
 }

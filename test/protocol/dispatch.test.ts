@@ -22,6 +22,7 @@ protocolContract(
     servedOn(websocket, server);
     return { url: urlOf(server), target: server, stop: () => server.stop(true) };
   }),
+  { negotiates: false },
 );
 
 describe("declaration errors are thrown at start-up", () => {
