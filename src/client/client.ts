@@ -4,7 +4,8 @@
 // protocol's types with the server.
 
 import type { JoinResult } from "../protocol/envelope.ts";
-import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ServerEvents, ServerPayload } from "../protocol/define.ts";
+import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ReplyInput, ServerEvents, ServerPayload, ServerRequests } from "../protocol/define.ts";
+import { Answers, type ReplyFrame } from "./answers.ts";
 import { ClientError, RequestError } from "./errors.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Outbox, type Outgoing } from "./outbox.ts";
@@ -32,6 +33,7 @@ interface Inbound {
   topic?: unknown;
   offset?: unknown;
   seq?: unknown;
+  rid?: unknown;
 }
 
 export class Client<P extends AnyProtocol> {
@@ -50,6 +52,7 @@ export class Client<P extends AnyProtocol> {
   private readonly stateListeners = new Set<(state: ClientState) => void>();
   private readonly errorListeners = new Set<(error: RequestError) => void>();
   private readonly rooms: Rooms;
+  private readonly answers = new Answers();
 
   constructor(private readonly url: string, private readonly options: ResolvedOptions) {
     this.outbox = new Outbox(options, (entry) => this.send(entry));
@@ -88,6 +91,15 @@ export class Client<P extends AnyProtocol> {
 
   off<E extends ServerEvents<P>>(event: E, listener: (data: ServerPayload<P, E>, meta: EventMeta) => void): void {
     this.listeners.get(event)?.delete(listener as Listener);
+  }
+
+  /**
+   * Answers the server's requests for `event` (a server event declared in `replies`): the handler's return value, or
+   * resolved promise, is the reply the server validates. One handler per event (a new one replaces it); returns the
+   * function that removes it. Without one, the server's request fails with NO_HANDLER.
+   */
+  onRequest<E extends ServerRequests<P>>(event: E, handler: (data: ServerPayload<P, E>) => ReplyInput<P, E> | Promise<ReplyInput<P, E>>): () => void {
+    return this.answers.set(event, handler as (data: unknown) => unknown);
   }
 
   /** Joins a topic (`$join`); kept across reconnects, with recovery of missed events when the server keeps history. */
@@ -196,7 +208,7 @@ export class Client<P extends AnyProtocol> {
     return this.outbox.request(event, data, timeout, this.state === "open");
   }
 
-  private send(entry: Outgoing): boolean {
+  private send(entry: Outgoing | ReplyFrame): boolean {
     const socket = this.socket;
     if (socket === undefined || socket.readyState !== 1) return false;
     // The cast: TypeScript 7's DOM typings take only ArrayBuffer-backed views, and codecs never return shared memory.
@@ -218,6 +230,11 @@ export class Client<P extends AnyProtocol> {
     }
     const event = message.event;
     if (typeof event !== "string" || event === "$pong") return;
+    if (typeof message.rid === "number") {
+      const socket = this.socket;
+      // The reply goes back on the connection the request came on, or nowhere.
+      return this.answers.answer(message as { event: string; rid: number; data?: unknown }, (frame) => socket === this.socket && this.send(frame));
+    }
     if (event === "$error") {
       const error = new RequestError(message.error);
       for (const listener of this.errorListeners) listener(error);

@@ -8,7 +8,7 @@ import type { WebSocketHandler } from "bun";
 import { BunwireError } from "./errors.ts";
 import { installBufferedAmount } from "./buffered-amount.ts";
 import { BUSY, CONNECTION, DROPPING, RATE_LIMITED, type Connection, type PendingConnections, type PinnedSocket, type QueuedEvent } from "./connection.ts";
-import type { Socket, SocketEventName } from "./socket-route.ts";
+import { GONE, URGENT, type Socket, type SocketEventName } from "./socket-route.ts";
 import { isThenable } from "./thenable.ts";
 
 export type { SocketEventName } from "./socket-route.ts";
@@ -197,7 +197,12 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
       const size = typeof message === "string" ? message.length : message.byteLength;
       if (!connection.bucket!.take(connection.policy.rate!, size, Date.now())) return refuse(ws, connection, message);
     }
-    if ((state & BUSY) !== 0) return enqueue(ws, connection, { kind: "message", message });
+    if ((state & BUSY) !== 0) {
+      // A reply the running handler may be awaiting must not wait behind it.
+      const urgent = connection.handlers[URGENT];
+      if (urgent !== undefined && urgent(ws, message)) return;
+      return enqueue(ws, connection, { kind: "message", message });
+    }
     run(ws, connection, message);
   }
 
@@ -243,7 +248,10 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
 
     close(ws, code, reason) {
       const connection = (ws as PinnedSocket)[CONNECTION];
-      if (connection !== undefined) hooks.gone?.(connection);
+      if (connection !== undefined) {
+        hooks.gone?.(connection);
+        connection.handlers[GONE]?.(ws);
+      }
       dispatch(ws, { kind: "close", code, reason });
     },
     drain(ws) {

@@ -6,8 +6,9 @@
 
 import type { Server } from "bun";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { SERVED_ON } from "../engine/socket-route.ts";
+import { GONE, SERVED_ON, URGENT } from "../engine/socket-route.ts";
 import { isThenable } from "../engine/thenable.ts";
+import { awaitsReply, socketGone, takeReply } from "./ask.ts";
 import { ProtocolError } from "./errors.ts";
 import { idOf, readEnvelope, Rejected, toWireIssues, type Envelope } from "./envelope.ts";
 import type { ProtocolSocketHandlers, RoomPolicy } from "./handle-types.ts";
@@ -115,6 +116,8 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
       case "$ping":
         ws.send(PONG);
         return;
+      case "$reply":
+        return takeReply(ws, envelope);
       case "$join":
       case "$leave":
         // Without rooms these are nobody's events: a gateway's @OnMessage may have its own use for them.
@@ -174,7 +177,22 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
       sendError(ws, read?.id, binary, { code: error.code, message: error.message }, read?.event);
     },
 
+    // A client's reply to a server request, arriving while a handler of this connection runs: that handler may be
+    // the one awaiting it, so it is taken now instead of waiting its turn. Other messages wait as usual.
+    [URGENT](socket, message) {
+      if (!awaitsReply(socket)) return false;
+      const envelope = typeof message === "string" ? parseText(message) : msgpack ? parseBinary(message) : undefined;
+      if (envelope === undefined || envelope instanceof Rejected || envelope.event !== "$reply") return false;
+      void takeReply(socket, envelope);
+      return true;
+    },
+
+    [GONE](socket) {
+      socketGone(socket);
+    },
+
     close(ws, code, reason) {
+      socketGone(ws);
       if (broadcast) socketClosed(state);
       if (userClose !== undefined) return userClose(ws, code, reason) as void | Promise<void>;
     },

@@ -4,7 +4,7 @@
 import type { Server, ServerWebSocket } from "bun";
 import type { BunwireError } from "../engine/errors.ts";
 import type { TopicHistory } from "../engine/history.ts";
-import type { SERVED_ON } from "../engine/socket-route.ts";
+import type { GONE, SERVED_ON, URGENT } from "../engine/socket-route.ts";
 import type { EventMap, SchemaInput, SchemaOutput } from "./define.ts";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 
@@ -58,4 +58,8 @@ export interface ProtocolSocketHandlers<D> {
   rejected(ws: ServerWebSocket<D>, message: string | Buffer, error: BunwireError): void;
   /** Called by bunwire's engine with each server serving these handlers (see `SERVED_ON`). */
   [SERVED_ON]?(server: Server<unknown>): void;
+  /** Called by bunwire's engine for a message that arrives while a handler runs: takes replies to server requests. */
+  [URGENT]?(ws: ServerWebSocket<D>, message: string | Buffer): boolean;
+  /** Called by bunwire's engine as soon as the socket closes: pending server requests fail with DISCONNECTED. */
+  [GONE]?(ws: ServerWebSocket<D>): void;
 }

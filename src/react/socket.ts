@@ -2,7 +2,7 @@
 // import it without importing each other).
 
 import type { Client, ClientState, EventMeta } from "../client/index.ts";
-import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ServerEvents, ServerPayload } from "../protocol/define.ts";
+import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ReplyInput, ServerEvents, ServerPayload, ServerRequests } from "../protocol/define.ts";
 import type { JoinResult } from "../protocol/envelope.ts";
 
 export interface Socket<P extends AnyProtocol> {
@@ -16,4 +16,6 @@ export interface Socket<P extends AnyProtocol> {
   leave(topic: string): Promise<void>;
   /** Listens to a server event; returns the function that stops listening. Prefer `useSocketEvent` in components. */
   on<E extends ServerEvents<P>>(event: E, listener: (data: ServerPayload<P, E>, meta: EventMeta) => void): () => void;
+  /** Answers the server's requests for `event`; returns the function that stops. Prefer `useSocketRequest` in components. */
+  onRequest<E extends ServerRequests<P>>(event: E, handler: (data: ServerPayload<P, E>) => ReplyInput<P, E> | Promise<ReplyInput<P, E>>): () => void;
 }

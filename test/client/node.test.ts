@@ -1,7 +1,7 @@
 // The built client (what `npm run build` emits for bunwire/client and bunwire/client/msgpack: tsc with the
 // package's build settings) running in Node against a real bunwire App: on Node 20 with the `ws` package passed as
 // `WebSocket`, and on Node >= 22 with its global WebSocket. Typed request, validation error, join, MessagePack
-// negotiated from the offer.
+// negotiated from the offer, and server requests answered by the client.
 
 import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +14,7 @@ const ROOT = resolve(import.meta.dir, "../..");
 const dir = join(ROOT, "tmp", `node-client-${process.pid}`);
 
 const app = bunwire({ development: false });
-app.ws("/notes", notes.handle({ note() {}, add: (_ws, { a, b }) => a + b, slow: () => "done", received: () => [] }, { rooms: true }));
+app.ws("/notes", notes.handle({ note() {}, add: (_ws, { a, b }) => a + b, slow: () => "done", received: () => [], quiz: (ws, { q }) => notes.request(ws, "ask", { q }) }, { rooms: true }));
 const server = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
 const url = `ws://127.0.0.1:${server.port}/notes`;
 
@@ -60,7 +60,10 @@ const script = (client: string, injectWs: boolean) => `
   const joined = await json.join("r");
   const packed = connect(process.argv[2], { WebSocket, heartbeat: false, codec: msgpack });
   const packedSum = await packed.request("add", { a: 1, b: 2 });
-  console.log(JSON.stringify({ typeofGlobal: typeof globalThis.WebSocket, sum, invalid, recovered: joined.recovered, subprotocols: [json.subprotocol, packed.subprotocol], packedSum }));
+  // Server requests: the server asks, the client's handler answers.
+  for (const client of [json, packed]) client.onRequest("ask", ({ q }) => q.toUpperCase());
+  const answers = [await json.request("quiz", { q: "json" }), await packed.request("quiz", { q: "packed" })];
+  console.log(JSON.stringify({ typeofGlobal: typeof globalThis.WebSocket, sum, invalid, recovered: joined.recovered, subprotocols: [json.subprotocol, packed.subprotocol], packedSum, answers }));
   json.close();
   packed.close();`;
 
@@ -74,7 +77,7 @@ async function runInNode(injectWs: boolean): Promise<Record<string, unknown>> {
   return JSON.parse(out) as Record<string, unknown>;
 }
 
-const expected = { sum: 42, invalid: "VALIDATION_FAILED:a", recovered: true, subprotocols: ["bunwire.v1.json", "bunwire.v1.msgpack"], packedSum: 3 };
+const expected = { sum: 42, invalid: "VALIDATION_FAILED:a", recovered: true, subprotocols: ["bunwire.v1.json", "bunwire.v1.msgpack"], packedSum: 3, answers: ["JSON", "PACKED"] };
 
 if (major === undefined) console.warn("[bunwire] SKIPPED Node client tests: no `node` on PATH");
 test.skipIf(major === undefined)(`the built client runs in Node ${major ?? "?"} with the \`ws\` package passed as WebSocket`, async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { HandleOptions, ProtocolSocketHandlers, PublishTarget } from "../../src/protocol/index.ts";
 import { encodeMsgpack, decodeMsgpack, MSGPACK_SUBPROTOCOL } from "../../src/protocol/index.ts";
 import { negotiationContract } from "./contract-negotiation.ts";
+import { serverRequestContract } from "./contract-requests.ts";
 import { topicsContract } from "./contract-topics.ts";
 import { chat, chatHandlers, Probe, type ChatData } from "./fixture.ts";
 
@@ -184,6 +185,7 @@ export function protocolContract(label: string, mount: Mount, scope: ContractSco
     });
 
     if (scope.negotiates !== false) negotiationContract(mount, () => mounted);
+    serverRequestContract(() => mounted);
     topicsContract(mount, () => mounted);
   });
 }
