@@ -10,6 +10,7 @@ import { GONE, SERVED_ON, URGENT } from "../engine/socket-route.ts";
 import { isThenable } from "../engine/thenable.ts";
 import { awaitsReply, socketGone, takeReply } from "./ask.ts";
 import { ProtocolError } from "./errors.ts";
+import { compileOnce, type Idempotency } from "./once.ts";
 import { idOf, readEnvelope, Rejected, toWireIssues, type Envelope } from "./envelope.ts";
 import type { ProtocolSocketHandlers, RoomPolicy } from "./handle-types.ts";
 import { decodeMsgpack } from "./msgpack.ts";
@@ -33,6 +34,8 @@ export interface DispatchSpec {
   readonly rooms: RoomPolicy<unknown> | undefined;
   readonly closeOnInvalid: boolean;
   readonly msgpack: boolean;
+  /** Requests with a key run once per key (handle option `idempotency`); undefined: keys are ignored. */
+  readonly idempotency: Idempotency | undefined;
   /** Sockets join the broadcast topic and count as serving the protocol (false: a gateway without a protocol). */
   readonly broadcast: boolean;
   /** Frames no event claims (not an envelope, unknown event) go here instead of an error reply (`@OnMessage`). */
@@ -87,22 +90,32 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
     settled(ws, route, id, binary, result);
   }
 
-  function validated(ws: ProtocolSocket, route: Route, outcome: StandardSchemaV1.Result<unknown>, id: number | undefined, binary: boolean): void | Promise<void> {
+  // Requests with a key, when the handlers keep keys: their handler runs once per key (once.ts).
+  const once = spec.idempotency === undefined ? undefined : compileOnce(spec.idempotency, {
+    settled,
+    failed: handlerFailed,
+    reply: (ws, route, id, binary, outcome) => (outcome.error === undefined ? settled(ws, route, id, binary, outcome.ack) : sendError(ws, id, binary, outcome.error, route.event)),
+    toWire: toWireError,
+  });
+
+  /** `key` is the envelope's idempotency key, read only when the handlers keep keys. */
+  function validated(ws: ProtocolSocket, route: Route, outcome: StandardSchemaV1.Result<unknown>, id: number | undefined, binary: boolean, key: unknown): void | Promise<void> {
     if (outcome.issues !== undefined) {
       const error = new ProtocolError("VALIDATION_FAILED", `invalid data for "${route.event}"`, toWireIssues(outcome.issues));
       return rejectInput(ws, id, binary, error, closeOnInvalid, route.event);
     }
+    if (key !== undefined) return once!(ws, route, outcome.value, id, binary, key);
     return run(ws, route, outcome.value, id, binary);
   }
 
-  async function validateAsync(ws: ProtocolSocket, route: Route, pending: Promise<StandardSchemaV1.Result<unknown>>, id: number | undefined, binary: boolean): Promise<void> {
+  async function validateAsync(ws: ProtocolSocket, route: Route, pending: Promise<StandardSchemaV1.Result<unknown>>, id: number | undefined, binary: boolean, key: unknown): Promise<void> {
     let outcome: StandardSchemaV1.Result<unknown>;
     try {
       outcome = await pending;
     } catch (error) {
       return handlerFailed(ws, route, id, binary, error);
     }
-    return validated(ws, route, outcome, id, binary);
+    return validated(ws, route, outcome, id, binary, key);
   }
 
   /** A frame no event claims: `@OnMessage` when there is one, else the error (with whatever id could be read). */
@@ -162,11 +175,12 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
         return unclaimed(ws, message, binary, unknownEvent(envelope)) as void | Promise<void>;
       }
       const id = envelope.id;
+      const key = once === undefined ? undefined : envelope.key;
       const standard = route.standard;
-      if (standard === undefined) return run(ws, route, envelope.data, id, binary);
+      if (standard === undefined) return key === undefined ? run(ws, route, envelope.data, id, binary) : once!(ws, route, envelope.data, id, binary, key);
       const outcome = standard.validate(envelope.data);
-      if (outcome instanceof Promise) return validateAsync(ws, route, outcome, id, binary);
-      return validated(ws, route, outcome, id, binary);
+      if (outcome instanceof Promise) return validateAsync(ws, route, outcome, id, binary, key);
+      return validated(ws, route, outcome, id, binary, key);
     },
 
     // The engine refused this message (rate limit with `action: "reply"`): answer its request, if it has one.

@@ -10,6 +10,8 @@ export interface Envelope {
   event: string;
   data?: unknown;
   id?: number;
+  /** The request's idempotency key (checked only by handlers that keep keys). */
+  key?: unknown;
 }
 
 /** The error object on the wire. */

@@ -7,6 +7,7 @@ import type { TopicHistory } from "../engine/history.ts";
 import type { GONE, SERVED_ON, URGENT } from "../engine/socket-route.ts";
 import type { EventMap, SchemaInput, SchemaOutput } from "./define.ts";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { IdempotencyOptions } from "./once.ts";
 
 type AckReturn<A, E> = E extends keyof A ? (A[E] extends StandardSchemaV1 ? SchemaInput<A[E]> : unknown) : unknown;
 
@@ -38,6 +39,12 @@ export interface HandleOptions<D> {
   invalid?: "reply" | "close";
   /** Accept MessagePack binary frames (default true). */
   msgpack?: boolean;
+  /**
+   * Run each request that carries a key once per key: a repeat within `windowMs` gets the first run's reply without
+   * running the handler (default off; `true` = in memory, 5 minutes; `{ store: redisIdempotency(...) }` across
+   * instances).
+   */
+  idempotency?: boolean | IdempotencyOptions;
   /** Topic every socket of these handlers joins, used by `broadcast` (default `$broadcast:<protocol name>`). */
   broadcastTopic?: string;
   /** Called with every error a handler throws (default: console.error). */

@@ -14,5 +14,8 @@ export { checkEnvelope, errorEnvelope, parseEnvelope, serializeAck, serializeErr
 export type { Envelope, JoinResult, WireError } from "./envelope.ts";
 export { decodeMsgpack, encodeMsgpack, JSON_SUBPROTOCOL, LEGACY_JSON_SUBPROTOCOL, LEGACY_MSGPACK_SUBPROTOCOL, MSGPACK_SUBPROTOCOL } from "./msgpack.ts";
 export { MemoryHistory } from "./memory-history.ts";
+export { MemoryIdempotency } from "./idempotency.ts";
+export type { Claim, IdempotencyRecord, IdempotencyStore, IdempotentOutcome, MemoryIdempotencyOptions } from "./idempotency.ts";
+export type { IdempotencyOptions } from "./once.ts";
 export type { MemoryHistoryOptions } from "./memory-history.ts";
 export { sendAck, sendError, sendEvent, toWireError } from "./reply.ts";

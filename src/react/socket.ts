@@ -1,7 +1,7 @@
 // The typed view of one connection that `useSocket` returns (its own module, so the binding and the hook both
 // import it without importing each other).
 
-import type { Client, ClientState, EventMeta } from "../client/index.ts";
+import type { Client, ClientState, EventMeta, RequestOptions } from "../client/index.ts";
 import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ReplyInput, ServerEvents, ServerPayload, ServerRequests } from "../protocol/define.ts";
 import type { JoinResult } from "../protocol/envelope.ts";
 
@@ -11,7 +11,7 @@ export interface Socket<P extends AnyProtocol> {
   /** The underlying client, once the component has mounted. */
   client: Client<P> | undefined;
   emit<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>): void;
-  request<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>, options?: { timeout?: number }): Promise<AckOf<P, E>>;
+  request<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>, options?: RequestOptions): Promise<AckOf<P, E>>;
   join(topic: string): Promise<JoinResult>;
   leave(topic: string): Promise<void>;
   /** Listens to a server event; returns the function that stops listening. Prefer `useSocketEvent` in components. */

@@ -32,6 +32,8 @@ export class NotesServer {
   received: number[] = [];
   /** Binary (MessagePack) frames received. */
   binaryFrames = 0;
+  /** The event of every text frame received, in order. */
+  events: string[] = [];
   readonly history: MemoryHistory;
   private readonly options: HandleOptions<object>;
   private openWaiters: (() => void)[] = [];
@@ -71,6 +73,7 @@ export class NotesServer {
         ...websocket,
         message: (ws, message) => {
           if (typeof message !== "string") this.binaryFrames++;
+          else this.events.push((JSON.parse(message) as { event: string }).event);
           return websocket.message(ws, message);
         },
       },

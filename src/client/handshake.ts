@@ -1,4 +1,5 @@
-// What the client offers at the handshake and what the server's answer means. It offers its codec first (when it
+// The handshake as the client sees it: where it connects (a browser may pass "/chat"), what it offers and what
+// the server's answer means. It offers its codec first It offers its codec first (when it
 // has one), then JSON, versioned names before the first wire's, so a current server answers `bunwire.v1.*` and an
 // older one still finds a name it knows. A server that answers none (a raw Bun.serve that negotiates nothing) or
 // JSON gets JSON text frames.
@@ -18,4 +19,13 @@ export function offeredSubprotocols(codec: ClientCodec | undefined): string[] {
 export function speaksCodec(codec: ClientCodec | undefined, chosen: string): boolean {
   if (codec === undefined || chosen === "") return false;
   return chosen === codec.subprotocol || (codec.subprotocol === MSGPACK_SUBPROTOCOL && chosen === LEGACY_MSGPACK_SUBPROTOCOL);
+}
+
+/** Browsers may pass "/chat": resolve it against the page, with ws: or wss: to match http: or https:. */
+export function resolveUrl(url: string): string {
+  const location = (globalThis as { location?: { href: string } }).location;
+  if (!url.startsWith("/") || location === undefined) return url;
+  const absolute = new URL(url, location.href);
+  absolute.protocol = absolute.protocol === "https:" ? "wss:" : "ws:";
+  return absolute.href;
 }
