@@ -62,6 +62,8 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
   const { store, windowMs, leaseMs } = idempotency;
   /** Runs of this handle() still going, by scoped key: a repeat here awaits the run instead of asking the store. */
   const running = new Map<string, Promise<IdempotencyRecord>>();
+  /** The store failed and it was logged: quiet until a claim works again. */
+  let storeDown = false;
 
   function record(scoped: string, event: string, outcome: IdempotentOutcome): IdempotencyRecord {
     const kept: IdempotencyRecord = { event, outcome };
@@ -111,6 +113,7 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
   }
 
   function claimed(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string, claim: Claim): void | Promise<void> {
+    storeDown = false;
     if (claim.state === "claimed") return execute(ws, route, value, id, binary, scoped);
     if (claim.state === "done") return repeat(ws, route, id, binary, claim.record);
     return wait(ws, route, value, id, binary, scoped);
@@ -146,9 +149,10 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     return claimed(ws, route, value, id, binary, scoped, claim);
   };
 
-  /** The store is down: refuse rather than run a handler that may already have run elsewhere. */
+  /** The store is down: refuse rather than run a handler that may already have run elsewhere (logged once per outage). */
   function unavailable(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, error: unknown): void {
-    console.error(`[bunwire] idempotency store unavailable for "${route.event}":`, error);
+    if (!storeDown) console.error(`[bunwire] idempotency store unavailable: keyed requests are refused with IDEMPOTENCY_UNAVAILABLE until it answers again:`, error);
+    storeDown = true;
     hooks.reply(ws, route, id, binary, { error: { code: "IDEMPOTENCY_UNAVAILABLE", message: `"${route.event}" was not run: its key could not be checked; retry later` } });
   }
 }

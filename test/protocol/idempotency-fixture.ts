@@ -49,7 +49,7 @@ export interface ShopInstance {
   close(): Promise<void>;
 }
 
-export function shopInstance(idempotency: boolean | IdempotencyOptions | undefined, name = "A"): ShopInstance {
+export function shopInstance(idempotency: boolean | IdempotencyOptions | undefined, name = "A", onRun?: (run: number) => void): ShopInstance {
   const app = bunwire({ development: false });
   const instance: ShopInstance = {
     app,
@@ -63,6 +63,7 @@ export function shopInstance(idempotency: boolean | IdempotencyOptions | undefin
     {
       async pay(_ws, { amount }) {
         const run = ++instance.runs;
+        onRun?.(run);
         await instance.gate.pass();
         return { receipt: `${name}#${run}:${amount}` };
       },
