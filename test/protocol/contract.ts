@@ -9,7 +9,7 @@ import { encodeMsgpack, decodeMsgpack, MSGPACK_SUBPROTOCOL } from "../../src/pro
 import { negotiationContract } from "./contract-negotiation.ts";
 import { serverRequestContract } from "./contract-requests.ts";
 import { topicsContract } from "./contract-topics.ts";
-import { chat, chatHandlers, Probe, type ChatData } from "./fixture.ts";
+import { chat, chatHandlers, Probe, tallies, type ChatData } from "./fixture.ts";
 
 export interface Mounted {
   url: string;
@@ -37,7 +37,7 @@ export function protocolContract(label: string, mount: Mount, scope: ContractSco
     let probe: Probe;
 
     beforeAll(async () => {
-      mounted = await mount({ onError: () => {}, rooms: true });
+      mounted = await mount({ onError: () => {}, rooms: true, idempotency: true });
       probe = new Probe(mounted.url);
       await probe.opened;
     });
@@ -68,6 +68,14 @@ export function protocolContract(label: string, mount: Mount, scope: ContractSco
 
       test("a throw without a request id arrives as a $error event naming the event", async () => {
         expect(await probe.ask({ event: "boom", data: {} })).toEqual({ event: "$error", error: { code: "HANDLER_ERROR", message: HIDDEN, event: "boom" } });
+      });
+
+      test("with idempotency, a repeated key gets the first reply under its own id; the handler ran once", async () => {
+        const before = tallies.runs;
+        const first = await probe.ask({ event: "tally", data: {}, id: 30, key: `contract-${before}` });
+        expect(first).toEqual({ id: 30, ack: before + 1 });
+        expect(await probe.ask({ event: "tally", data: {}, id: 31, key: `contract-${before}` })).toEqual({ id: 31, ack: before + 1 });
+        expect(tallies.runs).toBe(before + 1);
       });
 
       test("$ping gets $pong", async () => {

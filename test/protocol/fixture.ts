@@ -18,6 +18,7 @@ export const chat = defineProtocol({
     inspect: z.looseObject({}),
     checkout: z.object({ amount: z.number(), timeout: z.number().optional() }),
     register: z.object({ as: z.string() }),
+    tally: z.object({}),
   },
   server: {
     said: z.object({ from: z.string(), text: z.string() }),
@@ -37,6 +38,8 @@ export const chat = defineProtocol({
 
 /** Sockets that sent `register { as }`, for tests that send server requests from outside any handler. */
 export const registered = new Map<string, ServerWebSocket<ChatData>>();
+/** Runs of `tally` (each returns the new count). */
+export const tallies = { runs: 0 };
 /** How the server requests made by `checkout` handlers ended ("confirmed", or the error code), in order. */
 export const checkouts: string[] = [];
 
@@ -82,6 +85,9 @@ export function chatHandlers() {
         checkouts.push((error as ServerRequestError).code);
         return { failed: (error as ServerRequestError).code };
       }
+    },
+    tally() {
+      return ++tallies.runs;
     },
     register(ws: ServerWebSocket<ChatData>, { as }: { as: string }) {
       registered.set(as, ws);

@@ -51,6 +51,9 @@ function chatGateway(options: HandleOptions<ChatData>) {
     @SubscribeMessage("checkout") checkout(ws: ServerWebSocket<ChatData>, data: { amount: number; timeout?: number }) {
       return handlers.checkout(ws, data);
     }
+    @SubscribeMessage("tally") tally() {
+      return handlers.tally();
+    }
     @SubscribeMessage("register") register(ws: ServerWebSocket<ChatData>, data: { as: string }) {
       return handlers.register(ws, data);
     }
