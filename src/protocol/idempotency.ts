@@ -38,16 +38,29 @@ export interface MemoryIdempotencyOptions {
 }
 
 interface Entry {
+  readonly key: string;
+  /** Undefined while the run goes; its outcome once completed (the same entry, so a key costs one entry). */
   record: IdempotencyRecord | undefined;
   expires: number;
+  /** Claimed again after it expired: a newer entry holds the key, the queue skips this one. */
+  dead: boolean;
 }
 
 const CLAIMED: Claim = Object.freeze({ state: "claimed" });
 const RUNNING: Claim = Object.freeze({ state: "running" });
 
-/** Keys of one process, in a Map kept in write order: expired and overflowing keys go from its front. */
+/**
+ * Keys of one process: a Map to look them up, and a queue of entries in claim order, from whose front expired and
+ * overflowing keys go. A request costs one lookup and one insert (and later one delete); a run that completes right
+ * after its claim (a synchronous handler) finds its entry without a second lookup. The queue, not the Map, is walked:
+ * a Map whose oldest keys keep being deleted makes every walk from its front skip their holes.
+ */
 export class MemoryIdempotency implements IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
+  private queue: Entry[] = [];
+  private head = 0;
+  /** The entry claimed last: what a synchronous run completes. */
+  private last: Entry | undefined;
   private readonly maxKeys: number;
 
   constructor(options: MemoryIdempotencyOptions = {}) {
@@ -63,29 +76,78 @@ export class MemoryIdempotency implements IdempotencyStore {
 
   claim(key: string, leaseMs: number): Claim {
     const now = Date.now();
-    const entry = this.entries.get(key);
-    if (entry !== undefined && entry.expires > now) return entry.record === undefined ? RUNNING : { state: "done", record: entry.record };
-    this.put(key, { record: undefined, expires: now + leaseMs }, now);
+    const fresh: Entry = { key, record: undefined, expires: now + leaseMs, dead: false };
+    // One hash lookup that finds or inserts (Map.getOrInsert where the runtime has it; Bun does).
+    const held = getOrInsert(this.entries, key, fresh);
+    if (held !== fresh) {
+      if (held.expires > now) return held.record === undefined ? RUNNING : { state: "done", record: held.record };
+      held.dead = true;
+      this.entries.set(key, fresh);
+    }
+    this.queue.push(fresh);
+    this.evict(now);
+    this.last = fresh;
     return CLAIMED;
   }
 
   complete(key: string, record: IdempotencyRecord, windowMs: number): void {
     const now = Date.now();
-    this.put(key, { record, expires: now + windowMs }, now);
+    const last = this.last;
+    const entry = last !== undefined && last.key === key && !last.dead ? last : this.entries.get(key);
+    this.last = undefined;
+    if (entry !== undefined && !entry.dead) {
+      entry.record = record;
+      entry.expires = now + windowMs;
+      return;
+    }
+    // Evicted while it ran (maxKeys reached): keep the outcome anyway.
+    this.insert(key, record, now + windowMs, now);
   }
 
   close(): Promise<void> {
     this.entries.clear();
+    this.queue = [];
+    this.head = 0;
+    this.last = undefined;
     return Promise.resolve();
   }
 
-  private put(key: string, entry: Entry, now: number): void {
-    // Re-inserting keeps the Map in write order, close to expiry order: expired keys are found at its front.
-    this.entries.delete(key);
-    for (const [oldest, held] of this.entries) {
-      if (held.expires > now && this.entries.size < this.maxKeys) break;
-      this.entries.delete(oldest);
-    }
+  private insert(key: string, record: IdempotencyRecord | undefined, expires: number, now: number): Entry {
+    const entry: Entry = { key, record, expires, dead: false };
     this.entries.set(key, entry);
+    this.queue.push(entry);
+    this.evict(now);
+    return entry;
+  }
+
+  /** Drops keys from the front of the queue while they are expired or too many; a key claimed again is skipped. */
+  private evict(now: number): void {
+    const queue = this.queue;
+    const entries = this.entries;
+    while (this.head < queue.length) {
+      const oldest = queue[this.head]!;
+      if (!oldest.dead) {
+        if (oldest.expires > now && entries.size <= this.maxKeys) break;
+        oldest.dead = true;
+        entries.delete(oldest.key);
+      }
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > queue.length) {
+      this.queue = queue.slice(this.head);
+      this.head = 0;
+    }
   }
 }
+
+type Upsert = <K, V>(map: Map<K, V>, key: K, value: V) => V;
+const nativeGetOrInsert = (Map.prototype as { getOrInsert?: (key: unknown, value: unknown) => unknown }).getOrInsert;
+const getOrInsert: Upsert =
+  nativeGetOrInsert !== undefined
+    ? (map, key, value) => nativeGetOrInsert.call(map, key, value) as typeof value
+    : (map, key, value) => {
+        const held = map.get(key);
+        if (held !== undefined) return held;
+        map.set(key, value);
+        return value;
+      };

@@ -132,13 +132,14 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
   }
 
   return function once(ws, route, value, id, binary, key) {
-    if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH) {
-      const error = new ProtocolError("INVALID_ENVELOPE", `envelope.key must be a string of 1 to ${MAX_KEY_LENGTH} characters`);
+    if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH || key.charCodeAt(0) < 33) {
+      const error = new ProtocolError("INVALID_ENVELOPE", `envelope.key must be a string of 1 to ${MAX_KEY_LENGTH} characters, not starting with a space or control character`);
       return hooks.reply(ws, route, id, binary, { error: { code: error.code, message: error.message } });
     }
     const user = (ws as unknown as PinnedSocket)[CONNECTION]?.user;
-    // "u:" and "k:" keep a user's scope apart from the anonymous one, whatever the key says.
-    const scoped = user === undefined ? `k:${key}` : `u:${user.id.length}:${user.id}:${key}`;
+    // A user's keys start with a control character no client key may start with: the scopes never meet. An
+    // anonymous key is used as it is (no copy on the hot path).
+    const scoped = user === undefined ? key : `\u0001${user.id.length}:${user.id}:${key}`;
     let claim: Claim | Promise<Claim>;
     try {
       claim = store.claim(scoped, leaseMs);
