@@ -13,6 +13,7 @@ export type { ServerRequestOptions } from "./ask.ts";
 export { checkEnvelope, errorEnvelope, parseEnvelope, serializeAck, serializeError, serializeEvent, toWireIssues, withPosition } from "./envelope.ts";
 export type { Envelope, JoinResult, WireError } from "./envelope.ts";
 export { decodeMsgpack, encodeMsgpack, JSON_SUBPROTOCOL, LEGACY_JSON_SUBPROTOCOL, LEGACY_MSGPACK_SUBPROTOCOL, MSGPACK_SUBPROTOCOL } from "./msgpack.ts";
+export { chooseSubprotocol } from "./subprotocols.ts";
 export { MemoryHistory } from "./memory-history.ts";
 export { MemoryIdempotency } from "./idempotency.ts";
 export type { Claim, IdempotencyRecord, IdempotencyStore, IdempotentOutcome, MemoryIdempotencyOptions } from "./idempotency.ts";

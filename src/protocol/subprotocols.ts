@@ -23,3 +23,16 @@ export function serverSubprotocols(msgpack: boolean): readonly string[] {
 export function isMsgpackSubprotocol(name: string): boolean {
   return name === MSGPACK_SUBPROTOCOL || name === LEGACY_MSGPACK_SUBPROTOCOL;
 }
+
+/**
+ * For a raw `Bun.serve` (bunwire's front doors negotiate by themselves): the subprotocol `handlers` answer to this
+ * handshake, to pass as `server.upgrade(req, { headers: { "Sec-WebSocket-Protocol": chosen } })`. Undefined when the
+ * client offers none; null when it offers only codecs these handlers refuse (answer 400: a browser rejects a 101
+ * that lacks the subprotocol it asked for).
+ */
+export function chooseSubprotocol(req: Request, handlers: { readonly subprotocols: readonly string[] }): string | undefined | null {
+  const offered = req.headers.get("sec-websocket-protocol");
+  if (offered === null) return undefined;
+  const offers = offered.split(",").map((name) => name.trim());
+  return handlers.subprotocols.find((name) => offers.includes(name)) ?? null;
+}
