@@ -1,9 +1,9 @@
 // An IdempotencyStore on Redis, shared by every instance, so a request retried on another instance after a cut is
 // recognised: a key is claimed with a lease (SET NX PX in one script with the read), and completed with its record
-// (MessagePack: acks keep binary values) kept for the window. Self-contained: one connection of its own (or yours),
-// no bus. Without persistence a Redis restart forgets the keys: a retry after it runs the handler again.
+// (as JSON: an ack is kept as JSON would carry it) kept for the window. Self-contained: one connection of its own (or
+// yours), no bus, no import beyond ioredis. Without persistence a Redis restart forgets the keys: a retry after it runs
+// the handler again.
 
-import { Packr } from "msgpackr";
 import type { Claim, IdempotencyRecord, IdempotencyStore } from "../protocol/idempotency.ts";
 import { BunwireError } from "../engine/errors.ts";
 import { ioredis, type Cluster, type Redis, type RedisClientLike } from "./peer.ts";
@@ -27,22 +27,21 @@ if held then return held end
 redis.call('SET', KEYS[1], 'r', 'PX', ARGV[1])
 return false`;
 
-const RUNNING_MARK = 0x72; // "r"
-const DONE_MARK = 0x64; // "d", followed by the record in MessagePack
+/** A completed key holds "d" followed by its record as JSON; a claimed one holds "r" (see CLAIM). */
+const DONE = "d";
 
 interface Scripts {
-  bwClaimBuffer(key: string, leaseMs: string): Promise<Buffer | null>;
+  bwClaim(key: string, leaseMs: string): Promise<string | null>;
 }
 
 const CLAIMED: Claim = Object.freeze({ state: "claimed" });
-const RUNNING: Claim = Object.freeze({ state: "running" });
+const HELD: Claim = Object.freeze({ state: "running" });
 
 export class RedisIdempotency implements IdempotencyStore {
   private readonly redis: Redis | Cluster;
   private readonly scripts: Scripts;
   private readonly owned: boolean;
   private readonly prefix: string;
-  private readonly packr = new Packr({ useRecords: false, mapsAsObjects: true });
 
   constructor(options: RedisIdempotencyOptions) {
     const sources = [options.url, options.cluster, options.client].filter((s) => s !== undefined).length;
@@ -62,21 +61,21 @@ export class RedisIdempotency implements IdempotencyStore {
 
   async claim(key: string, leaseMs: number): Promise<Claim> {
     await this.ready();
-    const held = await this.scripts.bwClaimBuffer(this.prefix + key, String(Math.ceil(leaseMs)));
+    const held = await this.scripts.bwClaim(this.prefix + key, String(Math.ceil(leaseMs)));
     if (held === null) return CLAIMED;
-    if (held[0] === DONE_MARK) return { state: "done", record: this.packr.unpack(held.subarray(1)) as IdempotencyRecord };
-    if (held[0] === RUNNING_MARK) return RUNNING;
-    // Something else wrote this key: treat it as held, and let the lease of whoever wrote it run out.
-    return RUNNING;
+    if (held.startsWith(DONE)) {
+      try {
+        return { state: "done", record: JSON.parse(held.slice(1)) as IdempotencyRecord };
+      } catch {
+        // Not a record of ours: held, until whoever wrote it lets it expire.
+      }
+    }
+    return HELD;
   }
 
   async complete(key: string, record: IdempotencyRecord, windowMs: number): Promise<void> {
     await this.ready();
-    const packed = this.packr.pack(record);
-    const value = Buffer.allocUnsafe(packed.length + 1);
-    value[0] = DONE_MARK;
-    value.set(packed, 1);
-    await this.redis.set(this.prefix + key, value, "PX", Math.ceil(windowMs));
+    await this.redis.set(this.prefix + key, DONE + JSON.stringify(record), "PX", Math.ceil(windowMs));
   }
 
   async close(): Promise<void> {
