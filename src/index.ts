@@ -22,7 +22,7 @@ export type {
 // Typed messages: declare a protocol once, `protocol.handle({...})` on any route, the same type on the client.
 export { chooseSubprotocol, defineProtocol, MemoryHistory, MemoryIdempotency, Protocol, ProtocolError, servedOn, serverProtocol, ServerProtocol, ServerRequestError } from "./protocol/index.ts";
 export type {
-  AckOf, AnyProtocol, Claim, ClientEvents, EventHandlers, HandleOptions, IdempotencyOptions, IdempotencyRecord, IdempotencyStore, IdempotentOutcome, MemoryHistoryOptions,
+  AckOf, AnyProtocol, Claim, ClientEvents, EventHandlers, HandleOptions, IdempotencyOptions, IdempotencyRecord, IdempotencyStore, MemoryHistoryOptions,
   MemoryIdempotencyOptions, ProtocolErrorCode, ProtocolSocketHandlers, PublishTarget, ReplyInput, ReplyOutput, ServerEvents, ServerRequestErrorCode, ServerRequestOptions,
   ServerRequests, WireIssue,
 } from "./protocol/index.ts";

@@ -6,13 +6,15 @@
 import { BunwireError } from "../engine/errors.ts";
 import type { WireError } from "./envelope.ts";
 
-/** What a handler's run ended with: the ack it returned, or the error reply it got. */
-export type IdempotentOutcome = { ack: unknown; error?: undefined } | { error: WireError; ack?: undefined };
-
-/** The outcome kept under a key, with the event it answered (a key reused for another event is a conflict). */
+/**
+ * What a key's run ended with: the event it answered (a key reused for another event is a conflict) and the ack the
+ * handler returned, or the error reply it got. One flat object: a remembered key costs little memory.
+ */
 export interface IdempotencyRecord {
   event: string;
-  outcome: IdempotentOutcome;
+  ack?: unknown;
+  /** Present when the run failed: the error reply, sent again to a repeat. */
+  error?: WireError;
 }
 
 /**

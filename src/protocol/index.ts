@@ -16,7 +16,7 @@ export { decodeMsgpack, encodeMsgpack, JSON_SUBPROTOCOL, LEGACY_JSON_SUBPROTOCOL
 export { chooseSubprotocol } from "./subprotocols.ts";
 export { MemoryHistory } from "./memory-history.ts";
 export { MemoryIdempotency } from "./idempotency.ts";
-export type { Claim, IdempotencyRecord, IdempotencyStore, IdempotentOutcome, MemoryIdempotencyOptions } from "./idempotency.ts";
+export type { Claim, IdempotencyRecord, IdempotencyStore, MemoryIdempotencyOptions } from "./idempotency.ts";
 export type { IdempotencyOptions } from "./once.ts";
 export type { MemoryHistoryOptions } from "./memory-history.ts";
 export { sendAck, sendError, sendEvent, toWireError } from "./reply.ts";

@@ -11,7 +11,7 @@ import { isThenable } from "../engine/thenable.ts";
 import type { Route } from "./dispatch.ts";
 import type { WireError } from "./envelope.ts";
 import { ProtocolError } from "./errors.ts";
-import { MemoryIdempotency, type Claim, type IdempotencyRecord, type IdempotencyStore, type IdempotentOutcome } from "./idempotency.ts";
+import { MemoryIdempotency, type Claim, type IdempotencyRecord, type IdempotencyStore } from "./idempotency.ts";
 import type { ProtocolSocket } from "./reply.ts";
 
 export interface IdempotencyOptions {
@@ -52,7 +52,7 @@ export interface OnceHooks {
   /** The handler threw: answer and report it. */
   failed(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, error: unknown): void;
   /** Answer a repeat with a recorded outcome, or a bad key with its error. */
-  reply(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, outcome: IdempotentOutcome): void;
+  reply(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, outcome: IdempotencyRecord): void;
   toWire(error: unknown, event: string): WireError;
 }
 
@@ -65,13 +65,12 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
   /** The store failed and it was logged: quiet until a claim works again. */
   let storeDown = false;
 
-  function record(scoped: string, event: string, outcome: IdempotentOutcome): IdempotencyRecord {
-    const kept: IdempotencyRecord = { event, outcome };
+  function record(scoped: string, kept: IdempotencyRecord): IdempotencyRecord {
     try {
       const stored = store.complete(scoped, kept, windowMs);
-      if (isThenable(stored)) stored.then(undefined, (error: unknown) => unrecorded(event, error));
+      if (isThenable(stored)) stored.then(undefined, (error: unknown) => unrecorded(kept.event, error));
     } catch (error) {
-      unrecorded(event, error);
+      unrecorded(kept.event, error);
     }
     return kept;
   }
@@ -81,35 +80,35 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     try {
       result = route.handler.call(route.self, ws, value);
     } catch (error) {
-      record(scoped, route.event, { error: hooks.toWire(error, route.event) });
+      record(scoped, { event: route.event, error: hooks.toWire(error, route.event) });
       return hooks.failed(ws, route, id, binary, error);
     }
     if (!isThenable(result)) {
-      record(scoped, route.event, { ack: result });
+      record(scoped, { event: route.event, ack: result });
       return hooks.settled(ws, route, id, binary, result);
     }
     let thrown: unknown;
     const run = Promise.resolve(result).then(
-      (ack) => record(scoped, route.event, { ack }),
+      (ack) => record(scoped, { event: route.event, ack }),
       (error: unknown) => {
         thrown = error;
-        return record(scoped, route.event, { error: hooks.toWire(error, route.event) });
+        return record(scoped, { event: route.event, error: hooks.toWire(error, route.event) });
       },
     );
     running.set(scoped, run);
     return run.then((kept) => {
       running.delete(scoped);
       // The reply goes to the socket that asked, if it is still there: a retry elsewhere reads the record.
-      if (kept.outcome.error === undefined) hooks.settled(ws, route, id, binary, kept.outcome.ack);
+      if (kept.error === undefined) hooks.settled(ws, route, id, binary, kept.ack);
       else hooks.failed(ws, route, id, binary, thrown);
     });
   }
 
   function repeat(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, kept: IdempotencyRecord): void {
     if (kept.event !== route.event) {
-      return hooks.reply(ws, route, id, binary, { error: { code: "IDEMPOTENCY_CONFLICT", message: `this key was used for "${kept.event}", not "${route.event}"` } });
+      return hooks.reply(ws, route, id, binary, { event: route.event, error: { code: "IDEMPOTENCY_CONFLICT", message: `this key was used for "${kept.event}", not "${route.event}"` } });
     }
-    hooks.reply(ws, route, id, binary, kept.outcome);
+    hooks.reply(ws, route, id, binary, kept);
   }
 
   function claimed(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string, claim: Claim): void | Promise<void> {
@@ -134,7 +133,7 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
   return function once(ws, route, value, id, binary, key) {
     if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH || key.charCodeAt(0) < 33) {
       const error = new ProtocolError("INVALID_ENVELOPE", `envelope.key must be a string of 1 to ${MAX_KEY_LENGTH} characters, not starting with a space or control character`);
-      return hooks.reply(ws, route, id, binary, { error: { code: error.code, message: error.message } });
+      return hooks.reply(ws, route, id, binary, { event: route.event, error: { code: error.code, message: error.message } });
     }
     const user = (ws as unknown as PinnedSocket)[CONNECTION]?.user;
     // A user's keys start with a control character no client key may start with: the scopes never meet. An
@@ -154,7 +153,7 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
   function unavailable(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, error: unknown): void {
     if (!storeDown) console.error(`[bunwire] idempotency store unavailable: keyed requests are refused with IDEMPOTENCY_UNAVAILABLE until it answers again:`, error);
     storeDown = true;
-    hooks.reply(ws, route, id, binary, { error: { code: "IDEMPOTENCY_UNAVAILABLE", message: `"${route.event}" was not run: its key could not be checked; retry later` } });
+    hooks.reply(ws, route, id, binary, { event: route.event, error: { code: "IDEMPOTENCY_UNAVAILABLE", message: `"${route.event}" was not run: its key could not be checked; retry later` } });
   }
 }
 
