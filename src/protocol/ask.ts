@@ -45,7 +45,7 @@ export function askClient(declaration: AnyProtocol, socket: object, event: strin
   if (schema === undefined || !Object.hasOwn(declaration.replies!, event)) {
     return Promise.reject(new ServerRequestError("NOT_SERVED", `"${event}" is not a server request of protocol "${declaration.name}": declare its reply schema in \`replies\``, event));
   }
-  if (ownState(declaration, ws) === undefined) {
+  if (ws === null || typeof ws !== "object" || ownState(declaration, ws) === undefined) {
     return Promise.reject(new ServerRequestError("NOT_SERVED", `this socket is not served by handlers of protocol "${declaration.name}": its replies would reach no one`, event));
   }
   if (ws.readyState !== 1) return Promise.reject(new ServerRequestError("DISCONNECTED", `the socket is closed: "${event}" was not sent`, event));

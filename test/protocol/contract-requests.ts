@@ -105,6 +105,13 @@ export function serverRequestContract(main: () => Mounted): void {
         expect(await chat.request(registered.get(name)!, "confirm", { amount: 1 }).catch((e: unknown) => e)).toMatchObject({ code: "DISCONNECTED" });
       });
 
+      test("a socket that is not one of the protocol's, or an event not declared in replies: NOT_SERVED, never a throw", async () => {
+        const { name } = await registeredClient();
+        expect(await chat.request(null as never, "confirm", { amount: 1 }).catch((e: unknown) => e)).toMatchObject({ code: "NOT_SERVED" });
+        expect(await chat.request({} as never, "confirm", { amount: 1 }).catch((e: unknown) => e)).toMatchObject({ code: "NOT_SERVED" });
+        expect(await chat.request(registered.get(name)!, "said" as never, { from: "a", text: "b" } as never).catch((e: unknown) => e)).toMatchObject({ code: "NOT_SERVED" });
+      });
+
       test("an AbortSignal stops waiting: ABORTED", async () => {
         const { client, name } = await registeredClient();
         client.onRequest("confirm", () => new Promise(() => {}));
