@@ -29,6 +29,10 @@ export type {
   UserInit,
 } from "./engine/index.ts";
 // Typed messages: declare a protocol once, `protocol.handle({...})` on any route, the same type on the client.
-export { defineProtocol, MemoryHistory, Protocol, ProtocolError, servedOn, serverProtocol, ServerProtocol } from "./protocol/index.ts";
-export type { AckOf, AnyProtocol, ClientEvents, EventHandlers, HandleOptions, MemoryHistoryOptions, ProtocolErrorCode, ProtocolSocketHandlers, PublishTarget, ServerEvents, WireIssue } from "./protocol/index.ts";
+export { chooseSubprotocol, defineProtocol, MemoryHistory, MemoryIdempotency, Protocol, ProtocolError, servedOn, serverProtocol, ServerProtocol, ServerRequestError } from "./protocol/index.ts";
+export type {
+  AckOf, AnyProtocol, Claim, ClientEvents, EventHandlers, HandleOptions, IdempotencyOptions, IdempotencyRecord, IdempotencyStore, MemoryHistoryOptions,
+  MemoryIdempotencyOptions, ProtocolErrorCode, ProtocolSocketHandlers, PublishTarget, ReplyInput, ReplyOutput, ServerEvents, ServerRequestErrorCode, ServerRequestOptions,
+  ServerRequests, WireIssue,
+} from "./protocol/index.ts";
 export type { HistoryEntry, HistoryPosition, Replay, TopicHistory } from "./engine/index.ts";

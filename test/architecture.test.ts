@@ -69,7 +69,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   cluster: ["engine", "bus"],
   presence: ["engine"], // presence by connection identity; stores live in presence/ (memory) and redis/
   protocol: ["engine", "presence"],
-  redis: ["bus", "engine", "presence"],
+  redis: ["bus", "engine", "presence", "protocol"], // stores for the layers below: histories, presence, idempotency
   nats: ["bus", "engine"],
   app: ["engine", "bus", "protocol", "cluster"],
   router: ["engine", "bus", "protocol", "cluster"],

@@ -12,6 +12,7 @@ export const chat = defineProtocol({
   client: { join: z.object({ room: z.string() }), say: z.object({ text: z.string().max(500) }), typing: z.object({ on: z.boolean() }) },
   server: { said: z.object({ from: z.string(), text: z.string() }), typing: z.object({ from: z.string(), on: z.boolean() }) },
   acks:   { say: z.object({ id: z.number() }) },
+  replies: { typing: z.object({ seen: z.boolean() }) },
 });
 export const chatServer = serverProtocol(chat);
 const app = bunwire();
@@ -56,7 +57,7 @@ const client = connect<typeof chat>("ws://localhost:3000/chat", {
 client.on("said", (m, meta) => render(m.from, m.text, meta.seq));
 client.emit("typing", { on: true });
 try {
-  const ack = await client.request("say", { text: "hi" }, { timeout: 2000 });
+  const ack = await client.request("say", { text: "hi" }, { timeout: 2000, signal: AbortSignal.timeout(5000) });
   const id: number = ack.id;
 } catch (error) {
   if (error instanceof RequestError) console.log(error.code, error.issues);

@@ -1,27 +1,31 @@
-// The reconnecting client: one WebSocket at a time, typed emit/request/on, an offline queue flushed in order,
-// rooms rejoined with their last offsets (and their events kept in sequence order, see rooms.ts), a heartbeat for
-// half-open connections, and a stop on close codes that mean "do not retry". No server code: it shares only the
-// protocol's types with the server.
+// The reconnecting client: one WebSocket at a time, typed emit/request/on, answers to server requests, an offline
+// queue flushed in order (keyed requests re-sent after a reconnect), rooms rejoined with their last offsets (events
+// kept in sequence order, see rooms.ts), a heartbeat for half-open connections, and a stop on close codes that mean
+// "do not retry". No server code: it shares only the protocol's types with the server.
 
 import type { JoinResult } from "../protocol/envelope.ts";
-import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ServerEvents, ServerPayload } from "../protocol/define.ts";
+import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ReplyInput, ServerEvents, ServerPayload, ServerRequests } from "../protocol/define.ts";
+import { Answers, type ReplyFrame } from "./answers.ts";
 import { ClientError, RequestError } from "./errors.ts";
+import { offeredSubprotocols, resolveUrl, speaksCodec } from "./handshake.ts";
 import { Heartbeat } from "./heartbeat.ts";
+import { Listeners, type EventMeta, type Listener } from "./listeners.ts";
 import { Outbox, type Outgoing } from "./outbox.ts";
 import { reconnectDelay, type ClientState, type ResolvedOptions } from "./options.ts";
 import { PresenceFollows, type RoomPresence } from "./presence.ts";
 import { Rooms, type Positioned } from "./rooms.ts";
 
-/** What a listener gets besides the data: where an event published on a topic with a history sits. */
-export interface EventMeta {
-  /** The topic it was published on. */
-  topic?: string;
-  /** Its position in the topic's history (what a rejoin resumes after). */
-  offset?: string;
-  /** Its sequence number on the topic: one more than the previous event's. */
-  seq?: number;
+export type { EventMeta } from "./listeners.ts";
+
+/** Per-request options: a timeout, an AbortSignal, and whether this request carries an idempotency key. */
+export interface RequestOptions {
+  /** Ms to wait for the ack (default: the client's `requestTimeout`), counted from the call, queued or not. */
+  timeout?: number;
+  /** Stops waiting: the request leaves the queue if still there and rejects with ABORTED (a sent one may still run). */
+  signal?: AbortSignal;
+  /** Overrides the client's `idempotent` option for this request. */
+  idempotent?: boolean;
 }
-type Listener = (data: unknown, meta: EventMeta) => void;
 
 interface Inbound {
   event?: unknown;
@@ -32,6 +36,7 @@ interface Inbound {
   topic?: unknown;
   offset?: unknown;
   seq?: unknown;
+  rid?: unknown;
 }
 
 export class Client<P extends AnyProtocol> {
@@ -46,21 +51,27 @@ export class Client<P extends AnyProtocol> {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly heartbeat: Heartbeat;
   private readonly outbox: Outbox;
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new Listeners();
   private readonly stateListeners = new Set<(state: ClientState) => void>();
-  private readonly errorListeners = new Set<(error: RequestError) => void>();
   private readonly rooms: Rooms;
   private presences: PresenceFollows | undefined;
+  private readonly answers = new Answers();
 
   constructor(private readonly url: string, private readonly options: ResolvedOptions) {
     this.outbox = new Outbox(options, (entry) => this.send(entry));
     this.heartbeat = new Heartbeat(options.heartbeat);
     this.rooms = new Rooms({
-      deliver: (message) => this.dispatch(message as Inbound & Positioned),
+      deliver: (message) => this.listeners.deliver(message as Inbound & Positioned),
       recover: (topic) => this.state === "open" && this.sendJoin(topic, true),
       gapTimeout: options.gapTimeout,
+      saved: options.saved,
     });
     this.open();
+  }
+
+  /** This client's id: the scope of its idempotency keys, the same across reconnects. */
+  get id(): string {
+    return this.options.clientId;
   }
 
   /** The negotiated subprotocol of the current connection ("" when none). */
@@ -75,20 +86,27 @@ export class Client<P extends AnyProtocol> {
   }
 
   /** Sends an event and resolves with the handler's return value (its ack), or rejects with a RequestError/ClientError. */
-  request<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>, options?: { timeout?: number }): Promise<AckOf<P, E>> {
-    return this.call(event, data, options?.timeout ?? this.options.requestTimeout) as Promise<AckOf<P, E>>;
+  request<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>, options?: RequestOptions): Promise<AckOf<P, E>> {
+    const keyed = options?.idempotent ?? this.options.idempotent;
+    return this.call(event, data, options?.timeout ?? this.options.requestTimeout, keyed, options?.signal) as Promise<AckOf<P, E>>;
   }
 
   /** Listens to a server event; returns a function that removes the listener. */
   on<E extends ServerEvents<P>>(event: E, listener: (data: ServerPayload<P, E>, meta: EventMeta) => void): () => void {
-    let set = this.listeners.get(event);
-    if (set === undefined) this.listeners.set(event, (set = new Set()));
-    set.add(listener as Listener);
-    return () => this.off(event, listener);
+    return this.listeners.on(event, listener as Listener);
   }
 
   off<E extends ServerEvents<P>>(event: E, listener: (data: ServerPayload<P, E>, meta: EventMeta) => void): void {
-    this.listeners.get(event)?.delete(listener as Listener);
+    this.listeners.off(event, listener as Listener);
+  }
+
+  /**
+   * Answers the server's requests for `event` (a server event declared in `replies`): the handler's return value, or
+   * resolved promise, is the reply the server validates. One handler per event (a new one replaces it); returns the
+   * function that removes it. Without one, the server's request fails with NO_HANDLER.
+   */
+  onRequest<E extends ServerRequests<P>>(event: E, handler: (data: ServerPayload<P, E>) => ReplyInput<P, E> | Promise<ReplyInput<P, E>>): () => void {
+    return this.answers.set(event, handler as (data: unknown) => unknown);
   }
 
   /** Joins a topic (`$join`); kept across reconnects, with recovery of missed events when the server keeps history. */
@@ -104,7 +122,7 @@ export class Client<P extends AnyProtocol> {
     this.rooms.settle(topic, new ClientError("CLOSED", `left "${topic}"`));
     this.rooms.delete(topic);
     if (this.state !== "open") return Promise.resolve();
-    return this.call("$leave", { topic }, this.options.requestTimeout).then(() => undefined);
+    return this.call("$leave", { topic }, this.options.requestTimeout, false).then(() => undefined);
   }
 
   /** Follows a room's presence (the server's `handle({ presence })` authorises it): a snapshot, then joins and leaves. */
@@ -120,8 +138,7 @@ export class Client<P extends AnyProtocol> {
 
   /** Error replies to emits (no request id): validation failures, unknown events, handler errors. */
   onError(listener: (error: RequestError) => void): () => void {
-    this.errorListeners.add(listener);
-    return () => this.errorListeners.delete(listener);
+    return this.listeners.onError(listener);
   }
 
   /** Resolves when the client is open; rejects if it closes first. */
@@ -149,7 +166,7 @@ export class Client<P extends AnyProtocol> {
   }
 
   private open(): void {
-    const protocols = this.options.codec !== undefined ? [this.options.codec.subprotocol, "bunwire.json"] : undefined;
+    const protocols = offeredSubprotocols(this.options.codec);
     let socket: WebSocket;
     try {
       socket = new this.options.WebSocket(resolveUrl(this.url), protocols);
@@ -169,7 +186,7 @@ export class Client<P extends AnyProtocol> {
 
   private opened(socket: WebSocket): void {
     this.attempt = 0;
-    this.binary = this.options.codec !== undefined && socket.protocol === this.options.codec.subprotocol;
+    this.binary = speaksCodec(this.options.codec, socket.protocol);
     this.setState("open");
     this.heartbeat.start(() => this.send({ event: "$ping", data: null }), () => this.declareDead());
     for (const [topic, room] of this.rooms.rooms) this.sendJoin(topic, room.acked);
@@ -181,7 +198,7 @@ export class Client<P extends AnyProtocol> {
     const room = this.rooms.joining(topic);
     if (room === undefined) return;
     const offset = room.offset;
-    this.call("$join", offset === undefined ? { topic } : { topic, offset }, this.options.requestTimeout).then(
+    this.call("$join", offset === undefined ? { topic } : { topic, offset }, this.options.requestTimeout, false).then(
       (ack) => {
         const result = ack as JoinResult;
         this.rooms.joined(topic, result);
@@ -198,12 +215,12 @@ export class Client<P extends AnyProtocol> {
     );
   }
 
-  private call(event: string, data: unknown, timeout: number): Promise<unknown> {
+  private call(event: string, data: unknown, timeout: number, keyed: boolean, signal?: AbortSignal): Promise<unknown> {
     if (this.state === "closed") return Promise.reject(new ClientError("CLOSED", "the client is closed"));
-    return this.outbox.request(event, data, timeout, this.state === "open");
+    return this.outbox.request(event, data, { timeout, signal, keyPrefix: keyed ? this.options.clientId : undefined }, this.state === "open");
   }
 
-  private send(entry: Outgoing): boolean {
+  private send(entry: Outgoing | ReplyFrame): boolean {
     const socket = this.socket;
     if (socket === undefined || socket.readyState !== 1) return false;
     // The cast: TypeScript 7's DOM typings take only ArrayBuffer-backed views, and codecs never return shared memory.
@@ -225,19 +242,15 @@ export class Client<P extends AnyProtocol> {
     }
     const event = message.event;
     if (typeof event !== "string" || event === "$pong") return;
-    if (event === "$error") {
-      const error = new RequestError(message.error);
-      for (const listener of this.errorListeners) listener(error);
-      return;
+    if (typeof message.rid === "number") {
+      const socket = this.socket;
+      // The reply goes back on the connection the request came on, or nowhere.
+      return this.answers.answer(message as { event: string; rid: number; data?: unknown }, (frame) => socket === this.socket && this.send(frame));
     }
+    if (event === "$error") return this.listeners.failed(new RequestError(message.error));
     // Events of a joined topic with a history go through its sequence: once each, in order.
     if (typeof message.topic === "string" && typeof message.seq === "number" && typeof message.offset === "string" && this.rooms.receive(message as Positioned)) return;
-    this.dispatch(message);
-  }
-
-  private dispatch(message: Inbound): void {
-    const set = this.listeners.get(message.event as string);
-    if (set !== undefined) for (const listener of set) listener(message.data, message as EventMeta);
+    this.listeners.deliver(message);
   }
 
   private declareDead(): void {
@@ -292,12 +305,3 @@ export class Client<P extends AnyProtocol> {
 }
 
 function ignore(): void {}
-
-/** Browsers may pass "/chat": resolve it against the page, with ws: or wss: to match http: or https:. */
-function resolveUrl(url: string): string {
-  const location = (globalThis as { location?: { href: string } }).location;
-  if (!url.startsWith("/") || location === undefined) return url;
-  const absolute = new URL(url, location.href);
-  absolute.protocol = absolute.protocol === "https:" ? "wss:" : "ws:";
-  return absolute.href;
-}

@@ -3,14 +3,15 @@
 
 import { BunwireError } from "../engine/errors.ts";
 
-export type ClientErrorCode = "TIMEOUT" | "QUEUE_FULL" | "DISCONNECTED" | "CLOSED" | "NO_WEBSOCKET" | "INVALID_OPTIONS";
+export type ClientErrorCode = "TIMEOUT" | "QUEUE_FULL" | "DISCONNECTED" | "CLOSED" | "ABORTED" | "NO_WEBSOCKET" | "INVALID_OPTIONS";
 
 export class ClientError extends BunwireError {
   override name = "ClientError";
   declare readonly code: ClientErrorCode;
 
-  constructor(code: ClientErrorCode, message: string) {
-    super(code, message);
+  /** `cause`: for ABORTED, the signal's reason. */
+  constructor(code: ClientErrorCode, message: string, cause?: unknown) {
+    super(code, message, cause === undefined ? {} : { cause });
   }
 }
 

@@ -1,6 +1,7 @@
 // Client options, their defaults, and the reconnect delay (exponential backoff with jitter).
 
 import type { JoinResult } from "../protocol/envelope.ts";
+import { SavedOffsets, type PersistOffsetsOptions } from "./saved-offsets.ts";
 export type ClientState = "connecting" | "open" | "reconnecting" | "closed";
 
 /** A binary codec the client may negotiate by WebSocket subprotocol (see `msgpack`). */
@@ -58,6 +59,20 @@ export interface ClientOptions {
   onRejoin?: (topic: string, result: JoinResult) => void;
   /** Ms an out-of-order event waits for the missing ones before the topic is rejoined to fetch them (default 1000). */
   gapTimeout?: number;
+  /**
+   * Every request carries an idempotency key (`<client id>:<request id>`), and requests still unanswered when the
+   * connection drops are sent again, same key, after reconnecting, instead of failing with DISCONNECTED. With a
+   * server whose `handle()` keeps keys (`idempotency`), the handler runs once and the repeat gets the first reply.
+   * Per request: `request(event, data, { idempotent })`. Default false.
+   */
+  idempotent?: boolean;
+  /** This client's id, the scope of its keys when the connection has no user (default: 128 random bits). */
+  clientId?: string;
+  /**
+   * Keep each joined topic's position across page reloads (`true`: in `sessionStorage`), so a `join` after a reload
+   * resumes from it and the server replays what was missed. Default false.
+   */
+  persistOffsets?: boolean | PersistOffsetsOptions;
 }
 
 export interface ResolvedOptions {
@@ -72,9 +87,12 @@ export interface ResolvedOptions {
   requestTimeout: number;
   onRejoin: ((topic: string, result: JoinResult) => void) | undefined;
   gapTimeout: number;
+  idempotent: boolean;
+  clientId: string;
+  saved: SavedOffsets | undefined;
 }
 
-export function resolveOptions(options: ClientOptions, globalWebSocket: WebSocketConstructor | undefined): ResolvedOptions | string {
+export function resolveOptions(options: ClientOptions, globalWebSocket: WebSocketConstructor | undefined, url = ""): ResolvedOptions | string {
   const ctor = options.WebSocket ?? globalWebSocket;
   if (ctor === undefined) return "no WebSocket constructor: pass options.WebSocket (e.g. from the `ws` package) on this runtime";
   const reconnect = options.reconnect === false ? false : {
@@ -92,6 +110,10 @@ export function resolveOptions(options: ClientOptions, globalWebSocket: WebSocke
   if (!(maxQueue >= 0)) return "options.maxQueue must be a number >= 0";
   const gapTimeout = options.gapTimeout ?? 1000;
   if (!(gapTimeout >= 0)) return "options.gapTimeout must be a number >= 0";
+  const clientId = options.clientId ?? randomId();
+  if (typeof clientId !== "string" || clientId.length === 0 || clientId.length > 100) return "options.clientId must be a string of 1 to 100 characters";
+  const saved = savedOffsets(options.persistOffsets, url);
+  if (typeof saved === "string") return saved;
   return {
     WebSocket: ctor,
     codec: options.codec,
@@ -104,7 +126,26 @@ export function resolveOptions(options: ClientOptions, globalWebSocket: WebSocke
     requestTimeout: options.requestTimeout ?? 10_000,
     onRejoin: options.onRejoin,
     gapTimeout,
+    idempotent: options.idempotent === true,
+    clientId,
+    saved,
   };
+}
+
+/** 128 random bits, base64url: unguessable, so a client's keys are its own when its connection has no user. */
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let text = "";
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function savedOffsets(option: ClientOptions["persistOffsets"], url: string): SavedOffsets | undefined | string {
+  if (option === undefined || option === false) return undefined;
+  const settings: PersistOffsetsOptions = option === true ? {} : option;
+  const storage = settings.storage ?? (globalThis as { sessionStorage?: PersistOffsetsOptions["storage"] }).sessionStorage;
+  if (storage === undefined) return "options.persistOffsets: this runtime has no sessionStorage; pass persistOffsets: { storage }";
+  return new SavedOffsets(storage, settings.key ?? `bunwire:${url}`);
 }
 
 /** Delay before reconnect attempt `attempt` (0-based). */

@@ -1,5 +1,7 @@
 // What the client sends: emits and requests go out at once when connected, otherwise into a bounded queue
-// flushed in order after reconnecting; requests wait for their ack (or error, timeout, disconnect) by id.
+// flushed in order after reconnecting; requests wait for their ack (or error, timeout, abort, disconnect) by id.
+// A request with an idempotency key that is on the wire when the connection drops is not failed: it goes back to
+// the front of the queue and is sent again, same key, after reconnecting (the server answers a repeat once).
 
 import { ClientError, RequestError } from "./errors.ts";
 
@@ -7,14 +9,26 @@ export interface Outgoing {
   event: string;
   data: unknown;
   id?: number;
+  /** Idempotency key: the server runs the handler once per key and answers repeats with the first reply. */
+  key?: string;
+}
+
+export interface RequestOptions {
+  timeout: number;
+  /** Prefix of the request's idempotency key (the client's id); none: the request has no key. */
+  keyPrefix: string | undefined;
+  signal: AbortSignal | undefined;
 }
 
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
   timer: ReturnType<typeof setTimeout>;
-  /** On the wire: a lost connection means no ack will ever come for it. */
+  /** On the wire: a lost connection means no ack will ever come for it (unless it has a key: then it is resent). */
   sent: boolean;
+  readonly entry: Outgoing;
+  readonly signal: AbortSignal | undefined;
+  abort: (() => void) | undefined;
 }
 
 export interface OutboxLimits {
@@ -41,12 +55,20 @@ export class Outbox {
     this.queue.push(entry);
   }
 
-  request(event: string, data: unknown, timeout: number, connected: boolean): Promise<unknown> {
+  request(event: string, data: unknown, options: RequestOptions, connected: boolean): Promise<unknown> {
     const id = this.nextId++;
+    const { timeout, signal } = options;
+    if (signal?.aborted === true) return Promise.reject(aborted(event, signal));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.expire(id, event, timeout), timeout);
-      this.pending.set(id, { resolve, reject, timer, sent: false });
-      this.push({ event, data, id }, connected);
+      const timer = setTimeout(() => this.expire(id, `no ack for "${event}" within ${timeout} ms`, "TIMEOUT"), timeout);
+      const entry: Outgoing = options.keyPrefix === undefined ? { event, data, id } : { event, data, id, key: `${options.keyPrefix}:${id}` };
+      const pending: Pending = { resolve, reject, timer, sent: false, entry, signal, abort: undefined };
+      if (signal !== undefined) {
+        pending.abort = () => this.expire(id, "", "ABORTED");
+        signal.addEventListener("abort", pending.abort, { once: true });
+      }
+      this.pending.set(id, pending);
+      this.push(entry, connected);
     });
   }
 
@@ -64,16 +86,29 @@ export class Outbox {
     if (pending === undefined) return;
     this.pending.delete(id);
     clearTimeout(pending.timer);
+    if (pending.abort !== undefined) pending.signal!.removeEventListener("abort", pending.abort);
     if (outcome instanceof Error) pending.reject(outcome);
     else if (outcome.error !== undefined) pending.reject(new RequestError(outcome.error));
     else pending.resolve(outcome.ack);
   }
 
-  /** Requests already on the wire cannot be acked by the next connection; queued ones stay queued. */
+  /**
+   * Requests already on the wire cannot be acked by the next connection: they fail with DISCONNECTED, except those
+   * with a key, which go back to the front of the queue (in their order) to be sent again. Queued ones stay queued.
+   */
   disconnected(code: number): void {
+    const resend: Outgoing[] = [];
     for (const [id, pending] of this.pending) {
-      if (pending.sent) this.settle(id, new ClientError("DISCONNECTED", `connection lost (${code}) before the ack`));
+      if (!pending.sent) continue;
+      if (pending.entry.key === undefined) {
+        this.settle(id, new ClientError("DISCONNECTED", `connection lost (${code}) before the ack`));
+        continue;
+      }
+      pending.sent = false;
+      resend.push(pending.entry);
     }
+    // Map order is id order: the resent requests keep the order they were first sent in, ahead of later ones.
+    if (resend.length > 0) this.queue.unshift(...resend);
   }
 
   /** Drops everything: the client is closed for good. */
@@ -98,9 +133,16 @@ export class Outbox {
     else if (thrownToCaller) throw error;
   }
 
-  private expire(id: number, event: string, timeout: number): void {
-    const index = this.queue.findIndex((entry) => entry.id === id);
+  /** A request's timeout or abort: it leaves the queue if still there, and a late ack is ignored. */
+  private expire(id: number, message: string, code: "TIMEOUT" | "ABORTED"): void {
+    const pending = this.pending.get(id);
+    if (pending === undefined) return;
+    const index = this.queue.indexOf(pending.entry);
     if (index >= 0) this.queue.splice(index, 1);
-    this.settle(id, new ClientError("TIMEOUT", `no ack for "${event}" within ${timeout} ms`));
+    this.settle(id, code === "ABORTED" ? aborted(pending.entry.event, pending.signal!) : new ClientError("TIMEOUT", message));
   }
+}
+
+function aborted(event: string, signal: AbortSignal): ClientError {
+  return new ClientError("ABORTED", `request "${event}" aborted`, signal.reason);
 }

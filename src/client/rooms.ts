@@ -6,6 +6,7 @@
 // application sees every event once, in order, instead of silently skipping.
 
 import type { JoinResult } from "../protocol/envelope.ts";
+import type { SavedOffsets } from "./saved-offsets.ts";
 
 /** Events waiting for a gap to close are bounded; past this the topic is rejoined and the waiting ones dropped. */
 const MAX_HELD = 10_000;
@@ -42,6 +43,8 @@ export interface RoomHooks {
   /** A gap did not close by itself: rejoin `topic` from its last offset. */
   recover(topic: string): void;
   readonly gapTimeout: number;
+  /** Positions kept across page reloads (option `persistOffsets`). */
+  readonly saved: SavedOffsets | undefined;
 }
 
 export class Rooms {
@@ -52,7 +55,9 @@ export class Rooms {
   add(topic: string, waiter: JoinWaiter): Room {
     let room = this.rooms.get(topic);
     if (room === undefined) {
-      room = { offset: undefined, seq: undefined, acked: false, joining: false, held: undefined, gapTimer: undefined, waiters: [] };
+      // A position saved before a page reload: the first join resumes from it and the server replays the rest.
+      const saved = this.hooks.saved?.load(topic);
+      room = { offset: saved?.offset, seq: saved?.seq, acked: false, joining: false, held: undefined, gapTimer: undefined, waiters: [] };
       this.rooms.set(topic, room);
     }
     room.waiters.push(waiter);
@@ -63,6 +68,7 @@ export class Rooms {
     const room = this.rooms.get(topic);
     if (room !== undefined) clearTimeout(room.gapTimer);
     this.rooms.delete(topic);
+    this.hooks.saved?.remove(topic);
   }
 
   /** Takes an event of a topic with a history; false when the topic is not joined (the caller delivers it). */
@@ -110,6 +116,7 @@ export class Rooms {
     if (result.seq !== undefined && (room.seq === undefined || !result.recovered)) {
       room.seq = result.seq;
       room.offset = result.offset;
+      if (result.offset !== undefined) this.hooks.saved?.save(topic, result.offset, result.seq);
     }
     const held = room.held;
     if (held !== undefined && held.size > 0) {
@@ -150,6 +157,7 @@ export class Rooms {
   private deliver(room: Room, message: Positioned): void {
     room.seq = message.seq;
     room.offset = message.offset;
+    this.hooks.saved?.save(message.topic, message.offset, message.seq);
     this.hooks.deliver(message);
   }
 

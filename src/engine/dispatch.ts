@@ -10,7 +10,7 @@ import type { WebSocketHandler } from "bun";
 import { BunwireError } from "./errors.ts";
 import { installBufferedAmount } from "./buffered-amount.ts";
 import { BUSY, CONNECTION, DROPPING, RATE_LIMITED, type Connection, type PendingConnections, type PinnedSocket, type QueuedEvent } from "./connection.ts";
-import type { Socket, SocketEventName } from "./socket-route.ts";
+import { GONE, URGENT, type Socket, type SocketEventName } from "./socket-route.ts";
 import { isThenable } from "./thenable.ts";
 
 export type { SocketEventName } from "./socket-route.ts";
@@ -202,7 +202,12 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
       const size = typeof message === "string" ? message.length : message.byteLength;
       if (!connection.bucket!.take(connection.policy.rate!, size, Date.now())) return refuse(ws, connection, message);
     }
-    if ((state & BUSY) !== 0) return enqueue(ws, connection, { kind: "message", message });
+    if ((state & BUSY) !== 0) {
+      // A reply the running handler may be awaiting must not wait behind it.
+      const urgent = connection.handlers[URGENT];
+      if (urgent !== undefined && urgent(ws, message)) return;
+      return enqueue(ws, connection, { kind: "message", message });
+    }
     run(ws, connection, message);
   }
 
@@ -262,6 +267,7 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
         stats.open--;
         stats.closes.add(code);
         hooks.gone?.(connection, ws);
+        connection.handlers[GONE]?.(ws);
       }
       dispatch(ws, { kind: "close", code, reason });
     },

@@ -34,9 +34,20 @@ export type SocketEventName = "open" | "message" | "close" | "drain" | "ping" | 
  */
 export const SERVED_ON: unique symbol = Symbol("bunwire.servedOn");
 
+/**
+ * Optional on a handlers object: sees each message that arrives while one of the connection's async handlers still
+ * runs, before it waits its turn; returns true when it took the message. The typed protocol takes the client's
+ * replies to server requests here: the running handler may be the one awaiting that reply.
+ */
+export const URGENT: unique symbol = Symbol("bunwire.urgent");
+/** Optional: called at once when the socket closes, even while an async handler still runs (`close` waits its turn). */
+export const GONE: unique symbol = Symbol("bunwire.gone");
+
 /** The lifecycle handlers of a route. A handler may return a promise: the engine awaits it before the next event. */
 export interface SocketHandlers<Data = unknown> {
   [SERVED_ON]?(server: Server<unknown>): void;
+  [URGENT]?(ws: Socket<Data>, message: string | Buffer<ArrayBuffer>): boolean;
+  [GONE]?(ws: Socket<Data>): void;
   open?(ws: Socket<Data>): unknown;
   message?(ws: Socket<Data>, message: string | Buffer<ArrayBuffer>): unknown;
   close?(ws: Socket<Data>, code: number, reason: string): unknown;

@@ -9,6 +9,7 @@ import type { Socket, SocketHandlers } from "../engine/socket-route.ts";
 import type { AnyProtocol } from "../protocol/define.ts";
 import { compileDispatch, type Route } from "../protocol/dispatch.ts";
 import type { RoomPolicy } from "../protocol/handle-types.ts";
+import type { IdempotencyOptions } from "../protocol/once.ts";
 import { settingsOf } from "../protocol/handle.ts";
 import type { ProtocolSocket } from "../protocol/reply.ts";
 import type { WebSocketConnectionData } from "./types.ts";
@@ -35,6 +36,8 @@ export interface GatewayOptions<Data = WebSocketConnectionData> {
   msgpack?: boolean;
   /** The broadcast topic (default `$broadcast:<protocol name>`). */
   broadcastTopic?: string;
+  /** Requests with a key run once per key (see `handle()`'s `idempotency`). */
+  idempotency?: boolean | IdempotencyOptions;
 }
 
 /** One `@SubscribeMessage` method, bound to the gateway instance. */

@@ -9,8 +9,13 @@ import { ProtocolError } from "./errors.ts";
 export type EventMap = { readonly [event: string]: StandardSchemaV1 };
 /** Optional ack declarations: client event name -> schema of what its handler returns. Types only, not validated. */
 export type AckMap<C extends EventMap> = { readonly [E in keyof C]?: StandardSchemaV1 };
+/**
+ * Server requests: server event name -> schema of the client's reply. An event listed here can be sent with
+ * `request(ws, event, data)`, which resolves with the client's reply once this schema has validated it.
+ */
+export type ReplyMap<S extends EventMap> = { readonly [E in keyof S]?: StandardSchemaV1 };
 
-export interface ProtocolSpec<C extends EventMap, S extends EventMap, A extends AckMap<C>> {
+export interface ProtocolSpec<C extends EventMap, S extends EventMap, A extends AckMap<C>, R extends ReplyMap<S> = {}> {
   /**
    * Names the protocol's broadcast topic (`$broadcast:<name>`), identical on every instance so a bus carries it.
    * Default: a digest of the event names; give a name so two protocols with the same events stay apart.
@@ -22,6 +27,8 @@ export interface ProtocolSpec<C extends EventMap, S extends EventMap, A extends 
   server: S;
   /** What a request for each client event resolves to (the handler's return type). */
   acks?: A;
+  /** Server events the server may send as requests, each with the schema the client's reply must pass. */
+  replies?: R;
 }
 
 export type SchemaInput<T> = T extends StandardSchemaV1 ? StandardSchemaV1.InferInput<T> : never;
@@ -33,6 +40,8 @@ export interface AnyProtocol {
   readonly client: EventMap;
   readonly server: EventMap;
   readonly acks: object;
+  /** Optional so declarations from an older copy of bunwire (and gateways' placeholders) still count. */
+  readonly replies?: object;
 }
 export type ClientEvents<P extends AnyProtocol> = keyof P["client"] & string;
 export type ServerEvents<P extends AnyProtocol> = keyof P["server"] & string;
@@ -47,17 +56,27 @@ export type AckOf<P extends AnyProtocol, E extends string> = E extends keyof P["
     : unknown
   : unknown;
 
+/** Server events declared as requests (with a reply schema). */
+export type ServerRequests<P extends AnyProtocol> = RequestKeys<NonNullable<P["replies"]>> & ServerEvents<P>;
+type RequestKeys<R> = { [E in keyof R]: R[E] extends StandardSchemaV1 ? E : never }[keyof R];
+/** What the client's request handler returns for server request E (the reply schema's input). */
+export type ReplyInput<P extends AnyProtocol, E extends string> = E extends keyof NonNullable<P["replies"]> ? SchemaInput<NonNullable<P["replies"]>[E]> : never;
+/** What the server's `request` resolves to for E (the reply schema's output, after validation). */
+export type ReplyOutput<P extends AnyProtocol, E extends string> = E extends keyof NonNullable<P["replies"]> ? SchemaOutput<NonNullable<P["replies"]>[E]> : never;
+
 /** A declared protocol: import it from server and client code alike. */
-export class Protocol<C extends EventMap, S extends EventMap, A extends AckMap<C>> implements AnyProtocol {
+export class Protocol<C extends EventMap, S extends EventMap, A extends AckMap<C>, R extends ReplyMap<S> = {}> implements AnyProtocol {
   readonly name: string;
   readonly client: C;
   readonly server: S;
   readonly acks: A;
+  readonly replies: R;
 
-  constructor(spec: ProtocolSpec<C, S, A>) {
+  constructor(spec: ProtocolSpec<C, S, A, R>) {
     this.client = spec.client;
     this.server = spec.server;
     this.acks = spec.acks ?? ({} as A);
+    this.replies = spec.replies ?? ({} as R);
     this.name = spec.name ?? digestName(Object.keys(spec.client), Object.keys(spec.server));
   }
 }
@@ -85,9 +104,12 @@ function isSchemaMap(value: unknown): boolean {
 }
 
 /** Checks a declaration; throws INVALID_PROTOCOL naming what is wrong. */
-export function checkSpec(spec: ProtocolSpec<EventMap, EventMap, object>): void {
-  if (spec === null || typeof spec !== "object" || !isSchemaMap(spec.client) || !isSchemaMap(spec.server) || (spec.acks !== undefined && !isSchemaMap(spec.acks))) {
-    throw new ProtocolError("INVALID_PROTOCOL", "defineProtocol({ name?, client, server, acks? }): client, server and acks are objects of Standard Schemas (zod, valibot, arktype, ...)");
+export function checkSpec(spec: ProtocolSpec<EventMap, EventMap, object, object>): void {
+  if (spec === null || typeof spec !== "object" || !isSchemaMap(spec.client) || !isSchemaMap(spec.server) || (spec.acks !== undefined && !isSchemaMap(spec.acks)) || (spec.replies !== undefined && !isSchemaMap(spec.replies))) {
+    throw new ProtocolError("INVALID_PROTOCOL", "defineProtocol({ name?, client, server, acks?, replies? }): client, server, acks and replies are objects of Standard Schemas (zod, valibot, arktype, ...)");
+  }
+  for (const event of Object.keys(spec.replies ?? {})) {
+    if (!Object.hasOwn(spec.server, event)) throw new ProtocolError("INVALID_PROTOCOL", `replies: "${event}" is not a server event of this protocol (a server request is a server event with a reply schema)`);
   }
   if (spec.name !== undefined && (typeof spec.name !== "string" || spec.name.length === 0)) {
     throw new ProtocolError("INVALID_PROTOCOL", "defineProtocol({ name }): name must be a non-empty string");
@@ -102,7 +124,7 @@ export function checkSpec(spec: ProtocolSpec<EventMap, EventMap, object>): void 
  * `defineProtocol` from `bunwire` (its protocols have `handle`, `emit`, `publish`, `broadcast`), or wrap a shared
  * declaration once with `serverProtocol(chat)` from `bunwire`.
  */
-export function defineProtocol<C extends EventMap, S extends EventMap, A extends AckMap<C> = {}>(spec: ProtocolSpec<C, S, A>): Protocol<C, S, A> {
-  checkSpec(spec as ProtocolSpec<EventMap, EventMap, object>);
+export function defineProtocol<C extends EventMap, S extends EventMap, A extends AckMap<C> = {}, R extends ReplyMap<S> = {}>(spec: ProtocolSpec<C, S, A, R>): Protocol<C, S, A, R> {
+  checkSpec(spec as ProtocolSpec<EventMap, EventMap, object, object>);
   return new Protocol(spec);
 }

@@ -7,10 +7,13 @@
 import type { Server } from "bun";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { PROTOCOL_STATS, ProtocolStats, type EventStats } from "../engine/event-stats.ts";
-import { SERVED_ON } from "../engine/socket-route.ts";
+import { GONE, SERVED_ON, URGENT } from "../engine/socket-route.ts";
 import { isThenable } from "../engine/thenable.ts";
 import { countFailure, countSent } from "../engine/traffic.ts";
+import { awaitsReply, socketGone, takeReply } from "./ask.ts";
 import { ProtocolError } from "./errors.ts";
+import type { Route } from "./route.ts";
+import { compileOnce, type Idempotency } from "./once.ts";
 import { idOf, readEnvelope, Rejected, toWireIssues, type Envelope } from "./envelope.ts";
 import type { ProtocolSocketHandlers, RoomPolicy } from "./handle-types.ts";
 import { decodeMsgpack } from "./msgpack.ts";
@@ -18,15 +21,9 @@ import { rejectInput, sendAck, sendError, sendReply, SPEAKS_MSGPACK, toWireError
 import type { PresenceHooks } from "./presence.ts";
 import { join, leave, type RoomContext } from "./rooms.ts";
 import { hostState, socketClosed, socketOpened, type HandleState } from "./state.ts";
+import { serverSubprotocols } from "./subprotocols.ts";
 
-/** One client event: its schema (none for an unvalidated gateway method) and its handler, called on `self`. */
-export interface Route {
-  readonly event: string;
-  /** The schema's `~standard` props: `validate` is called on it, as a library may rely on `this`. */
-  readonly standard: StandardSchemaV1["~standard"] | undefined;
-  readonly handler: (this: unknown, ws: ProtocolSocket, data: unknown) => unknown;
-  readonly self: unknown;
-}
+export type { Route } from "./route.ts";
 
 export interface DispatchSpec {
   readonly routes: ReadonlyMap<string, Route>;
@@ -34,6 +31,8 @@ export interface DispatchSpec {
   readonly rooms: RoomPolicy<unknown> | undefined;
   readonly closeOnInvalid: boolean;
   readonly msgpack: boolean;
+  /** Requests with a key run once per key (handle option `idempotency`); undefined: keys are ignored. */
+  readonly idempotency: Idempotency | undefined;
   /** Sockets join the broadcast topic and count as serving the protocol (false: a gateway without a protocol). */
   readonly broadcast: boolean;
   /** Frames no event claims (not an envelope, unknown event) go here instead of an error reply (`@OnMessage`). */
@@ -104,16 +103,27 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
     settled(ws, route, id, binary, result, startedAt);
   }
 
-  function validated(ws: ProtocolSocket, route: Counted, outcome: StandardSchemaV1.Result<unknown>, id: number | undefined, binary: boolean, startedAt: number): void | Promise<void> {
+  // Requests with a key, when the handlers keep keys: their handler runs once per key (once.ts). A repeat is
+  // answered from the record, so its latency is not a handler's: it counts in the first bucket.
+  const once = spec.idempotency === undefined ? undefined : compileOnce(spec.idempotency, {
+    settled: (ws, route, id, binary, result) => settled(ws, route as Counted, id, binary, result, 0),
+    failed: (ws, route, id, binary, error) => handlerFailed(ws, route as Counted, id, binary, error, 0),
+    reply: (ws, route, id, binary, outcome) => (outcome.error === undefined ? settled(ws, route as Counted, id, binary, outcome.ack, 0) : sendError(ws, id, binary, outcome.error, route.event)),
+    toWire: toWireError,
+  });
+
+  /** `key` is the envelope's idempotency key, read only when the handlers keep keys. */
+  function validated(ws: ProtocolSocket, route: Counted, outcome: StandardSchemaV1.Result<unknown>, id: number | undefined, binary: boolean, startedAt: number, key: unknown): void | Promise<void> {
     if (outcome.issues !== undefined) {
       route.stats.errors.add("VALIDATION_FAILED");
       const error = new ProtocolError("VALIDATION_FAILED", `invalid data for "${route.event}"`, toWireIssues(outcome.issues));
       return rejectInput(ws, id, binary, error, closeOnInvalid, route.event);
     }
+    if (key !== undefined) return once!(ws, route, outcome.value, id, binary, key);
     return run(ws, route, outcome.value, id, binary, startedAt);
   }
 
-  async function validateAsync(ws: ProtocolSocket, route: Counted, pending: Promise<StandardSchemaV1.Result<unknown>>, id: number | undefined, binary: boolean): Promise<void> {
+  async function validateAsync(ws: ProtocolSocket, route: Counted, pending: Promise<StandardSchemaV1.Result<unknown>>, id: number | undefined, binary: boolean, key: unknown): Promise<void> {
     const startedAt = performance.now();
     let outcome: StandardSchemaV1.Result<unknown>;
     try {
@@ -121,7 +131,7 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
     } catch (error) {
       return handlerFailed(ws, route, id, binary, error, startedAt);
     }
-    return validated(ws, route, outcome, id, binary, startedAt);
+    return validated(ws, route, outcome, id, binary, startedAt, key);
   }
 
   /** A frame no event claims: `@OnMessage` when there is one, else the error (with whatever id could be read). */
@@ -136,6 +146,8 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
       case "$ping":
         countSent(ws, PONG, ws.send(PONG));
         return;
+      case "$reply":
+        return takeReply(ws, envelope);
       case "$join":
       case "$leave":
         // Without rooms these are nobody's events: a gateway's @OnMessage may have its own use for them.
@@ -149,6 +161,10 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
   }
 
   const handlers: ProtocolSocketHandlers<unknown> = {
+    // The engine answers the codec on the 101 from these (JSON always, MessagePack unless `msgpack: false`), so a
+    // bunwire client never sends frames in a codec the route refuses.
+    subprotocols: serverSubprotocols(msgpack),
+
     open(ws) {
       if (broadcast) {
         socketOpened(state, ws);
@@ -180,11 +196,12 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
       }
       route.stats.received++;
       const id = envelope.id;
+      const key = once === undefined ? undefined : envelope.key;
       const standard = route.standard;
-      if (standard === undefined) return run(ws, route, envelope.data, id, binary, 0);
+      if (standard === undefined) return key === undefined ? run(ws, route, envelope.data, id, binary, 0) : once!(ws, route, envelope.data, id, binary, key);
       const outcome = standard.validate(envelope.data);
-      if (isThenable(outcome)) return validateAsync(ws, route, outcome, id, binary);
-      return validated(ws, route, outcome, id, binary, 0);
+      if (isThenable(outcome)) return validateAsync(ws, route, outcome, id, binary, key);
+      return validated(ws, route, outcome, id, binary, 0, key);
     },
 
     // The engine refused this message (rate limit with `action: "reply"`): answer its request, if it has one.
@@ -196,7 +213,22 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
       sendError(ws, read?.id, binary, { code: error.code, message: error.message }, read?.event);
     },
 
+    // A client's reply to a server request, arriving while a handler of this connection runs: that handler may be
+    // the one awaiting it, so it is taken now instead of waiting its turn. Other messages wait as usual.
+    [URGENT](socket, message) {
+      if (!awaitsReply(socket)) return false;
+      const envelope = typeof message === "string" ? parseText(message) : msgpack ? parseBinary(message) : undefined;
+      if (envelope === undefined || envelope instanceof Rejected || envelope.event !== "$reply") return false;
+      void takeReply(socket, envelope);
+      return true;
+    },
+
+    [GONE](socket) {
+      socketGone(socket);
+    },
+
     close(ws, code, reason) {
+      socketGone(ws);
       if (broadcast) socketClosed(state);
       if (presence !== undefined) presence.closed(ws as ProtocolSocket);
       if (userClose !== undefined) return userClose(ws, code, reason) as void | Promise<void>;

@@ -10,6 +10,8 @@ export interface Envelope {
   event: string;
   data?: unknown;
   id?: number;
+  /** The request's idempotency key (checked only by handlers that keep keys). */
+  key?: unknown;
 }
 
 /** The error object on the wire. */
@@ -101,8 +103,11 @@ export function withPosition(serializedEvent: string, topic: string, offset: str
   return serializedEvent.slice(0, -1) + ',"topic":' + JSON.stringify(topic) + ',"offset":' + JSON.stringify(offset) + ',"seq":' + seq + "}";
 }
 
-// `undefined` has no JSON form: it becomes null so the frame stays valid JSON.
+// `undefined` has no JSON form: it becomes null so the frame stays valid JSON. Numbers and booleans (common acks)
+// skip JSON.stringify, which costs more than String for them; NaN and Infinity are null in JSON.
 function json(value: unknown): string {
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "null";
+  if (typeof value === "boolean") return value ? "true" : "false";
   const text = JSON.stringify(value);
   return text === undefined ? "null" : text;
 }

@@ -14,7 +14,16 @@ export type ProtocolErrorCode =
   | "UNSUPPORTED_CODEC"
   | "TOO_MANY_ROOMS"
   | "RATE_LIMITED"
-  | "INVALID_PROTOCOL";
+  | "INVALID_PROTOCOL"
+  | "IDEMPOTENCY_CONFLICT"
+  | ServerRequestErrorCode;
+
+/**
+ * Why a server request (`protocol.request(ws, event, data)`) failed: no reply in time, a reply its schema refused,
+ * the socket closed first, the socket is not served by this protocol, the caller aborted, or the client answered
+ * with an error (NO_HANDLER when it registered none, HANDLER_ERROR when its handler threw, or the handler's own code).
+ */
+export type ServerRequestErrorCode = "REPLY_TIMEOUT" | "INVALID_REPLY" | "DISCONNECTED" | "NOT_SERVED" | "ABORTED" | "NO_HANDLER" | "HANDLER_ERROR";
 
 /** One validation problem, normalised from Standard Schema issues so it survives JSON. */
 export interface WireIssue {
@@ -46,5 +55,15 @@ export class ProtocolError extends BunwireError {
   constructor(code: ProtocolErrorCode | (string & {}), message: string, issues?: WireIssue[]) {
     super(code, message, { closeCode: CLOSE_CODES[code] });
     this.issues = issues;
+  }
+}
+
+/** A server request that did not get a valid reply; `event` is the request's event, `code` says why. */
+export class ServerRequestError extends ProtocolError {
+  override name = "ServerRequestError";
+  declare readonly code: ServerRequestErrorCode | (string & {});
+
+  constructor(code: ServerRequestErrorCode | (string & {}), message: string, readonly event: string, issues?: WireIssue[]) {
+    super(code, message, issues);
   }
 }

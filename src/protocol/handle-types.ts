@@ -4,10 +4,11 @@
 import type { Server, ServerWebSocket } from "bun";
 import type { BunwireError } from "../engine/errors.ts";
 import type { TopicHistory } from "../engine/history.ts";
-import type { SERVED_ON } from "../engine/socket-route.ts";
+import type { GONE, SERVED_ON, URGENT } from "../engine/socket-route.ts";
 import type { EventMap, SchemaInput, SchemaOutput } from "./define.ts";
 import type { PresenceMeta, PresenceStore } from "../presence/store.ts";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { IdempotencyOptions } from "./once.ts";
 
 type AckReturn<A, E> = E extends keyof A ? (A[E] extends StandardSchemaV1 ? SchemaInput<A[E]> : unknown) : unknown;
 
@@ -39,6 +40,12 @@ export interface HandleOptions<D> {
   invalid?: "reply" | "close";
   /** Accept MessagePack binary frames (default true). */
   msgpack?: boolean;
+  /**
+   * Run each request that carries a key once per key: a repeat within `windowMs` gets the first run's reply without
+   * running the handler (default off; `true` = in memory, 5 minutes; `{ store: redisIdempotency(...) }` across
+   * instances).
+   */
+  idempotency?: boolean | IdempotencyOptions;
   /** Topic every socket of these handlers joins, used by `broadcast` (default `$broadcast:<protocol name>`). */
   broadcastTopic?: string;
   /** Presence for clients: `$join`ed users are present, clients follow a room with `client.presence(room)`. */
@@ -51,6 +58,8 @@ export interface HandleOptions<D> {
 
 /** Plain Bun/bunwire WebSocket handlers, accepted by `app.ws`, routers and `Bun.serve({ websocket })`. */
 export interface ProtocolSocketHandlers<D> {
+  /** The subprotocols (codecs) these handlers speak, in preference order: bunwire's engine negotiates them. */
+  readonly subprotocols: readonly string[];
   open(ws: ServerWebSocket<D>): void | Promise<void>;
   message(ws: ServerWebSocket<D>, message: string | Buffer): void | Promise<void>;
   close(ws: ServerWebSocket<D>, code: number, reason: string): void | Promise<void>;
@@ -59,6 +68,10 @@ export interface ProtocolSocketHandlers<D> {
   rejected(ws: ServerWebSocket<D>, message: string | Buffer, error: BunwireError): void;
   /** Called by bunwire's engine with each server serving these handlers (see `SERVED_ON`). */
   [SERVED_ON]?(server: Server<unknown>): void;
+  /** Called by bunwire's engine for a message that arrives while a handler runs: takes replies to server requests. */
+  [URGENT]?(ws: ServerWebSocket<D>, message: string | Buffer): boolean;
+  /** Called by bunwire's engine as soon as the socket closes: pending server requests fail with DISCONNECTED. */
+  [GONE]?(ws: ServerWebSocket<D>): void;
 }
 
 /** `handle({ presence })`: clients may follow a room's presence (docs/PROTOCOL.md, "Presence"). */

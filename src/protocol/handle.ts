@@ -9,6 +9,7 @@ import { compileDispatch, type Route } from "./dispatch.ts";
 import { ProtocolError } from "./errors.ts";
 import type { HandleOptions, ProtocolSocketHandlers } from "./handle-types.ts";
 import { presenceHooks } from "./presence.ts";
+import { readIdempotency, type Idempotency } from "./once.ts";
 import { defaultBroadcastTopic } from "./publish.ts";
 import { HandleState } from "./state.ts";
 
@@ -19,6 +20,7 @@ export interface DispatchSettings {
   readonly state: HandleState;
   readonly closeOnInvalid: boolean;
   readonly msgpack: boolean;
+  readonly idempotency: Idempotency | undefined;
 }
 
 /** Reads the options that shape the state and the dispatcher; bad values throw INVALID_OPTION naming them. */
@@ -38,6 +40,7 @@ export function settingsOf(declaration: AnyProtocol, options: Omit<HandleOptions
     state: new HandleState(declaration, history, broadcastTopic, maxRooms),
     closeOnInvalid: options.invalid === "close",
     msgpack: options.msgpack !== false,
+    idempotency: readIdempotency(options.idempotency, where),
   };
 }
 

@@ -19,17 +19,8 @@ export class SocketBinding<P extends AnyProtocol> {
       request: (event, data, options) => this.defer((client) => client.request(event, data, options)),
       join: (topic) => this.defer((client) => client.join(topic)),
       leave: (topic) => this.defer((client) => client.leave(topic)),
-      on: <E extends string>(event: E, listener: (data: never, meta: EventMeta) => void) => {
-        let off: (() => void) | undefined;
-        let cancelled = false;
-        this.with((client) => {
-          if (!cancelled) off = client.on(event as never, listener as never);
-        });
-        return () => {
-          cancelled = true;
-          off?.();
-        };
-      },
+      on: (event: string, listener: (data: never, meta: EventMeta) => void) => this.attach((client) => client.on(event as never, listener as never)),
+      onRequest: (event: string, handler: (data: never) => unknown) => this.attach((client) => client.onRequest(event as never, handler as never)),
     } as Omit<Socket<P>, "state" | "client">;
   }
 
@@ -49,6 +40,19 @@ export class SocketBinding<P extends AnyProtocol> {
 
   view(state: ClientState): Socket<P> {
     return { state, client: this.client, ...this.methods };
+  }
+
+  /** Registers on the client once it exists; the returned function undoes it (or cancels it if still waiting). */
+  private attach(register: (client: Client<P>) => () => void): () => void {
+    let off: (() => void) | undefined;
+    let cancelled = false;
+    this.with((client) => {
+      if (!cancelled) off = register(client);
+    });
+    return () => {
+      cancelled = true;
+      off?.();
+    };
   }
 
   private with(call: Early<P>): void {

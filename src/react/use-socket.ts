@@ -4,7 +4,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { connect, type ClientOptions, type ClientState, type EventMeta } from "../client/index.ts";
-import type { AnyProtocol, ServerEvents, ServerPayload } from "../protocol/define.ts";
+import type { AnyProtocol, ReplyInput, ServerEvents, ServerPayload, ServerRequests } from "../protocol/define.ts";
 import { SocketBinding } from "./binding.ts";
 import type { Socket } from "./socket.ts";
 
@@ -40,5 +40,23 @@ export function useSocketEvent<P extends AnyProtocol, E extends ServerEvents<P>>
   useEffect(() => {
     if (client === undefined) return;
     return client.on(event, (data, meta) => latest.current(data, meta));
+  }, [client, event]);
+}
+
+/**
+ * Answers the server's requests for `event` while the component is mounted (the latest handler is always used):
+ * `useSocketRequest(socket, "confirm", ({ amount }) => ({ ok: window.confirm(`Pay ${amount}?`) }))`.
+ */
+export function useSocketRequest<P extends AnyProtocol, E extends ServerRequests<P>>(
+  socket: Socket<P>,
+  event: E,
+  handler: (data: ServerPayload<P, E>) => ReplyInput<P, E> | Promise<ReplyInput<P, E>>,
+): void {
+  const latest = useRef(handler);
+  latest.current = handler;
+  const client = socket.client;
+  useEffect(() => {
+    if (client === undefined) return;
+    return client.onRequest(event, (data) => latest.current(data));
   }, [client, event]);
 }

@@ -12,6 +12,8 @@ export type {
 export { RedisBusError } from "./errors.ts";
 export type { RedisErrorCode } from "./errors.ts";
 export { redisHistory, RedisHistory } from "./history.ts";
+export { redisIdempotency, RedisIdempotency } from "./idempotency.ts";
+export type { RedisIdempotencyOptions } from "./idempotency.ts";
 export type { RedisHistoryOptions } from "./history.ts";
 export { redisPresence, RedisPresence } from "./presence.ts";
 export type { RedisPresenceOptions, PresenceMember, PresenceEvent, PresenceListener, PresenceMeta, PresenceStore, RelayOptions, RelayTarget } from "./presence.ts";

@@ -128,8 +128,8 @@ test.skipIf(!hasChromium)("two pages chat across a server restart; outage messag
   await alice.goto(`http://127.0.0.1:${port}/?name=alice`);
   await bob.goto(`http://127.0.0.1:${port}/?name=bob&codec=msgpack`);
   for (const page of [alice, bob]) await page.waitForSelector("body[data-joined=yes]", { timeout: 15_000 });
-  expect(await alice.evaluate(() => (window as unknown as { client: { subprotocol: string } }).client.subprotocol)).toBe("");
-  expect(await bob.evaluate(() => (window as unknown as { client: { subprotocol: string } }).client.subprotocol)).toBe("bunwire.msgpack");
+  expect(await alice.evaluate(() => (window as unknown as { client: { subprotocol: string } }).client.subprotocol)).toBe("bunwire.v1.json");
+  expect(await bob.evaluate(() => (window as unknown as { client: { subprotocol: string } }).client.subprotocol)).toBe("bunwire.v1.msgpack");
 
   await say(alice, "hello");
   await waitForLog(bob, 1);

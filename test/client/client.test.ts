@@ -51,7 +51,7 @@ describe("requests", () => {
     const s = server();
     const c = client(s.url, { ...fast, codec: msgpack });
     await c.whenOpen();
-    expect(c.subprotocol).toBe("bunwire.msgpack");
+    expect(c.subprotocol).toBe("bunwire.v1.msgpack");
     expect(await c.request("add", { a: 40, b: 2 })).toBe(42);
     expect(s.binaryFrames).toBe(1);
     expect(((await c.request("add", { a: "x" as never, b: 2 }).catch((e) => e)) as RequestError).code).toBe("VALIDATION_FAILED");

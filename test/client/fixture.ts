@@ -12,11 +12,14 @@ export const notes = defineProtocol({
     add: z.object({ a: z.number(), b: z.number() }),
     slow: z.object({ ms: z.number() }),
     received: z.object({}),
+    quiz: z.object({ q: z.string() }),
   },
   server: {
     posted: z.object({ n: z.number() }),
+    ask: z.object({ q: z.string() }),
   },
-  acks: { add: z.number(), received: z.array(z.number()), slow: z.string() },
+  acks: { add: z.number(), received: z.array(z.number()), slow: z.string(), quiz: z.string() },
+  replies: { ask: z.string() },
 });
 
 export class NotesServer {
@@ -29,6 +32,8 @@ export class NotesServer {
   received: number[] = [];
   /** Binary (MessagePack) frames received. */
   binaryFrames = 0;
+  /** The event of every text frame received, in order. */
+  events: string[] = [];
   readonly history: MemoryHistory;
   private readonly options: HandleOptions<object>;
   private openWaiters: (() => void)[] = [];
@@ -45,6 +50,8 @@ export class NotesServer {
         add: (_ws, { a, b }) => a + b,
         slow: async (_ws, { ms }) => (await Bun.sleep(ms), "done"),
         received: () => this.received,
+        // Asks the client back (a server request) and acks with its reply.
+        quiz: (ws, { q }) => notes.request(ws, "ask", { q }),
       },
       {
         rooms: true,
@@ -66,6 +73,7 @@ export class NotesServer {
         ...websocket,
         message: (ws, message) => {
           if (typeof message !== "string") this.binaryFrames++;
+          else this.events.push((JSON.parse(message) as { event: string }).event);
           return websocket.message(ws, message);
         },
       },

@@ -38,3 +38,20 @@ test("calls before mount are sent after it; unmount closes the client", async ()
   // No state updates after unmount (React would warn about updating an unmounted component).
   expect(states).toEqual(["connecting", "open"]);
 });
+
+test("a request handler registered before mount answers the server's requests; its cleanup removes it", async () => {
+  const s = new NotesServer().start();
+  servers.push(s);
+  const binding = new SocketBinding<typeof notes>((url) => connect<typeof notes>(url, { heartbeat: false }));
+  const early = binding.view("connecting");
+  const off = early.onRequest("ask", ({ q }) => `answer to ${q}`);
+  const stop = binding.start(s.url, () => {});
+  try {
+    expect(await early.request("quiz", { q: "life" })).toBe("answer to life");
+    off();
+    // The server request failed (the client has no handler now): that error reaches the quiz request.
+    expect(await early.request("quiz", { q: "again" }).catch((error: { code: string }) => error.code)).toBe("NO_HANDLER");
+  } finally {
+    stop();
+  }
+});

@@ -105,9 +105,9 @@ test.skipIf(skip)("the server runs from node_modules; a typed client gets its ac
     const client = await run([process.execPath, "client.ts", `ws://127.0.0.1:${port}/chat`], ready.app);
     expect(client.stderr).toBe("");
     const replies = JSON.parse(client.stdout) as Record<"json" | "msgpack", { subprotocol: string; echoed: string; by: string; said: string }>;
-    expect(replies.json.subprotocol).not.toBe("bunwire.msgpack");
+    expect(replies.json.subprotocol).toBe("bunwire.v1.json");
     expect(replies.json).toMatchObject({ echoed: "PLAIN", by: "ada", said: "ada: plain" });
-    expect(replies.msgpack).toEqual({ subprotocol: "bunwire.msgpack", echoed: "PACKED", by: "ada", said: "ada: packed" });
+    expect(replies.msgpack).toEqual({ subprotocol: "bunwire.v1.msgpack", echoed: "PACKED", by: "ada", said: "ada: packed" });
     // bunwire/metrics from the package: prom-client from the project, the inspector's page bundled from dist/.
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(await metrics.text()).toContain('bunwire_connections_opened_total{route="/chat"} 2');

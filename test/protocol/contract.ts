@@ -6,14 +6,21 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { HandleOptions, ProtocolSocketHandlers, PublishTarget } from "../../src/protocol/index.ts";
 import { encodeMsgpack, decodeMsgpack, MSGPACK_SUBPROTOCOL } from "../../src/protocol/index.ts";
+import { negotiationContract } from "./contract-negotiation.ts";
+import { serverRequestContract } from "./contract-requests.ts";
 import { topicsContract } from "./contract-topics.ts";
-import { chat, chatHandlers, Probe, type ChatData } from "./fixture.ts";
+import { chat, chatHandlers, Probe, tallies, type ChatData } from "./fixture.ts";
 
 export interface Mounted {
   url: string;
   /** Where the protocol is served: what `chat.publish(target, ...)` and `chat.broadcast(target, ...)` go through. */
   target: PublishTarget;
   stop(): Promise<void>;
+}
+
+export interface ContractScope {
+  /** false for a raw Bun.serve: no engine negotiates the subprotocol there (Bun answers the first one offered). */
+  negotiates?: boolean;
 }
 export type Mount = (options: HandleOptions<ChatData>) => Mounted | Promise<Mounted>;
 
@@ -24,13 +31,13 @@ export function handlersMount(mount: (websocket: ProtocolSocketHandlers<ChatData
 
 const HIDDEN = 'the handler of "boom" failed';
 
-export function protocolContract(label: string, mount: Mount): void {
+export function protocolContract(label: string, mount: Mount, scope: ContractScope = {}): void {
   describe(`protocol contract (${label})`, () => {
     let mounted: Mounted;
     let probe: Probe;
 
     beforeAll(async () => {
-      mounted = await mount({ onError: () => {}, rooms: true });
+      mounted = await mount({ onError: () => {}, rooms: true, idempotency: true });
       probe = new Probe(mounted.url);
       await probe.opened;
     });
@@ -61,6 +68,14 @@ export function protocolContract(label: string, mount: Mount): void {
 
       test("a throw without a request id arrives as a $error event naming the event", async () => {
         expect(await probe.ask({ event: "boom", data: {} })).toEqual({ event: "$error", error: { code: "HANDLER_ERROR", message: HIDDEN, event: "boom" } });
+      });
+
+      test("with idempotency, a repeated key gets the first reply under its own id; the handler ran once", async () => {
+        const before = tallies.runs;
+        const first = await probe.ask({ event: "tally", data: {}, id: 30, key: `contract-${before}` });
+        expect(first).toEqual({ id: 30, ack: before + 1 });
+        expect(await probe.ask({ event: "tally", data: {}, id: 31, key: `contract-${before}` })).toEqual({ id: 31, ack: before + 1 });
+        expect(tallies.runs).toBe(before + 1);
       });
 
       test("$ping gets $pong", async () => {
@@ -177,6 +192,8 @@ export function protocolContract(label: string, mount: Mount): void {
       });
     });
 
+    if (scope.negotiates !== false) negotiationContract(mount, () => mounted);
+    serverRequestContract(() => mounted);
     topicsContract(mount, () => mounted);
   });
 }

@@ -4,7 +4,10 @@
 import { describe, expect, test } from "bun:test";
 import { z } from "zod";
 import { BunwireError } from "../../src/engine/errors.ts";
-import { decodeMsgpack, defineProtocol, encodeMsgpack, MSGPACK_SUBPROTOCOL, ProtocolError, servedOn } from "../../src/protocol/index.ts";
+import { chooseSubprotocol, decodeMsgpack, defineProtocol, encodeMsgpack, MSGPACK_SUBPROTOCOL, ProtocolError, servedOn } from "../../src/protocol/index.ts";
+import { connect } from "../../src/client/index.ts";
+import { msgpack } from "../../src/client/msgpack/index.ts";
+import { upgradeAttempt } from "../support/socket.ts";
 import { handlersMount, protocolContract } from "./contract.ts";
 import { chat, chatHandlers, Probe, urlOf, type ChatData } from "./fixture.ts";
 
@@ -22,7 +25,37 @@ protocolContract(
     servedOn(websocket, server);
     return { url: urlOf(server), target: server, stop: () => server.stop(true) };
   }),
+  { negotiates: false },
 );
+
+describe("a raw Bun.serve negotiates with chooseSubprotocol", () => {
+  test("the handlers' preference among the offers; none offered: no header; only refused codecs: null (answer 400)", async () => {
+    const websocket = chat.handle<ChatData>(chatHandlers(), { msgpack: false });
+    const server = Bun.serve<ChatData>({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch(req, srv) {
+        const chosen = chooseSubprotocol(req, websocket);
+        if (chosen === null) return new Response(`speaks ${websocket.subprotocols.join(", ")}`, { status: 400 });
+        const headers = chosen === undefined ? undefined : { "Sec-WebSocket-Protocol": chosen };
+        return srv.upgrade(req, { data: { name: "raw" }, headers }) ? undefined : new Response("", { status: 400 });
+      },
+      websocket,
+    });
+    try {
+      const client = connect<typeof chat>(urlOf(server), { codec: msgpack, heartbeat: false, reconnect: false });
+      await client.whenOpen();
+      expect(client.subprotocol).toBe("bunwire.v1.json");
+      expect(await client.request("add", { a: 1, b: 2 })).toBe(3);
+      client.close();
+      const refused = await upgradeAttempt(urlOf(server), { "Sec-WebSocket-Protocol": "bunwire.v1.msgpack" });
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toBe("speaks bunwire.v1.json, bunwire.json");
+    } finally {
+      await server.stop(true);
+    }
+  });
+});
 
 describe("declaration errors are thrown at start-up", () => {
   test("defineProtocol rejects a non-schema and reserved names", () => {

@@ -3,8 +3,8 @@
 
 import * as v from "valibot";
 import { z } from "zod";
-import type { Server } from "bun";
-import { defineProtocol, ProtocolError, servedOn, type HandleOptions } from "../../src/protocol/index.ts";
+import type { Server, ServerWebSocket } from "bun";
+import { defineProtocol, ProtocolError, servedOn, ServerRequestError, type HandleOptions } from "../../src/protocol/index.ts";
 
 export const chat = defineProtocol({
   name: "chat",
@@ -16,16 +16,32 @@ export const chat = defineProtocol({
     slow: z.object({ ms: z.number() }),
     shout: z.object({ room: z.string(), text: z.string() }),
     inspect: z.looseObject({}),
+    checkout: z.object({ amount: z.number(), timeout: z.number().optional() }),
+    register: z.object({ as: z.string() }),
+    tally: z.object({}),
   },
   server: {
     said: z.object({ from: z.string(), text: z.string() }),
     welcome: z.object({ id: z.number() }),
+    confirm: z.object({ amount: z.number() }),
   },
   acks: {
     add: z.number(),
     say: z.object({ ok: z.boolean() }),
+    checkout: z.object({ confirmed: z.boolean().optional(), failed: z.string().optional() }),
+  },
+  // A server request: the client's reply to "confirm" must pass this schema.
+  replies: {
+    confirm: z.object({ ok: z.boolean() }),
   },
 });
+
+/** Sockets that sent `register { as }`, for tests that send server requests from outside any handler. */
+export const registered = new Map<string, ServerWebSocket<ChatData>>();
+/** Runs of `tally` (each returns the new count). */
+export const tallies = { runs: 0 };
+/** How the server requests made by `checkout` handlers ended ("confirmed", or the error code), in order. */
+export const checkouts: string[] = [];
 
 /** Another protocol, for checking that one protocol's broadcast does not reach the other's sockets. */
 export const other = defineProtocol({
@@ -58,6 +74,24 @@ export function chatHandlers() {
     },
     shout(ws: import("bun").ServerWebSocket<ChatData>, { room, text }: { room: string; text: string }) {
       return chat.publish(ws, room, "said", { from: ws.data.name ?? "anon", text });
+    },
+    // Awaits a server request from inside a client request's handler: the reply must not queue behind this handler.
+    async checkout(ws: ServerWebSocket<ChatData>, { amount, timeout }: { amount: number; timeout?: number }) {
+      try {
+        const { ok } = await chat.request(ws, "confirm", { amount }, { timeout: timeout ?? 20_000 });
+        checkouts.push("confirmed");
+        return { confirmed: ok };
+      } catch (error) {
+        checkouts.push((error as ServerRequestError).code);
+        return { failed: (error as ServerRequestError).code };
+      }
+    },
+    tally() {
+      return ++tallies.runs;
+    },
+    register(ws: ServerWebSocket<ChatData>, { as }: { as: string }) {
+      registered.set(as, ws);
+      return true;
     },
     inspect(_ws: unknown, data: Record<string, unknown>) {
       return {

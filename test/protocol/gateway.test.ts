@@ -48,6 +48,15 @@ function chatGateway(options: HandleOptions<ChatData>) {
     @SubscribeMessage("shout") shout(ws: ServerWebSocket<ChatData>, data: { room: string; text: string }) {
       return handlers.shout(ws, data);
     }
+    @SubscribeMessage("checkout") checkout(ws: ServerWebSocket<ChatData>, data: { amount: number; timeout?: number }) {
+      return handlers.checkout(ws, data);
+    }
+    @SubscribeMessage("tally") tally() {
+      return handlers.tally();
+    }
+    @SubscribeMessage("register") register(ws: ServerWebSocket<ChatData>, data: { as: string }) {
+      return handlers.register(ws, data);
+    }
     @SubscribeMessage("inspect") inspect(ws: ServerWebSocket<ChatData>, data: Record<string, unknown>) {
       return handlers.inspect(ws, data);
     }

@@ -1,0 +1,162 @@
+// Exactly-once effects for client requests that carry a key (`handle(..., { idempotency })`): the first arrival of a
+// key claims it and runs the handler; its outcome (ack or error reply) is kept for `windowMs`; a repeat within the
+// window gets that outcome again, under its own request id, without running the handler; a repeat that arrives while
+// the first run still goes waits for it (on this instance through its promise, across instances by asking the store
+// again). Keys are scoped to the caller: the connection's user when it has one, else the key itself, which
+// bunwire's client makes from a random per-client id, so no client reads another's reply.
+
+import { CONNECTION, type PinnedSocket } from "../engine/connection.ts";
+import { BunwireError } from "../engine/errors.ts";
+import { isThenable } from "../engine/thenable.ts";
+import type { Route } from "./route.ts";
+import type { WireError } from "./envelope.ts";
+import { ProtocolError } from "./errors.ts";
+import { MemoryIdempotency, type Claim, type IdempotencyRecord, type IdempotencyStore } from "./idempotency.ts";
+import type { ProtocolSocket } from "./reply.ts";
+
+export interface IdempotencyOptions {
+  /** Where keys are kept (default: a `MemoryIdempotency` of this handle(); `redisIdempotency` for several instances). */
+  store?: IdempotencyStore;
+  /** How long a key's outcome is remembered after its run (default 300 000 ms = 5 minutes). */
+  windowMs?: number;
+  /** How long a run may hold its key before a repeat may run again (an instance that died mid-run; default 60 000). */
+  leaseMs?: number;
+}
+
+export interface Idempotency {
+  readonly store: IdempotencyStore;
+  readonly windowMs: number;
+  readonly leaseMs: number;
+}
+
+/** Reads `handle({ idempotency })`: false/undefined is off, true the defaults; bad values throw INVALID_OPTION. */
+export function readIdempotency(value: boolean | IdempotencyOptions | undefined, where: string): Idempotency | undefined {
+  if (value === undefined || value === false) return undefined;
+  const options: IdempotencyOptions = value === true ? {} : value;
+  if (options === null || typeof options !== "object") throw new BunwireError("INVALID_OPTION", `${where}: idempotency must be true, false or { store?, windowMs?, leaseMs? }`);
+  const store = options.store ?? new MemoryIdempotency();
+  if (typeof store.claim !== "function" || typeof store.complete !== "function") throw new BunwireError("INVALID_OPTION", `${where}: idempotency.store must be an IdempotencyStore (claim, complete, close)`);
+  const windowMs = options.windowMs ?? 300_000;
+  const leaseMs = options.leaseMs ?? 60_000;
+  if (!(windowMs > 0)) throw new BunwireError("INVALID_OPTION", `${where}: idempotency.windowMs must be a number > 0, got ${String(options.windowMs)}`);
+  if (!(leaseMs > 0)) throw new BunwireError("INVALID_OPTION", `${where}: idempotency.leaseMs must be a number > 0, got ${String(options.leaseMs)}`);
+  return { store, windowMs, leaseMs };
+}
+
+const MAX_KEY_LENGTH = 200;
+
+/** What the dispatcher lends this module: how it answers a run's outcome. */
+export interface OnceHooks {
+  /** The handler returned (or resolved with) `result`: ack it. */
+  settled(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, result: unknown): void;
+  /** The handler threw: answer and report it. */
+  failed(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, error: unknown): void;
+  /** Answer a repeat with a recorded outcome, or a bad key with its error. */
+  reply(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, outcome: IdempotencyRecord): void;
+  toWire(error: unknown, event: string): WireError;
+}
+
+export type RunOnce = (ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, key: unknown) => void | Promise<void>;
+
+export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce {
+  const { store, windowMs, leaseMs } = idempotency;
+  /** Runs of this handle() still going, by scoped key: a repeat here awaits the run instead of asking the store. */
+  const running = new Map<string, Promise<IdempotencyRecord>>();
+  /** The store failed and it was logged: quiet until a claim works again. */
+  let storeDown = false;
+
+  function record(scoped: string, kept: IdempotencyRecord): IdempotencyRecord {
+    try {
+      const stored = store.complete(scoped, kept, windowMs);
+      if (isThenable(stored)) stored.then(undefined, (error: unknown) => unrecorded(kept.event, error));
+    } catch (error) {
+      unrecorded(kept.event, error);
+    }
+    return kept;
+  }
+
+  function execute(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string): void | Promise<void> {
+    let result: unknown;
+    try {
+      result = route.handler.call(route.self, ws, value);
+    } catch (error) {
+      record(scoped, { event: route.event, error: hooks.toWire(error, route.event) });
+      return hooks.failed(ws, route, id, binary, error);
+    }
+    if (!isThenable(result)) {
+      record(scoped, { event: route.event, ack: result });
+      return hooks.settled(ws, route, id, binary, result);
+    }
+    let thrown: unknown;
+    const run = Promise.resolve(result).then(
+      (ack) => record(scoped, { event: route.event, ack }),
+      (error: unknown) => {
+        thrown = error;
+        return record(scoped, { event: route.event, error: hooks.toWire(error, route.event) });
+      },
+    );
+    running.set(scoped, run);
+    return run.then((kept) => {
+      running.delete(scoped);
+      // The reply goes to the socket that asked, if it is still there: a retry elsewhere reads the record.
+      if (kept.error === undefined) hooks.settled(ws, route, id, binary, kept.ack);
+      else hooks.failed(ws, route, id, binary, thrown);
+    });
+  }
+
+  function repeat(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, kept: IdempotencyRecord): void {
+    if (kept.event !== route.event) {
+      return hooks.reply(ws, route, id, binary, { event: route.event, error: { code: "IDEMPOTENCY_CONFLICT", message: `this key was used for "${kept.event}", not "${route.event}"` } });
+    }
+    hooks.reply(ws, route, id, binary, kept);
+  }
+
+  function claimed(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string, claim: Claim): void | Promise<void> {
+    storeDown = false;
+    if (claim.state === "claimed") return execute(ws, route, value, id, binary, scoped);
+    if (claim.state === "done") return repeat(ws, route, id, binary, claim.record);
+    return wait(ws, route, value, id, binary, scoped);
+  }
+
+  /** A run holds the key: await it here, or ask the store until it completes (or its lease ends: run then). */
+  async function wait(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string): Promise<void> {
+    const local = running.get(scoped);
+    if (local !== undefined) return repeat(ws, route, id, binary, await local);
+    for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
+      await Bun.sleep(delay); // the store has no completion event to await: poll it, backing off
+      if (ws.readyState !== 1) return;
+      const claim = await store.claim(scoped, leaseMs);
+      if (claim.state !== "running") return claimed(ws, route, value, id, binary, scoped, claim);
+    }
+  }
+
+  return function once(ws, route, value, id, binary, key) {
+    if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH || key.charCodeAt(0) < 33) {
+      const error = new ProtocolError("INVALID_ENVELOPE", `envelope.key must be a string of 1 to ${MAX_KEY_LENGTH} characters, not starting with a space or control character`);
+      return hooks.reply(ws, route, id, binary, { event: route.event, error: { code: error.code, message: error.message } });
+    }
+    const user = (ws as unknown as PinnedSocket)[CONNECTION]?.user;
+    // A user's keys start with a control character no client key may start with: the scopes never meet. An
+    // anonymous key is used as it is (no copy on the hot path).
+    const scoped = user === undefined ? key : `\u0001${user.id.length}:${user.id}:${key}`;
+    let claim: Claim | Promise<Claim>;
+    try {
+      claim = store.claim(scoped, leaseMs);
+    } catch (error) {
+      return unavailable(ws, route, id, binary, error);
+    }
+    if (isThenable(claim)) return claim.then((result) => claimed(ws, route, value, id, binary, scoped, result), (error: unknown) => unavailable(ws, route, id, binary, error));
+    return claimed(ws, route, value, id, binary, scoped, claim);
+  };
+
+  /** The store is down: refuse rather than run a handler that may already have run elsewhere (logged once per outage). */
+  function unavailable(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, error: unknown): void {
+    if (!storeDown) console.error(`[bunwire] idempotency store unavailable: keyed requests are refused with IDEMPOTENCY_UNAVAILABLE until it answers again:`, error);
+    storeDown = true;
+    hooks.reply(ws, route, id, binary, { event: route.event, error: { code: "IDEMPOTENCY_UNAVAILABLE", message: `"${route.event}" was not run: its key could not be checked; retry later` } });
+  }
+}
+
+function unrecorded(event: string, error: unknown): void {
+  console.error(`[bunwire] idempotency store could not record the outcome of "${event}" (a retry may run it again once its lease ends):`, error);
+}

@@ -1,0 +1,13 @@
+// One client event as the dispatcher runs it, shared by the dispatcher and the run-once wrapper (once.ts).
+
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { ProtocolSocket } from "./reply.ts";
+
+/** One client event: its schema (none for an unvalidated gateway method) and its handler, called on `self`. */
+export interface Route {
+  readonly event: string;
+  /** The schema's `~standard` props: `validate` is called on it, as a library may rely on `this`. */
+  readonly standard: StandardSchemaV1["~standard"] | undefined;
+  readonly handler: (this: unknown, ws: ProtocolSocket, data: unknown) => unknown;
+  readonly self: unknown;
+}

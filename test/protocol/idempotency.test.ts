@@ -1,0 +1,169 @@
+// Exactly-once effects on one instance (issue 14, item 2), in memory: a request with a key runs its handler once per
+// key and scope; a repeat gets the first reply under its own id; a repeat during the first run waits for it; and the
+// real client re-sends its unanswered keyed requests after a cut, getting the reply of the run that already happened.
+
+import { afterEach, describe, expect, test } from "bun:test";
+import { connect, type Client } from "../../src/client/index.ts";
+import { MemoryIdempotency, decodeMsgpack, encodeMsgpack, MSGPACK_SUBPROTOCOL, type IdempotencyStore } from "../../src/protocol/index.ts";
+import { until } from "../support/socket.ts";
+import { Probe } from "./fixture.ts";
+import { shop, shopInstance, type ShopInstance } from "./idempotency-fixture.ts";
+import { SwitchProxy } from "./switch-proxy.ts";
+
+const instances: ShopInstance[] = [];
+const probes: Probe[] = [];
+const clients: Client<typeof shop>[] = [];
+const proxies: SwitchProxy[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  for (const probe of probes.splice(0)) probe.ws.close();
+  for (const proxy of proxies.splice(0)) proxy.stop();
+  for (const instance of instances.splice(0)) await instance.close();
+});
+
+function start(idempotency: Parameters<typeof shopInstance>[0] = true): ShopInstance {
+  const instance = shopInstance(idempotency);
+  instances.push(instance);
+  return instance;
+}
+
+async function probe(url: string, protocols?: string[]): Promise<Probe> {
+  const p = new Probe(url, protocols);
+  probes.push(p);
+  await p.opened;
+  return p;
+}
+
+describe("the server keeps keys", () => {
+  test("a repeated key gets the first reply under its own id, without running the handler again", async () => {
+    const shopA = start();
+    const p = await probe(shopA.url());
+    expect(await p.ask({ event: "pay", data: { amount: 5 }, id: 1, key: "c1:1" })).toEqual({ id: 1, ack: { receipt: "A#1:5" } });
+    expect(await p.ask({ event: "pay", data: { amount: 5 }, id: 2, key: "c1:1" })).toEqual({ id: 2, ack: { receipt: "A#1:5" } });
+    expect(await p.ask({ event: "pay", data: { amount: 5 }, id: 3, key: "c1:2" })).toEqual({ id: 3, ack: { receipt: "A#2:5" } });
+    expect(shopA.runs).toBe(2);
+  });
+
+  test("the same over MessagePack", async () => {
+    const shopA = start();
+    const p = await probe(shopA.url(), [MSGPACK_SUBPROTOCOL]);
+    for (const id of [1, 2]) {
+      expect(decodeMsgpack(await p.ask(encodeMsgpack({ event: "pay", data: { amount: 1 }, id, key: "m:1" })))).toEqual({ id, ack: { receipt: "A#1:1" } });
+    }
+    expect(shopA.runs).toBe(1);
+  });
+
+  test("a repeat that arrives while the first run still goes waits for it; the handler runs once", async () => {
+    const claims: string[] = [];
+    const memory = new MemoryIdempotency();
+    // The memory store, telling the test what each arrival of the key found.
+    const store: IdempotencyStore = {
+      claim: (key, leaseMs) => {
+        const claim = memory.claim(key, leaseMs);
+        claims.push(claim.state);
+        return claim;
+      },
+      complete: (key, record, windowMs) => memory.complete(key, record, windowMs),
+      close: () => memory.close(),
+    };
+    const shopA = start({ store });
+    const [first, second] = [await probe(shopA.url()), await probe(shopA.url())];
+    shopA.gate.close();
+    const entered = shopA.gate.entered();
+    first.send({ event: "pay", data: { amount: 9 }, id: 1, key: "c2:1" });
+    await entered;
+    second.send({ event: "pay", data: { amount: 9 }, id: 7, key: "c2:1" });
+    await until(() => claims.length === 2, 2000, "the retry to reach the store");
+    expect(claims).toEqual(["claimed", "running"]);
+    shopA.gate.open();
+    expect(await first.next()).toEqual({ id: 1, ack: { receipt: "A#1:9" } });
+    expect(await second.next()).toEqual({ id: 7, ack: { receipt: "A#1:9" } });
+    expect(shopA.runs).toBe(1);
+  });
+
+  test("an error reply is kept too; a validation failure is not (the handler never ran)", async () => {
+    const shopA = start();
+    const p = await probe(shopA.url());
+    const declined = { code: "DECLINED", message: "card declined" };
+    expect(await p.ask({ event: "decline", data: {}, id: 1, key: "c3:1" })).toEqual({ id: 1, error: declined });
+    expect(await p.ask({ event: "decline", data: {}, id: 2, key: "c3:1" })).toEqual({ id: 2, error: declined });
+    expect(shopA.runs).toBe(1);
+    expect((await p.ask({ event: "pay", data: { amount: "x" }, id: 3, key: "c3:2" })).error.code).toBe("VALIDATION_FAILED");
+    expect(await p.ask({ event: "pay", data: { amount: 2 }, id: 4, key: "c3:2" })).toEqual({ id: 4, ack: { receipt: "A#2:2" } });
+  });
+
+  test("a key reused for another event: IDEMPOTENCY_CONFLICT; a bad key: INVALID_ENVELOPE with the id", async () => {
+    const shopA = start();
+    const p = await probe(shopA.url());
+    await p.ask({ event: "pay", data: { amount: 1 }, id: 1, key: "c4:1" });
+    expect(await p.ask({ event: "refund", data: { amount: 1 }, id: 2, key: "c4:1" })).toMatchObject({ id: 2, error: { code: "IDEMPOTENCY_CONFLICT" } });
+    expect(await p.ask({ event: "pay", data: { amount: 1 }, id: 3, key: 42 })).toMatchObject({ id: 3, error: { code: "INVALID_ENVELOPE" } });
+    expect(await p.ask({ event: "pay", data: { amount: 1 }, id: 4, key: "x".repeat(201) })).toMatchObject({ id: 4, error: { code: "INVALID_ENVELOPE" } });
+    expect(shopA.runs).toBe(1);
+  });
+
+  test("keys are scoped to the connection's user: the same key of another user runs for that user, never reads the first reply", async () => {
+    const shopA = start();
+    const [ada, bob, adaAgain] = [await probe(shopA.url("ada")), await probe(shopA.url("bob")), await probe(shopA.url("ada"))];
+    expect(await ada.ask({ event: "pay", data: { amount: 1 }, id: 1, key: "same" })).toEqual({ id: 1, ack: { receipt: "A#1:1" } });
+    expect(await bob.ask({ event: "pay", data: { amount: 2 }, id: 1, key: "same" })).toEqual({ id: 1, ack: { receipt: "A#2:2" } });
+    expect(await adaAgain.ask({ event: "pay", data: { amount: 1 }, id: 1, key: "same" })).toEqual({ id: 1, ack: { receipt: "A#1:1" } });
+    expect(shopA.runs).toBe(2);
+  });
+
+  test("the window is bounded: keys expire after windowMs, and a store holds at most maxKeys", async () => {
+    const store = new MemoryIdempotency({ maxKeys: 2 });
+    const shopA = start({ store, windowMs: 30 });
+    const p = await probe(shopA.url());
+    await p.ask({ event: "pay", data: { amount: 1 }, id: 1, key: "w:1" });
+    await Bun.sleep(40); // past the window
+    expect(await p.ask({ event: "pay", data: { amount: 1 }, id: 2, key: "w:1" })).toEqual({ id: 2, ack: { receipt: "A#2:1" } });
+    for (const key of ["w:2", "w:3", "w:4"]) await p.ask({ event: "pay", data: { amount: 1 }, id: 3, key });
+    expect(store.size).toBe(2);
+  });
+
+  test("without the idempotency option keys are ignored: every repeat runs", async () => {
+    const shopA = start(false);
+    const p = await probe(shopA.url());
+    await p.ask({ event: "pay", data: { amount: 1 }, id: 1, key: "k" });
+    await p.ask({ event: "pay", data: { amount: 1 }, id: 2, key: "k" });
+    expect(shopA.runs).toBe(2);
+  });
+});
+
+describe("the client re-sends unanswered keyed requests", () => {
+  async function behindProxy(shopA: ShopInstance, options: { idempotent: boolean }) {
+    const proxy = SwitchProxy.start(shopA.port);
+    proxies.push(proxy);
+    const client = connect<typeof shop>(proxy.url("/shop"), { heartbeat: false, reconnect: { initialDelay: 10, maxDelay: 20 }, ...options });
+    clients.push(client);
+    await client.whenOpen();
+    return { proxy, client };
+  }
+
+  test("cut after the handler ran, before the reply arrived: the retry gets the reply; the handler ran once", async () => {
+    const shopA = start();
+    const { proxy, client } = await behindProxy(shopA, { idempotent: true });
+    proxy.holdReplies();
+    const lost = proxy.dropped();
+    const paid = client.request("pay", { amount: 30 });
+    await lost; // the handler ran and its reply left the server, into a network that drops it
+    proxy.release();
+    proxy.cut();
+    expect(await paid).toEqual({ receipt: "A#1:30" });
+    expect(shopA.runs).toBe(1);
+    expect(proxy.accepted).toBe(2);
+  });
+
+  test("without idempotent the request fails with DISCONNECTED (at most once)", async () => {
+    const shopA = start();
+    const { proxy, client } = await behindProxy(shopA, { idempotent: false });
+    shopA.gate.close();
+    const entered = shopA.gate.entered();
+    const paid = client.request("pay", { amount: 1 }).catch((error: { code: string }) => error.code);
+    await entered;
+    proxy.cut();
+    expect(await paid).toBe("DISCONNECTED");
+    shopA.gate.open();
+  });
+});
