@@ -75,6 +75,13 @@ test("bad input: a clear error, exit 1, and nothing written", () => {
   for (const dir of ["Bad Name!", "missing-tarball", "bad-range", "two", "unknown-flag", "no-value"]) expect(existsSync(join(cwd, dir))).toBe(false);
 });
 
+test("a folder it cannot write (here: under a file) gets the system's reason, exit 1, no stack", () => {
+  writeFileSync(join(cwd, "a-file"), "");
+  const result = create("a-file/app");
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/^create-bunwire: ENOTDIR/);
+});
+
 test("the project's dependencies are the versions this repository tests (package-lock.json)", () => {
   // The project installs TypeScript 7, which this repository has under its alias.
   const lockedAs: Record<string, string> = { typescript: "typescript7" };

@@ -33,8 +33,10 @@ export function createBunwire(argv: string[], output: Output): number {
   try {
     return run(argv, output);
   } catch (error) {
-    if (!(error instanceof CreateError)) throw error;
-    output.error(`create-bunwire: ${error.message}`);
+    // A folder it may not write (EACCES, EROFS, ENOSPC...) is the machine's answer, not a bug: say it plainly.
+    const systemError = typeof (error as NodeJS.ErrnoException).code === "string" && typeof (error as NodeJS.ErrnoException).syscall === "string";
+    if (!(error instanceof CreateError) && !systemError) throw error;
+    output.error(`create-bunwire: ${(error as Error).message}`);
     return 1;
   }
 }
