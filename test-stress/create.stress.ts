@@ -16,7 +16,7 @@ let skipped = (await npmVersion()) === undefined ? "npm is not on PATH" : "";
 
 beforeAll(async () => {
   if (skipped) return;
-  made = await generate();
+  made = await generate({ separator: true });
   try {
     await install(made.project, []); // what the user types: npm install, with the package.json create-bunwire wrote
   } catch (error) {

@@ -47,6 +47,16 @@ test("--bunwire takes a tarball (relative or absolute: written absolute), a vers
   expect(manifestOf("from-git").dependencies.bunwire).toBe("github:someone/bunwire");
 });
 
+test("without --, npm keeps --bunwire for itself: its npm_config_bunwire is read (`--bunwire x` and `--bunwire=x`)", () => {
+  const quiet = { cwd, log: () => {}, error: () => {} };
+  writeFileSync(join(cwd, "bunwire-8.8.8.tgz"), "not really a tarball");
+  // `npm exec ... create-bunwire via-npm --bunwire ./bunwire-8.8.8.tgz`: npm sets "true" and passes the path on.
+  expect(createBunwire(["via-npm", "./bunwire-8.8.8.tgz"], { ...quiet, npmBunwire: "true" })).toBe(0);
+  expect(manifestOf("via-npm").dependencies.bunwire).toBe(`file:${join(cwd, "bunwire-8.8.8.tgz")}`);
+  expect(createBunwire(["via-npm-equals"], { ...quiet, npmBunwire: "^0.2.0" })).toBe(0);
+  expect(manifestOf("via-npm-equals").dependencies.bunwire).toBe("^0.2.0");
+});
+
 test("under `bun create` the next steps say bun", () => {
   const out: string[] = [];
   createBunwire(["bun-app"], { cwd, log: (text) => out.push(text), error: () => {}, userAgent: "bun/1.4.4 npm/? node/v24.3.0 linux x64" });

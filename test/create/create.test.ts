@@ -17,7 +17,7 @@ let made: Generated;
 
 beforeAll(async () => {
   if (skip) return;
-  made = await generate();
+  made = await generate({ separator: false }); // `... create-bunwire my-app --bunwire <tarball>`, no `--`
   await linkNodeModules(made.project, made.bunwire.tarball);
 }, 180_000);
 

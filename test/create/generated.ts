@@ -1,5 +1,5 @@
 // A project made by create-bunwire the way a user makes one: both packages packed, `npm exec --package
-// <create-bunwire tarball> create-bunwire my-app -- --bunwire <bunwire tarball>` in a temporary folder outside the
+// <create-bunwire tarball> create-bunwire my-app [--] --bunwire <bunwire tarball>` in a temporary folder outside the
 // repository. Then either a real `npm install` (test-stress/create.stress.ts) or, for `npm test`, node_modules made
 // of the unpacked bunwire tarball beside links to this repository's own packages (the same versions, no npm).
 
@@ -22,14 +22,19 @@ export interface Generated {
   created: Run;
 }
 
-/** Packs both packages (bunwire once per test process) and runs the packed create-bunwire through `npm exec`. */
-export async function generate(name = "my-app"): Promise<Generated> {
+/**
+ * Packs both packages (bunwire once per test process) and runs the packed create-bunwire through `npm exec`, with
+ * its options after `--` (as documented) or, as people also type it, without (npm then keeps `--bunwire` as its own
+ * setting, and create-bunwire reads it from there).
+ */
+export async function generate(options: { name?: string; separator: boolean }): Promise<Generated> {
+  const name = options.name ?? "my-app";
   const workspace = realpathSync(mkdtempSync(join(tmpdir(), "bunwire-create-")));
   const [bunwire, createBunwire] = await Promise.all([packedBunwire(), pack(workspace, CREATE_BUNWIRE)]);
   // A cache of its own: npm exec keeps each package it runs under <cache>/_npx, and this tarball is new every run.
   const cache = join(workspace, "npm-cache");
   const created = await run(
-    ["npm", "exec", "--yes", "--cache", cache, "--package", createBunwire.tarball, "--", "create-bunwire", name, "--bunwire", bunwire.tarball],
+    ["npm", "exec", "--yes", "--cache", cache, "--package", createBunwire.tarball, ...(options.separator ? ["--"] : []), "create-bunwire", name, "--bunwire", bunwire.tarball],
     workspace,
   );
   if (created.code !== 0) throw new Error(`create-bunwire failed (exit ${created.code}):\n${created.stdout}\n${created.stderr}`);

@@ -8,4 +8,5 @@ process.exitCode = createBunwire(process.argv.slice(2), {
   log: (text) => console.log(text),
   error: (text) => console.error(text),
   userAgent: process.env.npm_config_user_agent,
+  npmBunwire: process.env.npm_config_bunwire,
 });

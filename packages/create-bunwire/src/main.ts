@@ -16,7 +16,7 @@ a test, and npm start / npm test.
   -h, --help         this help
   -v, --version      create-bunwire's version
 
-Through npm, put the options after --: npm create bunwire my-app -- --bunwire ../bunwire-0.1.0.tgz`;
+Through npm, options may go after --: npm create bunwire my-app -- --bunwire ../bunwire-0.1.0.tgz`;
 
 export const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -26,6 +26,11 @@ export interface Output {
   error(text: string): void;
   /** `npm_config_user_agent`: under `bun create` the next steps say bun. */
   userAgent?: string;
+  /**
+   * `npm_config_bunwire`: without `--`, npm takes `--bunwire` for its own setting. `--bunwire=x` arrives here as
+   * "x"; `--bunwire x` as "true", with x left among the positionals.
+   */
+  npmBunwire?: string;
 }
 
 /** Runs the command line `argv` (without node and the script); returns the exit code. */
@@ -53,7 +58,13 @@ function run(argv: string[], output: Output): number {
     // parseArgs names the unknown option or the missing value: pass its words on, then the usage.
     throw new CreateError("INVALID_ARGUMENT", `${(error as Error).message}\n\n${USAGE}`);
   }
-  const { values, positionals } = parsed;
+  const { values } = parsed;
+  let positionals = parsed.positionals;
+  let bunwire = values.bunwire;
+  if (bunwire === undefined && output.npmBunwire !== undefined && output.npmBunwire !== "") {
+    if (output.npmBunwire !== "true") bunwire = output.npmBunwire;
+    else if (positionals.length === 2) [positionals, bunwire] = [positionals.slice(0, 1), positionals[1]];
+  }
   if (values.help === true || values.version === true) {
     output.log(values.help === true ? USAGE : VERSION);
     return 0;
@@ -61,7 +72,7 @@ function run(argv: string[], output: Output): number {
   if (positionals.length > 1) throw new CreateError("INVALID_ARGUMENT", `one directory, got ${positionals.length}: ${positionals.join(" ")}\n\n${USAGE}`);
 
   const directory = positionals[0] ?? "bunwire-app";
-  const created = scaffold({ directory, bunwire: values.bunwire ?? `^${VERSION}`, cwd: output.cwd });
+  const created = scaffold({ directory, bunwire: bunwire ?? `^${VERSION}`, cwd: output.cwd });
   const bun = (output.userAgent ?? "").startsWith("bun/");
   output.log(`Created ${created.directory}: a bunwire chat (bunwire ${created.bunwire}).
 
