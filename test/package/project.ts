@@ -2,9 +2,10 @@
 // os.tmpdir() with the peers and tools a user would add (pinned to this repository's lockfile), and run commands
 // there. Used by consumer.test.ts and test/create; `--prefer-offline` reuses the npm cache that `npm ci` filled.
 
-import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
+import { runScratch } from "../support/scratch.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 const FIXTURE = join(import.meta.dir, "fixture");
@@ -82,16 +83,16 @@ export async function pack(dir: string, from: string = ROOT): Promise<Packed> {
 let bunwireTarball: Promise<Packed> | undefined;
 
 /**
- * bunwire's tarball, packed once per `bun test` process (every test file runs in one process, so consumer.test.ts
- * and test/create share it) into a folder of its own that is removed when the process exits.
+ * bunwire's tarball, packed once per `bun test` run (every test file runs in one process, so consumer.test.ts and
+ * test/create share it) into a folder removed when the run ends (test/support/scratch.ts). Packed again if that
+ * folder is gone, as it is when a run does not preload scratch.ts and its afterAll ends with the first file.
  */
-export function packedBunwire(): Promise<Packed> {
-  if (bunwireTarball === undefined) {
-    const dir = realpathSync(mkdtempSync(join(tmpdir(), "bunwire-pack-")));
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    bunwireTarball = pack(dir);
-  }
-  return bunwireTarball;
+export async function packedBunwire(): Promise<Packed> {
+  bunwireTarball ??= pack(runScratch("bunwire-pack-"));
+  const packed = await bunwireTarball;
+  if (existsSync(packed.tarball)) return packed;
+  bunwireTarball = undefined;
+  return packedBunwire();
 }
 
 /** A fresh project directory under os.tmpdir() holding the fixture files (server, client, component, tsconfigs). */
