@@ -1,5 +1,5 @@
 // `npm run demo:cluster` in-process: two demo instances sharing one real redis-server; a chat and the presence
-// list cross instances.
+// list (people by tab id, with their names) cross instances.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { connect, type Client } from "bunwire/client";
 import { redisBus, redisPresence } from "bunwire/redis";
@@ -19,7 +19,7 @@ async function instance(name: string): Promise<string> {
   presences.push(presence);
   const app = await createDemo({ bus: redisBus({ url: redis.url }), presence, instance: name });
   apps.push(app);
-  return `127.0.0.1:${app.listen(0, "127.0.0.1").port}`;
+  return `127.0.0.1:${app.listen({ port: 0, hostname: "127.0.0.1", quiet: true }).port}`;
 }
 
 beforeAll(async () => {
@@ -45,13 +45,15 @@ test("two instances on one Redis: each page says where it is, chat and presence 
   const [a, b] = [await instance("instance A"), await instance("instance B")];
   expect(await (await fetch(`http://${b}/instance`)).json()).toEqual({ instance: "instance B" });
 
-  const ada = connect<typeof chat>(`ws://${a}/chat/lobby?name=Ada`, { reconnect: false });
+  const adaPerson = { id: "00000000000000a1", name: "Ada" };
+  const bobPerson = { id: "00000000000000b2", name: "Bob" };
+  const ada = connect<typeof chat>(`ws://${a}/chat/lobby?name=Ada&id=${adaPerson.id}`, { reconnect: false });
   clients.push(ada);
-  expect(await next(ada, "joined")).toEqual({ name: "Ada", present: ["Ada"] });
+  expect(await next(ada, "joined")).toEqual({ person: adaPerson, present: [adaPerson] });
   const adaSeesBob = next(ada, "joined");
-  const bob = connect<typeof chat>(`ws://${b}/chat/lobby?name=Bob`, { reconnect: false });
+  const bob = connect<typeof chat>(`ws://${b}/chat/lobby?name=Bob&id=${bobPerson.id}`, { reconnect: false });
   clients.push(bob);
-  expect(await adaSeesBob).toEqual({ name: "Bob", present: ["Ada", "Bob"] });
+  expect(await adaSeesBob).toEqual({ person: bobPerson, present: [adaPerson, bobPerson] });
   await bob.whenOpen();
 
   // Bob's subscription on instance B reaches Redis asynchronously: retry until the first message crosses.
@@ -61,7 +63,7 @@ test("two instances on one Redis: each page says where it is, chat and presence 
     await ada.request("say", { text: `across ${attempt}` });
     heard = await Promise.race([bobHears, Bun.sleep(100).then(() => undefined)]);
   }
-  expect(heard).toMatchObject({ from: "Ada", text: expect.stringMatching(/^across/) });
+  expect(heard).toMatchObject({ from: "Ada", by: adaPerson.id, text: expect.stringMatching(/^across/) });
   const adaHears = next(ada, "said");
   await bob.request("say", { text: "hello from B" });
   expect(await adaHears).toMatchObject({ from: "Bob", text: "hello from B" });

@@ -8,7 +8,7 @@ import { afterAll, expect, test } from "bun:test";
 import { lstatSync, readFileSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { install, locked, npmVersion, Offline, pack, project, ROOT, run, start, waitFor, type Packed } from "./project.ts";
+import { install, locked, npmVersion, Offline, packedBunwire, project, ROOT, run, start, waitFor, type Packed } from "./project.ts";
 
 // What a user installs next to bunwire, at the versions this repository tests (package-lock.json).
 const PEERS_AND_TOOLS = [
@@ -38,7 +38,7 @@ async function setUp(): Promise<Ready | string> {
   const app = project("bunwire-consumer-");
   const fromPath = project("bunwire-from-path-");
   dirs.push(app, fromPath);
-  const packed = await pack(app);
+  const packed = await packedBunwire();
   try {
     await Promise.all([
       install(app, [packed.tarball, ...PEERS_AND_TOOLS]),

@@ -1,10 +1,11 @@
 // A user's project outside the repository: `npm pack` the package, install the tarball into a fresh directory under
 // os.tmpdir() with the peers and tools a user would add (pinned to this repository's lockfile), and run commands
-// there. Used by consumer.test.ts; `--prefer-offline` reuses the npm cache that `npm ci` filled.
+// there. Used by consumer.test.ts and test/create; `--prefer-offline` reuses the npm cache that `npm ci` filled.
 
-import { cpSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
+import { runScratch } from "../support/scratch.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 const FIXTURE = join(import.meta.dir, "fixture");
@@ -24,9 +25,9 @@ export async function run(cmd: string[], cwd: string): Promise<Run> {
   return { code, stdout, stderr };
 }
 
-/** Starts a long-running command (a server); read its output with `waitFor`. */
-export function start(cmd: string[], cwd: string) {
-  return Bun.spawn(cmd, { cwd, env: { ...process.env, PATH }, stdout: "pipe", stderr: "pipe" });
+/** Starts a long-running command (a server) with `env` added; read its output with `waitFor`. */
+export function start(cmd: string[], cwd: string, env: Record<string, string> = {}) {
+  return Bun.spawn(cmd, { cwd, env: { ...process.env, PATH, ...env }, stdout: "pipe", stderr: "pipe" });
 }
 
 /** Reads `stream` until a line matches; throws with everything printed if the stream ends first. */
@@ -69,14 +70,29 @@ export interface Packed {
   files: string[];
 }
 
-/** `npm pack` (its `prepack` builds dist/) into `dir`; returns the tarball's path and the files it holds. */
-export async function pack(dir: string): Promise<Packed> {
-  const result = await run(["npm", "pack", "--json", "--pack-destination", dir], ROOT);
+/** `npm pack` (its `prepack` builds) of the package in `from` (default: bunwire) into `dir`; returns the tarball's path and the files it holds. */
+export async function pack(dir: string, from: string = ROOT): Promise<Packed> {
+  const result = await run(["npm", "pack", "--json", "--pack-destination", dir], from);
   if (result.code !== 0) throw new Error(`npm pack failed: ${describe(result)}`);
   // npm may print the prepack script's output before the JSON, which starts on a line of its own.
   const json = JSON.parse(result.stdout.slice(Math.max(0, result.stdout.search(/^\[/m)))) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const info = json[0]!;
   return { tarball: join(dir, info.filename), files: info.files.map((file) => file.path) };
+}
+
+let bunwireTarball: Promise<Packed> | undefined;
+
+/**
+ * bunwire's tarball, packed once per `bun test` run (every test file runs in one process, so consumer.test.ts and
+ * test/create share it) into a folder removed when the run ends (test/support/scratch.ts). Packed again if that
+ * folder is gone, as it is when a run does not preload scratch.ts and its afterAll ends with the first file.
+ */
+export async function packedBunwire(): Promise<Packed> {
+  bunwireTarball ??= pack(runScratch("bunwire-pack-"));
+  const packed = await bunwireTarball;
+  if (existsSync(packed.tarball)) return packed;
+  bunwireTarball = undefined;
+  return packedBunwire();
 }
 
 /** A fresh project directory under os.tmpdir() holding the fixture files (server, client, component, tsconfigs). */
