@@ -13,6 +13,8 @@ export interface Settings {
   upgradeWindowMs: number;
   idleConnections: number;
   idleRounds: number;
+  /** Wait before each idle-memory reading, so the server's memory settles (the tests use a few ms). */
+  idleSettleMs: number;
   connections: number;
   inflight: number;
   subscribers: number;
@@ -30,6 +32,7 @@ export const FULL: Settings = {
   upgradeWindowMs: 1500,
   idleConnections: 10_000,
   idleRounds: 3,
+  idleSettleMs: 1000,
   connections: 64,
   inflight: 32,
   subscribers: 500,
@@ -88,7 +91,7 @@ export function measurements(id: ScenarioId, s: ServerSpec, port: number, pid: n
       return round % 2 ? [mw, bare] : [bare, mw];
     }
     case "idle":
-      return [{ variant: "", job: { mode: "idle", path: routePath(s, "echo"), connections: cfg.idleConnections, concurrency: 200, settleMs: 1000, ...target } }];
+      return [{ variant: "", job: { mode: "idle", path: routePath(s, "echo"), connections: cfg.idleConnections, concurrency: 200, settleMs: cfg.idleSettleMs, ...target } }];
     case "redis":
       return []; // hook: see bench/runner/redis.ts
   }

@@ -2,7 +2,7 @@
 // os.tmpdir() with the peers and tools a user would add (pinned to this repository's lockfile), and run commands
 // there. Used by consumer.test.ts and test/create; `--prefer-offline` reuses the npm cache that `npm ci` filled.
 
-import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { runScratch } from "../support/scratch.ts";
@@ -72,12 +72,38 @@ export interface Packed {
 
 /** `npm pack` (its `prepack` builds) of the package in `from` (default: bunwire) into `dir`; returns the tarball's path and the files it holds. */
 export async function pack(dir: string, from: string = ROOT): Promise<Packed> {
-  const result = await run(["npm", "pack", "--json", "--pack-destination", dir], from);
+  const result = await oneAtATime(from, () => run(["npm", "pack", "--json", "--pack-destination", dir], from));
   if (result.code !== 0) throw new Error(`npm pack failed: ${describe(result)}`);
   // npm may print the prepack script's output before the JSON, which starts on a line of its own.
   const json = JSON.parse(result.stdout.slice(Math.max(0, result.stdout.search(/^\[/m)))) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const info = json[0]!;
   return { tarball: join(dir, info.filename), files: info.files.map((file) => file.path) };
+}
+
+/**
+ * `npm pack` runs prepack, which rebuilds the package's dist/ in place: two packs of one folder at once (test files
+ * in parallel workers, `bun test --parallel`) would ship each other's half-written output. A lock folder per
+ * package folder, taken with mkdir (atomic), keeps them one at a time across processes.
+ */
+async function oneAtATime<T>(from: string, work: () => Promise<T>): Promise<T> {
+  const lock = join(tmpdir(), `bunwire-pack-${Bun.hash(from).toString(16)}.lock`);
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EEXIST") throw error;
+      // A lock left behind by a killed run is older than any pack takes.
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 300_000) rmSync(lock, { recursive: true, force: true });
+      else await Bun.sleep(50);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 let bunwireTarball: Promise<Packed> | undefined;
