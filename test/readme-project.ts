@@ -94,7 +94,9 @@ export async function startBlock(project: DocsProject, file: DocFile, env: Recor
   const [stdout, rest] = child.stdout.tee();
   let printed = "";
   void (async () => {
-    for await (const chunk of rest) printed += new TextDecoder().decode(chunk);
+    const reader = rest.getReader();
+    const decoder = new TextDecoder();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) printed += decoder.decode(chunk.value, { stream: true });
   })();
   const stderr = new Response(child.stderr).text();
   let timer: Timer | undefined;
