@@ -1,7 +1,8 @@
 // The docs as a user copies them: every ```ts/```tsx block of README.md and docs/*.md is a file of one project with
 // the packed bunwire installed, type-checked in one TypeScript 5.9 run with the README's quick-start tsconfig; the
 // quick start runs (server, then the client against it), and a few representative README servers start, answer
-// over HTTP and WebSocket. test-stress/readme.stress.ts starts every README server. Conventions: test/readme-blocks.ts.
+// over HTTP and WebSocket. test-stress/readme.stress.ts starts every README server, and runs Install and Quick start
+// step by step with real npm installs. Conventions: test/readme-blocks.ts.
 // Needs npm (to pack); without it the test says why it skipped.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -162,28 +163,3 @@ for (const { section, contains, check, redis: needsRedis } of REPRESENTATIVE) {
     }
   }, 60_000);
 }
-
-test.skipIf(skip)("every server block of the README starts with PORT=0 and answers HTTP", async () => {
-  // The environment the README's blocks read: a real Redis, and the secrets they take from the environment.
-  const env = { REDIS_URL: redis!.url, SESSION_SECRET: "a long random string for the README test", INSPECTOR_TOKEN: "readme-inspector-token-0123456789" };
-  const files = serverFiles("README.md");
-  expect(files.length).toBeGreaterThan(12);
-  const answers: string[] = [];
-  // Four at a time: most of each is Bun starting up.
-  for (let i = 0; i < files.length; i += 4) {
-    await Promise.all(
-      files.slice(i, i + 4).map(async (file) => {
-        const server = await startBlock(project, file, env);
-        try {
-          const answer = await within(`GET / on ${file.block.doc}:${file.block.line}`, fetch(`http://127.0.0.1:${server.port}/`));
-          await answer.arrayBuffer();
-          answers.push(`${file.block.doc}:${file.block.line} answered ${answer.status}`);
-        } finally {
-          await server.stop();
-        }
-      }),
-    );
-  }
-  for (const answer of answers) expect(answer).toMatch(/answered [2-4]\d\d$/);
-  expect(answers.length).toBe(files.length);
-}, 120_000);
