@@ -160,6 +160,47 @@ async function cycle(url: string, ip: string, steps: ReadonlyArray<readonly [sen
   await closed;
 }
 
+/** Drops the connection without a close frame (Bun's client has `terminate`; the DOM type does not say so). */
+const terminate = (ws: WebSocket): void => (ws as WebSocket & { terminate(): void }).terminate();
+
+/**
+ * A socket's life cut short at `moment`: 0 terminated before open, 1 right after it, 2 mid-join (a join and a
+ * message sent, then terminated), 3 closed right after sending its join, before any reply.
+ */
+async function abruptCycle(url: string, ip: string, join: string, moment: number): Promise<void> {
+  const ws = new WebSocket(url, { headers: { "x-forwarded-for": ip } } as unknown as string[]);
+  const closed = new Promise<void>((resolve) => ws.addEventListener("close", () => resolve()));
+  if (moment === 0) {
+    terminate(ws); // the handshake perhaps still on its way
+    return closed;
+  }
+  await new Promise<void>((resolve) => {
+    ws.addEventListener("open", () => resolve());
+    ws.addEventListener("error", () => resolve());
+  });
+  if (moment >= 2) ws.send(join);
+  if (moment === 2) ws.send("hi");
+  if (moment === 3) ws.close();
+  else terminate(ws);
+  return closed;
+}
+
+/** Like `churn`, but no cycle waits for a reply: cycle i ends abruptly at moment (i / 4) % 4 of `abruptCycle`. */
+export async function churnAbruptly(port: number, from: number, to: number, concurrency: number): Promise<void> {
+  const base = `ws://127.0.0.1:${port}`;
+  let next = from;
+  const worker = async (): Promise<void> => {
+    while (next < to) {
+      const i = next++;
+      const room = `room-${i}`;
+      const url = [`${base}/app/${room}`, `${base}/f/ws/room/${room}`, `${base}/r/room/${room}`, `${base}/gw/${room}`][i % 4]!;
+      const join = JSON.stringify({ event: "$join", data: { topic: i % 4 === 3 ? `${room}-joined` : room }, id: 1 });
+      await abruptCycle(url, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, join, (i >> 2) % 4);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
 /** Runs cycles `from` to `to` (`concurrency` at a time); cycle i uses front door i % 4 and room `room-<i>`. */
 export async function churn(port: number, from: number, to: number, concurrency: number): Promise<void> {
   const base = `ws://127.0.0.1:${port}`;

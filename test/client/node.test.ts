@@ -1,11 +1,11 @@
 // The built client (what `npm run build` emits for bunwire/client and bunwire/client/msgpack: tsc with the
-// package's build settings) running in Node against a real bunwire App: on Node 20 with the `ws` package passed as
-// `WebSocket`, and on Node >= 22 with its global WebSocket. Typed request, validation error, join, MessagePack
-// negotiated from the offer, and server requests answered by the client.
+// package's build settings) running in Node against a real bunwire App: on the machine's Node (20) with the `ws`
+// package passed as `WebSocket`, and on Node 22 (the `node` devDependency) with its global WebSocket. Typed
+// request, validation error, join, MessagePack negotiated from the offer, and server requests answered.
 
 import { afterAll, expect, test } from "bun:test";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { delimiter, join, resolve } from "node:path";
 import { bunwire } from "../../src/index.ts";
 import { notes } from "./fixture.ts";
 
@@ -23,13 +23,20 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Node's major version, or undefined without `node` on PATH. */
-function nodeMajor(): number | undefined {
-  if (Bun.which("node") === null) return undefined;
-  const version = Bun.spawnSync(["node", "--version"]).stdout.toString().trim();
+/** A node binary's major version. */
+function majorOf(node: string): number {
+  const version = Bun.spawnSync([node, "--version"]).stdout.toString().trim();
   return Number(version.replace(/^v/, "").split(".")[0]);
 }
-const major = nodeMajor();
+
+// Node 22 comes as the devDependency `node` (npm's package of the official binary): the native-WebSocket case runs
+// on it. npm and `bun run` put node_modules/.bin, where that package links `node`, first on PATH; the `ws` case
+// looks past it for the machine's own node (Node 20 here), so both majors are tested.
+const PACKAGED = join(ROOT, "node_modules/node/bin/node");
+const packaged = existsSync(PACKAGED) ? PACKAGED : undefined;
+const system = Bun.which("node", { PATH: (process.env.PATH ?? "").split(delimiter).filter((dir) => !dir.endsWith(join("node_modules", ".bin"))).join(delimiter) }) ?? packaged;
+const native = packaged !== undefined && majorOf(packaged) >= 22 ? packaged : system !== undefined && majorOf(system) >= 22 ? system : undefined;
+const major = system === undefined ? undefined : majorOf(system);
 
 /** Emits bunwire/client and bunwire/client/msgpack with tsconfig.build.json (the settings of `npm run build`). */
 function buildClient(): string {
@@ -67,10 +74,10 @@ const script = (client: string, injectWs: boolean) => `
   json.close();
   packed.close();`;
 
-async function runInNode(injectWs: boolean): Promise<Record<string, unknown>> {
+async function runInNode(node: string, injectWs: boolean): Promise<Record<string, unknown>> {
   const file = join(dir, injectWs ? "with-ws.mjs" : "native.mjs");
   writeFileSync(file, script(buildClient(), injectWs));
-  const run = Bun.spawn(["node", file, url], { stdout: "pipe", stderr: "pipe" });
+  const run = Bun.spawn([node, file, url], { stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(run.stdout).text(), new Response(run.stderr).text(), run.exited]);
   expect(err).toBe("");
   expect(code).toBe(0);
@@ -79,13 +86,12 @@ async function runInNode(injectWs: boolean): Promise<Record<string, unknown>> {
 
 const expected = { sum: 42, invalid: "VALIDATION_FAILED:a", recovered: true, subprotocols: ["bunwire.v1.json", "bunwire.v1.msgpack"], packedSum: 3, answers: ["JSON", "PACKED"] };
 
-if (major === undefined) console.warn("[bunwire] SKIPPED Node client tests: no `node` on PATH");
-test.skipIf(major === undefined)(`the built client runs in Node ${major ?? "?"} with the \`ws\` package passed as WebSocket`, async () => {
-  expect(await runInNode(true)).toMatchObject(expected);
+if (system === undefined) console.warn("[bunwire] SKIPPED Node client tests: no `node` on PATH and no node_modules/node (npm install)");
+test.skipIf(system === undefined)(`the built client runs in Node ${major ?? "?"} with the \`ws\` package passed as WebSocket`, async () => {
+  expect(await runInNode(system!, true)).toMatchObject(expected);
 }, 30_000);
 
-// Only Node 20 is installed on the machines that run this suite so far: the native case runs wherever Node >= 22 is.
-if (major !== undefined && major < 22) console.warn(`[bunwire] SKIPPED the native-WebSocket client test: it needs Node >= 22, this machine has Node ${major}`);
-test.skipIf(major === undefined || major < 22)("the built client runs in Node >= 22 with its global WebSocket (no `ws`)", async () => {
-  expect(await runInNode(false)).toMatchObject({ ...expected, typeofGlobal: "function" });
+if (native === undefined) console.warn("[bunwire] SKIPPED the native-WebSocket client test: it needs Node >= 22, which `npm install` brings as node_modules/node");
+test.skipIf(native === undefined)(`the built client runs in Node ${native === undefined ? ">= 22" : majorOf(native)} with its global WebSocket (no \`ws\`)`, async () => {
+  expect(await runInNode(native!, false)).toMatchObject({ ...expected, typeofGlobal: "function" });
 }, 30_000);
