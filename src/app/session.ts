@@ -4,6 +4,7 @@
 // one serves a single process.
 
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { BunwireError } from "../engine/errors.ts";
 import { SIZES, type Sizes } from "../engine/sizes.ts";
 import { isThenable } from "../engine/thenable.ts";
 import type { Middleware, NextFunction } from "./middleware-chain.ts";
@@ -115,7 +116,7 @@ function attach(data: SessionData, id: string, store: SessionStore, maxAge: numb
 }
 
 export function session(options: SessionOptions): Middleware {
-  if (typeof options.secret !== "string" || options.secret.length === 0) throw new TypeError("session(): a non-empty `secret` is required");
+  if (typeof options.secret !== "string" || options.secret.length === 0) throw new BunwireError("INVALID_OPTION", "session(): a non-empty `secret` is required");
   const { secret } = options;
   const cookieName = options.cookieName ?? "bunwire.sid";
   const maxAge = options.maxAge ?? 86_400_000;

@@ -3,6 +3,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { BunwireError } from "../../engine/errors.ts";
 
 const PAGE_HEADERS = {
   "content-type": "text/html; charset=utf-8",
@@ -77,7 +78,7 @@ export function pageScript(): Promise<string> {
   bundle ??= Bun.build({ entrypoints: [entry()], target: "browser", format: "esm", minify: true, sourcemap: "none" }).then(async (result) => {
     if (!result.success || result.outputs[0] === undefined) {
       bundle = undefined;
-      throw new Error(`the inspector page failed to bundle:\n${result.logs.map(String).join("\n")}`);
+      throw new BunwireError("INSPECTOR_BUNDLE_FAILED", `the inspector page failed to bundle:\n${result.logs.map(String).join("\n")}`);
     }
     return result.outputs[0].text();
   });
