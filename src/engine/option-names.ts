@@ -8,28 +8,32 @@ export function optionKeys<T>(names: { readonly [K in keyof Required<T>]: true }
   return Object.keys(names);
 }
 
-/** Edits (insert, delete, replace) from `a` to `b`, case-insensitive. */
+/** Edits (insert, delete, replace) from `a` to `b`, case-insensitive: one row of the Levenshtein table at a time. */
 function distance(a: string, b: string): number {
   a = a.toLowerCase();
   b = b.toLowerCase();
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
+  const row = [...Array(b.length + 1).keys()];
+  for (let i = 0; i < a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i + 1;
+    for (let j = 0; j < b.length; j++) {
+      const above = row[j + 1]!;
+      row[j + 1] = Math.min(above + 1, row[j]! + 1, diagonal + (a[i] === b[j] ? 0 : 1));
+      diagonal = above;
+    }
   }
   return row[b.length]!;
 }
 
-/** The known name a misspelt one most likely meant: a few edits away, or sharing its first six letters. */
+/** The known name a misspelt one most likely meant: the closest within a third of its length (at least 2 edits). */
 function nearest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  let bestDistance = Math.max(2, name.length / 3);
   for (const candidate of known) {
     const d = distance(name, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+    if (d <= bestDistance) [best, bestDistance] = [candidate, d - 0.5];
   }
-  return best ?? known.find((candidate) => candidate.toLowerCase().startsWith(name.toLowerCase().slice(0, 6)));
+  return best;
 }
 
 /** `unknown option "x" (did you mean "y"?)` for the first name of `options` not in `known`, else undefined. */
