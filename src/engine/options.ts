@@ -4,7 +4,7 @@
 import type { WebSocketHandler } from "bun";
 import type { Bus } from "../bus/contract.ts";
 import { BunwireError } from "./errors.ts";
-import { checkOptionNames } from "./option-names.ts";
+import { checkOptionNames, optionKeys } from "./option-names.ts";
 import { checkLimits, LIMIT_KEYS, MiB, type RouteLimits } from "./limits.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
 import { compileOrigins } from "./origin.ts";
@@ -43,8 +43,19 @@ export interface ServerOptions extends RouteLimits {
   bodyLimit?: number;
 }
 
-const SERVER_KEYS = ["websocket", "bus", "onError", "logger", "development", "shutdownTimeout", "drainDelay", "bodyLimit"] as const satisfies readonly (keyof ServerOptions)[];
-const KNOWN: readonly string[] = [...SERVER_KEYS, ...LIMIT_KEYS];
+const SERVER_KEYS = optionKeys<Omit<ServerOptions, keyof RouteLimits>>({
+  websocket: true,
+  bus: true,
+  onError: true,
+  logger: true,
+  development: true,
+  shutdownTimeout: true,
+  drainDelay: true,
+  bodyLimit: true,
+});
+/** Every ServerOptions name: what each front door accepts (besides its own, such as `port`). */
+export const SERVER_OPTION_NAMES: readonly string[] = [...SERVER_KEYS, ...LIMIT_KEYS];
+const KNOWN = SERVER_OPTION_NAMES;
 
 /** The server-wide options with their defaults applied. */
 export interface ResolvedServerOptions {
