@@ -47,7 +47,7 @@ export function inspectorPage(base: string): Response {
 <section><h2>Hottest topics</h2>${table("topics", "topic", "subscribers", "publishes")}</section>
 <section><h2>Refused upgrades</h2>${table("refusals", "route", "status", "code", "count")}</section>
 <section class="wide"><h2>Recent handler errors</h2>${table("errors", "time", "instance", "route", "event", "code", "connection", "user", "message")}</section>
-<section class="wide"><h2>Bus</h2>${table("bus", "instance", "state", "members", "published / received", "buffered / dropped", "outages", "lag")}</section>
+<section class="wide"><h2>Bus</h2>${table("bus", "instance", "state", "members", "published / received", "buffered / dropped", "outages", "lag", "round trip")}</section>
 <section><h2>Presence</h2>${table("presence", "room", "members", "some of them")}</section>
 <section><h2>Find connections</h2><form id="search-form"><input id="search-query" placeholder="user id, connection id or topic"> <button>search</button> <span id="search-status"></span></form>
 ${table("search-results", "instance", "connection", "user", "route", "address", "since", "topics")}</section>
