@@ -71,25 +71,6 @@ for (const [door, make] of doors) {
       expect("cluster" in front).toBe(true);
     });
 
-    test("accepts the whole option set", async () => {
-      await make({
-        websocket: { idleTimeout: 60 },
-        onError() {},
-        logger: { info() {}, warn() {}, error() {} },
-        development: false,
-        allowedOrigins: ["https://app.example.com", /^https:\/\/.*\.example\.org$/],
-        trustProxy: 1,
-        maxConnections: 10_000,
-        maxConnectionsPerIp: 50,
-        maxQueuedEvents: 256,
-        maxQueuedBytes: 1024 * 1024,
-        messageRateLimit: { messages: 100, bytes: 1_000_000, intervalMs: 1000, action: "reply" },
-        upgradeTimeout: 5000,
-        shutdownTimeout: 5000,
-        bodyLimit: 1024 * 1024,
-      });
-    });
-
     test("an unknown option is an INVALID_OPTION that suggests the right name", async () => {
       const error = await failure(() => make({ allowedOrigin: "https://app.example.com" } as ServerOptions));
       expect(error.code).toBe("INVALID_OPTION");
