@@ -144,3 +144,22 @@ test("docs/ERRORS.md lists every error code src/ can throw or send", () => {
   const missing = [...codes].filter(([code]) => !errors.includes(`\`${code}\``)).map(([code, file]) => `${code} (src/${file})`);
   expect(missing).toEqual([]);
 });
+
+test("every error code src/ can throw or send is in the BunwireErrorCode union, and nothing else is", () => {
+  const text = readFileSync(join(ROOT, "src/engine/errors.ts"), "utf8");
+  const source = ts.createSourceFile("errors.ts", text, ts.ScriptTarget.ESNext, true);
+  const union = new Set<string>();
+  source.forEachChild((node) => {
+    if (ts.isTypeAliasDeclaration(node) && node.name.text === "BunwireErrorCode") {
+      node.type.forEachChild(function members(child): void {
+        if (ts.isLiteralTypeNode(child) && ts.isStringLiteral(child.literal)) union.add(child.literal.text);
+        else child.forEachChild(members);
+      });
+    }
+  });
+  const codes = codesOfSource();
+  const missing = [...codes].filter(([code]) => !union.has(code)).map(([code, file]) => `${code} (src/${file})`);
+  expect(missing).toEqual([]);
+  // A code only the union names (no longer thrown, sent or logged) would be documented for nothing.
+  expect([...union].filter((code) => !codes.has(code))).toEqual([]);
+});

@@ -6,6 +6,7 @@
 import type { Server } from "bun";
 import type { Cluster } from "../cluster/cluster.ts";
 import {
+  belowPrefix,
   BunwireError,
   checkOptions,
   closeOnSignals,
@@ -45,6 +46,26 @@ export interface AppOptions extends ServerOptions {}
 
 export type { RouteHandler } from "./http-routes.ts";
 
+/** The upgrade as an App's engine received it. */
+interface Upgrade {
+  readonly raw: Request;
+  readonly server: Server<unknown>;
+  readonly params: Params;
+  readonly pathname: string;
+}
+
+/**
+ * A socket route as an App holds it: `admit` runs once the `use` middleware of the App serving it ran (`steps`,
+ * which already hold the middleware of every App mounted between, as the HTTP chain does). An App mounted into
+ * another hands its entries on with the prefix, now and for every route it gains later.
+ */
+interface AppSocketEntry {
+  readonly path: string;
+  readonly handlers: SocketRoute["handlers"];
+  readonly limits: RouteLimits | undefined;
+  admit(steps: ChainStep[], req: BunwireRequest<any>, res: BunwireResponse, upgrade: Upgrade): Admission | Promise<Admission>;
+}
+
 export class App extends HttpRoutes implements MountTarget, Mountable {
   readonly engine: Engine;
   readonly [STACK]: LayerStack;
@@ -55,6 +76,10 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
   readonly #limits: RouteLimits | undefined;
   /** Mounted into a parent: each route's own limits over this App's, one merged object per inner scope. */
   readonly #mergedLimits = new Map<RouteLimits | undefined, RouteLimits | undefined>();
+  /** Every socket route this App holds (its own and mounted ones), in order, to hand on to a parent mounted later. */
+  readonly #sockets: AppSocketEntry[] = [];
+  /** The Apps this one is mounted into, with the prefix: routes added later reach them too (live, at any depth). */
+  readonly #parents: Array<{ readonly app: App; readonly prefix: string }> = [];
 
   constructor(options: AppOptions = {}) {
     super();
@@ -100,7 +125,11 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
     this.#addSocket({
       path,
       handlers,
-      admit: (req, server, params, pathname) => this.#admit(req, server, params, pathname, definition),
+      limits: undefined,
+      admit: (steps, req, res, { params }) => {
+        for (const handler of definition.middleware) steps.push({ handler, params });
+        return admitAppRoute(steps, req, res, definition, params);
+      },
     });
     return this;
   }
@@ -124,12 +153,12 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
   addSocketRoute(route: SocketRoute): void {
     const where = `WS ${route.path}`;
     this.#addSocket({
-      ...route,
-      admit: (raw, server, params, pathname) => {
-        const steps = this.#stack.middlewareFor(pathname);
-        if (steps.length === 0) return route.admit(raw, server, params, pathname);
-        const request = new BunwireRequest(raw, server, pathname, params, this.#settings);
-        return admitMountedRoute(steps, request, new BunwireResponse(request), route, where, { raw, server, params, pathname });
+      path: route.path,
+      handlers: route.handlers,
+      limits: route.limits,
+      admit: (steps, req, res, upgrade) => {
+        if (steps.length === 0) return route.admit(upgrade.raw, upgrade.server, upgrade.params, upgrade.pathname);
+        return admitMountedRoute(steps, req, res, route, where, upgrade);
       },
     });
   }
@@ -137,12 +166,22 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
   /** Mounts this App's routes into another App (`parent.use("/admin", child)`), with the limits it set itself. */
   [MOUNT](target: MountTarget, prefix: string): void {
     if (!(target instanceof App)) throw new BunwireError("INVALID_HANDLER", "an App can only be mounted into another App");
-    // Live, as in Express: the sub-app's stack runs below the prefix, with `req.baseUrl` set to it.
+    // Live, as in Express: the sub-app's stack runs below the prefix, with `req.baseUrl` set to it; socket routes
+    // are handed on now and as they are added (#addSocket).
     target.#stack.mount(prefix, this.#stack);
     for (const [method, path] of this.#routes) if (method !== "WS") target.#routes.push([method, joinPaths(prefix, path)]);
-    for (const [path, { route }] of this.engine.sockets.entries()) {
-      target.#addSocket({ ...route, path: joinPaths(prefix, path), limits: this.#limitsFor(route.limits) });
-    }
+    this.#parents.push({ app: target, prefix });
+    for (const entry of this.#sockets) this.#handOn(entry, target, prefix);
+  }
+
+  /** A socket route of this App, served by `parent` below `prefix`; the parent's steps already hold this App's middleware. */
+  #handOn(entry: AppSocketEntry, parent: App, prefix: string): void {
+    parent.#addSocket({
+      path: joinPaths(prefix, entry.path),
+      handlers: entry.handlers,
+      limits: this.#limitsFor(entry.limits),
+      admit: (steps, req, res, upgrade) => entry.admit(steps, req, res, { ...upgrade, pathname: belowPrefix(upgrade.pathname, prefix) }),
+    });
   }
 
   /** The innermost setting wins: a route's own limits over this App's; one object per scope so caps stay shared. */
@@ -213,18 +252,23 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
 
   protected override registered(method: string, path: string): void {
     this.#routes.push([method, path]);
+    for (const { app, prefix } of this.#parents) app.registered(method, joinPaths(prefix, path));
   }
 
-  #addSocket(route: SocketRoute): void {
-    this.engine.addSocketRoute(route);
-    this.#routes.push(["WS", route.path]);
-  }
-
-  #admit(raw: Request, server: Server<unknown>, params: Params, pathname: string, route: AppSocketRoute): Admission | Promise<Admission> {
-    const req = new BunwireRequest(raw, server, pathname, params, this.#settings);
-    const steps: ChainStep[] = this.#stack.middlewareFor(req.path);
-    for (const handler of route.middleware) steps.push({ handler, params });
-    return admitAppRoute(steps, req, new BunwireResponse(req), route, params);
+  /** Serves `entry` on this App's engine after this App's middleware, and on every App it is mounted into. */
+  #addSocket(entry: AppSocketEntry): void {
+    this.engine.addSocketRoute({
+      path: entry.path,
+      handlers: entry.handlers,
+      ...(entry.limits === undefined ? {} : { limits: entry.limits }),
+      admit: (raw, server, params, pathname) => {
+        const req = new BunwireRequest(raw, server, pathname, params, this.#settings);
+        return entry.admit(this.#stack.middlewareFor(req.path), req, new BunwireResponse(req), { raw, server, params, pathname });
+      },
+    });
+    this.#sockets.push(entry);
+    this.#routes.push(["WS", entry.path]);
+    for (const { app, prefix } of this.#parents) this.#handOn(entry, app, prefix);
   }
 }
 

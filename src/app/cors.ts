@@ -2,6 +2,7 @@
 // and defaults). It answers preflights (`OPTIONS` with Access-Control-Request-Method) itself. WebSocket upgrades
 // pass through untouched: browsers apply no CORS to WebSockets, whose origin check is `bunwire({ allowedOrigins })`.
 
+import { checkOptionNames, optionKeys } from "../engine/option-names.ts";
 import { BunwireError, isUpgradeRequest } from "../engine/index.ts";
 import { isThenable } from "../engine/thenable.ts";
 import type { Middleware } from "./middleware-chain.ts";
@@ -73,7 +74,10 @@ function decider(option: CorsOptions["origin"], credentials: boolean): Decide {
   return (origin) => (origin !== undefined && matchers.some((matches) => matches(origin)) ? origin : false);
 }
 
+const CORS_KEYS = optionKeys<CorsOptions>({ origin: true, methods: true, allowedHeaders: true, exposedHeaders: true, credentials: true, maxAge: true, preflightContinue: true, optionsSuccessStatus: true });
+
 export function cors(options: CorsOptions = {}): Middleware {
+  checkOptionNames(options, CORS_KEYS, "cors()");
   const credentials = options.credentials === true;
   const decide = decider(options.origin, credentials);
   const varies = options.origin !== undefined && options.origin !== "*" ? true : credentials;

@@ -5,6 +5,7 @@
 
 import type { BunwireRequest } from "./request.ts";
 import type { BunwireResponse } from "./response.ts";
+import { BunwireError } from "../engine/errors.ts";
 import { isThenable } from "../engine/thenable.ts";
 
 /** `next()` passes on, `next(error)` fails (error middleware runs), `next("route")` skips the rest of the route. */
@@ -70,9 +71,9 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
               failure = undefined;
               return (step.handler as ErrorMiddleware)(pending, req, res, next);
             })();
-        if (isThenable(result)) result.then(undefined, (rejection: unknown) => next(rejection ?? new Error("middleware rejected")));
+        if (isThenable(result)) result.then(undefined, (rejection: unknown) => next(rejection ?? new BunwireError("HANDLER_ERROR", `middleware rejected with ${String(rejection)}`)));
       } catch (thrown) {
-        next(thrown ?? new Error("middleware threw"));
+        next(thrown ?? new BunwireError("HANDLER_ERROR", `middleware threw ${String(thrown)}`));
       }
       return;
     }

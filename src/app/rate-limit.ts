@@ -2,6 +2,8 @@
 // 429 with Retry-After, whether it is an HTTP request or a WebSocket upgrade (the upgrade is refused).
 
 import type { BunwireRequest } from "./request.ts";
+import { checkOptionNames, optionKeys } from "../engine/option-names.ts";
+import { BunwireError } from "../engine/errors.ts";
 import { SIZES, type Sizes } from "../engine/sizes.ts";
 import type { Middleware } from "./middleware-chain.ts";
 
@@ -15,12 +17,15 @@ export interface RateLimitOptions {
   message?: string;
 }
 
+const RATE_LIMIT_KEYS = optionKeys<RateLimitOptions>({ windowMs: true, max: true, key: true, message: true });
+
 export function rateLimit(options: RateLimitOptions = {}): Middleware {
+  checkOptionNames(options, RATE_LIMIT_KEYS, "rateLimit()");
   const windowMs = options.windowMs ?? 60_000;
   const max = options.max ?? 100;
   const keyOf = options.key ?? ((req) => req.ip);
   const message = options.message ?? "Too many requests, please try again later.";
-  if (!(windowMs > 0) || !(max >= 0)) throw new RangeError("rateLimit(): windowMs must be > 0 and max >= 0");
+  if (!(windowMs > 0) || !(max >= 0)) throw new BunwireError("INVALID_OPTION", `rateLimit(): windowMs must be > 0 and max >= 0, got windowMs ${String(windowMs)}, max ${String(max)}`);
   const windows = new Map<string, { count: number; resetAt: number }>();
   let nextSweep = 0;
 

@@ -4,6 +4,8 @@
 // one serves a single process.
 
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { checkOptionNames, optionKeys } from "../engine/option-names.ts";
+import { BunwireError } from "../engine/errors.ts";
 import { SIZES, type Sizes } from "../engine/sizes.ts";
 import { isThenable } from "../engine/thenable.ts";
 import type { Middleware, NextFunction } from "./middleware-chain.ts";
@@ -114,8 +116,12 @@ function attach(data: SessionData, id: string, store: SessionStore, maxAge: numb
   }) as Session & { [STATE]: SessionState };
 }
 
+const SESSION_KEYS = optionKeys<SessionOptions>({ secret: true, cookieName: true, maxAge: true, store: true, cookie: true, saveUninitialized: true });
+
 export function session(options: SessionOptions): Middleware {
-  if (typeof options.secret !== "string" || options.secret.length === 0) throw new TypeError("session(): a non-empty `secret` is required");
+  checkOptionNames(options, SESSION_KEYS, "session()");
+  if (options === undefined) throw new BunwireError("INVALID_OPTION", "session(): a non-empty `secret` is required");
+  if (typeof options.secret !== "string" || options.secret.length === 0) throw new BunwireError("INVALID_OPTION", "session(): a non-empty `secret` is required");
   const { secret } = options;
   const cookieName = options.cookieName ?? "bunwire.sid";
   const maxAge = options.maxAge ?? 86_400_000;

@@ -2,6 +2,7 @@
 // fall-through to the next handler; every path goes through the check in static-paths.ts first.
 
 import { join, resolve } from "node:path";
+import { checkOptionNames, optionKeys } from "../engine/option-names.ts";
 import { BunwireError } from "../engine/index.ts";
 import type { Stats } from "node:fs";
 import type { Middleware } from "./middleware-chain.ts";
@@ -24,7 +25,23 @@ export interface StaticOptions extends FileOptions {
   setHeaders?: (res: BunwireResponse, path: string, stats: Stats) => void;
 }
 
+const STATIC_KEYS = optionKeys<StaticOptions>({
+  index: true,
+  dotfiles: true,
+  extensions: true,
+  redirect: true,
+  fallthrough: true,
+  setHeaders: true,
+  maxAge: true,
+  immutable: true,
+  etag: true,
+  lastModified: true,
+  acceptRanges: true,
+  headers: true,
+});
+
 export function serveStatic(dir: string, options: StaticOptions = {}): Middleware {
+  checkOptionNames(options, STATIC_KEYS, "serveStatic()");
   if (typeof dir !== "string" || dir === "") throw new BunwireError("INVALID_OPTION", "serveStatic(dir): dir must be a non-empty path");
   const root = resolve(dir);
   const indexes = options.index === false ? [] : typeof options.index === "string" ? [options.index] : (options.index ?? ["index.html"]);

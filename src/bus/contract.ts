@@ -32,6 +32,15 @@ export interface BusStats {
   readonly lastLagMs: number;
   /** Mean of that lag over every message received (ms). */
   readonly meanLagMs: number;
+  /**
+   * Round trips measured: each heartbeat, this instance sends a probe to one other instance (each in turn) through
+   * the broker, which sends it straight back. Nothing is added to publishes. 0 while alone on the bus.
+   */
+  readonly roundTrips: number;
+  /** The last probe's round trip, this instance → broker → another instance → broker → back (ms, one clock). */
+  readonly lastRoundTripMs: number;
+  /** Mean of every round trip measured (ms). */
+  readonly meanRoundTripMs: number;
 }
 
 /** Where a cluster request goes: every instance, or only those with local subscribers on `topic`. */

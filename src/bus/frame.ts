@@ -4,7 +4,7 @@
 //   2..9  sender instance id (8 random bytes): an instance drops its own publishes when the broker echoes them
 //   10..15 sender's clock, ms since the epoch (48 bits): the receiver measures lag from it
 // Bodies: message = payload; request = u32 id, u8 name length, name, [u16 topic length, topic], payload;
-// reply = u32 id, u8 status, payload; heartbeat = u32 interval ms; bye = nothing.
+// reply = u32 id, u8 status, payload; heartbeat = u32 interval ms [, f64 probe stamp]; bye = nothing.
 
 import type { BusPayload } from "./contract.ts";
 
@@ -18,6 +18,9 @@ const FLAG_COMPRESS = 1;
 const FLAG_BINARY = 2;
 const FLAG_HELLO = 4;
 const FLAG_TOPIC = 8;
+/** A heartbeat that asks its receiver to send the stamp back (probe), or that sends it back (echo). */
+const FLAG_PROBE = 16;
+const FLAG_ECHO = 32;
 export const HEADER = 16;
 
 /** Reply statuses: data, nothing to report (no handler, no subscriber, `undefined`), the handler failed. */
@@ -120,6 +123,23 @@ export function encodeHeartbeat(instance: Buffer, intervalMs: number, hello: boo
   const frame = header(KIND_HEARTBEAT, hello ? FLAG_HELLO : 0, instance, 4);
   frame.writeUInt32BE(intervalMs, HEADER);
   return frame;
+}
+
+/**
+ * A heartbeat sent to one instance to time the round trip through the broker: `stamp` is the prober's
+ * `performance.now()`, read back only by the prober (one clock, so no skew). An older bunwire reads a plain heartbeat.
+ */
+export function encodeProbe(instance: Buffer, intervalMs: number, stamp: number, echo: boolean): Buffer {
+  const frame = header(KIND_HEARTBEAT, echo ? FLAG_ECHO : FLAG_PROBE, instance, 12);
+  frame.writeUInt32BE(intervalMs, HEADER);
+  frame.writeDoubleBE(stamp, HEADER + 4);
+  return frame;
+}
+
+/** The probe a heartbeat carries, if any. */
+export function probeOf(frame: Buffer): { echo: boolean; stamp: number } | undefined {
+  if ((frame[1]! & (FLAG_PROBE | FLAG_ECHO)) === 0 || frame.byteLength < HEADER + 12) return undefined;
+  return { echo: (frame[1]! & FLAG_ECHO) !== 0, stamp: frame.readDoubleBE(HEADER + 4) };
 }
 
 export function heartbeatInterval(frame: Buffer): number {

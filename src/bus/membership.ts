@@ -38,6 +38,14 @@ export class Membership {
     return alive;
   }
 
+  #turn = 0;
+
+  /** The instance to probe this beat (each alive one in turn, so one frame per beat whatever the cluster's size). */
+  nextToProbe(): string | undefined {
+    const alive = this.alive();
+    return alive.length === 0 ? undefined : alive[this.#turn++ % alive.length];
+  }
+
   clear(): void {
     this.#expiry.clear();
   }

@@ -18,6 +18,15 @@ export interface BusOptions {
   localCount?: LocalCount;
 }
 
+/** The names every driver takes; a driver adds its own and refuses any other (`unknownOption`). */
+export const BUS_OPTION_KEYS = Object.keys({
+  bufferSize: true,
+  logger: true,
+  requestTimeoutMs: true,
+  heartbeatMs: true,
+  localCount: true,
+} satisfies { readonly [K in keyof Required<BusOptions>]: true });
+
 /** The checked values; `invalid` builds the driver's named option error (REDIS_BUS_OPTIONS, NATS_BUS_OPTIONS). */
 export function checkBusOptions(options: BusOptions & { flushDelayMs: number }, invalid: (message: string) => Error) {
   const bufferSize = options.bufferSize ?? 10_000;

@@ -16,6 +16,10 @@ export class BusCounters implements BusStats {
   pastOutageMs = 0;
   /** When the current outage started (0: none). */
   downSince = 0;
+  roundTrips = 0;
+  lastRoundTripMs = 0;
+  /** Sum of every measured round trip, for the mean. */
+  roundTripTotalMs = 0;
 
   get outageMs(): number {
     return this.pastOutageMs + (this.downSince === 0 ? 0 : Date.now() - this.downSince);
@@ -25,9 +29,20 @@ export class BusCounters implements BusStats {
     return this.receives === 0 ? 0 : this.lagTotalMs / this.receives;
   }
 
+  get meanRoundTripMs(): number {
+    return this.roundTrips === 0 ? 0 : this.roundTripTotalMs / this.roundTrips;
+  }
+
+  /** A probe came back (membership heartbeat, once per beat: off the publish path). */
+  roundTrip(ms: number): void {
+    this.roundTrips++;
+    this.lastRoundTripMs = ms;
+    this.roundTripTotalMs += ms;
+  }
+
   /** What metrics read: a snapshot of every counter. */
   toJSON(): BusStats {
-    const { publishes, receives, buffered, dropped, outages, outageMs, lastLagMs, meanLagMs } = this;
-    return { publishes, receives, buffered, dropped, outages, outageMs, lastLagMs, meanLagMs };
+    const { publishes, receives, buffered, dropped, outages, outageMs, lastLagMs, meanLagMs, roundTrips, lastRoundTripMs, meanRoundTripMs } = this;
+    return { publishes, receives, buffered, dropped, outages, outageMs, lastLagMs, meanLagMs, roundTrips, lastRoundTripMs, meanRoundTripMs };
   }
 }

@@ -8,8 +8,8 @@ import type {
 } from "./contract.ts";
 import { answerSubscriberCounts, clusterSubscriberCount } from "./cluster-count.ts";
 import {
-  compressOf, decodeReply, decodeRequest, encodeBye, encodeHeartbeat, encodeMessage, encodeReply, encodeRequest, heartbeatInterval,
-  isHello, KIND_BYE, KIND_HEARTBEAT, KIND_MESSAGE, KIND_REPLY, KIND_REQUEST, kindOf, newInstanceId, payloadOf, REPLY_NONE, senderOf,
+  compressOf, decodeReply, decodeRequest, encodeBye, encodeHeartbeat, encodeMessage, encodeProbe, encodeReply, encodeRequest, heartbeatInterval,
+  isHello, probeOf, KIND_BYE, KIND_HEARTBEAT, KIND_MESSAGE, KIND_REPLY, KIND_REQUEST, kindOf, newInstanceId, payloadOf, REPLY_NONE, senderOf,
   sentAt, sentBy, type RequestFrame,
 } from "./frame.ts";
 import { Membership } from "./membership.ts";
@@ -232,8 +232,10 @@ export class TransportBus implements Bus {
   }
 
   readonly #beat = (): void => {
-    this.#members.alive(); // forgets the expired
     void this.#sendNow(this.#transport.broadcastChannel, encodeHeartbeat(this.#id, this.#heartbeatMs, false));
+    // The round trip through the broker, timed once per beat on one other instance (forgets the expired too).
+    const probed = this.#members.nextToProbe();
+    if (probed !== undefined) void this.#sendNow(this.#transport.instanceChannel(probed), encodeProbe(this.#id, this.#heartbeatMs, performance.now(), false));
   };
 
   readonly #onUp = (): void => {
@@ -280,6 +282,9 @@ export class TransportBus implements Bus {
     const from = senderOf(frame);
     if (kind === KIND_HEARTBEAT) {
       this.#members.seen(from, heartbeatInterval(frame));
+      const probe = probeOf(frame); // sent back at once; timed when it is back
+      if (probe?.echo === false) void this.#sendNow(this.#transport.instanceChannel(from), encodeProbe(this.#id, this.#heartbeatMs, probe.stamp, true));
+      else if (probe !== undefined && channel === this.#ownChannel) this.stats.roundTrip(performance.now() - probe.stamp);
       if (isHello(frame)) void this.#sendNow(this.#transport.instanceChannel(from), encodeHeartbeat(this.#id, this.#heartbeatMs, false));
     } else if (kind === KIND_BYE) {
       this.#members.gone(from);

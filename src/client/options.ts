@@ -1,6 +1,7 @@
 // Client options, their defaults, and the reconnect delay (exponential backoff with jitter).
 
 import type { JoinResult } from "../protocol/envelope.ts";
+import { optionKeys, unknownOption } from "../engine/option-names.ts";
 import { SavedOffsets, type PersistOffsetsOptions } from "./saved-offsets.ts";
 export type ClientState = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -92,7 +93,26 @@ export interface ResolvedOptions {
   saved: SavedOffsets | undefined;
 }
 
+const CLIENT_KEYS = optionKeys<ClientOptions>({
+  WebSocket: true,
+  codec: true,
+  reconnect: true,
+  heartbeat: true,
+  maxQueue: true,
+  overflow: true,
+  onDrop: true,
+  doNotRetry: true,
+  requestTimeout: true,
+  onRejoin: true,
+  gapTimeout: true,
+  idempotent: true,
+  clientId: true,
+  persistOffsets: true,
+});
+
 export function resolveOptions(options: ClientOptions, globalWebSocket: WebSocketConstructor | undefined, url = ""): ResolvedOptions | string {
+  const unknown = unknownOption(options, CLIENT_KEYS);
+  if (unknown !== undefined) return `connect(): ${unknown}`;
   const ctor = options.WebSocket ?? globalWebSocket;
   if (ctor === undefined) return "no WebSocket constructor: pass options.WebSocket (e.g. from the `ws` package) on this runtime";
   const reconnect = options.reconnect === false ? false : {

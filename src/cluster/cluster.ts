@@ -247,7 +247,7 @@ export class Cluster {
     const reply = await handler(body!.d, { from });
     if (reply === undefined) return undefined;
     const json = JSON.stringify(reply);
-    if (json === undefined) throw new Error(`the handler of "${body!.e}" returned a value with no JSON form`);
+    if (json === undefined) throw new BunwireError("INVALID_REPLY", `the handler of "${body!.e}" returned a value with no JSON form`);
     return `{"r":${json}}`;
   }
 

@@ -2,36 +2,82 @@
 // where it applies the HTTP `status` and the WebSocket `closeCode` that go with it, so every front door answers
 // the same failure the same way. No server imports: the client bundle shares this file. Codes: docs/ERRORS.md.
 
-/** The codes bunwire itself uses; your own codes are any other SCREAMING_SNAKE string. */
+/**
+ * Every code bunwire itself throws, sends or logs (docs/ERRORS.md has each); your own codes are any other
+ * SCREAMING_SNAKE string. The subclasses' code types (`ProtocolErrorCode`, `ClientErrorCode`) are parts of it.
+ */
 export type BunwireErrorCode =
-  | "MALFORMED_URI"
-  | "ROUTE_CONFLICT"
+  // Start-up and programming errors
   | "INVALID_ROUTE"
+  | "ROUTE_CONFLICT"
   | "INVALID_HANDLER"
   | "INVALID_OPTION"
-  | "INVALID_DECISION"
   | "INVALID_PROVIDER"
   | "MISSING_PROVIDER"
   | "MISSING_TYPE_METADATA"
   | "CIRCULAR_DEPENDENCY"
   | "MISSING_PEER"
+  | "ALREADY_LISTENING"
+  | "NOT_LISTENING"
+  | "SHUTDOWN_TIMEOUT"
+  | "UNPUBLISHABLE"
+  | "INSPECTOR_BUNDLE_FAILED"
+  // Upgrades
+  | "MALFORMED_URI"
   | "ROUTE_NOT_FOUND"
-  | "ORIGIN_FORBIDDEN"
-  | "UPGRADE_REFUSED"
-  | "UPGRADE_FAILED"
-  | "UPGRADE_TIMEOUT"
-  | "UNSUPPORTED_SUBPROTOCOL"
   | "RESERVED_TOPIC"
+  | "ORIGIN_FORBIDDEN"
   | "TOO_MANY_CONNECTIONS"
   | "TOO_MANY_CONNECTIONS_PER_IP"
-  | "INVALID_BODY"
-  | "PAYLOAD_TOO_LARGE"
+  | "UPGRADE_REFUSED"
+  | "UPGRADE_TIMEOUT"
+  | "INVALID_DECISION"
+  | "UNSUPPORTED_SUBPROTOCOL"
+  | "UPGRADE_FAILED"
+  | "UPGRADE_REQUIRED"
+  // Open connections and HTTP
   | "QUEUE_OVERFLOW"
   | "RATE_LIMITED"
   | "TOO_MANY_ROOMS"
-  | "ALREADY_LISTENING"
-  | "NOT_LISTENING"
-  | "SHUTDOWN_TIMEOUT";
+  | "INVALID_BODY"
+  | "PAYLOAD_TOO_LARGE"
+  | "PATH_FORBIDDEN"
+  | "FILE_NOT_FOUND"
+  // The typed protocol, server requests, presence, histories and idempotency
+  | "INVALID_JSON"
+  | "INVALID_ENVELOPE"
+  | "UNSUPPORTED_CODEC"
+  | "VALIDATION_FAILED"
+  | "UNKNOWN_EVENT"
+  | "NOT_ALLOWED"
+  | "HANDLER_ERROR"
+  | "INVALID_PROTOCOL"
+  | "IDEMPOTENCY_CONFLICT"
+  | "IDEMPOTENCY_UNAVAILABLE"
+  | "REPLY_TIMEOUT"
+  | "INVALID_REPLY"
+  | "DISCONNECTED"
+  | "ABORTED"
+  | "NOT_SERVED"
+  | "NO_HANDLER"
+  | "PRESENCE_NO_USER"
+  | "PRESENCE_UNAVAILABLE"
+  | "HISTORY_UNAVAILABLE"
+  | "HISTORY_APPEND_FAILED"
+  | "HISTORY_AMBIGUOUS"
+  // The client
+  | "TIMEOUT"
+  | "QUEUE_FULL"
+  | "CLOSED"
+  | "NO_WEBSOCKET"
+  | "INVALID_OPTIONS"
+  // Bus drivers and stores
+  | "REDIS_BUS_OPTIONS"
+  | "REDIS_HISTORY_OPTIONS"
+  | "REDIS_IDEMPOTENCY_OPTIONS"
+  | "REDIS_PRESENCE_OPTIONS"
+  | "REDIS_PRESENCE_INPUT"
+  | "NATS_BUS_OPTIONS";
 
 export interface BunwireErrorOptions {
   /** The HTTP status this failure answers with when it happens during a request or an upgrade. */

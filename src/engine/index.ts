@@ -29,7 +29,7 @@ export { SERVED_ON } from "./socket-route.ts";
 export { isThenable } from "./thenable.ts";
 export type { Admission, Grant, LooseData, RouteHandlers, ServerWebSocketOf as ServerWebSocket, Socket, SocketEventName, SocketHandlers, SocketRoute } from "./socket-route.ts";
 export type { SocketEntry } from "./upgrade.ts";
-export { MOUNT, isMountable, joinPaths } from "./mount.ts";
+export { MOUNT, belowPrefix, isMountable, joinPaths } from "./mount.ts";
 export type { FetchHandler, Mountable, MountTarget } from "./mount.ts";
 export type { Bus, BusDeliver, BusPayload } from "../bus/contract.ts";
 export { whenSubscribed } from "./topics.ts";

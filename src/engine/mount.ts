@@ -26,6 +26,18 @@ export function isMountable(value: unknown): value is Mountable {
   return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as Partial<Mountable>)[MOUNT] === "function";
 }
 
+/**
+ * `pathname` as seen below a mount at `prefix` (`/b/:id` mounted: `/b/7/chat` → `/chat`): as many segments cut as
+ * the prefix has, so a prefix with params works too. A route mounted at any depth gets the path it was built for.
+ */
+export function belowPrefix(pathname: string, prefix: string): string {
+  const depth = prefix.split("/").filter((segment) => segment !== "").length;
+  if (depth === 0) return pathname;
+  let at = 0;
+  for (let i = 0; i < depth && at !== -1; i++) at = pathname.indexOf("/", at + 1);
+  return at === -1 ? "/" : pathname.slice(at);
+}
+
 /** `prefix` + `path`, without a doubled or trailing slash. */
 export function joinPaths(prefix: string, path: string): string {
   if (prefix === "" || prefix === "/") return path;

@@ -4,6 +4,7 @@
 import type { WebSocketHandler } from "bun";
 import type { Bus } from "../bus/contract.ts";
 import { BunwireError } from "./errors.ts";
+import { checkOptionNames, optionKeys } from "./option-names.ts";
 import { checkLimits, LIMIT_KEYS, MiB, type RouteLimits } from "./limits.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
 import { compileOrigins } from "./origin.ts";
@@ -42,8 +43,19 @@ export interface ServerOptions extends RouteLimits {
   bodyLimit?: number;
 }
 
-const SERVER_KEYS = ["websocket", "bus", "onError", "logger", "development", "shutdownTimeout", "drainDelay", "bodyLimit"] as const satisfies readonly (keyof ServerOptions)[];
-const KNOWN = new Set<string>([...SERVER_KEYS, ...LIMIT_KEYS]);
+const SERVER_KEYS = optionKeys<Omit<ServerOptions, keyof RouteLimits>>({
+  websocket: true,
+  bus: true,
+  onError: true,
+  logger: true,
+  development: true,
+  shutdownTimeout: true,
+  drainDelay: true,
+  bodyLimit: true,
+});
+/** Every ServerOptions name: what each front door accepts (besides its own, such as `port`). */
+export const SERVER_OPTION_NAMES: readonly string[] = [...SERVER_KEYS, ...LIMIT_KEYS];
+const KNOWN = SERVER_OPTION_NAMES;
 
 /** The server-wide options with their defaults applied. */
 export interface ResolvedServerOptions {
@@ -69,12 +81,7 @@ function fail(where: string, message: string): never {
  */
 export function checkOptions(options: unknown, where: string, extra: readonly string[] = []): asserts options is ServerOptions {
   if (options === undefined) return;
-  if (options === null || typeof options !== "object" || Array.isArray(options)) fail(where, `options must be an object, got ${options === null ? "null" : typeof options}`);
-  for (const key of Object.keys(options)) {
-    if (KNOWN.has(key) || extra.includes(key)) continue;
-    const near = [...KNOWN, ...extra].find((name) => name.toLowerCase().startsWith(key.toLowerCase().slice(0, 6)));
-    fail(where, `unknown option "${key}"${near === undefined ? "" : ` (did you mean "${near}"?)`}`);
-  }
+  checkOptionNames(options, [...KNOWN, ...extra], where);
   const o = options as ServerOptions;
   if (o.websocket !== undefined && (o.websocket === null || typeof o.websocket !== "object")) fail(where, "option websocket must be an object of Bun WebSocket options");
   if (o.bus !== undefined && (o.bus === null || typeof o.bus !== "object" || typeof o.bus.publish !== "function")) fail(where, "option bus must be a bus (redisBus(...), natsBus(...))");

@@ -9,6 +9,7 @@
 import type { ServerWebSocket } from "bun";
 import type { Bus, BusPayload } from "../bus/contract.ts";
 import { CONNECTION, type Connection, type PinnedSocket } from "./connection.ts";
+import { BunwireError } from "./errors.ts";
 import { SIZES, type Sizes } from "./sizes.ts";
 import { isThenable } from "./thenable.ts";
 
@@ -23,7 +24,7 @@ const RESOLVED = Promise.resolve();
 export function toBusPayload(data: Publishable): BusPayload {
   if (typeof data === "string" || data instanceof Uint8Array) return data;
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (data instanceof Blob) throw new TypeError("bunwire: a Blob cannot be published across instances; publish a string or bytes");
+  if (data instanceof Blob) throw new BunwireError("UNPUBLISHABLE", "a Blob cannot be published across instances (a bus is set): publish a string or bytes");
   return new Uint8Array(data as ArrayBuffer);
 }
 

@@ -71,6 +71,7 @@ export class Application implements Mountable {
 
   /** Registers a `@Module`'s providers and gateways, and those of its imports (checked now). */
   registerModule(module: Class): this {
+    this.#notPrepared(`registerModule(${module?.name})`);
     collectModule(module, this.#contents);
     return this;
   }
@@ -90,6 +91,7 @@ export class Application implements Mountable {
 
   /** Registers gateway classes with this application only (checked now). */
   registerGateway(...gateways: Class[]): this {
+    this.#notPrepared(`registerGateway(${gateways.map((gateway) => gateway?.name).join(", ")})`);
     for (const gateway of gateways) addGateway(this.#contents.gateways, defineGateway(gateway));
     return this;
   }
@@ -127,6 +129,12 @@ export class Application implements Mountable {
     }
     for (const item of this.#mounted) item[MOUNT](target, prefix);
     this.#serving = target.engine;
+  }
+
+  /** Gateways and services are constructed once, at mount or listen: one registered later would never serve. */
+  #notPrepared(call: string): void {
+    if (this.#prepared === undefined) return;
+    throw new BunwireError("INVALID_HANDLER", `${call}: this application was already mounted or listening, and its gateways constructed; register every gateway and module before app.use(...) or listen()`);
   }
 
   /** Constructs every gateway and its services once; a missing provider throws here, before any route exists. */

@@ -4,41 +4,31 @@
 
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { BunwireError } from "../engine/errors.ts";
-import type { TopicHistory } from "../engine/history.ts";
+import { optionKeys } from "../engine/option-names.ts";
 import type { Socket, SocketHandlers } from "../engine/socket-route.ts";
 import type { AnyProtocol } from "../protocol/define.ts";
 import { compileDispatch, type Route } from "../protocol/dispatch.ts";
-import type { RoomPolicy } from "../protocol/handle-types.ts";
-import type { IdempotencyOptions } from "../protocol/once.ts";
-import { settingsOf } from "../protocol/handle.ts";
+import type { ProtocolSettings } from "../protocol/handle-types.ts";
+import { settingsOf, SETTINGS_KEYS } from "../protocol/handle.ts";
 import type { ProtocolSocket } from "../protocol/reply.ts";
 import type { WebSocketConnectionData } from "./types.ts";
 
 /**
- * The second argument of `@WebSocketGateway(path, options)`: the typed-message settings of `protocol.handle`.
- * `Data` types `ws.data` where these options receive a socket (`rooms`).
+ * The second argument of `@WebSocketGateway(path, options)`: `protocol`, and every typed-message setting of
+ * `protocol.handle` (`ProtocolSettings`: history, rooms, maxRooms, invalid, msgpack, idempotency, broadcastTopic,
+ * presence), derived from its options so the two cannot drift. `Data` types `ws.data` where a setting receives a
+ * socket (`rooms`, `presence.follow`, `presence.meta`).
  */
-export interface GatewayOptions<Data = WebSocketConnectionData> {
+export interface GatewayOptions<Data = WebSocketConnectionData> extends ProtocolSettings<Data> {
   /**
    * The protocol this gateway serves: a `@SubscribeMessage(event)` without a schema validates with the protocol's,
    * every event must be one of its client events, and `protocol.broadcast`/`publish` reach this gateway's sockets.
    */
   protocol?: AnyProtocol;
-  /** Topic history for `$join` recovery and event sequence numbers. */
-  history?: TopicHistory;
-  /** Which topics clients may `$join` (default false). */
-  rooms?: RoomPolicy<Data>;
-  /** Topics one connection may `$join` at once (default 100). */
-  maxRooms?: number;
-  /** Invalid input (with no `@OnMessage` to take it): reply with an error (default) or close (1007/1008). */
-  invalid?: "reply" | "close";
-  /** Accept MessagePack binary frames (default true). */
-  msgpack?: boolean;
-  /** The broadcast topic (default `$broadcast:<protocol name>`). */
-  broadcastTopic?: string;
-  /** Requests with a key run once per key (see `handle()`'s `idempotency`). */
-  idempotency?: boolean | IdempotencyOptions;
 }
+
+/** Every name `GatewayOptions` has: the others are refused with INVALID_OPTION at the decorator. */
+export const GATEWAY_OPTION_KEYS: readonly string[] = [...SETTINGS_KEYS, ...optionKeys<Omit<GatewayOptions, keyof ProtocolSettings<unknown>>>({ protocol: true })];
 
 /** One `@SubscribeMessage` method, bound to the gateway instance. */
 export interface Subscribed {
@@ -83,7 +73,6 @@ export function subscriptionHandlers(gateway: GatewayDispatch): SocketHandlers<W
   const handlers = compileDispatch({
     routes,
     ...settings,
-    rooms: options.rooms as RoomPolicy<unknown> | undefined,
     broadcast: protocol !== undefined,
     fallback: gateway.fallback as ((ws: ProtocolSocket, message: string | Buffer) => unknown) | undefined,
     replyWithoutId: true,

@@ -195,6 +195,9 @@ export const FAMILIES: readonly Family[] = [
   { name: "bunwire_bus_outage_seconds_total", type: "counter", labels: [], help: "Seconds spent unreachable, the current outage included.", collect: bus((_, b) => b.stats.outageMs / 1000) },
   { name: "bunwire_bus_lag_seconds", type: "gauge", labels: [], help: "Sender's clock to this instance's clock for the last message received from another instance (skewed clocks skew it).", collect: bus((_, b) => b.stats.lastLagMs / 1000) },
   { name: "bunwire_bus_lag_mean_seconds", type: "gauge", labels: [], help: "Mean of that lag over every message received.", collect: bus((_, b) => b.stats.meanLagMs / 1000) },
+  { name: "bunwire_bus_round_trip_seconds", type: "gauge", labels: [], help: "Last round trip through the broker to another instance and back, timed on this instance's clock by a probe sent with each heartbeat (only with a bus and another instance).", collect: bus((_, b) => b.stats.lastRoundTripMs / 1000) },
+  { name: "bunwire_bus_round_trip_mean_seconds", type: "gauge", labels: [], help: "Mean of every round trip measured.", collect: bus((_, b) => b.stats.meanRoundTripMs / 1000) },
+  { name: "bunwire_bus_round_trips_total", type: "counter", labels: [], help: "Round trips measured (one per heartbeat while another instance is on the bus).", collect: bus((_, b) => b.stats.roundTrips) },
   {
     name: "bunwire_presence_members",
     type: "gauge",

@@ -2,6 +2,7 @@
 // front door's own `use`: `app.use(observe({ token }))` on an App, a Router, file routes' router or a gateway
 // Application. Each server it is mounted on gets its own endpoints, reading that server's counters.
 
+import { checkOptionNames, optionKeys } from "../engine/option-names.ts";
 import { BunwireError } from "../engine/errors.ts";
 import { joinPaths, MOUNT, type Mountable, type MountTarget } from "../engine/mount.ts";
 import { checkInspectorOptions, mountInspector, type InspectorOptions } from "./inspector/mount.ts";
@@ -24,15 +25,15 @@ export interface ObserveOptions {
 }
 
 const WHERE = "observe()";
-const KNOWN = new Set(["token", "metrics", "health", "inspector", "presence"]);
+const KNOWN = optionKeys<ObserveOptions>({ token: true, metrics: true, health: true, inspector: true, presence: true });
 
 function checkPath(path: unknown, name: string): void {
   if (path !== undefined && (typeof path !== "string" || !path.startsWith("/"))) throw new BunwireError("INVALID_OPTION", `${WHERE}: ${name} must be a path starting with "/", got ${JSON.stringify(path)}`);
 }
 
 function check(options: unknown): asserts options is ObserveOptions {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new BunwireError("INVALID_OPTION", `${WHERE}: options must be an object`);
-  for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw new BunwireError("INVALID_OPTION", `${WHERE}: unknown option "${key}" (token, metrics, health, inspector, presence)`);
+  if (options === undefined) throw new BunwireError("INVALID_OPTION", `${WHERE}: options must be an object`);
+  checkOptionNames(options, KNOWN, WHERE);
   const { token, metrics, health, inspector, presence } = options as ObserveOptions;
   if (token !== undefined) checkToken(token, `${WHERE}: token`);
   if (inspector === true && token === undefined) throw new BunwireError("INVALID_OPTION", `${WHERE}: the inspector needs a token: observe({ token: process.env.INSPECTOR_TOKEN })`);

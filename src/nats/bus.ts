@@ -2,7 +2,8 @@
 // subscribers), one per instance and one for the whole cluster. The outage policy, connection state, counters,
 // membership and cluster requests are the shared core in src/bus/, exactly as for Redis.
 
-import type { BusOptions } from "../bus/options.ts";
+import { BUS_OPTION_KEYS, type BusOptions } from "../bus/options.ts";
+import { optionKeys, unknownOption } from "../engine/option-names.ts";
 import { TransportBus } from "../bus/transport-bus.ts";
 import { NatsBusError } from "./errors.ts";
 import { NatsTransport } from "./transport.ts";
@@ -24,8 +25,12 @@ function invalid(message: string): NatsBusError {
   return new NatsBusError("NATS_BUS_OPTIONS", `natsBus ${message}`);
 }
 
+const NATS_KEYS = [...BUS_OPTION_KEYS, ...optionKeys<Omit<NatsBusOptions, keyof BusOptions>>({ servers: true, prefix: true, flushDelayMs: true, reconnectTimeWaitMs: true, countTimeoutMs: true })];
+
 function transportOf(options: NatsBusOptions): NatsTransport {
   if (typeof options !== "object" || options === null) throw invalid("needs options: { servers }");
+  const unknown = unknownOption(options, NATS_KEYS);
+  if (unknown !== undefined) throw invalid(`got an ${unknown}`);
   const servers = Array.isArray(options.servers) ? options.servers : [options.servers];
   if (servers.length === 0 || servers.some((s) => typeof s !== "string" || s.length === 0)) {
     throw invalid("needs `servers`: a NATS URL or a non-empty list of them");

@@ -50,11 +50,23 @@ export interface HandleOptions<D> {
   broadcastTopic?: string;
   /** Presence for clients: `$join`ed users are present, clients follow a room with `client.presence(room)`. */
   presence?: PresenceOptions<D>;
-  /** Called with every error a handler throws (default: console.error). */
+  /**
+   * Called when an event handler throws or rejects, after the client got its error reply (`HANDLER_ERROR`, or the
+   * code of a `BunwireError` thrown), with the socket, the error and the event's name. Not called for input that
+   * fails validation or the envelope check (those are answered, not errors), nor for `open`/`close`. Default: the
+   * serving front door's `onError` option, else its logger (with the route and connection id); under a bare
+   * `Bun.serve`, the console.
+   */
   onError?: (ws: ServerWebSocket<D>, error: unknown, event: string) => void;
   open?: (ws: ServerWebSocket<D>) => void | Promise<void>;
   close?: (ws: ServerWebSocket<D>, code: number, reason: string) => void | Promise<void>;
 }
+
+/**
+ * The typed-message settings `handle()` shares with `@WebSocketGateway(path, options)`: everything but the
+ * lifecycle callbacks, which a gateway declares with decorators (`@OnOpen`, `@OnClose`) instead.
+ */
+export type ProtocolSettings<D> = Omit<HandleOptions<D>, "onError" | "open" | "close">;
 
 /** Plain Bun/bunwire WebSocket handlers, accepted by `app.ws`, routers and `Bun.serve({ websocket })`. */
 export interface ProtocolSocketHandlers<D> {

@@ -2,7 +2,8 @@
 // subscribers), one per instance and one for the whole cluster. Everything a bus does beyond carrying frames
 // (outage buffer, connection state, counters, membership, cluster requests) is the shared core in src/bus/.
 
-import type { BusOptions } from "../bus/options.ts";
+import { BUS_OPTION_KEYS, type BusOptions } from "../bus/options.ts";
+import { optionKeys, unknownOption } from "../engine/option-names.ts";
 import { TransportBus } from "../bus/transport-bus.ts";
 import type { Transport } from "../bus/transport.ts";
 import { ClusterTransport } from "./cluster-transport.ts";
@@ -72,9 +73,13 @@ function toNode(node: string | { host: string; port: number }): { host: string; 
   return { host: url.hostname, port: Number(url.port || 6379) };
 }
 
+const REDIS_KEYS = [...BUS_OPTION_KEYS, ...optionKeys<Omit<RedisBusOptions, keyof BusOptions>>({ url: true, cluster: true, client: true, prefix: true, flushDelayMs: true, reconnect: true, publishClient: true, countTimeoutMs: true })];
+
 export class RedisBus extends TransportBus {
   constructor(options: RedisBusOptions) {
     if (typeof options !== "object" || options === null) throw invalid("needs options: { url } or { cluster } or { client }");
+    const unknown = unknownOption(options, REDIS_KEYS);
+    if (unknown !== undefined) throw invalid(`got an ${unknown}`);
     const transport = transportOf(options);
     const flushDelayMs = options.flushDelayMs ?? 1.5 * (options.reconnect?.maxDelayMs ?? 2000);
     super(transport, { ...options, flushDelayMs, requestTimeoutMs: options.requestTimeoutMs ?? options.countTimeoutMs }, invalid);

@@ -87,6 +87,24 @@ export function busContract(name: string, broker: () => BrokerUnderTest): void {
       expect(a.stats.toJSON()).toMatchObject({ buffered: 0, dropped: 0, outages: 0, outageMs: 0 });
     });
 
+    test("round trips: each heartbeat probes another instance through the broker and times it on one clock, publishes untouched", async () => {
+      const { bus: a } = await connected({ heartbeatMs: 20 });
+      const { bus: b } = await connected({ heartbeatMs: 20 });
+      const publishes = a.stats.publishes;
+      const deadline = Date.now() + 5000;
+      while (a.stats.roundTrips < 3 || b.stats.roundTrips < 3) {
+        if (Date.now() > deadline) throw new Error(`round trips: a ${a.stats.roundTrips}, b ${b.stats.roundTrips}`);
+        await Bun.sleep(10); // the probe rides the heartbeat timer: nothing to await but the counter
+      }
+      for (const bus of [a, b]) {
+        const stats = bus.stats.toJSON();
+        expect(stats.lastRoundTripMs).toBeGreaterThan(0);
+        expect(stats.meanRoundTripMs).toBeGreaterThan(0);
+        expect(stats.lastRoundTripMs).toBeLessThan(1000);
+      }
+      expect(a.stats.publishes).toBe(publishes); // probes are not publishes
+    });
+
     test("a cluster request reaches every instance (the asker too); a topic's request only those with subscribers; failures are reported, never thrown", async () => {
       const [{ bus: a }, { bus: b }, { bus: c }] = [await connected(), await connected(), await connected()];
       for (const bus of [a, b, c]) bus.onRequest("whoami", (data, { from }) => `${bus.instanceId} for ${from} (${String(data)})`);

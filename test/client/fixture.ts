@@ -38,8 +38,8 @@ export class NotesServer {
   private readonly options: HandleOptions<object>;
   private openWaiters: (() => void)[] = [];
 
-  constructor(options: HandleOptions<object> & { maxLength?: number } = {}) {
-    this.history = new MemoryHistory({ maxLength: options.maxLength ?? 100 });
+  constructor({ maxLength, ...options }: HandleOptions<object> & { maxLength?: number } = {}) {
+    this.history = new MemoryHistory({ maxLength: maxLength ?? 100 });
     this.options = options;
   }
 

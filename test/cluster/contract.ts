@@ -104,6 +104,9 @@ export function clusterContract(name: string, broker: () => BrokerUnderTest): vo
       expect(result.missing).toEqual([]);
       expect(a.app.cluster.members().sort()).toEqual([a.bus.instanceId, b.bus.instanceId, c.bus.instanceId].sort());
       expect(await b.app.cluster.emit("nobody-listens")).toEqual({ replies: [], missing: [], failed: [] });
+      // A reply with no JSON form (a function) is that instance's failure (INVALID_REPLY), not a silent nothing.
+      b.app.cluster.on("shape", () => () => "not data");
+      expect((await a.app.cluster.emit("shape")).failed).toEqual([{ instance: b.bus.instanceId, message: 'the handler of "shape" returned a value with no JSON form' }]);
     });
 
     test("a frozen instance is named in `missing` after the timeout and the others' results still arrive; a killed one is forgotten", async () => {

@@ -1,12 +1,15 @@
-// One option set on every front door: the same names, checked at construction with a clear INVALID_OPTION (a
-// typo is not silently ignored), one listen signature, and start-up errors without stray fields.
+// The option parity contract of the four front doors: one option set (the same names, every one accepted, checked
+// at construction with a clear INVALID_OPTION so a typo is not silently ignored), the same server methods, one
+// listen signature, and start-up errors without stray fields.
 
 import { afterEach, describe, expect, test } from "bun:test";
 import { BunwireError, bunwire, type ServerOptions } from "bunwire";
 import { fileRoutes } from "bunwire/fs";
 import { Application } from "bunwire/gateway";
 import { Router } from "bunwire/router";
+import { SERVER_OPTION_NAMES } from "../../src/engine/options.ts";
 import { writeTree } from "../fs/support.ts";
+import { fakeBus } from "../support/fake-bus.ts";
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -32,25 +35,40 @@ async function failure(make: () => unknown): Promise<BunwireError> {
   throw new Error("did not throw");
 }
 
+// Every ServerOptions name with a valid value: the test below fails when a name is added without it.
+const EVERY_OPTION: Required<ServerOptions> = {
+  websocket: { idleTimeout: 60 },
+  bus: fakeBus(),
+  onError() {},
+  logger: { info() {}, warn() {}, error() {} },
+  development: false,
+  allowedOrigins: ["https://app.example.com", /^https:\/\/.*\.example\.org$/],
+  trustProxy: 1,
+  maxConnections: 10_000,
+  maxConnectionsPerIp: 50,
+  maxQueuedEvents: 256,
+  maxQueuedBytes: 1024 * 1024,
+  messageRateLimit: { messages: 100, bytes: 1_000_000, intervalMs: 1000, action: "reply" },
+  upgradeTimeout: 5000,
+  shutdownTimeout: 5000,
+  drainDelay: 0,
+  bodyLimit: 1024 * 1024,
+};
+
+test("the contract's option list is the whole ServerOptions set", () => {
+  expect(Object.keys(EVERY_OPTION).sort()).toEqual([...SERVER_OPTION_NAMES].sort());
+});
+
 for (const [door, make] of doors) {
   describe(door, () => {
-    test("accepts the whole option set", async () => {
-      await make({
-        websocket: { idleTimeout: 60 },
-        onError() {},
-        logger: { info() {}, warn() {}, error() {} },
-        development: false,
-        allowedOrigins: ["https://app.example.com", /^https:\/\/.*\.example\.org$/],
-        trustProxy: 1,
-        maxConnections: 10_000,
-        maxConnectionsPerIp: 50,
-        maxQueuedEvents: 256,
-        maxQueuedBytes: 1024 * 1024,
-        messageRateLimit: { messages: 100, bytes: 1_000_000, intervalMs: 1000, action: "reply" },
-        upgradeTimeout: 5000,
-        shutdownTimeout: 5000,
-        bodyLimit: 1024 * 1024,
-      });
+    test("accepts every ServerOptions name", async () => {
+      await make(EVERY_OPTION);
+    });
+
+    test("has the same server methods: publish, subscriberCount, clusterSubscriberCount, close, cluster", async () => {
+      const front = (await make({ development: false })) as Record<string, unknown>;
+      for (const method of ["publish", "subscriberCount", "clusterSubscriberCount", "close"]) expect([method, typeof front[method]]).toEqual([method, "function"]);
+      expect("cluster" in front).toBe(true);
     });
 
     test("an unknown option is an INVALID_OPTION that suggests the right name", async () => {

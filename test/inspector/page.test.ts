@@ -72,7 +72,7 @@ test.skipIf(!hasChromium)("without the token: 401 and a sign-in form; with it, t
   expect(error).toMatch(new RegExp(` \\| ${idA} \\| /chat/:room \\| message \\| CHAT_STORE_DOWN \\| ${a.bus.instanceId}:\\d+ \\| ada \\| could not store the message \\(https://store.example/put\\?\\[redacted\\]\\)$`));
   const bus = await rows(page, "bus");
   expect(bus).toHaveLength(2);
-  for (const row of bus) expect(row).toMatch(/ \| connected \| 1 \| /);
+  for (const row of bus) expect(row).toMatch(/ \| connected \| 1 \| .* \| \d+\.\d\d ms \(mean \d+\.\d\d\)$/); // the last column: round trip
   expect(await rows(page, "presence")).toEqual(["lobby | 3 | ada, bob, carol", "kitchen | 1 | dave"]);
   expect(await page.$$("#chart canvas")).not.toHaveLength(0);
 

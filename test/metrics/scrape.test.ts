@@ -154,6 +154,12 @@ test("after a scripted session, /metrics counts exactly what was done; a Redis r
   expect(value(onB, "bunwire_publish_deliveries_total", { origin: "bus" })).toBe(2);
   expect(value(onB, "bunwire_publishes_total")).toBe(0);
 
+  // The round trip through Redis to the other instance and back, probed with each heartbeat (100 ms here).
+  const timed = await scrapeUntil(a.http, (s) => value(s, "bunwire_bus_round_trips_total") >= 2, "two round trips");
+  expect(value(timed, "bunwire_bus_round_trip_seconds")).toBeGreaterThan(0);
+  expect(value(timed, "bunwire_bus_round_trip_seconds")).toBeLessThan(1);
+  expect(value(timed, "bunwire_bus_round_trip_mean_seconds")).toBeGreaterThan(0);
+
   // Redis goes away: the bus and readiness say so, and a publish waits in the buffer.
   const down = new Promise<void>((resolve) => a.bus.onStateChange((connected) => connected || resolve()));
   await redis.kill();

@@ -3,7 +3,7 @@
 
 import type { Bus, BusStats } from "../../src/bus/contract.ts";
 
-const NO_STATS: BusStats = { publishes: 0, receives: 0, buffered: 0, dropped: 0, outages: 0, outageMs: 0, lastLagMs: 0, meanLagMs: 0 };
+const NO_STATS: BusStats = { publishes: 0, receives: 0, buffered: 0, dropped: 0, outages: 0, outageMs: 0, lastLagMs: 0, meanLagMs: 0, roundTrips: 0, lastRoundTripMs: 0, meanRoundTripMs: 0 };
 
 export function fakeBus(overrides: Partial<Bus> = {}): Bus {
   return {

@@ -3,6 +3,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { BunwireError } from "../../engine/errors.ts";
 
 const PAGE_HEADERS = {
   "content-type": "text/html; charset=utf-8",
@@ -46,7 +47,7 @@ export function inspectorPage(base: string): Response {
 <section><h2>Hottest topics</h2>${table("topics", "topic", "subscribers", "publishes")}</section>
 <section><h2>Refused upgrades</h2>${table("refusals", "route", "status", "code", "count")}</section>
 <section class="wide"><h2>Recent handler errors</h2>${table("errors", "time", "instance", "route", "event", "code", "connection", "user", "message")}</section>
-<section class="wide"><h2>Bus</h2>${table("bus", "instance", "state", "members", "published / received", "buffered / dropped", "outages", "lag")}</section>
+<section class="wide"><h2>Bus</h2>${table("bus", "instance", "state", "members", "published / received", "buffered / dropped", "outages", "lag", "round trip")}</section>
 <section><h2>Presence</h2>${table("presence", "room", "members", "some of them")}</section>
 <section><h2>Find connections</h2><form id="search-form"><input id="search-query" placeholder="user id, connection id or topic"> <button>search</button> <span id="search-status"></span></form>
 ${table("search-results", "instance", "connection", "user", "route", "address", "since", "topics")}</section>
@@ -77,7 +78,7 @@ export function pageScript(): Promise<string> {
   bundle ??= Bun.build({ entrypoints: [entry()], target: "browser", format: "esm", minify: true, sourcemap: "none" }).then(async (result) => {
     if (!result.success || result.outputs[0] === undefined) {
       bundle = undefined;
-      throw new Error(`the inspector page failed to bundle:\n${result.logs.map(String).join("\n")}`);
+      throw new BunwireError("INSPECTOR_BUNDLE_FAILED", `the inspector page failed to bundle:\n${result.logs.map(String).join("\n")}`);
     }
     return result.outputs[0].text();
   });

@@ -50,6 +50,9 @@ export interface BusView {
   outageMs: number;
   lastLagMs: number;
   meanLagMs: number;
+  /** Through the broker to another instance and back (0 while alone). */
+  lastRoundTripMs: number;
+  meanRoundTripMs: number;
 }
 
 /** One instance as it describes itself. */

@@ -55,8 +55,8 @@ function hotTopics(context: InstanceContext): TopicView[] {
 }
 
 function busView(bus: Bus): BusView {
-  const { publishes, receives, buffered, dropped, outages, outageMs, lastLagMs, meanLagMs } = bus.stats;
-  return { connected: bus.connected, members: bus.members().length, publishes, receives, buffered, dropped, outages, outageMs, lastLagMs, meanLagMs };
+  const { publishes, receives, buffered, dropped, outages, outageMs, lastLagMs, meanLagMs, lastRoundTripMs, meanRoundTripMs } = bus.stats;
+  return { connected: bus.connected, members: bus.members().length, publishes, receives, buffered, dropped, outages, outageMs, lastLagMs, meanLagMs, lastRoundTripMs, meanRoundTripMs };
 }
 
 export function snapshot(context: InstanceContext): InstanceView {

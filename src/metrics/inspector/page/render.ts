@@ -70,7 +70,7 @@ export function renderOverview(overview: Overview): void {
     "bus",
     instances.map((i): Cell[] =>
       i.bus === null
-        ? [shortId(i.instance), "no bus", "", "", "", "", ""]
+        ? [shortId(i.instance), "no bus", "", "", "", "", "", ""]
         : [
             shortId(i.instance),
             i.bus.connected ? "connected" : "disconnected",
@@ -79,6 +79,7 @@ export function renderOverview(overview: Overview): void {
             `${i.bus.buffered} / ${i.bus.dropped}`,
             `${i.bus.outages} (${duration(i.bus.outageMs)})`,
             `${i.bus.lastLagMs.toFixed(1)} ms (mean ${i.bus.meanLagMs.toFixed(1)})`,
+            `${i.bus.lastRoundTripMs.toFixed(2)} ms (mean ${i.bus.meanRoundTripMs.toFixed(2)})`,
           ],
     ),
     "no instance answered",
