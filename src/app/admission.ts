@@ -47,6 +47,13 @@ function withMiddleware(admission: Admission, req: BunwireRequest<any>, res: Bun
 
 /** An `app.ws` route: `use` and route middleware, then the route's `upgrade(req)`; `ws.data` defaults to the App's. */
 export function admitAppRoute(steps: ChainStep[], req: BunwireRequest<any>, res: BunwireResponse, route: AppSocketRoute, params: Params): Admission | Promise<Admission> {
+  if (steps.length === 0 && route.handlers.upgrade === undefined) {
+    // A bare route admits with the default data: what `readDecision(undefined)` gives, without building the
+    // decision source and its closures on every upgrade.
+    req.params = params;
+    const grant: Grant = { data: { ...res.locals, routePath: route.path, params, handlers: route.handlers, req } satisfies WebSocketData, context: undefined };
+    return withMiddleware(grant, req, res, route.where);
+  }
   const source = {
     where: route.upgradeWhere,
     defaultData: (): WebSocketData => ({ ...res.locals, routePath: route.path, params, handlers: route.handlers, req }),
