@@ -1,10 +1,14 @@
 // `bun bench/ab.ts <scenario> <rounds> <server id | id=file | file under bench/servers>...`: an A/B of a few servers on one
 // scenario, alternated, printing per-round figures and medians (per server CPU-second; bytes/conn for idle).
-// For trying a change before it lands: point a file at a patched copy of src/ (see bench/findings.md).
+// For trying a change before it lands: point a file at a patched copy of src/ (see bench/findings.md); an absolute
+// path runs a server from another tree (`bunwire-app=/tmp/base/bench/servers/bunwire-app.ts`: main before the change).
 import { runGenerator, startServer } from "./runner/children.ts";
 import { FULL, measurements } from "./runner/scenarios.ts";
 import { SERVERS, type ScenarioId, type ServerSpec } from "./servers/registry.ts";
-const [scenario, roundsS, ...ids] = process.argv.slice(2);
+const [scenario, roundsS, ...rest] = process.argv.slice(2);
+// `--variant=bare` measures one variant only (the upgrade scenario has two).
+const only = rest.find((a) => a.startsWith("--variant="))?.slice("--variant=".length);
+const ids = rest.filter((a) => !a.startsWith("--variant="));
 // `<id>` is a registered server; `<id>=<file>` runs another file as that server (same paths and wire); a bare file
 // runs as raw Bun would be driven.
 const specs: ServerSpec[] = ids.map((arg) => {
@@ -18,7 +22,7 @@ const res: Record<string, number[]> = {};
 for (let r = 0; r < Number(roundsS); r++) {
   for (const s of r % 2 ? [...specs].reverse() : specs) {
     const srv = await startServer(s);
-    for (const m of measurements(scenario as ScenarioId, s, srv.port, srv.pid, cfg, r)) {
+    for (const m of measurements(scenario as ScenarioId, s, srv.port, srv.pid, cfg, r).filter((x) => only === undefined || x.variant === only)) {
       const x = await runGenerator(m.job);
       const key = `${s.id} ${m.variant}`;
       const fig = scenario === "idle" ? x.bytesPerConnection! : x.perCpuSecond;

@@ -1,4 +1,4 @@
-// `bun bench/profile.ts <server-id> <scenario>`: CPU profile (markdown, from `bun --cpu-prof-md`) of one bench
+// `bun bench/profile.ts <server-id> <scenario> [variant]`: CPU profile (markdown, from `bun --cpu-prof-md`) of one bench
 // server under the same load as the timed run. Writes bench/profiles/<server>-<scenario>.md.
 // Bun servers only (Node servers would need --cpu-prof and another reader).
 
@@ -8,7 +8,7 @@ import { runGenerator } from "./runner/children.ts";
 import { FULL, measurements } from "./runner/scenarios.ts";
 import { SERVERS, SERVERS_DIR, type ScenarioId } from "./servers/registry.ts";
 
-const [serverId, scenario] = process.argv.slice(2) as [string, ScenarioId];
+const [serverId, scenario, variant] = process.argv.slice(2) as [string, ScenarioId, string | undefined];
 const spec = SERVERS.find((s) => s.id === serverId && s.runtime === "bun");
 if (!spec || !spec.scenarios.includes(scenario)) {
   console.error(`usage: bun bench/profile.ts <bun server id> <scenario>; servers: ${SERVERS.filter((s) => s.runtime === "bun").map((s) => s.id).join(", ")}`);
@@ -33,14 +33,15 @@ while (!/PORT \d+/.test(text)) {
 }
 const port = Number(/PORT (\d+)/.exec(text)![1]);
 const cfg = { ...FULL, warmupMs: 300, windowMs: (seconds - 1.5) * 1000 };
-for (const m of measurements(scenario, spec, port, proc.pid, cfg, 0)) {
+// One variant only (`upgrade bare`) keeps the profile to one job; the server lives PROFILE_SECONDS in all.
+for (const m of measurements(scenario, spec, port, proc.pid, cfg, 0).filter((x) => variant === undefined || x.variant === variant)) {
   const r = await runGenerator(m.job);
   console.log(`${scenario}${m.variant ? ` (${m.variant})` : ""}: ${Math.round(r.rate)}/s`);
 }
 await proc.exited;
 const md = readdirSync(tmp).find((f) => f.endsWith(".md"));
 if (!md) throw new Error("no profile written");
-const dest = join(outDir, `${serverId}-${scenario}.md`);
+const dest = join(outDir, `${serverId}-${scenario}${variant ? `-${variant.replace(/\W+/g, "-")}` : ""}.md`);
 renameSync(join(tmp, md), dest);
 rmSync(tmp, { recursive: true });
 console.log(`wrote ${dest}`);

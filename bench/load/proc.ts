@@ -31,13 +31,16 @@ export function rssBytes(pid: number | "self"): number {
 export interface Snapshot {
   at: number;
   serverCpu: number;
+  /** each server process's CPU seconds, in the order given */
+  byPid: number[];
   genCpu: number;
 }
 
 /** `serverPid` may list several processes (two instances + Redis): their CPU time is summed. */
 export function snapshot(serverPid: number | number[]): Snapshot {
   const pids = Array.isArray(serverPid) ? serverPid : [serverPid];
-  return { at: performance.now(), serverCpu: pids.reduce((s, p) => s + cpuSeconds(p), 0), genCpu: cpuSeconds("self") };
+  const byPid = pids.map((p) => cpuSeconds(p));
+  return { at: performance.now(), serverCpu: byPid.reduce((s, c) => s + c, 0), byPid, genCpu: cpuSeconds("self") };
 }
 
 export interface WindowStats {
@@ -46,6 +49,8 @@ export interface WindowStats {
   /** share of one core, 1 = 100% */
   serverCpuShare: number;
   genCpuShare: number;
+  /** CPU seconds of each server process over the window (several when serverPid lists several) */
+  serverCpuSecondsByPid?: number[];
 }
 
 export function windowStats(a: Snapshot, b: Snapshot): WindowStats {
@@ -56,6 +61,7 @@ export function windowStats(a: Snapshot, b: Snapshot): WindowStats {
     serverCpuSeconds,
     serverCpuShare: serverCpuSeconds / seconds,
     genCpuShare: (b.genCpu - a.genCpu) / seconds,
+    serverCpuSecondsByPid: b.byPid.map((c, i) => c - a.byPid[i]!),
   };
 }
 

@@ -2,7 +2,7 @@
 // pinned to core 1 that prints one JSON line. Both get the highest file limit the shell allows.
 
 import type { Subprocess } from "bun";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import type { LoadJob, LoadResult } from "../load/options.ts";
 import { REPO_ROOT, SERVERS_DIR, type ServerSpec } from "../servers/registry.ts";
 
@@ -30,7 +30,7 @@ async function drain(stream: ReadableStream<Uint8Array>, keep: { text: string },
 export async function startServer(spec: ServerSpec, env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RunningServer> {
   const bin = spec.runtime === "bun" ? process.execPath : "node";
   const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(
-    ["sh", "-c", `${RAISE_LIMIT} exec ${pin(0)}"$0" "$1"`, bin, join(SERVERS_DIR, spec.file)],
+    ["sh", "-c", `${RAISE_LIMIT} exec ${pin(0)}"$0" "$1"`, bin, isAbsolute(spec.file) ? spec.file : join(SERVERS_DIR, spec.file)],
     { cwd: REPO_ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } },
   );
   const out = { text: "" };

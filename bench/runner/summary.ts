@@ -89,7 +89,7 @@ export function summarize(samples: Sample[], servers: ServerSpec[], pending: Map
           ...base,
           variant,
           status: "ok",
-          note: [latencyNote(ok), failed.length ? `${failed.length} failed round(s)` : "", errs ? `${errs} generator errors: ${ok.find((x) => x.result!.firstError)?.result!.firstError ?? ""}` : ""].filter(Boolean).join("; "),
+          note: [latencyNote(ok), sc.id === "redis" ? instancesNote(ok, baseOf) : "", failed.length ? `${failed.length} failed round(s)` : "", errs ? `${errs} generator errors: ${ok.find((x) => x.result!.firstError)?.result!.firstError ?? ""}` : ""].filter(Boolean).join("; "),
           absolute: median(ok.map((x) => figure(sc.id, x.result!))),
           ratio: median(ratios),
           cpuRatio: median(cpuRatios),
@@ -109,4 +109,22 @@ function latencyNote(ok: Sample[]): string {
   const l = ok.map((x) => x.result!.latency).filter((x) => x !== undefined);
   if (!l.length) return "";
   return `latency p50 ${median(l.map((x) => x.p50)).toFixed(2)} ms, p99 ${median(l.map((x) => x.p99)).toFixed(2)} ms`;
+}
+
+/**
+ * Cross-instance fan-out judged per CPU-second of the two instances alone (issue 16): deliveries ÷ (CPU of A + B),
+ * against raw Bun's single instance in the same round. Redis's own share is given beside it.
+ */
+function instancesNote(ok: Sample[], baseOf: (x: Sample) => LoadResult | undefined): string {
+  const ratios: number[] = [];
+  const redisShare: number[] = [];
+  for (const x of ok) {
+    const byPid = x.result!.stats.serverCpuSecondsByPid;
+    const base = baseOf(x);
+    if (byPid === undefined || byPid.length < 3 || base === undefined || x.server === "raw-bun") continue;
+    ratios.push(x.result!.count / (byPid[0]! + byPid[1]!) / base.perCpuSecond);
+    redisShare.push(byPid[2]! / x.result!.stats.serverCpuSeconds);
+  }
+  if (!ratios.length) return "";
+  return `per CPU-s of both instances ${median(ratios).toFixed(2)}× raw Bun; Redis ${Math.round(median(redisShare) * 100)}% of the server CPU`;
 }

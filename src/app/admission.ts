@@ -45,12 +45,20 @@ function withMiddleware(admission: Admission, req: BunwireRequest<any>, res: Bun
   return grant;
 }
 
+/** `ws.data` of an `app.ws` route admitted without data of its own: what middleware put in `res.locals`, and more. */
+function defaultData(req: BunwireRequest<any>, res: BunwireResponse, route: AppSocketRoute, params: Params): WebSocketData {
+  return { ...res.locals, routePath: route.path, params, handlers: route.handlers, req };
+}
+
 /** An `app.ws` route: `use` and route middleware, then the route's `upgrade(req)`; `ws.data` defaults to the App's. */
 export function admitAppRoute(steps: ChainStep[], req: BunwireRequest<any>, res: BunwireResponse, route: AppSocketRoute, params: Params): Admission | Promise<Admission> {
-  const source = {
-    where: route.upgradeWhere,
-    defaultData: (): WebSocketData => ({ ...res.locals, routePath: route.path, params, handlers: route.handlers, req }),
-  };
+  if (steps.length === 0 && route.handlers.upgrade === undefined) {
+    // A bare route admits with the default data: what `readDecision(undefined)` gives, without building the
+    // decision source and its closures on every upgrade. No code ran on `req`/`res`: no headers or user to add.
+    req.params = params;
+    return { data: defaultData(req, res, route, params), context: undefined };
+  }
+  const source = { where: route.upgradeWhere, defaultData: () => defaultData(req, res, route, params) };
   const decide = (outcome: ChainOutcome): Admission | Promise<Admission> => {
     if (outcome.kind !== "passed") return stopped(outcome, res);
     req.params = params;

@@ -4,7 +4,8 @@
 //   2..9  sender instance id (8 random bytes): an instance drops its own publishes when the broker echoes them
 //   10..15 sender's clock, ms since the epoch (48 bits): the receiver measures lag from it
 // Bodies: message = payload; request = u32 id, u8 name length, name, [u16 topic length, topic], payload;
-// reply = u32 id, u8 status, payload; heartbeat = u32 interval ms [, f64 probe stamp]; bye = nothing.
+// reply = u32 id, u8 status, payload; heartbeat = u32 interval ms [, f64 probe stamp]; bye = nothing;
+// batch = messages to one topic in publish order, each u8 flags (compress, binary), u32 length, payload.
 
 import type { BusPayload } from "./contract.ts";
 
@@ -13,6 +14,8 @@ export const KIND_REQUEST = 0x22;
 export const KIND_REPLY = 0x23;
 export const KIND_HEARTBEAT = 0x24;
 export const KIND_BYE = 0x25;
+/** Several messages to one topic from one instance, sent as one broker message (src/bus/batch.ts). */
+export const KIND_BATCH = 0x26;
 
 const FLAG_COMPRESS = 1;
 const FLAG_BINARY = 2;
@@ -185,4 +188,39 @@ export function compressOf(frame: Buffer): boolean {
 /** A well-formed frame is at least a header long and of a known kind; anything else (0) is ignored. */
 export function kindOf(frame: Buffer): number {
   return frame.byteLength >= HEADER ? frame[0]! : 0;
+}
+
+/** One batch frame from message frames to one topic (oldest first): one allocation, each payload copied once. */
+export function encodeBatch(instance: Buffer, frames: readonly Buffer[]): Buffer {
+  let body = 0;
+  for (const frame of frames) body += 5 + frame.byteLength - HEADER;
+  const batch = header(KIND_BATCH, 0, instance, body);
+  let at = HEADER;
+  for (const frame of frames) {
+    const length = frame.byteLength - HEADER;
+    batch[at] = frame[1]! & (FLAG_COMPRESS | FLAG_BINARY);
+    batch.writeUInt32BE(length, at + 1);
+    frame.copy(batch, at + 5, HEADER);
+    at += 5 + length;
+  }
+  return batch;
+}
+
+/**
+ * Calls `deliver` for each message of a batch frame, in order; returns how many. A truncated entry ends the
+ * walk (what came before it is delivered): malformed frames are ignored, never thrown.
+ */
+export function eachInBatch(batch: Buffer, deliver: (data: BusPayload, compress: boolean) => void): number {
+  let at = HEADER;
+  let count = 0;
+  while (at + 5 <= batch.byteLength) {
+    const flags = batch[at]!;
+    const end = at + 5 + batch.readUInt32BE(at + 1);
+    if (end > batch.byteLength) break;
+    const data: BusPayload = (flags & FLAG_BINARY) !== 0 ? new Uint8Array(batch.buffer, batch.byteOffset + at + 5, end - at - 5) : batch.toString("utf8", at + 5, end);
+    deliver(data, (flags & FLAG_COMPRESS) !== 0);
+    count++;
+    at = end;
+  }
+  return count;
 }

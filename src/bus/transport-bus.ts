@@ -6,11 +6,12 @@
 import type {
   Bus, BusDeliver, BusPayload, BusStateListener, ClusterReplies, ClusterRequestHandler, ClusterRequestOptions, LocalCount,
 } from "./contract.ts";
+import { PublishBatch } from "./batch.ts";
 import { answerSubscriberCounts, clusterSubscriberCount } from "./cluster-count.ts";
 import {
-  compressOf, decodeReply, decodeRequest, encodeBye, encodeHeartbeat, encodeMessage, encodeProbe, encodeReply, encodeRequest, heartbeatInterval,
-  isHello, probeOf, KIND_BYE, KIND_HEARTBEAT, KIND_MESSAGE, KIND_REPLY, KIND_REQUEST, kindOf, newInstanceId, payloadOf, REPLY_NONE, senderOf,
-  sentAt, sentBy, type RequestFrame,
+  compressOf, decodeReply, decodeRequest, eachInBatch, encodeBatch, encodeBye, encodeHeartbeat, encodeMessage, encodeProbe, encodeReply,
+  encodeRequest, heartbeatInterval, isHello, probeOf, KIND_BATCH, KIND_BYE, KIND_HEARTBEAT, KIND_MESSAGE, KIND_REPLY, KIND_REQUEST, kindOf,
+  newInstanceId, payloadOf, REPLY_NONE, senderOf, sentAt, sentBy, type RequestFrame,
 } from "./frame.ts";
 import { Membership } from "./membership.ts";
 import { checkBusOptions, type BusOptions } from "./options.ts";
@@ -47,6 +48,8 @@ export class TransportBus implements Bus {
   /** Every channel this instance receives (topics, its own, the broadcast one) and when it became live. */
   readonly #channels: Subscriptions;
   readonly #listeners = new Set<BusStateListener>();
+  /** Topic messages of this turn not yet written (src/bus/batch.ts). */
+  readonly #batch = new PublishBatch((channel, frames) => this.#write(channel, frames));
   #state: State = "idle";
   #deliver: BusDeliver | undefined;
   #localCount: LocalCount | undefined;
@@ -157,6 +160,7 @@ export class TransportBus implements Bus {
     if (this.#state === "closed") return;
     clearInterval(this.#heartbeat);
     clearTimeout(this.#flushTimer);
+    // Sent before the goodbye: what was published just before closing still leaves.
     const bye = this.#sendNow(this.#transport.broadcastChannel, encodeBye(this.#id));
     this.#setState("closed");
     this.#requests.finishAll();
@@ -188,28 +192,39 @@ export class TransportBus implements Bus {
     return this.#requests.answer(request.name, request.data, { from, topic: request.topic });
   }
 
-  /** Topic messages: kept in the outage buffer while the broker is unreachable, resent in order. */
+  /** Topic messages: held until the turn ends and batched, kept in the outage buffer while the broker is unreachable, resent in order. */
   #send(channel: string, frame: Buffer): void {
     if (this.#state !== "up") {
       if (this.#state !== "closed") this.#outage.push({ channel, frame });
       return;
     }
+    this.#batch.add(channel, frame);
+  }
+
+  /** Writes held messages of one channel: one frame alone as it is, several as one batch frame. */
+  #write(channel: string, frames: Buffer[]): void {
+    if (this.#state !== "up") return this.#buffer(channel, frames);
     let sent: Promise<unknown> | void;
     try {
-      sent = this.#transport.publish(channel, frame);
+      sent = this.#transport.publish(channel, frames.length === 1 ? frames[0]! : encodeBatch(this.#id, frames));
     } catch {
-      this.#outage.push({ channel, frame });
-      return;
+      return this.#buffer(channel, frames);
     }
     // A publish in flight when the connection drops is kept for the resend, not lost silently.
-    sent?.then(undefined, () => {
-      if (this.#state !== "closed") this.#outage.push({ channel, frame });
-    });
+    sent?.then(undefined, () => this.#buffer(channel, frames));
+  }
+
+  /** Into the outage buffer one message at a time, so its bound still counts publishes. */
+  #buffer(channel: string, frames: Buffer[]): void {
+    if (this.#state === "closed") return;
+    for (const frame of frames) this.#outage.push({ channel, frame });
   }
 
   /** Heartbeats, requests and replies: worth nothing later, so sent now or dropped. */
   #sendNow(channel: string, frame: Buffer): Promise<void> {
     if (!this.#reachable) return RESOLVED;
+    // Held topic messages go first: a request sent after a publish must not overtake it.
+    this.#batch.flush();
     try {
       const sent = this.#transport.publish(channel, frame);
       return sent === undefined ? RESOLVED : sent.then(noop, noop);
@@ -262,7 +277,23 @@ export class TransportBus implements Bus {
     clearTimeout(this.#flushTimer);
     this.#setState("down");
     this.#outage.markDown(reason);
+    // Messages held for this turn join the buffer ahead of every later publish.
+    this.#batch.flush();
   };
+
+  /** A batch: its messages delivered in order, counted one by one, with the batch's one lag. */
+  #onBatch(channel: string, frame: Buffer): void {
+    if (sentBy(frame, this.#id)) return;
+    const topic = this.#transport.topicOf(channel);
+    const deliver = this.#deliver;
+    if (topic === undefined || deliver === undefined) return;
+    const lag = Date.now() - sentAt(frame);
+    const count = eachInBatch(frame, (data, compress) => deliver(topic, data, compress));
+    const stats = this.stats;
+    stats.receives += count;
+    stats.lastLagMs = lag;
+    stats.lagTotalMs += lag * count;
+  }
 
   readonly #onFrame = (channel: string, frame: Buffer): void => {
     const kind = kindOf(frame);
@@ -278,6 +309,7 @@ export class TransportBus implements Bus {
       this.#deliver?.(topic, payloadOf(frame), compressOf(frame));
       return;
     }
+    if (kind === KIND_BATCH) return this.#onBatch(channel, frame);
     if (kind === 0 || sentBy(frame, this.#id)) return;
     const from = senderOf(frame);
     if (kind === KIND_HEARTBEAT) {

@@ -96,17 +96,39 @@ export function connectionOf(ws: Socket<any>): ConnectionInfo | undefined {
 }
 
 /**
- * Connections between `server.upgrade()` and `open`, keyed by the data object they carry. A data object may be
- * shared by several upgrades, and data may be a primitive: both fall back to arrival order, which Bun keeps.
+ * Connections between `server.upgrade()` and `open`. Bun 1.4 calls `open` inside `server.upgrade()` (sync and
+ * async `fetch` alike), so the pipeline hands the record over through one slot (`expect` before the upgrade,
+ * `settle` after it): no map write per upgrade. Should `open` ever come later, `settle` files the record by the
+ * data object it carries; a data object may be shared by several upgrades, and data may be a primitive: both
+ * fall back to arrival order, which Bun keeps.
  */
 export class PendingConnections {
   readonly #byObject = new WeakMap<object, Connection | Connection[]>();
   readonly #byArrival: Connection[] = [];
+  /** The upgrade in progress: `open` takes it from here when it runs inside `server.upgrade()`. */
+  #next: Connection | undefined;
+  #nextData: unknown;
   /** Connections recorded and not yet taken or dropped (the WeakMap cannot say). */
   #held = 0;
 
   [SIZES](): Sizes {
-    return { "pending.connections": this.#held };
+    return { "pending.connections": this.#held + (this.#next === undefined ? 0 : 1) };
+  }
+
+  /** Before `server.upgrade(req, { data })`: the record `open` will take. */
+  expect(data: unknown, connection: Connection): void {
+    this.#next = connection;
+    this.#nextData = data;
+  }
+
+  /** After `server.upgrade()`: true when `open` took the record; a failed upgrade forgets it. */
+  settle(upgraded: boolean): void {
+    const connection = this.#next;
+    if (connection === undefined) return;
+    const data = this.#nextData;
+    this.#next = undefined;
+    this.#nextData = undefined;
+    if (upgraded) this.put(data, connection);
   }
 
   put(data: unknown, connection: Connection): void {
@@ -122,6 +144,12 @@ export class PendingConnections {
   }
 
   take(data: unknown): Connection | undefined {
+    const next = this.#next;
+    if (next !== undefined && this.#nextData === data) {
+      this.#next = undefined;
+      this.#nextData = undefined;
+      return next;
+    }
     const taken = this.#find(data);
     if (taken !== undefined) this.#held--;
     return taken;
@@ -137,18 +165,5 @@ export class PendingConnections {
     const first = existing.shift();
     if (existing.length === 0) this.#byObject.delete(data);
     return first;
-  }
-
-  /** Forgets a connection whose upgrade failed after it was recorded. */
-  drop(data: unknown, connection: Connection): void {
-    this.#held--;
-    if (data === null || (typeof data !== "object" && typeof data !== "function")) {
-      const at = this.#byArrival.lastIndexOf(connection);
-      if (at !== -1) this.#byArrival.splice(at, 1);
-      return;
-    }
-    const existing = this.#byObject.get(data);
-    if (existing === connection) this.#byObject.delete(data);
-    else if (Array.isArray(existing)) existing.splice(existing.indexOf(connection) >>> 0, 1);
   }
 }

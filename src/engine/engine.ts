@@ -41,7 +41,8 @@ export type PublishData = Parameters<Server<unknown>["publish"]>[1];
 
 export function isUpgradeRequest(req: Request): boolean {
   const upgrade = req.headers.get("upgrade");
-  return upgrade !== null && upgrade.toLowerCase() === "websocket";
+  // Every browser sends "websocket": compared as it is first, so the usual upgrade allocates no lowered copy.
+  return upgrade !== null && (upgrade === "websocket" || upgrade.toLowerCase() === "websocket");
 }
 
 /**

@@ -70,7 +70,8 @@ export class Upgrades {
     }
     if (match === null) return this.#notFound(req, pathname);
     const { value: entry, params } = match;
-    const reserved = reservedParam(params);
+    // A static route has no params to check.
+    const reserved = match.pattern.isStatic ? undefined : reservedParam(params);
     if (reserved !== undefined) {
       return this.#refuse(req, pathname, entry.route.path, new BunwireError("RESERVED_TOPIC", `"${reserved}" starts with "$", which names bunwire's own topics`, { status: 400 }));
     }
@@ -151,9 +152,14 @@ export class Upgrades {
     const connection = new Connection(entry.route, handlers, handshake.params, admission.context, entry.policy, admission.user, handshake.ip, ++this.#serial, rate === null ? null : new RateBucket(rate, Date.now()), entry.stats);
     const data = admission.data;
     const pending = this.#context.pending;
-    pending.put(data, connection);
-    if (server.upgrade(req, { data, headers })) return undefined;
-    pending.drop(data, connection);
+    pending.expect(data, connection);
+    let upgraded = false;
+    try {
+      upgraded = server.upgrade(req, headers === undefined ? { data } : { data, headers });
+    } finally {
+      pending.settle(upgraded);
+    }
+    if (upgraded) return undefined;
     this.#release(handshake);
     return this.#refuse(req, pathname, entry.route.path, new BunwireError("UPGRADE_FAILED", "the request is not a valid WebSocket handshake (Sec-WebSocket-Key, Sec-WebSocket-Version: 13)", { status: 400 }));
   }

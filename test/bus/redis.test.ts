@@ -31,6 +31,7 @@ test("frames that are not bunwire's (garbage, truncated, an older format) on the
       await probe.publish(channel, Buffer.from([0x22])); // a request's kind and nothing else
       await probe.publish(channel, Buffer.concat([header(0x22), Buffer.from([0, 0, 0, 1, 200])])); // name longer than the frame
       await probe.publish(channel, Buffer.concat([header(0x23), Buffer.from([0, 0])])); // truncated reply
+      await probe.publish(channel, Buffer.concat([header(0x26), Buffer.from([0, 0, 0, 0, 9, 104])])); // batch entry longer than the frame
       await probe.publish(channel, Buffer.from([1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 104, 105])); // the previous 10-byte format
     }
     const other = redisBus({ url: redis.url });

@@ -132,19 +132,36 @@ describe.each(["bun", "ioredis"] as const)("redisBus publishing with %s", (which
     expect(() => a.bus.publish("t", 42 as unknown as string, false)).not.toThrow();
   });
 
-  test("the payload travels as one Redis message per publish (checked on the server's own counters)", async () => {
+  test("publishes to one topic in one turn travel as one Redis message, in order; a change of topic sends what is held (the server's own counters)", async () => {
     // No heartbeat during the test (a minute apart), so every PUBLISH counted is one the test caused.
     const [a, b] = [await instance(60_000), await instance(60_000)];
+    const onX = await client(b.url("x"));
+    const onY = await client(b.url("y"));
+    await subscribersOnRedis(redis.url, "bunwire:t:y", 1);
     await membersKnown([a.bus, b.bus]);
     const probe = new Redis(redis.url);
-    const before = await probe.info("commandstats");
-    const published = (s: string) => Number(/cmdstat_publish:calls=(\d+)/.exec(s)?.[1] ?? 0);
-    for (let i = 0; i < 10; i++) a.publish("fanout", "m");
-    // A round trip through both instances: a's publishes are done once b's answer is back.
-    expect((await a.bus.request("ping")).missing).toEqual([]);
-    const after = await probe.info("commandstats");
-    probe.disconnect();
-    expect(published(after) - published(before)).toBe(12); // 10 publishes + 1 request + 1 answer from b
-    expect(a.bus.stats.publishes).toBe(10);
+    const published = async () => Number(/cmdstat_publish:calls=(\d+)/.exec(await probe.info("commandstats"))?.[1] ?? 0);
+    try {
+      const before = await published();
+      for (let i = 0; i < 10; i++) a.publish("x", `x${i}`);
+      // A round trip through both instances: a's publishes are done once b's answer is back.
+      expect((await a.bus.request("ping")).missing).toEqual([]);
+      expect((await published()) - before).toBe(3); // 10 publishes as 1 batch + 1 request + 1 answer from b
+      expect(await onX.received(10)).toEqual(["x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9"]);
+
+      // x, y, x in one turn: three Redis messages, so no message overtakes an earlier one of the same publisher.
+      const mid = await published();
+      a.publish("x", "x10");
+      a.publish("y", "y0");
+      a.publish("x", "x11");
+      expect((await a.bus.request("ping")).missing).toEqual([]);
+      expect((await published()) - mid).toBe(5);
+      expect((await onX.received(12)).slice(10)).toEqual(["x10", "x11"]);
+      expect(await onY.received(1)).toEqual(["y0"]);
+      expect(a.bus.stats.publishes).toBe(13);
+      expect(b.bus.stats.receives).toBe(13);
+    } finally {
+      probe.disconnect();
+    }
   });
 });

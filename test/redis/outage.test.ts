@@ -100,3 +100,48 @@ test("Redis down when the app starts: publishes are buffered and sent once Redis
     await own.stop();
   }
 }, 20_000);
+
+test.each(["bun", "ioredis"] as const)("a batch in flight when Redis dies (publishing with %s) is buffered message by message and resent in order", async (publishClient) => {
+  const logA = new RecordingLogger();
+  const options = { url: redis.url, publishClient, bufferSize: 10, reconnect: { minDelayMs: 20, maxDelayMs: 200 }, flushDelayMs: 600 };
+  const a = await new Instance(redisBus({ ...options, logger: logA })).connect();
+  const b = await new Instance(redisBus({ ...options, logger: new RecordingLogger() })).connect();
+  const clients: Client[] = [];
+  const { Redis } = await import("ioredis");
+  const probe = new Redis(redis.url, { maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on("error", () => {});
+  try {
+    const onB = await Client.open(b.url("held"));
+    clients.push(onB);
+    await subscribersOnRedis(redis.url, "bunwire:t:held", 1);
+    a.publish("held", "before");
+    await onB.received(1);
+    // Redis accepts the batch's PUBLISH and holds it unanswered; the kill then drops it with the connection.
+    await probe.call("CLIENT", "PAUSE", "10000", "WRITE");
+    for (let i = 1; i <= 4; i++) a.publish("held", `held-${i}`);
+    await new Promise((resolve) => setImmediate(resolve)); // the turn ends: the batch is written
+    const warned = logA.nextWarning();
+    await redis.kill();
+    await warned;
+    const back = logA.nextInfo();
+    await redis.restart();
+    await back;
+    expect(await onB.received(5)).toEqual(["before", "held-1", "held-2", "held-3", "held-4"]);
+    // Nothing twice: the next publish is the next message.
+    a.publish("held", "after");
+    expect((await onB.received(6)).slice(4)).toEqual(["held-4", "after"]);
+    if (publishClient === "bun") {
+      // The buffer's bound still counts publishes, not batches.
+      expect(a.bus.stats).toMatchObject({ publishes: 6, buffered: 4, dropped: 0 });
+      expect(logA.infos[0]).toMatch(/resent 4 buffered publishes, dropped 0/);
+    } else {
+      // ioredis resends the commands it had in flight itself, once reconnected: the bus had nothing to buffer.
+      expect(a.bus.stats).toMatchObject({ publishes: 6, buffered: 0, dropped: 0 });
+    }
+  } finally {
+    probe.disconnect();
+    for (const c of clients) c.close();
+    await a.close();
+    await b.close();
+  }
+}, 20_000);

@@ -1,0 +1,97 @@
+// `bun bench/upgrade-js.ts [src dir...]`: the JavaScript an upgrade runs, without the network: the App's
+// bench route (`app.ws("/up", {})`) and raw Bun's hand-written fetch/open, each driven in-process with Bun.serve
+// replaced by a stand-in whose `upgrade()` calls `open` then `close` at once (as Bun does: open runs inside
+// upgrade). Stable where the loopback A/B (`bench/ab.ts upgrade`) is noisy on a shared machine; it leaves out
+// Bun's native handshake and the lazily built `req.headers` (a constructed Request has its Headers already).
+
+import { join } from "node:path";
+
+// Several trees (main before a change, this one) are compared in one process, rounds alternated.
+const srcDirs = process.argv.length > 2 ? process.argv.slice(2) : [join(import.meta.dir, "..", "src")];
+const N = 100_000;
+
+class StandInSocket {
+  data: unknown;
+  readonly readyState = 1;
+  readonly remoteAddress = "127.0.0.1";
+  subscribe(): void {}
+  getBufferedAmount(): number {
+    return 0;
+  }
+}
+
+type Handlers = { fetch(req: Request, server: unknown): unknown; websocket: { open?(ws: StandInSocket): void; close?(ws: StandInSocket, code: number, reason: string): void } };
+
+function standInServer(h: Handlers) {
+  return {
+    port: 0,
+    url: new URL("http://127.0.0.1:0/"),
+    upgrade(_req: Request, options: { data?: unknown }) {
+      const ws = new StandInSocket();
+      ws.data = options.data;
+      h.websocket.open?.(ws);
+      h.websocket.close?.(ws, 1006, "");
+      return true;
+    },
+    publish: () => 0,
+    subscriberCount: () => 0,
+    stop: async () => {},
+  };
+}
+
+/** Captures what a server passes to Bun.serve, and hands back the stand-in instead of listening. */
+function capture(start: () => void): Handlers {
+  const real = Bun.serve;
+  let got: Handlers | undefined;
+  (Bun as { serve: unknown }).serve = (options: Handlers) => {
+    got = options;
+    return standInServer(options);
+  };
+  try {
+    start();
+  } finally {
+    (Bun as { serve: unknown }).serve = real;
+  }
+  return got!;
+}
+
+const subjects: [string, Handlers][] = [];
+for (const dir of srcDirs) {
+  const { bunwire } = (await import(join(dir, "index.ts"))) as typeof import("../src/index.ts");
+  const app = bunwire({ websocket: { perMessageDeflate: false }, development: false });
+  app.ws("/up", {});
+  subjects.push([`App (${dir})`, capture(() => app.listen({ port: 0, hostname: "127.0.0.1", quiet: true }))]);
+}
+
+// raw Bun's bench server, the /up part (bench/servers/raw-bun.ts)
+const rawHandlers = capture(() =>
+  Bun.serve<{ route: number }>({
+    port: 0,
+    fetch(req, srv) {
+      const url = req.url;
+      const p = url.slice(url.indexOf("/", 8));
+      if (p !== "/up") return new Response("not found", { status: 404 });
+      return srv.upgrade(req, { data: { route: 3 } }) ? undefined : new Response("upgrade failed", { status: 400 });
+    },
+    websocket: { open(ws) { if (ws.data.route === 1) ws.subscribe("fan"); }, message() {} },
+  }),
+);
+
+const headers = { host: "127.0.0.1:3000", upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" };
+function run(h: Handlers): number {
+  const server = standInServer(h);
+  const requests = Array.from({ length: N }, () => new Request("http://127.0.0.1:3000/up", { headers }));
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) h.fetch(requests[i]!, server);
+  return ((performance.now() - t0) * 1000) / N;
+}
+
+subjects.unshift(["raw Bun", rawHandlers]);
+const results = new Map<string, number[]>(subjects.map(([name]) => [name, []]));
+const ROUNDS = 9;
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, h] of round % 2 ? [...subjects].reverse() : subjects) results.get(name)!.push(run(h));
+}
+const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+for (const [name, xs] of results) console.log(`${name}: ${med(xs).toFixed(2)} µs of JavaScript per upgrade (median of ${ROUNDS} rounds of ${N}; rounds ${xs.map((x) => x.toFixed(2)).join(" ")})`);
+process.exit(0);
