@@ -17,8 +17,17 @@ export interface RouteOptions {
 export type ParamHandler = (req: BunwireRequest<any>, res: BunwireResponse, next: NextFunction, value: string, name: string) => unknown;
 
 export type Layer =
-  | { readonly kind: "use"; readonly pattern: PathPattern; readonly depth: MountDepth; readonly handlers: readonly Handler[] }
-  | { readonly kind: "route"; readonly method: string; readonly pattern: PathPattern; readonly handlers: readonly Handler[]; readonly bodyLimit: number | undefined; readonly ownBody: boolean }
+  | { readonly kind: "use"; readonly pattern: PathPattern; readonly depth: MountDepth; readonly handlers: readonly Handler[]; readonly rootSteps: readonly ChainStep[] }
+  | {
+      readonly kind: "route";
+      readonly method: string;
+      readonly pattern: PathPattern;
+      readonly handlers: readonly Handler[];
+      readonly bodyLimit: number | undefined;
+      readonly ownBody: boolean;
+      /** The handlers' steps when the route matched at the app's root with no params, built on first use. */
+      rootSteps: readonly ChainStep[] | undefined;
+    }
   | { readonly kind: "router"; readonly pattern: PathPattern; readonly depth: MountDepth; readonly stack: LayerStack };
 
 /** How much of a path a mount pattern covers: a fixed length (static prefixes), or its segments. */
@@ -80,12 +89,13 @@ export class LayerStack {
 
   use(path: string, handlers: readonly Handler[]): void {
     const pattern = compilePattern(path, { prefix: true });
-    this.layers.push({ kind: "use", pattern, depth: depthOf(pattern), handlers });
+    const rootSteps = handlers.map((handler) => ({ handler, params: EMPTY_PARAMS, base: "" }));
+    this.layers.push({ kind: "use", pattern, depth: depthOf(pattern), handlers, rootSteps });
   }
 
   /** `ownBody`: the handlers read `req.raw`'s body themselves (a mounted fetch-style Router), so it is left unread. */
   route(method: string, path: string, handlers: readonly Handler[], options: RouteOptions & { ownBody?: boolean } = {}): void {
-    this.layers.push({ kind: "route", method, pattern: compilePattern(path), handlers, bodyLimit: options.bodyLimit, ownBody: options.ownBody === true });
+    this.layers.push({ kind: "route", method, pattern: compilePattern(path), handlers, bodyLimit: options.bodyLimit, ownBody: options.ownBody === true, rootSteps: undefined });
   }
 
   mount(path: string, stack: LayerStack): void {
@@ -156,6 +166,11 @@ export class LayerStack {
       if (layer.kind === "router") {
         layer.stack.#collect(chain, method, pathname, offset + mountedLength(layer.depth, path, matched), params, bodyLimit);
       } else if (layer.kind === "use") {
+        // Middleware on every path of the root stack (`app.use(fn)`): the same steps for every request.
+        if (offset === 0 && layer.depth === 0) {
+          for (const step of layer.rootSteps) chain.steps.push(step);
+          continue;
+        }
         const mounted = base + path.slice(0, mountedLength(layer.depth, path, matched));
         for (const handler of layer.handlers) chain.steps.push({ handler, params, base: mounted });
       } else {
@@ -165,7 +180,12 @@ export class LayerStack {
         for (const key of layer.pattern.keys) {
           for (const handler of this.params.get(key) ?? []) chain.steps.push({ handler, params, base, route: layer });
         }
-        for (const handler of layer.handlers) chain.steps.push({ handler, params, base, route: layer });
+        if (offset === 0 && layer.pattern.keys.length === 0) {
+          // A route without params at the root: its params object is the pattern's shared empty one, so the steps never change.
+          for (const step of (layer.rootSteps ??= layer.handlers.map((handler) => ({ handler, params, base, route: layer })))) chain.steps.push(step);
+        } else {
+          for (const handler of layer.handlers) chain.steps.push({ handler, params, base, route: layer });
+        }
       }
     }
   }

@@ -37,7 +37,8 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
   let index = 0;
   let failure: { error: unknown } | undefined;
 
-  const settle = (result: ChainOutcome): void => {
+  // Defaults to ANSWERED so it is itself the response's finish callback (no extra closure per request).
+  const settle = (result: ChainOutcome = ANSWERED): void => {
     if (outcome !== undefined) return;
     outcome = result;
     // What the request says after the chain (ws.data.req, the final 404) is relative to the app's root again.
@@ -45,7 +46,7 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
     if (timer !== undefined) clearTimeout(timer);
     resolve?.(result);
   };
-  res.onFinish(() => settle(ANSWERED));
+  res.onFinish(settle);
 
   const next: NextFunction = (error?: unknown) => {
     if (outcome !== undefined) return;

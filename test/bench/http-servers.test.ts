@@ -2,7 +2,7 @@
 // behind its two middlewares correctly (200 + tag header + exact body; 401 without credentials; 404 elsewhere), and
 // the keep-alive generator counts it without errors. The generator refuses wrong or unevenly sized answers.
 import { describe, expect, test } from "bun:test";
-import { median } from "../../bench/http.ts";
+import { median } from "../../bench/runner/summary.ts";
 import { runHttpLoad, type HttpLoadJob } from "../../bench/load/http.ts";
 import { startServer } from "../../bench/runner/children.ts";
 import { AUTH_HEADER, EXPECTED_BODY, HTTP_PATH, TAG_HEADER } from "../../bench/servers/http/contract.ts";
