@@ -63,7 +63,7 @@ export async function runHttpRounds(specs: readonly ServerSpec[], settings: Http
   const samples: HttpSample[] = [];
   try {
     for (const spec of specs) running.set(spec.id, await startServer(spec));
-    for (const spec of specs) await runHttpLoadChild(httpJob(running.get(spec.id)!, settings, 1000)); // JIT warm-up, not counted
+    for (const spec of specs) await runHttpLoadChild(httpJob(running.get(spec.id)!, settings, Math.min(1000, settings.windowMs))); // JIT warm-up, not counted
     for (let round = 0; round < settings.rounds; round++) {
       for (const spec of round % 2 === 1 ? [...specs].reverse() : specs) {
         const result = await runHttpLoadChild(httpJob(running.get(spec.id)!, settings, settings.windowMs));

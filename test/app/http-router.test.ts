@@ -32,6 +32,29 @@ test("a router mounted on a prefix sees baseUrl, path and url relative to it; it
   expect(seen).toEqual(["api /api /users/7"]);
 });
 
+test("a router mounted on / and the app's own middleware see baseUrl \"\" and no params, request after request", async () => {
+  const app = bunwire();
+  const root = httpRouter();
+  const seen: Array<[string, string, object]> = [];
+  app.use((req, _res, next) => {
+    seen.push(["app", req.baseUrl, req.params]);
+    next();
+  });
+  root.use((req, _res, next) => {
+    seen.push(["root", req.baseUrl, req.params]);
+    next();
+  });
+  root.get("/page", (req, res) => res.json(where(req)));
+  app.use("/api", httpRouter().get("/page", (req, res) => res.json(where(req))));
+  app.use(root);
+  const base = start(app);
+  // A request through a router mounted on a prefix in between must not leak its baseUrl into the next one.
+  for (const url of ["/page", "/api/page", "/page"]) await fetch(base + url);
+  expect(await (await fetch(`${base}/page?x=1`)).json()).toEqual({ baseUrl: "", path: "/page", url: "/page?x=1", originalUrl: "/page?x=1", params: {} });
+  expect(seen.filter(([who]) => who === "root")).toEqual(Array(3).fill(["root", "", {}]));
+  expect(seen.filter(([who]) => who === "app")).toEqual(Array(4).fill(["app", "", {}]));
+});
+
 test("nested routers, params in the mount path with mergeParams, route() and param() on a router", async () => {
   const app = bunwire();
   const users = httpRouter();
