@@ -4,6 +4,7 @@
 // for each; before a route's handlers it puts the body read and the `param()` callbacks for that route.
 
 import { BunwireError, compilePattern, type Params, type PathPattern } from "../engine/index.ts";
+import { ChainCache, layersChanged } from "./chain-cache.ts";
 import type { ChainStep, Handler, Middleware, NextFunction } from "./middleware-chain.ts";
 import { PARAM_CALLS, type BunwireRequest } from "./request.ts";
 import type { BunwireResponse } from "./response.ts";
@@ -34,6 +35,7 @@ export type Layer =
 type MountDepth = number | readonly string[];
 
 export interface Chain {
+  /** Read-only once built: a chain may serve many requests (chain-cache.ts). */
   steps: ChainStep[];
   /** A route (not only `use` middleware) matched method and path. */
   routed: boolean;
@@ -81,6 +83,7 @@ export class LayerStack {
   /** A mounted router's own limit, or the App's; the innermost one set wins. */
   readonly bodyLimit: number | undefined;
   readonly mergeParams: boolean;
+  readonly #chains = new ChainCache<Chain>();
 
   constructor(options: { bodyLimit?: number; mergeParams?: boolean } = {}) {
     this.bodyLimit = options.bodyLimit;
@@ -91,17 +94,20 @@ export class LayerStack {
     const pattern = compilePattern(path, { prefix: true });
     const rootSteps = handlers.map((handler) => ({ handler, params: EMPTY_PARAMS, base: "" }));
     this.layers.push({ kind: "use", pattern, depth: depthOf(pattern), handlers, rootSteps });
+    layersChanged();
   }
 
   /** `ownBody`: the handlers read `req.raw`'s body themselves (a mounted fetch-style Router), so it is left unread. */
   route(method: string, path: string, handlers: readonly Handler[], options: RouteOptions & { ownBody?: boolean } = {}): void {
     this.layers.push({ kind: "route", method, pattern: compilePattern(path), handlers, bodyLimit: options.bodyLimit, ownBody: options.ownBody === true, rootSteps: undefined });
+    layersChanged();
   }
 
   mount(path: string, stack: LayerStack): void {
     if (stack === this) throw new BunwireError("INVALID_HANDLER", `a router cannot be mounted into itself ("${path}")`);
     const pattern = compilePattern(path, { prefix: true });
     this.layers.push({ kind: "router", pattern, depth: depthOf(pattern), stack });
+    layersChanged();
   }
 
   /** Registers `fn` for routes of this stack that have `:name`; it runs once per request and param value. */
@@ -116,6 +122,7 @@ export class LayerStack {
     const list = this.params.get(name);
     if (list === undefined) this.params.set(name, [step]);
     else list.push(step);
+    layersChanged();
   }
 
   /** The `use` middleware that apply to `pathname` (what runs before an upgrade). Throws MALFORMED_URI. */
@@ -127,8 +134,11 @@ export class LayerStack {
 
   /** Every middleware and route handler for an HTTP request, in order. Throws MALFORMED_URI. */
   chainFor(method: string, pathname: string): Chain {
+    const cached = this.#chains.get(method, pathname);
+    if (cached !== undefined) return cached;
     const chain: Chain = { steps: [], routed: false, bodyLimit: undefined };
     this.#collect(chain, method, pathname, 0, EMPTY_PARAMS, undefined);
+    this.#chains.offer(method, pathname, chain);
     return chain;
   }
 

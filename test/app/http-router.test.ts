@@ -55,6 +55,43 @@ test("a router mounted on / and the app's own middleware see baseUrl \"\" and no
   expect(seen.filter(([who]) => who === "app")).toEqual(Array(4).fill(["app", "", {}]));
 });
 
+test("routes and middleware added after a path was requested answer the next request to it, in the app and in a mounted router", async () => {
+  const app = bunwire();
+  const api = httpRouter();
+  app.use("/api", api);
+  app.get("/ping", (_req, res) => res.text("pong"));
+  const base = start(app);
+  const answer = async (path: string) => {
+    const response = await fetch(base + path);
+    return `${response.status} ${await response.text()}`;
+  };
+  expect([await answer("/ping"), await answer("/ping"), await answer("/api/late")]).toEqual(["200 pong", "200 pong", "404 Cannot GET /api/late"]);
+  api.get("/late", (_req, res) => res.text("late"));
+  app.use((_req, res, next) => {
+    res.set("X-Later", "1");
+    next();
+  });
+  app.get("/ping", (_req, res) => res.text("never: the first /ping route answers"));
+  expect(await answer("/api/late")).toBe("200 late");
+  // The middleware added last runs only for paths no earlier layer answered: here, none.
+  expect((await fetch(`${base}/ping`)).headers.get("X-Later")).toBeNull();
+  app.get("/ping2", (_req, res) => res.text("pong2"));
+  const late = await fetch(`${base}/ping2`);
+  expect([late.status, late.headers.get("X-Later"), await late.text()]).toEqual([200, "1", "pong2"]);
+});
+
+test("a handler that rewrites req.params does not change what the next request to the same path sees", async () => {
+  const app = bunwire();
+  app.get("/users/:id", (req, res) => {
+    const seen = req.params.id;
+    (req.params as Record<string, string>).id = "rewritten";
+    res.text(seen);
+  });
+  const base = start(app);
+  const first = await (await fetch(`${base}/users/7`)).text();
+  expect([first, await (await fetch(`${base}/users/7`)).text()]).toEqual(["7", "7"]);
+});
+
 test("nested routers, params in the mount path with mergeParams, route() and param() on a router", async () => {
   const app = bunwire();
   const users = httpRouter();
