@@ -30,10 +30,8 @@ export function handleHttp(app: HttpContext, raw: Request, server: Server<unknow
     req = new BunwireRequest(raw, server, pathname, NO_PARAMS, app.settings, chain.bodyLimit ?? app.settings.bodyLimit);
     res = new BunwireResponse(req);
     const outcome = runChain(chain.steps, req, res);
-    if (!isThenable(outcome)) return finish(app, outcome, req, res, pathname, chain.routed);
-    const answer = res;
-    const request = req;
-    return outcome.then((settled: ChainOutcome) => finish(app, settled, request, answer, pathname, chain.routed), (error: unknown) => failed(app, error, raw, answer));
+    const done = (settled: ChainOutcome): Response => finish(app, settled, req!, res!, pathname, chain.routed);
+    return isThenable(outcome) ? outcome.then(done, (error: unknown) => failed(app, error, raw, res)) : done(outcome);
   } catch (error) {
     return failed(app, error, raw, res);
   }

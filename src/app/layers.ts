@@ -4,7 +4,6 @@
 // for each; before a route's handlers it puts the body read and the `param()` callbacks for that route.
 
 import { BunwireError, compilePattern, type Params, type PathPattern } from "../engine/index.ts";
-import { ChainCache, layersChanged } from "./chain-cache.ts";
 import type { ChainStep, Handler, Middleware, NextFunction } from "./middleware-chain.ts";
 import { PARAM_CALLS, type BunwireRequest } from "./request.ts";
 import type { BunwireResponse } from "./response.ts";
@@ -18,24 +17,14 @@ export interface RouteOptions {
 export type ParamHandler = (req: BunwireRequest<any>, res: BunwireResponse, next: NextFunction, value: string, name: string) => unknown;
 
 export type Layer =
-  | { readonly kind: "use"; readonly pattern: PathPattern; readonly depth: MountDepth; readonly handlers: readonly Handler[]; readonly rootSteps: readonly ChainStep[] }
-  | {
-      readonly kind: "route";
-      readonly method: string;
-      readonly pattern: PathPattern;
-      readonly handlers: readonly Handler[];
-      readonly bodyLimit: number | undefined;
-      readonly ownBody: boolean;
-      /** The handlers' steps when the route matched at the app's root with no params, built on first use. */
-      rootSteps: readonly ChainStep[] | undefined;
-    }
+  | { readonly kind: "use"; readonly pattern: PathPattern; readonly depth: MountDepth; readonly handlers: readonly Handler[] }
+  | { readonly kind: "route"; readonly method: string; readonly pattern: PathPattern; readonly handlers: readonly Handler[]; readonly bodyLimit: number | undefined; readonly ownBody: boolean }
   | { readonly kind: "router"; readonly pattern: PathPattern; readonly depth: MountDepth; readonly stack: LayerStack };
 
 /** How much of a path a mount pattern covers: a fixed length (static prefixes), or its segments. */
 type MountDepth = number | readonly string[];
 
 export interface Chain {
-  /** Read-only once built: a chain may serve many requests (chain-cache.ts). */
   steps: ChainStep[];
   /** A route (not only `use` middleware) matched method and path. */
   routed: boolean;
@@ -83,7 +72,6 @@ export class LayerStack {
   /** A mounted router's own limit, or the App's; the innermost one set wins. */
   readonly bodyLimit: number | undefined;
   readonly mergeParams: boolean;
-  readonly #chains = new ChainCache<Chain>();
 
   constructor(options: { bodyLimit?: number; mergeParams?: boolean } = {}) {
     this.bodyLimit = options.bodyLimit;
@@ -92,22 +80,18 @@ export class LayerStack {
 
   use(path: string, handlers: readonly Handler[]): void {
     const pattern = compilePattern(path, { prefix: true });
-    const rootSteps = handlers.map((handler) => ({ handler, params: EMPTY_PARAMS, base: "" }));
-    this.layers.push({ kind: "use", pattern, depth: depthOf(pattern), handlers, rootSteps });
-    layersChanged();
+    this.layers.push({ kind: "use", pattern, depth: depthOf(pattern), handlers });
   }
 
   /** `ownBody`: the handlers read `req.raw`'s body themselves (a mounted fetch-style Router), so it is left unread. */
   route(method: string, path: string, handlers: readonly Handler[], options: RouteOptions & { ownBody?: boolean } = {}): void {
-    this.layers.push({ kind: "route", method, pattern: compilePattern(path), handlers, bodyLimit: options.bodyLimit, ownBody: options.ownBody === true, rootSteps: undefined });
-    layersChanged();
+    this.layers.push({ kind: "route", method, pattern: compilePattern(path), handlers, bodyLimit: options.bodyLimit, ownBody: options.ownBody === true });
   }
 
   mount(path: string, stack: LayerStack): void {
     if (stack === this) throw new BunwireError("INVALID_HANDLER", `a router cannot be mounted into itself ("${path}")`);
     const pattern = compilePattern(path, { prefix: true });
     this.layers.push({ kind: "router", pattern, depth: depthOf(pattern), stack });
-    layersChanged();
   }
 
   /** Registers `fn` for routes of this stack that have `:name`; it runs once per request and param value. */
@@ -122,7 +106,6 @@ export class LayerStack {
     const list = this.params.get(name);
     if (list === undefined) this.params.set(name, [step]);
     else list.push(step);
-    layersChanged();
   }
 
   /** The `use` middleware that apply to `pathname` (what runs before an upgrade). Throws MALFORMED_URI. */
@@ -134,11 +117,8 @@ export class LayerStack {
 
   /** Every middleware and route handler for an HTTP request, in order. Throws MALFORMED_URI. */
   chainFor(method: string, pathname: string): Chain {
-    const cached = this.#chains.get(method, pathname);
-    if (cached !== undefined) return cached;
     const chain: Chain = { steps: [], routed: false, bodyLimit: undefined };
     this.#collect(chain, method, pathname, 0, EMPTY_PARAMS, undefined);
-    this.#chains.offer(method, pathname, chain);
     return chain;
   }
 
@@ -176,11 +156,6 @@ export class LayerStack {
       if (layer.kind === "router") {
         layer.stack.#collect(chain, method, pathname, offset + mountedLength(layer.depth, path, matched), params, bodyLimit);
       } else if (layer.kind === "use") {
-        // Middleware on every path of the root stack (`app.use(fn)`): the same steps for every request.
-        if (offset === 0 && layer.depth === 0) {
-          for (const step of layer.rootSteps) chain.steps.push(step);
-          continue;
-        }
         const mounted = base + path.slice(0, mountedLength(layer.depth, path, matched));
         for (const handler of layer.handlers) chain.steps.push({ handler, params, base: mounted });
       } else {
@@ -190,12 +165,7 @@ export class LayerStack {
         for (const key of layer.pattern.keys) {
           for (const handler of this.params.get(key) ?? []) chain.steps.push({ handler, params, base, route: layer });
         }
-        if (offset === 0 && layer.pattern.keys.length === 0) {
-          // A route without params at the root: its params object is the pattern's shared empty one, so the steps never change.
-          for (const step of (layer.rootSteps ??= layer.handlers.map((handler) => ({ handler, params, base, route: layer })))) chain.steps.push(step);
-        } else {
-          for (const handler of layer.handlers) chain.steps.push({ handler, params, base, route: layer });
-        }
+        for (const handler of layer.handlers) chain.steps.push({ handler, params, base, route: layer });
       }
     }
   }

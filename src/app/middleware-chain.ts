@@ -37,8 +37,7 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
   let index = 0;
   let failure: { error: unknown } | undefined;
 
-  // Defaults to ANSWERED so it is itself the response's finish callback (no extra closure per request).
-  const settle = (result: ChainOutcome = ANSWERED): void => {
+  const settle = (result: ChainOutcome): void => {
     if (outcome !== undefined) return;
     outcome = result;
     // What the request says after the chain (ws.data.req, the final 404) is relative to the app's root again.
@@ -46,7 +45,7 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
     if (timer !== undefined) clearTimeout(timer);
     resolve?.(result);
   };
-  res.onFinish(settle);
+  res.onFinish(() => settle(ANSWERED));
 
   const next: NextFunction = (error?: unknown) => {
     if (outcome !== undefined) return;

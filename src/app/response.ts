@@ -30,8 +30,7 @@ export class BunwireResponse {
   #adopted: Response | undefined;
   #finished = false;
   #onFinish: (() => void) | undefined;
-  // Created by the first hook (the session middleware): most requests have none.
-  #beforeSend: Array<() => void> | undefined;
+  readonly #beforeSend: Array<() => void> = [];
   #ranBeforeSend = false;
 
   constructor(req?: BunwireRequest<any>) {
@@ -205,7 +204,7 @@ export class BunwireResponse {
 
   /** Runs just before the response is built (the session store saves here). */
   beforeSend(hook: () => void): void {
-    (this.#beforeSend ??= []).push(hook);
+    this.#beforeSend.push(hook);
   }
 
   /** @internal the middleware chain learns here that the request was answered. */
@@ -229,7 +228,7 @@ export class BunwireResponse {
   #runBeforeSend(): void {
     if (this.#ranBeforeSend) return;
     this.#ranBeforeSend = true;
-    if (this.#beforeSend !== undefined) for (const hook of this.#beforeSend) hook();
+    for (const hook of this.#beforeSend) hook();
   }
 
   #finish(body: BodyInit | null): void {
