@@ -8,9 +8,11 @@ import { renderMarkdown, type RunInfo } from "./report/markdown.ts";
 import { readFindings } from "./report/findings.ts";
 import { renderSvg } from "./report/svg.ts";
 import { HAS_TASKSET, runGenerator, startServer, type RunningServer } from "./runner/children.ts";
+import { runHttpScenario } from "./runner/http.ts";
 import { CLUSTERED, redisPendingReason, runRedisScenario } from "./runner/redis.ts";
 import { FULL, measurements, QUICK, SCENARIOS, type Settings } from "./runner/scenarios.ts";
 import { median, summarize, type Row, type Sample } from "./runner/summary.ts";
+import { HTTP_SERVERS } from "./servers/http/registry.ts";
 import { pendingReason, SERVERS, type ScenarioId, type ServerSpec } from "./servers/registry.ts";
 
 const args = process.argv.slice(2);
@@ -29,6 +31,8 @@ const log = (s: string) => console.log(`[bench ${((performance.now() - started) 
 
 const pending = new Map<string, string>();
 const servers: ServerSpec[] = SERVERS.filter((s) => s.id === "raw-bun" || !onlyServers || onlyServers.includes(s.id));
+// The HTTP scenario has servers of its own (bench/servers/http), all kept up across its rounds.
+const httpServers: ServerSpec[] = HTTP_SERVERS.filter((s) => s.id === "raw-bun" || !onlyServers || onlyServers.includes(s.id));
 for (const s of servers) {
   const why = CLUSTERED.includes(s.id) ? redisPendingReason(s) : pendingReason(s);
   if (why) pending.set(s.id, why);
@@ -44,6 +48,10 @@ const samples: Sample[] = [];
 for (const sc of SCENARIOS) {
   if (onlyScenarios && !onlyScenarios.includes(sc.id)) continue;
   const runnable = servers.filter((s) => s.scenarios.includes(sc.id) && !pending.has(s.id));
+  if (sc.id === "http") {
+    await runHttpScenario(cfg, samples, log, httpServers);
+    continue;
+  }
   if (sc.id === "redis") {
     const clustered = runnable.filter((s) => CLUSTERED.includes(s.id)).map((s) => s.id);
     if (clustered.length) await runRedisScenario(cfg, samples, log, clustered);
@@ -79,7 +87,7 @@ for (const sc of SCENARIOS) {
 }
 
 clearInterval(loadTimer);
-const rows: Row[] = summarize(samples, servers, pending).filter((r) => !onlyScenarios || onlyScenarios.includes(r.scenario));
+const rows: Row[] = summarize(samples, [...servers, ...httpServers], pending).filter((r) => !onlyScenarios || onlyScenarios.includes(r.scenario));
 
 function generatorCheck(): string[] {
   const out: string[] = [];

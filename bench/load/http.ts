@@ -4,7 +4,7 @@
 // connections drain and every byte must add up to whole responses, which catches a response of another size.
 
 import type { Socket } from "bun";
-import { sleep, snapshot, windowStats, type WindowStats } from "./proc.ts";
+import { sleep, snapshot, threadCpuSeconds, windowStats, type WindowStats } from "./proc.ts";
 
 export interface HttpLoadJob {
   host: string;
@@ -174,11 +174,12 @@ export async function runHttpLoad(job: HttpLoadJob): Promise<HttpLoadResult> {
 
   const done = () => state.reduce((sum, entry) => sum + Math.floor(entry.rx / entry.size), 0);
   await sleep(job.warmupMs);
-  const a = snapshot(job.serverPid);
+  // Server CPU in nanoseconds (schedstat): on a busy machine a server gets only a few 10 ms ticks per window.
+  const a = snapshot(job.serverPid, threadCpuSeconds);
   const d0 = done();
   await sleep(job.windowMs);
   const d1 = done();
-  const b = snapshot(job.serverPid);
+  const b = snapshot(job.serverPid, threadCpuSeconds);
 
   // Drain: stop sending, let what is in flight arrive, then every byte must belong to a whole answer.
   for (const entry of state) entry.stopped = true;

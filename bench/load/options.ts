@@ -36,7 +36,7 @@ export type LoadJob =
   | ({ mode: "idle"; path: string; connections: number; concurrency: number; settleMs: number } & Target);
 
 export interface LoadResult {
-  mode: LoadJob["mode"];
+  mode: LoadJob["mode"] | "http";
   /** messages (echo/rpc round trips, fan-out deliveries, upgrades) counted in the window */
   count: number;
   /** count per second */

@@ -31,7 +31,7 @@ function figureCell(r: Row): string {
   if (r.status !== "ok") return "–";
   const unit = SCENARIOS.find((s) => s.id === r.scenario)!.unit;
   if (r.scenario === "idle") return bytes(r.absolute);
-  if (r.scenario === "upgrade") return `${si(r.absolute)} ${unit} (${si(r.rate)}/s)`;
+  if (r.scenario === "upgrade" || r.scenario === "http") return `${si(r.absolute)} ${unit} (${si(r.rate)}/s)`;
   return `${si(r.absolute)} ${unit}`;
 }
 

@@ -34,6 +34,15 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
       const sio = rows.find((x) => x.scenario === "rpc" && x.server === "socketio-node" && x.status === "ok");
       if (sio) add("typed req/ack ≥ 5× Socket.IO", r, r.absolute / sio.absolute, r.absolute / sio.absolute >= 5);
     }
+    if (r.scenario === "http" && r.status === "ok") {
+      // Issue 18: per server CPU-second, against raw Bun, Hono and Elysia measured in the same rounds.
+      add("HTTP JSON GET + 2 middlewares ≥ 0.85× raw Bun (issue 18)", r, r.ratio, r.ratio >= 0.85);
+      const peer = (id: string) => rows.find((x) => x.scenario === "http" && x.server === id && x.status === "ok");
+      const hono = peer("hono");
+      const elysia = peer("elysia");
+      if (hono) add("HTTP ahead of Hono", r, r.ratio / hono.ratio, r.ratio > hono.ratio);
+      if (elysia) add("HTTP level with Elysia (≥ 0.95×)", r, r.ratio / elysia.ratio, r.ratio >= 0.95 * elysia.ratio);
+    }
     if (r.status === "pending" && !["rpc", "redis"].includes(r.scenario)) out.push({ target: `${r.scenario} targets`, server: r.label, value: "–", met: null });
   }
   return out;

@@ -59,6 +59,7 @@ export const SCENARIOS: ScenarioInfo[] = [
   { id: "upgrade", title: "Upgrade rate: bare vs auth + session middleware", unit: "upgrades/server CPU-s", baseline: "raw-bun", higherIsBetter: true },
   { id: "idle", title: "Idle memory per connection", unit: "bytes/conn", baseline: "raw-bun", higherIsBetter: false },
   { id: "rpc", title: "Typed request/ack round trips", unit: "acks/s", baseline: "raw-bun", higherIsBetter: true },
+  { id: "http", title: "HTTP: JSON GET behind two middlewares (issue 18)", unit: "answers/server CPU-s", baseline: "raw-bun", higherIsBetter: true },
   { id: "redis", title: "Cross-instance fan-out through Redis (p50/p99 latency)", unit: "deliveries/s", baseline: "raw-bun", higherIsBetter: true },
 ];
 
@@ -94,5 +95,7 @@ export function measurements(id: ScenarioId, s: ServerSpec, port: number, pid: n
       return [{ variant: "", job: { mode: "idle", path: routePath(s, "echo"), connections: cfg.idleConnections, concurrency: 200, settleMs: cfg.idleSettleMs, ...target } }];
     case "redis":
       return []; // hook: see bench/runner/redis.ts
+    case "http":
+      return []; // hook: see bench/runner/http.ts
   }
 }

@@ -44,10 +44,10 @@ export function median(xs: number[]): number {
   return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
 }
 
-/** The number a scenario is judged by. Upgrades use CPU-seconds: one generator core cannot saturate the server. */
+/** The number a scenario is judged by. Upgrades and HTTP use CPU-seconds: one generator core cannot saturate the server. */
 export function figure(scenario: ScenarioId, r: LoadResult): number {
   if (scenario === "idle") return r.bytesPerConnection ?? NaN;
-  if (scenario === "upgrade") return r.perCpuSecond;
+  if (scenario === "upgrade" || scenario === "http") return r.perCpuSecond;
   return r.rate;
 }
 

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Wire } from "../load/wire.ts";
 
-export type ScenarioId = "echo" | "fanout" | "upgrade" | "idle" | "rpc" | "redis";
+export type ScenarioId = "echo" | "fanout" | "upgrade" | "idle" | "rpc" | "redis" | "http";
 export type Route = "echo" | "fanout" | "publish" | "up" | "up-mw" | "rpc";
 
 export interface ServerSpec {

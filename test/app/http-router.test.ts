@@ -32,6 +32,66 @@ test("a router mounted on a prefix sees baseUrl, path and url relative to it; it
   expect(seen).toEqual(["api /api /users/7"]);
 });
 
+test("a router mounted on / and the app's own middleware see baseUrl \"\" and no params, request after request", async () => {
+  const app = bunwire();
+  const root = httpRouter();
+  const seen: Array<[string, string, object]> = [];
+  app.use((req, _res, next) => {
+    seen.push(["app", req.baseUrl, req.params]);
+    next();
+  });
+  root.use((req, _res, next) => {
+    seen.push(["root", req.baseUrl, req.params]);
+    next();
+  });
+  root.get("/page", (req, res) => res.json(where(req)));
+  app.use("/api", httpRouter().get("/page", (req, res) => res.json(where(req))));
+  app.use(root);
+  const base = start(app);
+  // A request through a router mounted on a prefix in between must not leak its baseUrl into the next one.
+  for (const url of ["/page", "/api/page", "/page"]) await fetch(base + url);
+  expect(await (await fetch(`${base}/page?x=1`)).json()).toEqual({ baseUrl: "", path: "/page", url: "/page?x=1", originalUrl: "/page?x=1", params: {} });
+  expect(seen.filter(([who]) => who === "root")).toEqual(Array(3).fill(["root", "", {}]));
+  expect(seen.filter(([who]) => who === "app")).toEqual(Array(4).fill(["app", "", {}]));
+});
+
+test("routes and middleware added after a path was requested answer the next request to it, in the app and in a mounted router", async () => {
+  const app = bunwire();
+  const api = httpRouter();
+  app.use("/api", api);
+  app.get("/ping", (_req, res) => res.text("pong"));
+  const base = start(app);
+  const answer = async (path: string) => {
+    const response = await fetch(base + path);
+    return `${response.status} ${await response.text()}`;
+  };
+  expect([await answer("/ping"), await answer("/ping"), await answer("/api/late")]).toEqual(["200 pong", "200 pong", "404 Cannot GET /api/late"]);
+  api.get("/late", (_req, res) => res.text("late"));
+  app.use((_req, res, next) => {
+    res.set("X-Later", "1");
+    next();
+  });
+  app.get("/ping", (_req, res) => res.text("never: the first /ping route answers"));
+  expect(await answer("/api/late")).toBe("200 late");
+  // The middleware added last runs only for paths no earlier layer answered: here, none.
+  expect((await fetch(`${base}/ping`)).headers.get("X-Later")).toBeNull();
+  app.get("/ping2", (_req, res) => res.text("pong2"));
+  const late = await fetch(`${base}/ping2`);
+  expect([late.status, late.headers.get("X-Later"), await late.text()]).toEqual([200, "1", "pong2"]);
+});
+
+test("a handler that rewrites req.params does not change what the next request to the same path sees", async () => {
+  const app = bunwire();
+  app.get("/users/:id", (req, res) => {
+    const seen = req.params.id;
+    (req.params as Record<string, string>).id = "rewritten";
+    res.text(seen);
+  });
+  const base = start(app);
+  const first = await (await fetch(`${base}/users/7`)).text();
+  expect([first, await (await fetch(`${base}/users/7`)).text()]).toEqual(["7", "7"]);
+});
+
 test("nested routers, params in the mount path with mergeParams, route() and param() on a router", async () => {
   const app = bunwire();
   const users = httpRouter();

@@ -2,9 +2,10 @@
 // behind its two middlewares correctly (200 + tag header + exact body; 401 without credentials; 404 elsewhere), and
 // the keep-alive generator counts it without errors. The generator refuses wrong or unevenly sized answers.
 import { describe, expect, test } from "bun:test";
-import { median } from "../../bench/http.ts";
+import { median } from "../../bench/runner/summary.ts";
 import { runHttpLoad, type HttpLoadJob } from "../../bench/load/http.ts";
 import { startServer } from "../../bench/runner/children.ts";
+import { runHttpRounds } from "../../bench/runner/http.ts";
 import { AUTH_HEADER, EXPECTED_BODY, HTTP_PATH, TAG_HEADER } from "../../bench/servers/http/contract.ts";
 import { HTTP_SERVERS } from "../../bench/servers/http/registry.ts";
 
@@ -62,3 +63,12 @@ test("the figure is the median of per-round ratios", () => {
   expect(median([0.9, 0.7, 0.8])).toBe(0.8);
   expect(median([1, 0.5, 0.75, 0.25])).toBe(0.625);
 });
+
+test("the rounds alternate the servers' order and give one checked sample per server and round", async () => {
+  const specs = HTTP_SERVERS.filter((spec) => spec.id === "raw-bun" || spec.id === "bunwire-app");
+  const lines: string[] = [];
+  const samples = await runHttpRounds(specs, { rounds: 3, windowMs: 150, warmupMs: 20, connections: 2, inflight: 2 }, (line) => lines.push(line));
+  expect(samples.map((s) => `${s.round} ${s.server}`)).toEqual(["0 raw-bun", "0 bunwire-app", "1 bunwire-app", "1 raw-bun", "2 raw-bun", "2 bunwire-app"]);
+  expect(samples.every((s) => s.result.errors === 0 && s.result.count > 0 && s.result.perCpuSecond > 0)).toBe(true);
+  expect(lines).toHaveLength(6);
+}, 60_000);

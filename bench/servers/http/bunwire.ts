@@ -16,5 +16,5 @@ const app = bunwire();
 app.use(auth);
 app.use(tag);
 app.get(HTTP_PATH, (_req, res) => res.json(payload(res.locals.user as string)));
-const server = app.listen(0, "127.0.0.1");
+export const server = app.listen(0, "127.0.0.1");
 console.log(`PORT ${server.port}`);

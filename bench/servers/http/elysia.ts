@@ -17,4 +17,5 @@ const app = new Elysia()
   .get(HTTP_PATH, ({ user }) => payload(user))
   .listen({ hostname: "127.0.0.1", port: 0 });
 
-console.log(`PORT ${app.server!.port}`);
+export const server = app.server!;
+console.log(`PORT ${server.port}`);

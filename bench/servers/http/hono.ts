@@ -14,5 +14,5 @@ app.use(async (c, next) => {
 });
 app.get(HTTP_PATH, (c) => c.json(payload(c.get("user"))));
 
-const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
+export const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
 console.log(`PORT ${server.port}`);

@@ -1,7 +1,7 @@
 // Baseline for the HTTP scenario: Bun.serve doing the two middlewares' work and the JSON answer by hand.
 import { AUTH_HEADER, HTTP_PATH, payload, TAG_HEADER, USER } from "./contract.ts";
 
-const server = Bun.serve({
+export const server = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
   fetch(req) {

@@ -8,7 +8,7 @@ const spec = (id: string, label: string, group: ServerSpec["group"], file: strin
   runtime: "bun",
   file: `http/${file}`,
   wire: "plain",
-  scenarios: [],
+  scenarios: ["http"],
   needs,
 });
 
