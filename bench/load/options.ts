@@ -46,6 +46,10 @@ export interface LoadResult {
   stats: WindowStats;
   /** idle mode only */
   bytesPerConnection?: number;
+  /** idle mode on a Bun server: JS heap (bytes, objects, objects by type) each connection retains after a full GC */
+  heapBytesPerConnection?: number;
+  objectsPerConnection?: number;
+  objectTypesPerConnection?: Record<string, number>;
   rssBefore?: number;
   rssAfter?: number;
   replySize?: number;

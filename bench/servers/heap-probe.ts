@@ -1,0 +1,20 @@
+// Preloaded into every Bun bench server (bench/runner/children.ts): on SIGUSR2 the server runs a full GC and writes
+// `bun:jsc` heapStats() to /tmp/bunwire-heap-<pid>.json, so the idle scenario can report the JS heap a connection
+// retains. Bench-only: nothing in src/ knows about it.
+
+import { fullGC, heapStats } from "bun:jsc";
+import { renameSync, writeFileSync } from "node:fs";
+
+export const heapFile = (pid: number) => `/tmp/bunwire-heap-${pid}.json`;
+
+if (process.env.BUNWIRE_HEAP_PROBE !== "off") {
+  process.on("SIGUSR2", () => {
+    fullGC();
+    fullGC();
+    const s = heapStats();
+    const file = heapFile(process.pid);
+    // written whole, then renamed: the reader never sees half a file
+    writeFileSync(`${file}.tmp`, JSON.stringify({ heapSize: s.heapSize, objectCount: s.objectCount, objectTypeCounts: s.objectTypeCounts, rss: process.memoryUsage.rss() }));
+    renameSync(`${file}.tmp`, file);
+  });
+}
