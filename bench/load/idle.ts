@@ -43,6 +43,8 @@ export async function runIdle(job: Job): Promise<LoadResult> {
     heapBefore !== undefined && heapAfter !== undefined
       ? {
           heapBytesPerConnection: (heapAfter.heapSize - heapBefore.heapSize) / job.connections,
+          // both readings follow a full GC: what the connections keep, without the garbage their upgrades left
+          rssAfterGcPerConnection: (heapAfter.rss - heapBefore.rss) / job.connections,
           objectsPerConnection: (heapAfter.objectCount - heapBefore.objectCount) / job.connections,
           objectTypesPerConnection: typeGrowth(heapBefore, heapAfter, job.connections),
         }

@@ -49,6 +49,8 @@ export interface LoadResult {
   /** idle mode on a Bun server: JS heap (bytes, objects, objects by type) each connection retains after a full GC */
   heapBytesPerConnection?: number;
   objectsPerConnection?: number;
+  /** RSS growth per connection between two readings each taken right after a full GC */
+  rssAfterGcPerConnection?: number;
   objectTypesPerConnection?: Record<string, number>;
   rssBefore?: number;
   rssAfter?: number;

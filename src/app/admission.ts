@@ -25,9 +25,13 @@ function stopped(outcome: ChainOutcome, res: BunwireResponse): Response {
   throw (outcome as { error: unknown }).error;
 }
 
-/** What the App's middleware added to a grant: headers it set on `res` ride on the 101, `req.user` is the identity. */
+/**
+ * What the App's middleware added to a grant: headers it set on `res` ride on the 101, `req.user` is the identity.
+ * A granted `req` lets its Fetch `Request` go: it may live on `ws.data.req` as long as the socket.
+ */
 function withMiddleware(admission: Admission, req: BunwireRequest<any>, res: BunwireResponse, where: string): Admission {
   if (admission instanceof Response) return admission;
+  req.detach();
   const grant: Grant = admission;
   const set = res.headersIfSet;
   if (set !== undefined) {
