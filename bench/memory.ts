@@ -56,13 +56,13 @@ async function table(connections: number): Promise<void> {
     for (const e of order) {
       const r = await measure(e, connections);
       results.get(e.id)!.push(r);
-      console.log(`r${round} ${e.id.padEnd(14)} ${fmt(r.bytesPerConnection).padStart(6)} B/conn RSS  ${fmt(r.heapBytesPerConnection).padStart(5)} B/conn heap  ${fmt(r.rssAfterGcPerConnection).padStart(6)} B/conn RSS after GC  ${(r.objectsPerConnection ?? NaN).toFixed(1)} objs/conn${r.errors ? `  ${r.errors} closed` : ""}`);
+      console.log(`r${round} ${e.id.padEnd(14)} ${fmt(r.bytesPerConnection).padStart(6)} B/conn RSS  ${fmt(r.heapBytesPerConnection).padStart(5)} B/conn heap  ${fmt(r.rssAfterGcPerConnection).padStart(6)} B/conn RSS after GC  ${fmt(r.rssShrunkPerConnection).padStart(6)} B/conn after shrink  ${(r.objectsPerConnection ?? NaN).toFixed(1)} objs/conn${r.errors ? `  ${r.errors} closed` : ""}`);
     }
   }
   const raw = results.get("raw-bun")!;
   console.log(`\n${connections} idle connections, ${rounds} alternated rounds\n`);
-  console.log("| server | RSS B/conn per round | median | ratio to raw Bun | JS heap B/conn after GC | RSS B/conn after GC | objects/conn | object types/conn (last round) |");
-  console.log("|---|---|---|---|---|---|---|---|");
+  console.log("| server | RSS B/conn per round | median | ratio to raw Bun | JS heap B/conn after GC | RSS B/conn after GC | after GC + shrink | objects/conn | object types/conn (last round) |");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const e of entries) {
     const mine = results.get(e.id)!;
     const ratio = median(mine.map((r, i) => r.bytesPerConnection! / raw[i]!.bytesPerConnection!));
@@ -70,7 +70,7 @@ async function table(connections: number): Promise<void> {
       .map(([t, n]) => `${t} ${n}`)
       .join(", ");
     console.log(
-      `| ${e.id} | ${mine.map((r) => fmt(r.bytesPerConnection)).join(" / ")} | ${fmt(median(mine.map((r) => r.bytesPerConnection!)))} | ${ratio.toFixed(2)}× | ${fmt(median(mine.map((r) => r.heapBytesPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.rssAfterGcPerConnection ?? NaN)))} | ${median(mine.map((r) => r.objectsPerConnection ?? NaN)).toFixed(1)} | ${types} |`,
+      `| ${e.id} | ${mine.map((r) => fmt(r.bytesPerConnection)).join(" / ")} | ${fmt(median(mine.map((r) => r.bytesPerConnection!)))} | ${ratio.toFixed(2)}× | ${fmt(median(mine.map((r) => r.heapBytesPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.rssAfterGcPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.rssShrunkPerConnection ?? NaN)))} | ${median(mine.map((r) => r.objectsPerConnection ?? NaN)).toFixed(1)} | ${types} |`,
     );
   }
 }

@@ -8,6 +8,7 @@ export interface HeapReading {
   objectCount: number;
   objectTypeCounts: Record<string, number>;
   rss: number;
+  rssShrunk: number;
 }
 
 const heapFile = (pid: number) => `/tmp/bunwire-heap-${pid}.json`;

@@ -51,6 +51,8 @@ export interface LoadResult {
   objectsPerConnection?: number;
   /** RSS growth per connection between two readings each taken right after a full GC */
   rssAfterGcPerConnection?: number;
+  /** the same after `Bun.shrink()` too (free heap pages given back): the memory the connections keep */
+  rssShrunkPerConnection?: number;
   objectTypesPerConnection?: Record<string, number>;
   rssBefore?: number;
   rssAfter?: number;

@@ -14,7 +14,10 @@ if (process.env.BUNWIRE_HEAP_PROBE !== "off") {
     const s = heapStats();
     const file = heapFile(process.pid);
     // written whole, then renamed: the reader never sees half a file
-    writeFileSync(`${file}.tmp`, JSON.stringify({ heapSize: s.heapSize, objectCount: s.objectCount, objectTypeCounts: s.objectTypeCounts, rss: process.memoryUsage.rss() }));
+    const rss = process.memoryUsage.rss();
+    // and once the engine gave free heap pages back (Bun.shrink): what is live, not what the heap once needed
+    Bun.shrink();
+    writeFileSync(`${file}.tmp`, JSON.stringify({ heapSize: s.heapSize, objectCount: s.objectCount, objectTypeCounts: s.objectTypeCounts, rss, rssShrunk: process.memoryUsage.rss() }));
     renameSync(`${file}.tmp`, file);
   });
 }
