@@ -26,13 +26,23 @@ const ENTRIES: Entry[] = [
   { id: "fs", spec: spec("bunwire-fs"), path: "/ws/echo" },
   { id: "gateway", spec: spec("bunwire-gateway"), path: "/echo" },
 ];
+// `--servers=raw:pin,raw:set,...`: raw Bun keeping one of bunwire's per-connection things (bench/servers/raw-bun-memory.ts)
+const rawVariant = (id: string): Entry => ({
+  id,
+  spec: { ...spec("raw-bun"), id: "raw-bun-memory", file: "raw-bun-memory.ts" },
+  path: "/echo",
+  env: { MEM_VARIANT: id.slice(4) },
+});
 
 const args = process.argv.slice(2);
 const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 3);
 const scale = args.includes("--scale");
 const only = opt("servers")?.split(",");
-const entries = ENTRIES.filter((e) => e.id === "raw-bun" || (only ? only.includes(e.id) : !scale || e.id === "app"));
+const entries = [
+  ...ENTRIES.filter((e) => e.id === "raw-bun" || (only ? only.includes(e.id) : !scale || e.id === "app")),
+  ...(only ?? []).filter((id) => id.startsWith("raw:")).map(rawVariant),
+];
 const settleMs = Number(opt("settle") ?? 1000);
 
 async function measure(e: Entry, connections: number): Promise<LoadResult> {
@@ -56,13 +66,13 @@ async function table(connections: number): Promise<void> {
     for (const e of order) {
       const r = await measure(e, connections);
       results.get(e.id)!.push(r);
-      console.log(`r${round} ${e.id.padEnd(14)} ${fmt(r.bytesPerConnection).padStart(6)} B/conn RSS  ${fmt(r.heapBytesPerConnection).padStart(5)} B/conn heap  ${fmt(r.rssAfterGcPerConnection).padStart(6)} B/conn RSS after GC  ${fmt(r.rssShrunkPerConnection).padStart(6)} B/conn after shrink  ${(r.objectsPerConnection ?? NaN).toFixed(1)} objs/conn${r.errors ? `  ${r.errors} closed` : ""}`);
+      console.log(`r${round} ${e.id.padEnd(14)} ${fmt(r.bytesPerConnection).padStart(6)} B/conn RSS  ${fmt(r.heapBytesPerConnection).padStart(5)} B/conn heap  ${fmt(r.rssAfterGcPerConnection).padStart(6)} B/conn RSS after GC  ${fmt(r.rssShrunkPerConnection).padStart(6)} B/conn after shrink  cap ${fmt(r.heapCapacityPerConnection)} malloc ${fmt(r.mallocLivePerConnection)}/${fmt(r.mallocCommittedPerConnection)}  ${(r.objectsPerConnection ?? NaN).toFixed(1)} objs/conn${r.errors ? `  ${r.errors} closed` : ""}`);
     }
   }
   const raw = results.get("raw-bun")!;
   console.log(`\n${connections} idle connections, ${rounds} alternated rounds\n`);
-  console.log("| server | RSS B/conn per round | median | ratio to raw Bun | JS heap B/conn after GC | RSS B/conn after GC | after GC + shrink | objects/conn | object types/conn (last round) |");
-  console.log("|---|---|---|---|---|---|---|---|---|");
+  console.log("| server | RSS B/conn per round | median | ratio to raw Bun | JS heap B/conn after GC | RSS B/conn after GC | after GC + shrink | JS heap capacity | native malloc live / committed | objects/conn | object types/conn (last round) |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const e of entries) {
     const mine = results.get(e.id)!;
     const ratio = median(mine.map((r, i) => r.bytesPerConnection! / raw[i]!.bytesPerConnection!));
@@ -70,7 +80,7 @@ async function table(connections: number): Promise<void> {
       .map(([t, n]) => `${t} ${n}`)
       .join(", ");
     console.log(
-      `| ${e.id} | ${mine.map((r) => fmt(r.bytesPerConnection)).join(" / ")} | ${fmt(median(mine.map((r) => r.bytesPerConnection!)))} | ${ratio.toFixed(2)}× | ${fmt(median(mine.map((r) => r.heapBytesPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.rssAfterGcPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.rssShrunkPerConnection ?? NaN)))} | ${median(mine.map((r) => r.objectsPerConnection ?? NaN)).toFixed(1)} | ${types} |`,
+      `| ${e.id} | ${mine.map((r) => fmt(r.bytesPerConnection)).join(" / ")} | ${fmt(median(mine.map((r) => r.bytesPerConnection!)))} | ${ratio.toFixed(2)}× | ${fmt(median(mine.map((r) => r.heapBytesPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.rssAfterGcPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.rssShrunkPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.heapCapacityPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.mallocLivePerConnection ?? NaN)))} / ${fmt(median(mine.map((r) => r.mallocCommittedPerConnection ?? NaN)))} | ${median(mine.map((r) => r.objectsPerConnection ?? NaN)).toFixed(1)} | ${types} |`,
     );
   }
 }

@@ -5,6 +5,9 @@ import { sleep } from "./proc.ts";
 
 export interface HeapReading {
   heapSize: number;
+  heapCapacity: number;
+  mallocLive: number;
+  mallocCommitted: number;
   objectCount: number;
   objectTypeCounts: Record<string, number>;
   rss: number;

@@ -45,6 +45,9 @@ export async function runIdle(job: Job): Promise<LoadResult> {
           heapBytesPerConnection: (heapAfter.heapSize - heapBefore.heapSize) / job.connections,
           // both readings follow a full GC: what the connections keep, without the garbage their upgrades left
           rssAfterGcPerConnection: (heapAfter.rss - heapBefore.rss) / job.connections,
+          heapCapacityPerConnection: (heapAfter.heapCapacity - heapBefore.heapCapacity) / job.connections,
+          mallocLivePerConnection: (heapAfter.mallocLive - heapBefore.mallocLive) / job.connections,
+          mallocCommittedPerConnection: (heapAfter.mallocCommitted - heapBefore.mallocCommitted) / job.connections,
           rssShrunkPerConnection: (heapAfter.rssShrunk - heapBefore.rssShrunk) / job.connections,
           objectsPerConnection: (heapAfter.objectCount - heapBefore.objectCount) / job.connections,
           objectTypesPerConnection: typeGrowth(heapBefore, heapAfter, job.connections),

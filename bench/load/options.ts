@@ -49,6 +49,10 @@ export interface LoadResult {
   /** idle mode on a Bun server: JS heap (bytes, objects, objects by type) each connection retains after a full GC */
   heapBytesPerConnection?: number;
   objectsPerConnection?: number;
+  /** after GC: the JS heap's block capacity, mimalloc's live native bytes and its committed bytes, per connection */
+  heapCapacityPerConnection?: number;
+  mallocLivePerConnection?: number;
+  mallocCommittedPerConnection?: number;
   /** RSS growth per connection between two readings each taken right after a full GC */
   rssAfterGcPerConnection?: number;
   /** the same after `Bun.shrink()` too (free heap pages given back): the memory the connections keep */

@@ -11,13 +11,14 @@ if (process.env.BUNWIRE_HEAP_PROBE !== "off") {
   process.on("SIGUSR2", () => {
     fullGC();
     fullGC();
-    const s = heapStats();
+    // heapCapacity: the JS heap's blocks (live objects and the holes between them); mimalloc: native allocations
+    const s = heapStats() as ReturnType<typeof heapStats> & { mimalloc?: { malloc_normal?: { current: number }; committed?: { current: number } } };
     const file = heapFile(process.pid);
     // written whole, then renamed: the reader never sees half a file
     const rss = process.memoryUsage.rss();
     // and once the engine gave free heap pages back (Bun.shrink): what is live, not what the heap once needed
     Bun.shrink();
-    writeFileSync(`${file}.tmp`, JSON.stringify({ heapSize: s.heapSize, objectCount: s.objectCount, objectTypeCounts: s.objectTypeCounts, rss, rssShrunk: process.memoryUsage.rss() }));
+    writeFileSync(`${file}.tmp`, JSON.stringify({ heapSize: s.heapSize, heapCapacity: s.heapCapacity, mallocLive: s.mimalloc?.malloc_normal?.current ?? NaN, mallocCommitted: s.mimalloc?.committed?.current ?? NaN, objectCount: s.objectCount, objectTypeCounts: s.objectTypeCounts, rss, rssShrunk: process.memoryUsage.rss() }));
     renameSync(`${file}.tmp`, file);
   });
 }

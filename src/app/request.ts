@@ -39,7 +39,7 @@ export class BunwireRequest<P extends object = Params> {
   /** The path the running middleware or router is mounted on (`/api` inside `app.use("/api", router)`), else "". */
   baseUrl = "";
   declare [PARAM_CALLS]: Map<unknown, string> | undefined;
-  readonly #pathname: string;
+  #pathname: string;
   // Until `detach()`: the request Bun received. After: undefined until someone reads `raw` (then a rebuilt copy).
   #raw: Request | undefined;
   // After `detach()`: the absolute url, the packed headers (src/app/header-block.ts) and the client address.
@@ -78,7 +78,11 @@ export class BunwireRequest<P extends object = Params> {
   detach(): void {
     const raw = this.#raw;
     if (raw === undefined || this.#own !== undefined) return;
-    this.#url = raw.url;
+    const url = (this.#url = raw.url);
+    // The path came from another read of `raw.url` (each read is a new string) and, as a slice, keeps that whole
+    // string alive: take it from the url kept here instead.
+    const start = url.indexOf(this.#pathname, url.indexOf("//") + 2);
+    if (start !== -1) this.#pathname = url.slice(start, start + this.#pathname.length);
     [this.#own, this.#shared] = packHeaders(raw.headers, this.#settings.headerBlocks);
     this.#ip = clientIp(raw, this.#server, this.#settings.trustProxy);
     this.#raw = undefined;
