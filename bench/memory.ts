@@ -44,6 +44,8 @@ const entries = [
   ...(only ?? []).filter((id) => id.startsWith("raw:")).map(rawVariant),
 ];
 const settleMs = Number(opt("settle") ?? 1000);
+// --probe-wait=ms: the heap probe collects, waits that long (the incremental sweeper runs), then reads
+if (opt("probe-wait")) process.env.HEAP_PROBE_WAIT = opt("probe-wait");
 
 async function measure(e: Entry, connections: number): Promise<LoadResult> {
   const server = await startServer(e.spec, e.env);

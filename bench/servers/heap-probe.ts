@@ -8,7 +8,11 @@ import { renameSync, writeFileSync } from "node:fs";
 export const heapFile = (pid: number) => `/tmp/bunwire-heap-${pid}.json`;
 
 if (process.env.BUNWIRE_HEAP_PROBE !== "off") {
-  process.on("SIGUSR2", () => {
+  process.on("SIGUSR2", async () => {
+    if (process.env.HEAP_PROBE_WAIT) {
+      fullGC();
+      await Bun.sleep(Number(process.env.HEAP_PROBE_WAIT));
+    }
     fullGC();
     fullGC();
     // heapCapacity: the JS heap's blocks (live objects and the holes between them); mimalloc: native allocations
