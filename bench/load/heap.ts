@@ -16,8 +16,18 @@ export interface HeapReading {
 
 const heapFile = (pid: number) => `/tmp/bunwire-heap-${pid}.json`;
 
+function hasProbe(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("heap-probe.ts");
+  } catch {
+    return false;
+  }
+}
+
 /** The server's heap after a full GC, or undefined when it has no probe (Node servers) or does not answer in 10 s. */
 export async function readHeap(pid: number): Promise<HeapReading | undefined> {
+  // only a server started with the probe preloaded: SIGUSR2 would end any other process (Node's servers)
+  if (!hasProbe(pid)) return undefined;
   const file = heapFile(pid);
   rmSync(file, { force: true });
   try {
