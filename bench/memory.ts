@@ -51,7 +51,7 @@ async function measure(e: Entry, connections: number): Promise<LoadResult> {
   const server = await startServer(e.spec, e.env);
   try {
     return await runGenerator(
-      { mode: "idle", path: e.path, connections, concurrency: 200, settleMs, host: "127.0.0.1", port: server.port, serverPid: server.pid, wire: e.spec.wire },
+      { mode: "idle", path: e.path, origin: e.spec.origin, connections, concurrency: 200, settleMs, host: "127.0.0.1", port: server.port, serverPid: server.pid, wire: e.spec.wire },
       300_000,
     );
   } finally {

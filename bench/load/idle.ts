@@ -14,7 +14,7 @@ const firstPid = (p: number | number[]) => (Array.isArray(p) ? p[0]! : p);
 type Job = Extract<LoadJob, { mode: "idle" }>;
 
 export async function runIdle(job: Job): Promise<LoadResult> {
-  const origin = `http://${job.host}:${job.port}`;
+  const origin = job.origin ?? `http://${job.host}:${job.port}`;
   const target = (i: number) => ({ host: job.host, port: job.port, path: job.path, headers: browserHeaders(i, origin) });
   const pid = firstPid(job.serverPid);
   // one connection first, so lazily built per-server structures are in the baseline, not the per-connection cost

@@ -20,6 +20,8 @@ export interface ServerSpec {
   needs: string[];
   /** Paths that differ from `/<route>` (file routes take theirs from folders). */
   paths?: Partial<Record<Route, string>>;
+  /** The Origin a browser page of this server sends (idle handshakes carry one); default: the server's own. */
+  origin?: string;
   /** Why this front door cannot do the upgrade-through-middleware job, when it cannot. */
   noUpgradeMiddleware?: string;
 }
@@ -38,6 +40,8 @@ export const SERVERS: ServerSpec[] = [
     wire: "plain",
     scenarios: ALL,
     needs: ["src/index.ts", "src/app", "src/engine/options.ts"],
+    // its allow-list (HARDENED_ORIGIN in the server file, which cannot be imported without starting it)
+    origin: "https://bench.example",
   },
   {
     id: "bunwire-app-metrics",
