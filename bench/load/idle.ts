@@ -1,35 +1,58 @@
-// Idle memory: the server's RSS growth over N open, silent WebSocket connections, per connection.
+// Idle memory: the server's RSS growth over N open, silent WebSocket connections, per connection, and beside it the
+// JS heap each connection retains after a full GC (bench/servers/heap-probe.ts). Handshakes carry a browser's
+// headers (bench/load/browser-headers.ts), so what a server keeps of them shows.
 
+import { browserHeaders } from "./browser-headers.ts";
 import { openMany, WireConn } from "./conn.ts";
+import { readHeap, typeGrowth } from "./heap.ts";
 import type { LoadJob, LoadResult } from "./options.ts";
 import { rssBytes, sleep, snapshot, windowStats } from "./proc.ts";
+import { preamble } from "./wire.ts";
 
 const firstPid = (p: number | number[]) => (Array.isArray(p) ? p[0]! : p);
-import { preamble } from "./wire.ts";
 
 type Job = Extract<LoadJob, { mode: "idle" }>;
 
 export async function runIdle(job: Job): Promise<LoadResult> {
-  const t = { host: job.host, port: job.port, path: job.path };
+  const origin = job.origin ?? `http://${job.host}:${job.port}`;
+  const target = (i: number) => ({ host: job.host, port: job.port, path: job.path, headers: browserHeaders(i, origin) });
+  const pid = firstPid(job.serverPid);
   // one connection first, so lazily built per-server structures are in the baseline, not the per-connection cost
-  const first = await WireConn.open(t);
+  const first = await WireConn.open(target(0));
   await preamble(job.wire, first);
   await sleep(job.settleMs);
-  const rssBefore = rssBytes(firstPid(job.serverPid));
+  const heapBefore = await readHeap(pid);
+  const rssBefore = rssBytes(pid);
   const a = snapshot(job.serverPid);
-  const conns = await openMany(job.connections, job.concurrency, async () => {
-    const c = await WireConn.open(t, 30_000);
+  const conns = await openMany(job.connections, job.concurrency, async (i) => {
+    const c = await WireConn.open(target(i + 1), 30_000);
     await preamble(job.wire, c);
     return c;
   });
   await sleep(job.settleMs);
-  const rssAfter = rssBytes(firstPid(job.serverPid));
+  const rssAfter = rssBytes(pid);
   const b = snapshot(job.serverPid);
+  // after the RSS reading: the probe's full GC must not shrink the figure the runner has always reported
+  const heapAfter = heapBefore === undefined ? undefined : await readHeap(pid);
   const closed = conns.filter((c) => c.closed).length;
   for (const c of conns) c.terminate();
   first.terminate();
   const stats = windowStats(a, b);
   const bytesPerConnection = (rssAfter - rssBefore) / job.connections;
+  const heap =
+    heapBefore !== undefined && heapAfter !== undefined
+      ? {
+          heapBytesPerConnection: (heapAfter.heapSize - heapBefore.heapSize) / job.connections,
+          // both readings follow a full GC: what the connections keep, without the garbage their upgrades left
+          rssAfterGcPerConnection: (heapAfter.rss - heapBefore.rss) / job.connections,
+          heapCapacityPerConnection: (heapAfter.heapCapacity - heapBefore.heapCapacity) / job.connections,
+          mallocLivePerConnection: (heapAfter.mallocLive - heapBefore.mallocLive) / job.connections,
+          mallocCommittedPerConnection: (heapAfter.mallocCommitted - heapBefore.mallocCommitted) / job.connections,
+          rssShrunkPerConnection: (heapAfter.rssShrunk - heapBefore.rssShrunk) / job.connections,
+          objectsPerConnection: (heapAfter.objectCount - heapBefore.objectCount) / job.connections,
+          objectTypesPerConnection: typeGrowth(heapBefore, heapAfter, job.connections),
+        }
+      : {};
   return {
     mode: "idle",
     count: job.connections,
@@ -37,6 +60,7 @@ export async function runIdle(job: Job): Promise<LoadResult> {
     perCpuSecond: NaN,
     stats,
     bytesPerConnection,
+    ...heap,
     rssBefore,
     rssAfter,
     errors: closed,

@@ -33,7 +33,7 @@ export type LoadJob =
     } & Target &
       Timing)
   | ({ mode: "upgrade"; path: string; headers?: Record<string, string>; concurrency: number } & Target & Timing)
-  | ({ mode: "idle"; path: string; connections: number; concurrency: number; settleMs: number } & Target);
+  | ({ mode: "idle"; path: string; origin?: string; connections: number; concurrency: number; settleMs: number } & Target);
 
 export interface LoadResult {
   mode: LoadJob["mode"] | "http";
@@ -46,6 +46,18 @@ export interface LoadResult {
   stats: WindowStats;
   /** idle mode only */
   bytesPerConnection?: number;
+  /** idle mode on a Bun server: JS heap (bytes, objects, objects by type) each connection retains after a full GC */
+  heapBytesPerConnection?: number;
+  objectsPerConnection?: number;
+  /** after GC: the JS heap's block capacity, mimalloc's live native bytes and its committed bytes, per connection */
+  heapCapacityPerConnection?: number;
+  mallocLivePerConnection?: number;
+  mallocCommittedPerConnection?: number;
+  /** RSS growth per connection between two readings each taken right after a full GC */
+  rssAfterGcPerConnection?: number;
+  /** the same after `Bun.shrink()` too (free heap pages given back): the memory the connections keep */
+  rssShrunkPerConnection?: number;
+  objectTypesPerConnection?: Record<string, number>;
   rssBefore?: number;
   rssAfter?: number;
   replySize?: number;

@@ -30,7 +30,10 @@ async function drain(stream: ReadableStream<Uint8Array>, keep: { text: string },
 export async function startServer(spec: ServerSpec, env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RunningServer> {
   const bin = spec.runtime === "bun" ? process.execPath : "node";
   const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(
-    ["sh", "-c", `${RAISE_LIMIT} exec ${pin(0)}"$0" "$1"`, bin, isAbsolute(spec.file) ? spec.file : join(SERVERS_DIR, spec.file)],
+    // Bun servers preload the heap probe the idle scenario reads (bench/servers/heap-probe.ts).
+    spec.runtime === "bun"
+      ? ["sh", "-c", `${RAISE_LIMIT} exec ${pin(0)}"$0" --preload "$2" "$1"`, bin, isAbsolute(spec.file) ? spec.file : join(SERVERS_DIR, spec.file), join(SERVERS_DIR, "heap-probe.ts")]
+      : ["sh", "-c", `${RAISE_LIMIT} exec ${pin(0)}"$0" "$1"`, bin, isAbsolute(spec.file) ? spec.file : join(SERVERS_DIR, spec.file)],
     { cwd: REPO_ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } },
   );
   const out = { text: "" };

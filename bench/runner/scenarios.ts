@@ -92,7 +92,7 @@ export function measurements(id: ScenarioId, s: ServerSpec, port: number, pid: n
       return round % 2 ? [mw, bare] : [bare, mw];
     }
     case "idle":
-      return [{ variant: "", job: { mode: "idle", path: routePath(s, "echo"), connections: cfg.idleConnections, concurrency: 200, settleMs: cfg.idleSettleMs, ...target } }];
+      return [{ variant: "", job: { mode: "idle", path: routePath(s, "echo"), origin: s.origin, connections: cfg.idleConnections, concurrency: 200, settleMs: cfg.idleSettleMs, ...target } }];
     case "redis":
       return []; // hook: see bench/runner/redis.ts
     case "http":

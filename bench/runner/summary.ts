@@ -89,7 +89,7 @@ export function summarize(samples: Sample[], servers: ServerSpec[], pending: Map
           ...base,
           variant,
           status: "ok",
-          note: [latencyNote(ok), sc.id === "redis" ? instancesNote(ok, baseOf) : "", failed.length ? `${failed.length} failed round(s)` : "", errs ? `${errs} generator errors: ${ok.find((x) => x.result!.firstError)?.result!.firstError ?? ""}` : ""].filter(Boolean).join("; "),
+          note: [latencyNote(ok), heapNote(ok), sc.id === "redis" ? instancesNote(ok, baseOf) : "", failed.length ? `${failed.length} failed round(s)` : "", errs ? `${errs} generator errors: ${ok.find((x) => x.result!.firstError)?.result!.firstError ?? ""}` : ""].filter(Boolean).join("; "),
           absolute: median(ok.map((x) => figure(sc.id, x.result!))),
           ratio: median(ratios),
           cpuRatio: median(cpuRatios),
@@ -103,6 +103,12 @@ export function summarize(samples: Sample[], servers: ServerSpec[], pending: Map
     }
   }
   return rows;
+}
+
+/** Idle memory: the JS heap each connection keeps after a full GC, beside the RSS figure (Bun servers only). */
+function heapNote(ok: Sample[]): string {
+  const h = ok.map((x) => x.result!.heapBytesPerConnection).filter((x) => x !== undefined);
+  return h.length ? `JS heap after GC ${Math.round(median(h))} B/conn` : "";
 }
 
 function latencyNote(ok: Sample[]): string {

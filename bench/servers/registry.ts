@@ -20,6 +20,8 @@ export interface ServerSpec {
   needs: string[];
   /** Paths that differ from `/<route>` (file routes take theirs from folders). */
   paths?: Partial<Record<Route, string>>;
+  /** The Origin a browser page of this server sends (idle handshakes carry one); default: the server's own. */
+  origin?: string;
   /** Why this front door cannot do the upgrade-through-middleware job, when it cannot. */
   noUpgradeMiddleware?: string;
 }
@@ -38,6 +40,8 @@ export const SERVERS: ServerSpec[] = [
     wire: "plain",
     scenarios: ALL,
     needs: ["src/index.ts", "src/app", "src/engine/options.ts"],
+    // its allow-list (HARDENED_ORIGIN in the server file, which cannot be imported without starting it)
+    origin: "https://bench.example",
   },
   {
     id: "bunwire-app-metrics",
@@ -71,7 +75,18 @@ export const SERVERS: ServerSpec[] = [
     scenarios: [...ALL, "rpc"],
     needs: ["src/gateway/index.ts"],
   },
-  { id: "bunwire-protocol", label: "bunwire typed protocol (App)", group: "bunwire", runtime: "bun", file: "bunwire-protocol.ts", wire: "plain", scenarios: ["rpc"], needs: ["src/index.ts", "src/protocol/index.ts"] },
+  {
+    id: "bunwire-protocol",
+    label: "bunwire typed protocol (App)",
+    group: "bunwire",
+    runtime: "bun",
+    file: "bunwire-protocol.ts",
+    wire: "plain",
+    scenarios: ["rpc", "idle"],
+    needs: ["src/index.ts", "src/protocol/index.ts"],
+    // idle connections open the protocol's route
+    paths: { echo: "/rpc" },
+  },
   { id: "bunwire-redis", label: "bunwire App + Redis bus", group: "bunwire", runtime: "bun", file: "bunwire-redis.ts", wire: "plain", scenarios: ["redis"], needs: ["src/index.ts", "src/redis/index.ts"] },
   { id: "elysia", label: "Elysia", group: "peer", runtime: "bun", file: "elysia.ts", wire: "plain", scenarios: ALL, needs: [] },
   { id: "hono", label: "Hono on Bun", group: "peer", runtime: "bun", file: "hono.ts", wire: "plain", scenarios: ALL, needs: [] },

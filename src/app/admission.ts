@@ -25,9 +25,13 @@ function stopped(outcome: ChainOutcome, res: BunwireResponse): Response {
   throw (outcome as { error: unknown }).error;
 }
 
-/** What the App's middleware added to a grant: headers it set on `res` ride on the 101, `req.user` is the identity. */
+/**
+ * What the App's middleware added to a grant: headers it set on `res` ride on the 101, `req.user` is the identity.
+ * A granted `req` lets its Fetch `Request` go: it may live on `ws.data.req` as long as the socket.
+ */
 function withMiddleware(admission: Admission, req: BunwireRequest<any>, res: BunwireResponse, where: string): Admission {
   if (admission instanceof Response) return admission;
+  req.detach();
   const grant: Grant = admission;
   const set = res.headersIfSet;
   if (set !== undefined) {
@@ -56,6 +60,7 @@ export function admitAppRoute(steps: ChainStep[], req: BunwireRequest<any>, res:
     // A bare route admits with the default data: what `readDecision(undefined)` gives, without building the
     // decision source and its closures on every upgrade. No code ran on `req`/`res`: no headers or user to add.
     req.params = params;
+    req.detach(); // the socket may keep `req` for its life: let Bun's Request go, as withMiddleware does
     return { data: defaultData(req, res, route, params), context: undefined };
   }
   const source = { where: route.upgradeWhere, defaultData: () => defaultData(req, res, route, params) };

@@ -37,6 +37,7 @@ import { HttpRoutes, STACK } from "./http-routes.ts";
 import type { HttpRouter } from "./http-router.ts";
 import { LayerStack } from "./layers.ts";
 import type { ChainStep, ErrorMiddleware, Handler, Middleware } from "./middleware-chain.ts";
+import { SharedHeaderBlocks } from "./header-block.ts";
 import { BunwireRequest, type RequestSettings } from "./request.ts";
 import { BunwireResponse } from "./response.ts";
 import type { ParamsOf, WebSocketData, WebSocketHandlers } from "./types.ts";
@@ -86,7 +87,7 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
     checkOptions(options, "bunwire()");
     this.engine = new Engine(options, "bunwire()");
     const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-    this.#settings = { trustProxy: options.trustProxy ?? false, bodyLimit };
+    this.#settings = { trustProxy: options.trustProxy ?? false, bodyLimit, headerBlocks: new SharedHeaderBlocks() };
     this[STACK] = new LayerStack({ bodyLimit });
     this.#http = { stack: this[STACK], settings: this.#settings, engine: this.engine };
     this.#limits = pickLimits(options);

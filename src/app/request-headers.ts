@@ -23,7 +23,7 @@ const METHODS = Object.create(null, {
   },
 }) as object;
 
-export function headersObject(headers: Headers): RequestHeaders {
+export function headersObject(headers: Iterable<[string, string]>): RequestHeaders {
   const object = Object.create(METHODS) as RequestHeaders;
   // Fetch Headers already lower-cases names and joins repeats.
   for (const [name, value] of headers) object[name] = value;

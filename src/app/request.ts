@@ -1,5 +1,6 @@
 // The Express-style request every App handler and middleware receives, for HTTP and for upgrades alike; it stays
-// on `ws.data.req` for the life of the socket, so `get()` and `session` still work in WebSocket handlers.
+// on `ws.data.req` for the life of the socket, so `get()` and `session` still work in WebSocket handlers. Once an
+// upgrade is granted it lets Bun's `Request` go (`detach()`) and keeps its url, headers and address as strings.
 // Everything is computed on first read: a request that only routes pays for none of it, and its body is read only
 // when a matching route is about to run or a handler asks (`await req.json()`).
 
@@ -8,6 +9,7 @@ import { clientIp, type TrustProxy } from "../engine/client-ip.ts";
 import type { Params, UserInit } from "../engine/index.ts";
 import { collectFields, DEFAULT_BODY_LIMIT, decodeText, parseBody, parseFormData, parseJson, readBytes } from "./body.ts";
 import { parseCookies } from "./cookie.ts";
+import { headerIn, packHeaders, unpackHeaders, type SharedHeaderBlocks } from "./header-block.ts";
 import { headersObject, type RequestHeaders } from "./request-headers.ts";
 import type { Session } from "./session-data.ts";
 
@@ -17,6 +19,8 @@ export type Query = Record<string, string | string[]>;
 export interface RequestSettings {
   readonly trustProxy: TrustProxy;
   readonly bodyLimit: number;
+  /** The App's table of header blocks its WebSocket requests share once detached. */
+  readonly headerBlocks?: SharedHeaderBlocks;
 }
 
 export const DEFAULT_SETTINGS: RequestSettings = { trustProxy: false, bodyLimit: DEFAULT_BODY_LIMIT };
@@ -25,8 +29,6 @@ export const DEFAULT_SETTINGS: RequestSettings = { trustProxy: false, bodyLimit:
 export const PARAM_CALLS: unique symbol = Symbol("bunwire.paramCalls");
 
 export class BunwireRequest<P extends object = Params> {
-  /** The Fetch API request Bun received (its `url` is absolute). */
-  readonly raw: Request;
   readonly method: string;
   /** Route params of the route now running, URL-decoded. */
   params: P;
@@ -37,7 +39,14 @@ export class BunwireRequest<P extends object = Params> {
   /** The path the running middleware or router is mounted on (`/api` inside `app.use("/api", router)`), else "". */
   baseUrl = "";
   declare [PARAM_CALLS]: Map<unknown, string> | undefined;
-  readonly #pathname: string;
+  #pathname: string;
+  // Until `detach()`: the request Bun received. After: undefined until someone reads `raw` (then a rebuilt copy).
+  #raw: Request | undefined;
+  // After `detach()`: the absolute url, the packed headers (src/app/header-block.ts) and the client address.
+  #url: string | undefined;
+  #own: string | undefined;
+  #shared = "";
+  #ip: string | undefined;
   readonly #server: Server<unknown> | undefined;
   readonly #settings: RequestSettings;
   readonly #bodyLimit: number;
@@ -48,13 +57,45 @@ export class BunwireRequest<P extends object = Params> {
   #body: { value: any; parsed: boolean; bytes: Promise<Uint8Array> | undefined } | undefined;
 
   constructor(raw: Request, server: Server<unknown> | undefined, path: string, params: P, settings: RequestSettings = DEFAULT_SETTINGS, bodyLimit = settings.bodyLimit) {
-    this.raw = raw;
+    this.#raw = raw;
     this.method = raw.method;
     this.#pathname = path;
     this.params = params;
     this.#server = server;
     this.#settings = settings;
     this.#bodyLimit = bodyLimit;
+  }
+
+  /** The Fetch API request Bun received (its `url` is absolute); on a WebSocket's `ws.data.req`, a copy of it. */
+  get raw(): Request {
+    return (this.#raw ??= new Request(this.#url!, { method: this.method, headers: [...unpackHeaders(this.#own!, this.#shared)] }));
+  }
+
+  /**
+   * @internal The upgrade is granted: keep the url, the headers (src/app/header-block.ts) and the address, and drop the Fetch
+   * `Request` with its native `Headers`, which would otherwise live as long as the socket (issue 16).
+   */
+  detach(): void {
+    const raw = this.#raw;
+    if (raw === undefined || this.#own !== undefined) return;
+    const url = (this.#url = raw.url);
+    // The path came from another read of `raw.url` (each read is a new string) and, as a slice, keeps that whole
+    // string alive: take it from the url kept here instead.
+    const start = url.indexOf(this.#pathname, url.indexOf("//") + 2);
+    if (start !== -1) this.#pathname = url.slice(start, start + this.#pathname.length);
+    [this.#own, this.#shared] = packHeaders(raw.headers, this.#settings.headerBlocks);
+    this.#ip = clientIp(raw, this.#server, this.#settings.trustProxy);
+    this.#raw = undefined;
+  }
+
+  /** A request header (null when absent), read from the packed block once the Request is gone. */
+  #header(name: string): string | null {
+    const own = this.#own;
+    return own === undefined ? this.#raw!.headers.get(name) : headerIn(own, this.#shared, name);
+  }
+
+  #absoluteUrl(): string {
+    return this.#url ?? this.#raw!.url;
   }
 
   /** The path below `baseUrl`, not decoded (`/users/42`): the whole path outside mounted middleware and routers. */
@@ -65,7 +106,7 @@ export class BunwireRequest<P extends object = Params> {
 
   /** The request target as the client sent it: `/api/users?page=2`. */
   get originalUrl(): string {
-    const url = this.raw.url;
+    const url = this.#absoluteUrl();
     const start = url.indexOf("/", url.indexOf("//") + 2);
     return start === -1 ? "/" : url.slice(start);
   }
@@ -80,12 +121,12 @@ export class BunwireRequest<P extends object = Params> {
 
   /** Headers as a plain object of lower-cased names (`req.headers["x-api-key"]`) that also has `get()`/`has()`. */
   get headers(): RequestHeaders {
-    return (this.#headers ??= headersObject(this.raw.headers));
+    return (this.#headers ??= headersObject(this.#own === undefined ? this.#raw!.headers : unpackHeaders(this.#own, this.#shared)));
   }
 
   /** A request header, case-insensitive (`req.get("user-agent")`). */
   get(name: string): string | undefined {
-    return this.raw.headers.get(name) ?? undefined;
+    return this.#header(name) ?? undefined;
   }
 
   header(name: string): string | undefined {
@@ -95,14 +136,15 @@ export class BunwireRequest<P extends object = Params> {
   /** Query string fields; a repeated field is an array. Parsed on first use. */
   get query(): Query {
     if (this.#query !== undefined) return this.#query;
-    const at = this.raw.url.indexOf("?");
-    return (this.#query = collectFields(at === -1 ? [] : new URLSearchParams(this.raw.url.slice(at + 1))) as Query);
+    const url = this.#absoluteUrl();
+    const at = url.indexOf("?");
+    return (this.#query = collectFields(at === -1 ? [] : new URLSearchParams(url.slice(at + 1))) as Query);
   }
 
   /** Cookies of the request, decoded. */
   get cookies(): Record<string, string> {
     if (this.#cookies !== undefined) return this.#cookies;
-    const header = this.raw.headers.get("cookie");
+    const header = this.#header("cookie");
     const cookies: Record<string, string> = {};
     if (header !== null) parseCookies(header, cookies);
     return (this.#cookies = cookies);
@@ -110,25 +152,25 @@ export class BunwireRequest<P extends object = Params> {
 
   /** The client's address: the socket's peer, or with `trustProxy` the one X-Forwarded-For names. */
   get ip(): string {
-    return clientIp(this.raw, this.#server, this.#settings.trustProxy);
+    return this.#ip ?? clientIp(this.#raw!, this.#server, this.#settings.trustProxy);
   }
 
   /** With `trustProxy`: X-Forwarded-For's addresses, client first; otherwise empty (as in Express). */
   get ips(): string[] {
-    const forwarded = this.#settings.trustProxy === false ? null : this.raw.headers.get("x-forwarded-for");
+    const forwarded = this.#settings.trustProxy === false ? null : this.#header("x-forwarded-for");
     return forwarded === null ? [] : forwarded.split(",").map((address) => address.trim()).filter((address) => address !== "");
   }
 
   /** The Host header without its port (X-Forwarded-Host with `trustProxy`). */
   get hostname(): string {
-    const host = this.#forwarded("x-forwarded-host") ?? this.raw.headers.get("host") ?? "";
+    const host = this.#forwarded("x-forwarded-host") ?? this.#header("host") ?? "";
     const end = host.startsWith("[") ? host.indexOf("]") + 1 : host.indexOf(":");
     return end <= 0 ? host : host.slice(0, end);
   }
 
   /** "http" or "https" (X-Forwarded-Proto with `trustProxy`). */
   get protocol(): string {
-    return this.#forwarded("x-forwarded-proto")?.toLowerCase() ?? (this.raw.url.startsWith("https:") ? "https" : "http");
+    return this.#forwarded("x-forwarded-proto")?.toLowerCase() ?? (this.#absoluteUrl().startsWith("https:") ? "https" : "http");
   }
 
   get secure(): boolean {
@@ -137,7 +179,7 @@ export class BunwireRequest<P extends object = Params> {
 
   /** True for `X-Requested-With: XMLHttpRequest`. */
   get xhr(): boolean {
-    return this.raw.headers.get("x-requested-with")?.toLowerCase() === "xmlhttprequest";
+    return this.#header("x-requested-with")?.toLowerCase() === "xmlhttprequest";
   }
 
   /**
@@ -181,14 +223,15 @@ export class BunwireRequest<P extends object = Params> {
 
   /** Multipart or urlencoded body as Bun's FormData (files as `File`), within the body limit. */
   async formData(): Promise<FormData> {
-    return parseFormData(await this.bytes(), this.raw.headers.get("content-type") ?? "");
+    return parseFormData(await this.bytes(), this.#header("content-type") ?? "");
   }
 
   /** Reads and parses the body into `req.body` (once; a body set by middleware is kept). Resolves to it. */
   async readBody(): Promise<any> {
     if (this.#body?.parsed === true) return this.#body.value;
-    if (this.raw.body === null) return (this.body = undefined);
-    const parsed = await parseBody(await this.bytes(), this.raw.headers.get("content-type") ?? "");
+    // a detached request is a granted upgrade: a GET without a body
+    if (this.#raw === undefined || this.#raw.body === null) return (this.body = undefined);
+    const parsed = await parseBody(await this.bytes(), this.#header("content-type") ?? "");
     // Middleware may have set `req.body` while the bytes arrived: theirs wins.
     // (re-read through a cast: TypeScript keeps the narrowing from before the await)
     if ((this.#body as { parsed: boolean } | undefined)?.parsed !== true) this.body = parsed;
@@ -197,7 +240,7 @@ export class BunwireRequest<P extends object = Params> {
 
   #forwarded(name: string): string | undefined {
     if (this.#settings.trustProxy === false) return undefined;
-    const value = this.raw.headers.get(name);
+    const value = this.#header(name);
     if (value === null) return undefined;
     const first = value.split(",")[0]!.trim();
     return first === "" ? undefined : first;

@@ -47,6 +47,8 @@ export class Connection {
   readonly stats: RouteStats;
   /** Topics this socket subscribed to while a bus is attached (Bun forgets them before `close` runs). */
   topics: Set<string> | null = null;
+  /** Where the engine's registry of open sockets holds this one (src/engine/open-connections.ts); -1: not there. */
+  slot = -1;
   #id: string | undefined;
 
   constructor(route: SocketRoute, handlers: RouteHandlers, params: Params, context: unknown, policy: Policy, user: ConnectionUser | undefined, ip: string | undefined, serial: number, bucket: RateBucket | null, stats: RouteStats) {

@@ -1,6 +1,6 @@
-// The engine's one registry of open connections: one Set entry per socket, added at `open` and removed as soon
+// The engine's one registry of open connections: one entry per socket, added at `open` and removed as soon
 // as the socket is gone. Cluster operations (list, join, leave, disconnect) and presence find sockets here by
-// topic (`ws.isSubscribed`, Bun's own bookkeeping), by user (the pinned identity) or by id, by walking the set:
+// topic (`ws.isSubscribed`, Bun's own bookkeeping), by user (the pinned identity) or by id, by walking the list:
 // no index per user or topic, so a connection costs nothing more than its entry. Also the user topic every
 // connection with a user subscribes to, so `sendToUser` reaches it on every instance.
 
@@ -38,26 +38,42 @@ export interface LocalFilter {
 }
 
 export class OpenConnections {
-  readonly #sockets = new Set<Socket>();
+  // An array with each socket's index on its connection record (`slot`), not a Set: a Set entry costs about 80
+  // bytes of heap per open socket, this costs one array slot and one field (issue 16: bytes per idle connection).
+  readonly #sockets: Socket[] = [];
 
   get size(): number {
-    return this.#sockets.size;
+    return this.#sockets.length;
   }
 
+  /** `ws` has its connection record pinned (dispatch's `open` pins it first). */
   add(ws: Socket): void {
-    this.#sockets.add(ws);
+    const connection = (ws as PinnedSocket)[CONNECTION];
+    if (connection.slot !== -1) return;
+    connection.slot = this.#sockets.length;
+    this.#sockets.push(ws);
   }
 
   delete(ws: Socket): void {
-    this.#sockets.delete(ws);
+    const connection = (ws as PinnedSocket)[CONNECTION];
+    const at = connection?.slot ?? -1;
+    if (at === -1 || this.#sockets[at] !== ws) return;
+    // the last socket moves into the hole: O(1), and the array stays dense
+    const last = this.#sockets.pop()!;
+    if (last !== ws) {
+      this.#sockets[at] = last;
+      (last as PinnedSocket)[CONNECTION].slot = at;
+    }
+    connection!.slot = -1;
   }
 
   /** Every open socket matching `filter`, with its connection record. */
   *matching(filter: LocalFilter): Generator<[Socket, Connection]> {
     const { topic, user, serial, prefix, route } = filter;
-    for (const ws of this.#sockets) {
+    // a copy: an operation on one socket (disconnect) may remove sockets while this walks; those are skipped
+    for (const ws of this.#sockets.slice()) {
       const connection = (ws as PinnedSocket)[CONNECTION];
-      if (connection === undefined) continue;
+      if (connection === undefined || connection.slot === -1) continue;
       if (serial !== undefined && (connection.serial !== serial || connection.policy.idPrefix !== prefix)) continue;
       if (user !== undefined && connection.user?.id !== user) continue;
       if (route !== undefined && connection.route.path !== route) continue;

@@ -1,0 +1,94 @@
+// Idle memory per connection, quickly: `bun bench/memory.ts [rounds] [--connections=N] [--servers=a,b] [--scale]`.
+// Runs only the idle job of `npm run bench` (browser-like handshakes, RSS growth and JS heap after a full GC) for
+// raw Bun and every front door, in alternated order, and prints each round, the medians and the ratio to raw Bun
+// (the median of per-round ratios). `--scale`: raw Bun and the App at 1k, 5k, 10k and 18k connections.
+
+import { runGenerator, startServer } from "./runner/children.ts";
+import { median } from "./runner/summary.ts";
+import type { LoadResult } from "./load/options.ts";
+import { SERVERS, type ServerSpec } from "./servers/registry.ts";
+
+interface Entry {
+  id: string;
+  spec: ServerSpec;
+  path: string;
+  env?: Record<string, string>;
+}
+
+const spec = (id: string) => SERVERS.find((s) => s.id === id)!;
+const ENTRIES: Entry[] = [
+  { id: "raw-bun", spec: spec("raw-bun"), path: "/echo" },
+  // raw Bun subscribing each socket to one topic: what a file route does by design
+  { id: "raw-bun+topic", spec: spec("raw-bun"), path: "/fanout" },
+  { id: "app", spec: spec("bunwire-app"), path: "/echo" },
+  { id: "app+protocol", spec: spec("bunwire-protocol"), path: "/rpc" },
+  { id: "router", spec: spec("bunwire-router"), path: "/echo" },
+  { id: "fs", spec: spec("bunwire-fs"), path: "/ws/echo" },
+  { id: "gateway", spec: spec("bunwire-gateway"), path: "/echo" },
+];
+// `--servers=raw:pin,raw:set,...`: raw Bun keeping one of bunwire's per-connection things (bench/servers/raw-bun-memory.ts)
+const rawVariant = (id: string): Entry => ({
+  id,
+  spec: { ...spec("raw-bun"), id: "raw-bun-memory", file: "raw-bun-memory.ts" },
+  path: "/echo",
+  env: { MEM_VARIANT: id.slice(4) },
+});
+
+const args = process.argv.slice(2);
+const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 3);
+const scale = args.includes("--scale");
+const only = opt("servers")?.split(",");
+const entries = [
+  ...ENTRIES.filter((e) => e.id === "raw-bun" || (only ? only.includes(e.id) : !scale || e.id === "app")),
+  ...(only ?? []).filter((id) => id.startsWith("raw:")).map(rawVariant),
+];
+const settleMs = Number(opt("settle") ?? 1000);
+// --probe-wait=ms: the heap probe collects, waits that long (the incremental sweeper runs), then reads
+if (opt("probe-wait")) process.env.HEAP_PROBE_WAIT = opt("probe-wait");
+
+async function measure(e: Entry, connections: number): Promise<LoadResult> {
+  const server = await startServer(e.spec, e.env);
+  try {
+    return await runGenerator(
+      { mode: "idle", path: e.path, origin: e.spec.origin, connections, concurrency: 200, settleMs, host: "127.0.0.1", port: server.port, serverPid: server.pid, wire: e.spec.wire },
+      300_000,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+const fmt = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "–" : String(Math.round(n)));
+
+async function table(connections: number): Promise<void> {
+  const results = new Map<string, LoadResult[]>(entries.map((e) => [e.id, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 ? [...entries].reverse() : entries;
+    for (const e of order) {
+      const r = await measure(e, connections);
+      results.get(e.id)!.push(r);
+      console.log(`r${round} ${e.id.padEnd(14)} ${fmt(r.bytesPerConnection).padStart(6)} B/conn RSS  ${fmt(r.heapBytesPerConnection).padStart(5)} B/conn heap  ${fmt(r.rssAfterGcPerConnection).padStart(6)} B/conn RSS after GC  ${fmt(r.rssShrunkPerConnection).padStart(6)} B/conn after shrink  cap ${fmt(r.heapCapacityPerConnection)} malloc ${fmt(r.mallocLivePerConnection)}/${fmt(r.mallocCommittedPerConnection)}  ${(r.objectsPerConnection ?? NaN).toFixed(1)} objs/conn${r.errors ? `  ${r.errors} closed` : ""}`);
+    }
+  }
+  const raw = results.get("raw-bun")!;
+  console.log(`\n${connections} idle connections, ${rounds} alternated rounds\n`);
+  console.log("| server | RSS B/conn per round | median | ratio to raw Bun | JS heap B/conn after GC | RSS B/conn after GC | after GC + shrink | JS heap capacity | native malloc live / committed | objects/conn | object types/conn (last round) |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const e of entries) {
+    const mine = results.get(e.id)!;
+    const ratio = median(mine.map((r, i) => r.bytesPerConnection! / raw[i]!.bytesPerConnection!));
+    const types = Object.entries(mine.at(-1)?.objectTypesPerConnection ?? {})
+      .map(([t, n]) => `${t} ${n}`)
+      .join(", ");
+    console.log(
+      `| ${e.id} | ${mine.map((r) => fmt(r.bytesPerConnection)).join(" / ")} | ${fmt(median(mine.map((r) => r.bytesPerConnection!)))} | ${ratio.toFixed(2)}× | ${fmt(median(mine.map((r) => r.heapBytesPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.rssAfterGcPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.rssShrunkPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.heapCapacityPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.mallocLivePerConnection ?? NaN)))} / ${fmt(median(mine.map((r) => r.mallocCommittedPerConnection ?? NaN)))} | ${median(mine.map((r) => r.objectsPerConnection ?? NaN)).toFixed(1)} | ${types} |`,
+    );
+  }
+}
+
+if (scale) {
+  for (const n of (opt("sizes") ?? "1000,5000,10000,18000").split(",").map(Number)) await table(n);
+} else {
+  await table(Number(opt("connections") ?? 10_000));
+}
