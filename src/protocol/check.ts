@@ -35,8 +35,8 @@ export function compileCheck(schema: StandardSchemaV1 | undefined, standard: Sta
       // `run` is read per call: zod's global `zod/compile` mode replaces it on the first parse.
       payload = zod.run({ value, issues: [] }, { async: false });
     } catch {
-      // Zod throws when a sync parse meets an async check (as its own `~standard.validate` expects).
-      payload = Promise.resolve();
+      // A check that throws, or one that cannot run synchronously: `~standard` decides, as it did before.
+      return viaStandard(standard, value);
     }
     if (payload instanceof Promise) {
       async = true;
