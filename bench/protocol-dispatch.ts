@@ -2,8 +2,10 @@
 // dispatcher (src/protocol/dispatch.ts and the envelope code) against the raw baseline of bench/servers/raw-bun.ts
 // (JSON.parse, a hand check, JSON.stringify of the ack), with no sockets: each case calls `message(ws, frame)` on a
 // stand-in socket whose `send` keeps the last frame. It isolates the protocol's own cost from the network and the
-// engine, which the full bench (`npm run bench`, scenario rpc) measures together. Rounds of 100 ms windows per case,
-// interleaved, best window kept; `seconds` (default 1) sets the rounds (10 per second), so a run takes ~4x that.
+// engine, which the full bench (`npm run bench`, scenario rpc) measures together. Rounds of one window per case,
+// interleaved (order reversed every other round), each timed in this process's CPU time (a shared machine steals
+// wall-clock time, not CPU time); each case is reported by the median of its per-round ratios to raw, which
+// cancels what disturbed a whole round. `seconds` (default 1) sets the rounds (20 per second).
 
 import * as v from "valibot";
 import { z } from "zod";
@@ -12,11 +14,15 @@ import { defineProtocol, MemoryIdempotency } from "../src/protocol/index.ts";
 
 const seconds = Number(process.argv[2] ?? 1);
 let sink: unknown;
+let touched = 0;
 const ws = {
   readyState: 1,
   data: {},
-  send(frame: unknown) {
+  // Reads the frame's last character, as Bun's send reads all of it: a string built by concatenation is flattened
+  // here, as it would be on a real socket, instead of never.
+  send(frame: string) {
     sink = frame;
+    touched += frame.charCodeAt(frame.length - 1);
     return 1;
   },
   subscribe() {},
@@ -49,15 +55,12 @@ function typed(schema: "zod" | "valibot", idempotency = false): Message {
   return (frame) => handlers.message(ws, frame);
 }
 
-/** Messages per second over one window of `ms`. */
-function window(message: Message, ms: number): number {
-  let done = 0;
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    for (let i = 0; i < 2_000; i++) message(nextFrame());
-    done += 2_000;
-  }
-  return (done / ms) * 1000;
+/** CPU nanoseconds per message over one window of `count` messages. */
+function window(message: Message, count: number): number {
+  const start = process.cpuUsage();
+  for (let i = 0; i < count; i++) message(nextFrame());
+  const used = process.cpuUsage(start);
+  return ((used.user + used.system) * 1000) / count;
 }
 
 const cases: Array<[string, () => Message]> = [
@@ -67,13 +70,18 @@ const cases: Array<[string, () => Message]> = [
   ["typed (zod), idempotency on (memory)", () => typed("zod", true)],
 ];
 const built = cases.map(([name, build]) => [name, build()] as const);
-for (const [, message] of built) window(message, 200); // warm up the JIT
-// Rounds interleave the cases and keep each one's best window: on a shared machine the best is the least disturbed.
-const best = new Map<string, number>();
-const rounds = Math.max(3, Math.round(seconds * 10));
+for (const [, message] of built) window(message, 100_000); // warm up the JIT
+const costs = new Map<string, number[]>(built.map(([name]) => [name, []]));
+const rounds = Math.max(5, Math.round(seconds * 20));
 for (let round = 0; round < rounds; round++) {
-  for (const [name, message] of built) best.set(name, Math.max(best.get(name) ?? 0, window(message, 100)));
+  const order = round % 2 === 0 ? built : [...built].reverse();
+  for (const [name, message] of order) costs.get(name)!.push(window(message, 20_000));
 }
-const base = best.get("raw JSON.parse + reply")!;
-for (const [name, rate] of best) console.log(`${name.padEnd(40)} ${Math.round(rate).toLocaleString("en").padStart(12)} msg/s  ${(rate / base).toFixed(2)}x raw`);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+const base = costs.get("raw JSON.parse + reply")!;
+for (const [name, cost] of costs) {
+  const ratio = median(cost.map((ns, round) => base[round]! / ns));
+  console.log(`${name.padEnd(40)} ${Math.round(median(cost)).toLocaleString("en").padStart(8)} CPU ns/msg  ${ratio.toFixed(2)}x raw`);
+}
 void sink;
+void touched;

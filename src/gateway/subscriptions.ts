@@ -65,7 +65,7 @@ export function subscriptionHandlers(gateway: GatewayDispatch): SocketHandlers<W
       }
       schema ??= declared;
     }
-    routes.set(subscription.event, { event: subscription.event, standard: schema?.["~standard"], handler: subscription.handler as Route["handler"], self: undefined });
+    routes.set(subscription.event, { event: subscription.event, standard: schema?.["~standard"], schema, handler: subscription.handler as Route["handler"], self: undefined });
   }
   // Without a protocol the gateway's sockets belong to no protocol's broadcast; the state still carries rooms.
   const declaration = protocol ?? { name: `gateway:${gateway.path}`, client: {}, server: {}, acks: {} };

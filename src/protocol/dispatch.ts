@@ -1,6 +1,6 @@
 // The one envelope dispatcher: every typed message, from `protocol.handle()` or a gateway's `@SubscribeMessage`,
 // goes through this chain: decode (JSON text or MessagePack), check the envelope, validate, run, settle, then ack
-// or error. Hot path per message: one parse, one Map lookup, one `~standard.validate` (sync fast path), one
+// or error. Hot path per message: one parse, one Map lookup, one compiled check (check.ts), one
 // handler call, one reply; nothing allocated beyond what the parser and the validator produce. Promises (async
 // validators, handlers, joins) take a separate path and go back to the engine, which keeps a connection in order.
 
@@ -14,6 +14,7 @@ import { awaitsReply, socketGone, takeReply } from "./ask.ts";
 import { ProtocolError } from "./errors.ts";
 import type { Route } from "./route.ts";
 import { compileOnce, type Idempotency } from "./once.ts";
+import { compileCheck, Unsettled, type Check } from "./check.ts";
 import { idOf, readEnvelope, Rejected, toWireIssues, type Envelope } from "./envelope.ts";
 import type { ProtocolSocketHandlers, RoomPolicy } from "./handle-types.ts";
 import { decodeMsgpack } from "./msgpack.ts";
@@ -49,14 +50,20 @@ export interface DispatchSpec {
 
 const PONG = '{"event":"$pong"}';
 
-/** A route with its counters (metrics); `startedAt` below is when an async step began, 0 for a synchronous answer. */
-type Counted = Route & { readonly stats: EventStats };
+/**
+ * A route with its counters (metrics) and its compiled validation (undefined: no schema); `startedAt` below is when
+ * an async step began, 0 for a synchronous answer.
+ */
+type Counted = Route & { readonly stats: EventStats; readonly check: Check | undefined };
 
 export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unknown> {
   const { state, closeOnInvalid, msgpack, fallback, replyWithoutId, failed } = spec;
   const stats = new ProtocolStats(state.declaration.name);
   const routes = new Map<string, Counted>();
-  for (const [event, route] of spec.routes) routes.set(event, { ...route, stats: stats.event(route.event) });
+  for (const [event, route] of spec.routes) {
+    const check = route.standard === undefined ? undefined : compileCheck(route.schema, route.standard);
+    routes.set(event, { ...route, stats: stats.event(route.event), check });
+  }
   const userOpen = spec.open;
   const userClose = spec.close;
   const broadcast = spec.broadcast;
@@ -197,11 +204,14 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
       route.stats.received++;
       const id = envelope.id;
       const key = once === undefined ? undefined : envelope.key;
-      const standard = route.standard;
-      if (standard === undefined) return key === undefined ? run(ws, route, envelope.data, id, binary, 0) : once!(ws, route, envelope.data, id, binary, key);
-      const outcome = standard.validate(envelope.data);
-      if (isThenable(outcome)) return validateAsync(ws, route, outcome, id, binary, key);
-      return validated(ws, route, outcome, id, binary, 0, key);
+      const check = route.check;
+      const value = check === undefined ? envelope.data : check(envelope.data);
+      if (value instanceof Unsettled) {
+        const outcome = value.outcome;
+        if (isThenable(outcome)) return validateAsync(ws, route, outcome, id, binary, key);
+        return validated(ws, route, outcome, id, binary, 0, key);
+      }
+      return key === undefined ? run(ws, route, value, id, binary, 0) : once!(ws, route, value, id, binary, key);
     },
 
     // The engine refused this message (rate limit with `action: "reply"`): answer its request, if it has one.

@@ -72,7 +72,7 @@ export function handleProtocol(declaration: AnyProtocol, handlers: object, optio
     // An inherited Object.prototype method (an event named "toString") is not a handler the user wrote.
     if (typeof handler !== "function" || handler === (Object.prototype as Record<string, unknown>)[event]) throw new ProtocolError("INVALID_PROTOCOL", `handle(): no handler for client event "${event}"`);
     const schema = declaration.client[event] as StandardSchemaV1;
-    routes.set(event, { event, standard: schema["~standard"], handler: handler as Route["handler"], self: handlers });
+    routes.set(event, { event, standard: schema["~standard"], schema, handler: handler as Route["handler"], self: handlers });
   }
   for (const key of Object.keys(handlers)) {
     if (!routes.has(key)) throw new ProtocolError("INVALID_PROTOCOL", `handle(): "${key}" is not a client event of this protocol`);

@@ -70,6 +70,56 @@ describe("declaration errors are thrown at start-up", () => {
   });
 });
 
+describe("validation through the schema library's own parser", () => {
+  // check.ts calls zod's parser directly: handlers must still get the schema's output, failures the issues with
+  // their messages and paths, and a refinement must run once per valid message.
+  test("handlers get the output (transforms, defaults); invalid data gets every issue with its message and path", async () => {
+    let refined = 0;
+    const p = defineProtocol({
+      client: {
+        order: z.object({ qty: z.number().int().positive(), note: z.string().default("none"), sku: z.string().transform((sku) => sku.toUpperCase()) }).refine(() => ++refined > 0),
+        compiled: z.compile(z.object({ n: z.number() })),
+      },
+      server: {},
+    });
+    const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req, srv) => (srv.upgrade(req, { data: {} }) ? undefined : new Response("")), websocket: p.handle({ order: (_ws, order) => order, compiled: (_ws, { n }) => n * 2 }) });
+    try {
+      const c = new Probe(urlOf(s));
+      await c.opened;
+      expect(await c.ask({ event: "order", data: { qty: 2, sku: "ab-1", extra: true }, id: 1 })).toEqual({ id: 1, ack: { qty: 2, note: "none", sku: "AB-1" } });
+      expect(refined).toBe(1);
+      const failed = await c.ask({ event: "order", data: { qty: -1, sku: 7 }, id: 2 });
+      expect(failed.error.code).toBe("VALIDATION_FAILED");
+      expect(failed.error.issues.map((issue: { path: unknown }) => issue.path)).toEqual([["qty"], ["sku"]]);
+      for (const issue of failed.error.issues) expect(typeof issue.message === "string" && issue.message.length > 0).toBe(true);
+      expect(await c.ask({ event: "compiled", data: { n: 21 }, id: 3 })).toEqual({ id: 3, ack: 42 });
+      expect((await c.ask({ event: "compiled", data: { n: "21" }, id: 4 })).error.issues[0].path).toEqual(["n"]);
+      c.ws.close();
+    } finally {
+      await s.stop(true);
+    }
+  });
+
+  test("a schema with an async refinement keeps answering every message once it is known to be async", async () => {
+    const p = defineProtocol({
+      client: { claim: z.object({ name: z.string() }).refine(async (value) => value.name !== "taken", { message: "name taken" }) },
+      server: {},
+    });
+    const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req, srv) => (srv.upgrade(req, { data: {} }) ? undefined : new Response("")), websocket: p.handle({ claim: (_ws, { name }) => name }) });
+    try {
+      const c = new Probe(urlOf(s));
+      await c.opened;
+      expect(await c.ask({ event: "claim", data: { name: "a" }, id: 1 })).toEqual({ id: 1, ack: "a" });
+      expect(await c.ask({ event: "claim", data: { name: "b" }, id: 2 })).toEqual({ id: 2, ack: "b" });
+      expect(await c.ask({ event: "claim", data: { name: "taken" }, id: 3 })).toMatchObject({ id: 3, error: { code: "VALIDATION_FAILED", issues: [{ message: "name taken" }] } });
+      expect(await c.ask({ event: "claim", data: { name: 5 }, id: 4 })).toMatchObject({ id: 4, error: { code: "VALIDATION_FAILED", issues: [{ path: ["name"] }] } });
+      c.ws.close();
+    } finally {
+      await s.stop(true);
+    }
+  });
+});
+
 describe("async validators", () => {
   test("a validator that returns a promise is awaited: ack on success, issues on failure", async () => {
     const p = defineProtocol({
