@@ -32,6 +32,8 @@ export class StandaloneTransport extends RedisChannels implements Transport {
   readonly #reconnect: ReconnectOptions;
   readonly #publishClient: PublishClient;
   #pub: Redis | undefined;
+  /** Rejecters of ioredis publishes still in flight: failed when the connection drops, since ioredis drops them. */
+  readonly #inFlight = new Set<(error: Error) => void>();
   #bunPub: BunPublisher | undefined;
   #sub: Redis | undefined;
   #pubReady = false;
@@ -53,8 +55,10 @@ export class StandaloneTransport extends RedisChannels implements Transport {
     const source = this.#source;
     // The bus owns its connections: copies of the user's client, so closing the bus never closes theirs.
     const open = (options: RedisOptions) => (typeof source === "string" ? new ioredis.Redis(source, options) : source.duplicate(options));
-    // No offline queue on the publisher: the bus keeps its own bounded buffer and its own outage policy.
-    if (this.#publishClient === "ioredis") this.#pub = open({ ...common, enableOfflineQueue: false, connectionName: "bunwire-bus-pub" });
+    // No offline queue on the publisher, and no resend of what was in flight when the connection dropped (ioredis would
+    // resend it the moment it reconnects, before other instances have subscribed again): the bus keeps its own
+    // bounded buffer and resends `flushDelayMs` after reconnecting, whichever client publishes.
+    if (this.#publishClient === "ioredis") this.#pub = open({ ...common, enableOfflineQueue: false, autoResendUnfulfilledCommands: false, connectionName: "bunwire-bus-pub" });
     else this.#bunPub = new BunPublisher(source as string, () => this.#ready("pub"), () => this.#lost("pub", "publish failed"));
     // The subscriber queues (un)subscribes while down and re-subscribes every channel on reconnect.
     const sub = open({ ...common, autoResubscribe: true, connectionName: "bunwire-bus-sub" });
@@ -63,7 +67,10 @@ export class StandaloneTransport extends RedisChannels implements Transport {
     for (const [conn, which] of [[this.#pub, "pub"], [sub, "sub"]] as const) {
       if (conn === undefined) continue;
       conn.on("error", noop); // reported once per outage through `down`, not per failed attempt
-      conn.on("close", () => this.#lost(which, "connection closed"));
+      conn.on("close", () => {
+        if (which === "pub") this.#failInFlight();
+        this.#lost(which, "connection closed");
+      });
       conn.on("ready", () => this.#ready(which));
     }
     return this.#connect(sub);
@@ -92,7 +99,29 @@ export class StandaloneTransport extends RedisChannels implements Transport {
   }
 
   publish(channel: string, frame: Buffer): Promise<number> {
-    return this.#pub !== undefined ? this.#pub.publish(channel, frame) : this.#bunPub!.publish(channel, frame);
+    const pub = this.#pub;
+    if (pub === undefined) return this.#bunPub!.publish(channel, frame);
+    // With autoResendUnfulfilledCommands off, ioredis never settles a command the dropped connection took: settle
+    // it here so the bus buffers it (one promise per batch, not per publish: topic messages go out batched).
+    return new Promise<number>((resolve, reject) => {
+      this.#inFlight.add(reject);
+      pub.publish(channel, frame).then(
+        (count) => {
+          this.#inFlight.delete(reject);
+          resolve(count);
+        },
+        (error: unknown) => {
+          this.#inFlight.delete(reject);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  #failInFlight(): void {
+    const lost = new Error("the Redis connection closed with this publish in flight");
+    for (const reject of this.#inFlight) reject(lost);
+    this.#inFlight.clear();
   }
 
   subscribe(channel: string): Promise<void> {
