@@ -1,4 +1,4 @@
-// `npm run bench` (full, ~12 min on 2 cores) or `npm run bench -- --quick` (~2 min).
+// `npm run bench` (full, ~17 min on 2 cores) or `npm run bench -- --quick` (~2 min).
 // Options: --only=echo,fanout  --servers=raw-bun,elysia  --rounds=N  --no-write
 // Writes bench/RESULTS.md, bench/results.svg and bench/results.json.
 
