@@ -5,7 +5,8 @@
 // `bunwire-redis=/abs/path/bench/servers/bunwire-redis.ts` runs another tree's server (main before a change).
 
 import { median } from "./runner/summary.ts";
-import { runGenerator, startRedis, startServer, type RunningServer } from "./runner/children.ts";
+import { runGenerator, startServer } from "./runner/children.ts";
+import { crossFanoutJob, onTwoInstances } from "./runner/redis.ts";
 import { FULL } from "./runner/scenarios.ts";
 import { routePath, SERVERS, type ServerSpec } from "./servers/registry.ts";
 import type { LoadResult } from "./load/options.ts";
@@ -19,24 +20,7 @@ const specs: ServerSpec[] = (ids.length ? ids : ["bunwire-redis"]).map((arg) => 
 });
 const cfg = { ...FULL, warmupMs: 500, windowMs: 2000 };
 
-function job(spec: ServerSpec, port: number, pids: number[], pubPort?: number) {
-  return {
-    mode: "fanout" as const,
-    subPath: routePath(spec, "fanout"),
-    pubPath: routePath(spec, "publish"),
-    pubPort,
-    subscribers: cfg.subscribers,
-    inflight: cfg.publisherInflight,
-    batch: cfg.publisherBatch,
-    latencyMs: 1000,
-    host: "127.0.0.1",
-    port,
-    serverPid: pids,
-    wire: spec.wire,
-    warmupMs: cfg.warmupMs,
-    windowMs: cfg.windowMs,
-  };
-}
+const job = (spec: ServerSpec, port: number, pids: number[], pubPort?: number) => crossFanoutJob(cfg, spec, port, pids, pubPort);
 
 interface Row {
   perCpu: number;
@@ -69,19 +53,7 @@ for (let round = 0; round < Number(roundsS); round++) {
       }
     },
     ...specs.map((spec) => async () => {
-      const started: RunningServer[] = [];
-      try {
-        const redis = await startRedis();
-        started.push(redis);
-        const env = { BENCH_REDIS_URL: `redis://127.0.0.1:${redis.port}` };
-        const a = await startServer(spec, env);
-        started.push(a);
-        const b = await startServer(spec, env);
-        started.push(b);
-        record(spec.id, await runGenerator(job(spec, b.port, [a.pid, b.pid, redis.pid], a.port)), 2);
-      } finally {
-        for (const s of started.reverse()) await s.stop();
-      }
+      record(spec.id, await onTwoInstances(spec, (a, b, redis) => runGenerator(job(spec, b.port, [a.pid, b.pid, redis.pid], a.port))), 2);
     }),
   ];
   for (const step of round % 2 ? steps.reverse() : steps) await step();

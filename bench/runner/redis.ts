@@ -21,12 +21,9 @@ export function redisPendingReason(spec: ServerSpec): string | null {
 
 const LATENCY_MS = 1000;
 
-/** The servers of scenario 6 that run as two instances on one Redis (bunwire + redisBus, Socket.IO's Redis adapter). */
-export const CLUSTERED = ["bunwire-redis", "socketio-redis"];
-
-export async function runRedisScenario(cfg: Settings, samples: Sample[], log: (s: string) => void, ids: string[] = CLUSTERED): Promise<void> {
-  const raw = SERVERS.find((s) => s.id === "raw-bun")!;
-  const fanout = (spec: ServerSpec, port: number, pid: number | number[], pubPort?: number) => ({
+/** The fan-out job of the cross-instance scenario: subscribers on `port`, the publisher on `pubPort` (or `port`). */
+export function crossFanoutJob(cfg: Settings, spec: ServerSpec, port: number, pid: number | number[], pubPort?: number) {
+  return {
     mode: "fanout" as const,
     subPath: routePath(spec, "fanout"),
     pubPath: routePath(spec, "publish"),
@@ -41,7 +38,32 @@ export async function runRedisScenario(cfg: Settings, samples: Sample[], log: (s
     wire: spec.wire,
     warmupMs: cfg.warmupMs,
     windowMs: cfg.windowMs,
-  });
+  };
+}
+
+/** Two instances of `spec` on a throwaway Redis (A, B, Redis), stopped in reverse order once `run` settles. */
+export async function onTwoInstances<T>(spec: ServerSpec, run: (a: RunningServer, b: RunningServer, redis: RunningServer) => Promise<T>): Promise<T> {
+  const started: RunningServer[] = [];
+  try {
+    const redis = await startRedis();
+    started.push(redis);
+    const env = { BENCH_REDIS_URL: `redis://127.0.0.1:${redis.port}` };
+    const a = await startServer(spec, env);
+    started.push(a);
+    const b = await startServer(spec, env);
+    started.push(b);
+    return await run(a, b, redis);
+  } finally {
+    for (const s of started.reverse()) await s.stop();
+  }
+}
+
+/** The servers of scenario 6 that run as two instances on one Redis (bunwire + redisBus, Socket.IO's Redis adapter). */
+export const CLUSTERED = ["bunwire-redis", "socketio-redis"];
+
+export async function runRedisScenario(cfg: Settings, samples: Sample[], log: (s: string) => void, ids: string[] = CLUSTERED): Promise<void> {
+  const raw = SERVERS.find((s) => s.id === "raw-bun")!;
+  const fanout = (spec: ServerSpec, port: number, pid: number | number[], pubPort?: number) => crossFanoutJob(cfg, spec, port, pid, pubPort);
   const record = (server: string, round: number, run: () => Promise<LoadResult>) =>
     run().then(
       (result) => {
@@ -55,21 +77,7 @@ export async function runRedisScenario(cfg: Settings, samples: Sample[], log: (s
     );
   // Two instances of `spec` on a throwaway Redis: subscribers on B, the publisher on A; server CPU = A + B + Redis.
   const clustered = (spec: ServerSpec, round: number) => () =>
-    record(spec.id, round, async () => {
-      const started: RunningServer[] = [];
-      try {
-        const redis = await startRedis();
-        started.push(redis);
-        const env = { BENCH_REDIS_URL: `redis://127.0.0.1:${redis.port}` };
-        const a = await startServer(spec, env);
-        started.push(a);
-        const b = await startServer(spec, env);
-        started.push(b);
-        return await runGenerator(fanout(spec, b.port, [a.pid, b.pid, redis.pid], a.port));
-      } finally {
-        for (const s of started.reverse()) await s.stop();
-      }
-    });
+    record(spec.id, round, () => onTwoInstances(spec, (a, b, redis) => runGenerator(fanout(spec, b.port, [a.pid, b.pid, redis.pid], a.port))));
 
   for (let round = 0; round < cfg.rounds; round++) {
     const steps = [
