@@ -120,8 +120,7 @@ const SESSION_KEYS = optionKeys<SessionOptions>({ secret: true, cookieName: true
 
 export function session(options: SessionOptions): Middleware {
   checkOptionNames(options, SESSION_KEYS, "session()");
-  if (options === undefined) throw new BunwireError("INVALID_OPTION", "session(): a non-empty `secret` is required");
-  if (typeof options.secret !== "string" || options.secret.length === 0) throw new BunwireError("INVALID_OPTION", "session(): a non-empty `secret` is required");
+  if (typeof options?.secret !== "string" || options.secret.length === 0) throw new BunwireError("INVALID_OPTION", "session(): a non-empty `secret` is required");
   const { secret } = options;
   const cookieName = options.cookieName ?? "bunwire.sid";
   const maxAge = options.maxAge ?? 86_400_000;

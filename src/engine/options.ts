@@ -55,7 +55,6 @@ const SERVER_KEYS = optionKeys<Omit<ServerOptions, keyof RouteLimits>>({
 });
 /** Every ServerOptions name: what each front door accepts (besides its own, such as `port`). */
 export const SERVER_OPTION_NAMES: readonly string[] = [...SERVER_KEYS, ...LIMIT_KEYS];
-const KNOWN = SERVER_OPTION_NAMES;
 
 /** The server-wide options with their defaults applied. */
 export interface ResolvedServerOptions {
@@ -81,7 +80,7 @@ function fail(where: string, message: string): never {
  */
 export function checkOptions(options: unknown, where: string, extra: readonly string[] = []): asserts options is ServerOptions {
   if (options === undefined) return;
-  checkOptionNames(options, [...KNOWN, ...extra], where);
+  checkOptionNames(options, [...SERVER_OPTION_NAMES, ...extra], where);
   const o = options as ServerOptions;
   if (o.websocket !== undefined && (o.websocket === null || typeof o.websocket !== "object")) fail(where, "option websocket must be an object of Bun WebSocket options");
   if (o.bus !== undefined && (o.bus === null || typeof o.bus !== "object" || typeof o.bus.publish !== "function")) fail(where, "option bus must be a bus (redisBus(...), natsBus(...))");
