@@ -32,6 +32,12 @@ for (let r = 0; r < Number(roundsS); r++) {
     await srv.stop();
   }
 }
-const med = (a: number[]) => a.sort((x, y) => x - y)[a.length >> 1]!;
+const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
 for (const [k, v] of Object.entries(res)) console.log("MEDIAN", k, Math.round(med(v)));
+// The figure the issues ask for: each server against the first one, round by round, then the median of those ratios.
+const [baseKey, ...others] = Object.keys(res);
+for (const k of others) {
+  const ratios = res[k]!.map((v, i) => v / res[baseKey!]![i]!);
+  console.log("RATIO", `${k} / ${baseKey}`, med(ratios).toFixed(3), `(rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})`);
+}
 process.exit(0);

@@ -12,6 +12,7 @@ import { installBufferedAmount } from "./buffered-amount.ts";
 import { BUSY, CONNECTION, DROPPING, RATE_LIMITED, type Connection, type PendingConnections, type PinnedSocket, type QueuedEvent } from "./connection.ts";
 import { GONE, URGENT, type Socket, type SocketEventName } from "./socket-route.ts";
 import { isThenable } from "./thenable.ts";
+import { coarseNow, exactNow } from "./coarse-clock.ts";
 
 export type { SocketEventName } from "./socket-route.ts";
 
@@ -200,7 +201,11 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
     if ((state & DROPPING) !== 0) return;
     if ((state & RATE_LIMITED) !== 0) {
       const size = typeof message === "string" ? message.length : message.byteLength;
-      if (!connection.bucket!.take(connection.policy.rate!, size, Date.now())) return refuse(ws, connection, message);
+      // The bucket runs on the coarse clock; a refusal is confirmed against the exact time first, so a message is
+      // never refused only because the clock lagged.
+      const bucket = connection.bucket!;
+      const rate = connection.policy.rate!;
+      if (!bucket.take(rate, size, coarseNow()) && !bucket.take(rate, size, exactNow())) return refuse(ws, connection, message);
     }
     if ((state & BUSY) !== 0) {
       // A reply the running handler may be awaiting must not wait behind it.

@@ -109,6 +109,20 @@ test("the bucket refills over its interval", async () => {
   await client.close();
 });
 
+test("an idle connection's bucket refills only up to its burst: after a pause, a burst past it is refused", async () => {
+  const { url } = serve({ messageRateLimit: { messages: 2, intervalMs: 100, action: "reply" } }, {
+    message: (ws, message) => void ws.send(`echo ${message}`),
+    rejected: (ws, message) => void ws.send(`rejected ${message}`),
+  });
+  const client = await TestSocket.open(url);
+  client.send("a");
+  expect(await client.next()).toBe("echo a");
+  await Bun.sleep(250);
+  for (const m of ["b", "c", "d", "e"]) client.send(m);
+  expect(await client.take(4)).toEqual(["echo b", "echo c", "rejected d", "rejected e"]);
+  await client.close();
+});
+
 test("router.websocket({ rejected }) is a handler, not a Bun option", async () => {
   const router = new Router({ development: false, messageRateLimit: { messages: 1, intervalMs: 60_000, action: "reply" } });
   router.websocket({
