@@ -27,11 +27,12 @@ function stopped(outcome: ChainOutcome, res: BunwireResponse): Response {
 
 /**
  * What the App's middleware added to a grant: headers it set on `res` ride on the 101, `req.user` is the identity.
- * A granted `req` lets its Fetch `Request` go: it may live on `ws.data.req` as long as the socket.
+ * On an `app.ws` route (`keepsRequest`) a granted `req` lets its Fetch `Request` go: it may live on `ws.data.req`
+ * as long as the socket. A mounted front door's `ws.data` is its own, so its `req` is dropped with the upgrade.
  */
-function withMiddleware(admission: Admission, req: BunwireRequest<any>, res: BunwireResponse, where: string): Admission {
+function withMiddleware(admission: Admission, req: BunwireRequest<any>, res: BunwireResponse, where: string, keepsRequest: boolean): Admission {
   if (admission instanceof Response) return admission;
-  req.detach();
+  if (keepsRequest) req.detach();
   const grant: Grant = admission;
   const set = res.headersIfSet;
   if (set !== undefined) {
@@ -68,8 +69,8 @@ export function admitAppRoute(steps: ChainStep[], req: BunwireRequest<any>, res:
     if (outcome.kind !== "passed") return stopped(outcome, res);
     req.params = params;
     const decided = readMaybeDecision(route.handlers.upgrade?.(req), source);
-    if (!isThenable(decided)) return withMiddleware(decided, req, res, route.where);
-    return decided.then((admission) => withMiddleware(admission, req, res, route.where));
+    if (!isThenable(decided)) return withMiddleware(decided, req, res, route.where, true);
+    return decided.then((admission) => withMiddleware(admission, req, res, route.where, true));
   };
   if (steps.length === 0) return decide(PASSED);
   const outcome = runChain(steps, req, res);
@@ -88,7 +89,7 @@ export function admitMountedRoute(
   const after = (outcome: ChainOutcome): Admission | Promise<Admission> => {
     if (outcome.kind !== "passed") return stopped(outcome, response);
     const admission = route.admit(upgrade.raw, upgrade.server, upgrade.params, upgrade.pathname);
-    return isThenable(admission) ? admission.then((settled) => withMiddleware(settled, request, response, where)) : withMiddleware(admission, request, response, where);
+    return isThenable(admission) ? admission.then((settled) => withMiddleware(settled, request, response, where, false)) : withMiddleware(admission, request, response, where, false);
   };
   const outcome = runChain(steps, request, response);
   return isThenable(outcome) ? outcome.then(after) : after(outcome);

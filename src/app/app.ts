@@ -28,6 +28,7 @@ import {
   type PublishData,
   type RouteLimits,
   type ServerOptions,
+  type Socket,
   type SocketRoute,
 } from "../engine/index.ts";
 import { admitAppRoute, admitMountedRoute, type AppSocketRoute } from "./admission.ts";
@@ -266,11 +267,18 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
         const req = new BunwireRequest(raw, server, pathname, params, this.#settings);
         return entry.admit(this.#stack.middlewareFor(req.path), req, new BunwireResponse(req), { raw, server, params, pathname });
       },
+      opened: bindRequest,
     });
     this.#sockets.push(entry);
     this.#routes.push(["WS", entry.path]);
     for (const { app, prefix } of this.#parents) this.#handOn(entry, app, prefix);
   }
+}
+
+/** A socket kept its upgrade's `req` (`ws.data.req`): `req.ip` reads the socket's peer address from then on. */
+function bindRequest(ws: Socket): void {
+  const req = (ws.data as { req?: unknown } | null | undefined)?.req;
+  if (req instanceof BunwireRequest) req.bindSocket(ws);
 }
 
 export function bunwire(options?: AppOptions): App {

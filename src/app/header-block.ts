@@ -10,29 +10,68 @@ const OWN = new Set(["cookie", "authorization", "sec-websocket-key", "x-forwarde
 /** Distinct shared blocks remembered per App before the table starts over (it only saves memory, never changes a value). */
 const MAX_SHARED = 1024;
 
-/** One App's table of shared header blocks: equal blocks of different requests become one string. */
-export class SharedHeaderBlocks {
-  readonly #blocks = new Map<string, string>();
+/** A shared block, with the values it was built from so the next request can be checked against them. */
+interface SharedBlock {
+  readonly values: Record<string, string>;
+  readonly count: number;
+  readonly block: string;
+}
 
-  intern(block: string): string {
-    const known = this.#blocks.get(block);
-    if (known !== undefined) return known;
-    if (this.#blocks.size >= MAX_SHARED) this.#blocks.clear();
-    this.#blocks.set(block, block);
-    return block;
+/**
+ * One App's table of shared header blocks: equal blocks of different requests become one string. Blocks are found
+ * by the user agent (the value most likely to tell two clients apart) and then compared value by value, so a
+ * repeat client costs no block building and no hashing of the whole block.
+ */
+export class SharedHeaderBlocks {
+  readonly #byAgent = new Map<string, SharedBlock>();
+
+  /** The block for these shared values: the known one when every value matches, else a new one. */
+  find(agent: string, values: Record<string, string | string[]>, count: number): string | undefined {
+    const known = this.#byAgent.get(agent);
+    if (known === undefined || known.count !== count) return undefined;
+    for (const name in known.values) if (values[name] !== known.values[name]) return undefined;
+    return known.block;
+  }
+
+  remember(agent: string, values: Record<string, string>, count: number, block: string): void {
+    if (this.#byAgent.size >= MAX_SHARED) this.#byAgent.clear();
+    this.#byAgent.set(agent, { values, count, block });
   }
 }
 
 /** A request's headers as two blocks: `own` (per client) and `shared` (interned). A tuple: no object per request. */
 export type PackedHeaders = readonly [own: string, shared: string];
 
+function line(name: string, value: string | string[]): string {
+  // Only set-cookie comes back as an array; a request rarely carries it, but each value stays its own line.
+  return typeof value === "string" ? `\n${name}: ${value}` : value.map((one) => `\n${name}: ${one}`).join("");
+}
+
 export function packHeaders(headers: Headers, table: SharedHeaderBlocks | undefined): PackedHeaders {
-  const own: string[] = [];
-  const shared: string[] = [];
-  for (const [name, value] of headers) (OWN.has(name) ? own : shared).push(`\n${name}: ${value}`);
-  // one join, not `+=`: a `+=` chain is a rope that keeps every piece alive
-  const block = shared.join("");
-  return [own.join(""), table === undefined ? block : table.intern(block)];
+  // One native call for every header (iterating `Headers` crosses into native code once per header).
+  const all = headers.toJSON() as Record<string, string | string[]>;
+  let own = "";
+  let count = 0;
+  for (const name in all) {
+    if (OWN.has(name)) own += line(name, all[name]!);
+    else count++;
+  }
+  // Read a character so a `+=` rope becomes one flat string now: a rope would keep every piece alive.
+  own.charCodeAt(0);
+  const agent = typeof all["user-agent"] === "string" ? all["user-agent"] : "";
+  const known = table?.find(agent, all, count);
+  if (known !== undefined) return [own, known];
+  let block = "";
+  const values: Record<string, string> = {};
+  for (const name in all) {
+    if (OWN.has(name)) continue;
+    const value = all[name]!;
+    block += line(name, value);
+    values[name] = typeof value === "string" ? value : value.join(", ");
+  }
+  block.charCodeAt(0);
+  table?.remember(agent, values, count, block);
+  return [own, block];
 }
 
 /** A header of packed blocks, case-insensitive; repeats joined with ", " as `Headers.get` does. */

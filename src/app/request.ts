@@ -5,8 +5,8 @@
 // when a matching route is about to run or a handler asks (`await req.json()`).
 
 import type { Server } from "bun";
-import { clientIp, type TrustProxy } from "../engine/client-ip.ts";
-import type { Params, UserInit } from "../engine/index.ts";
+import { clientIp, forwardedIp, type TrustProxy } from "../engine/client-ip.ts";
+import type { Params, Socket, UserInit } from "../engine/index.ts";
 import { collectFields, DEFAULT_BODY_LIMIT, decodeText, parseBody, parseFormData, parseJson, readBytes } from "./body.ts";
 import { parseCookies } from "./cookie.ts";
 import { headerIn, packHeaders, unpackHeaders, type SharedHeaderBlocks } from "./header-block.ts";
@@ -42,11 +42,13 @@ export class BunwireRequest<P extends object = Params> {
   #pathname: string;
   // Until `detach()`: the request Bun received. After: undefined until someone reads `raw` (then a rebuilt copy).
   #raw: Request | undefined;
-  // After `detach()`: the absolute url, the packed headers (src/app/header-block.ts) and the client address.
+  // After `detach()`: the absolute url and the packed headers (src/app/header-block.ts). The address is read on
+  // first use, from the socket once it is open (`bindSocket`): finding it at upgrade would cost a native call each.
   #url: string | undefined;
   #own: string | undefined;
   #shared = "";
   #ip: string | undefined;
+  #socket: Socket<unknown> | undefined;
   readonly #server: Server<unknown> | undefined;
   readonly #settings: RequestSettings;
   readonly #bodyLimit: number;
@@ -84,8 +86,12 @@ export class BunwireRequest<P extends object = Params> {
     const start = url.indexOf(this.#pathname, url.indexOf("//") + 2);
     if (start !== -1) this.#pathname = url.slice(start, start + this.#pathname.length);
     [this.#own, this.#shared] = packHeaders(raw.headers, this.#settings.headerBlocks);
-    this.#ip = clientIp(raw, this.#server, this.#settings.trustProxy);
     this.#raw = undefined;
+  }
+
+  /** @internal The socket this request opened: `ip` reads its peer address from there once the Request is gone. */
+  bindSocket(ws: Socket<unknown>): void {
+    this.#socket = ws;
   }
 
   /** A request header (null when absent), read from the packed block once the Request is gone. */
@@ -152,7 +158,9 @@ export class BunwireRequest<P extends object = Params> {
 
   /** The client's address: the socket's peer, or with `trustProxy` the one X-Forwarded-For names. */
   get ip(): string {
-    return this.#ip ?? clientIp(this.#raw!, this.#server, this.#settings.trustProxy);
+    if (this.#ip !== undefined) return this.#ip;
+    if (this.#own === undefined) return clientIp(this.#raw!, this.#server, this.#settings.trustProxy);
+    return (this.#ip = forwardedIp(this.#header("x-forwarded-for"), this.#settings.trustProxy) ?? this.#socket?.remoteAddress ?? "");
   }
 
   /** With `trustProxy`: X-Forwarded-For's addresses, client first; otherwise empty (as in Express). */

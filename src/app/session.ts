@@ -3,7 +3,7 @@
 // cookie only once something is put in it (`saveUninitialized: false`). The store is an interface; the in-memory
 // one serves a single process.
 
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { checkOptionNames, optionKeys } from "../engine/option-names.ts";
 import { BunwireError } from "../engine/errors.ts";
 import { SIZES, type Sizes } from "../engine/sizes.ts";
@@ -68,18 +68,33 @@ export interface SessionOptions {
   saveUninitialized?: boolean;
 }
 
-function sign(id: string, secret: string): string {
-  return createHmac("sha256", secret).update(id).digest("base64url");
+/** Signs and checks session ids with one HMAC key, prepared once (`copy()` of a keyed hasher skips the key setup). */
+class Signer {
+  readonly #keyed: Bun.CryptoHasher;
+
+  constructor(secret: string) {
+    this.#keyed = new Bun.CryptoHasher("sha256", secret);
+  }
+
+  sign(id: string): string {
+    return this.#keyed.copy().update(id).digest("base64url");
+  }
+
+  /** The id in a signed cookie value, or undefined when the signature does not verify (compared in constant time). */
+  unsign(value: string): string | undefined {
+    const dot = value.lastIndexOf(".");
+    if (dot <= 0) return undefined;
+    const id = value.slice(0, dot);
+    return sameText(value, dot + 1, this.sign(id)) ? id : undefined;
+  }
 }
 
-/** The id in a signed cookie value, or undefined when the signature does not verify. */
-export function unsign(value: string, secret: string): string | undefined {
-  const dot = value.lastIndexOf(".");
-  if (dot <= 0) return undefined;
-  const id = value.slice(0, dot);
-  const given = Buffer.from(value.slice(dot + 1));
-  const expected = Buffer.from(sign(id, secret));
-  return given.length === expected.length && timingSafeEqual(given, expected) ? id : undefined;
+/** `value.slice(from) === expected`, in time that depends only on the lengths (signatures are ASCII). */
+function sameText(value: string, from: number, expected: string): boolean {
+  if (value.length - from !== expected.length) return false;
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) diff |= value.charCodeAt(from + i) ^ expected.charCodeAt(i);
+  return diff === 0;
 }
 
 /** Per session object: saved at least once (a new one then gets its cookie), or destroyed (never saved again). */
@@ -121,7 +136,7 @@ const SESSION_KEYS = optionKeys<SessionOptions>({ secret: true, cookieName: true
 export function session(options: SessionOptions): Middleware {
   checkOptionNames(options, SESSION_KEYS, "session()");
   if (typeof options?.secret !== "string" || options.secret.length === 0) throw new BunwireError("INVALID_OPTION", "session(): a non-empty `secret` is required");
-  const { secret } = options;
+  const signer = new Signer(options.secret);
   const cookieName = options.cookieName ?? "bunwire.sid";
   const maxAge = options.maxAge ?? 86_400_000;
   const store = options.store ?? new MemoryStore();
@@ -143,7 +158,7 @@ export function session(options: SessionOptions): Middleware {
     const fresh = randomBytes(18).toString("base64url");
     const current = attach({}, fresh, store, maxAge);
     req.session = current;
-    const sendCookie = () => res.cookie(cookieName, `${fresh}.${sign(fresh, secret)}`, cookieAttributes);
+    const sendCookie = () => res.cookie(cookieName, `${fresh}.${signer.sign(fresh)}`, cookieAttributes);
     if (saveUninitialized) {
       sendCookie();
       current[STATE].saved = true;
@@ -165,7 +180,7 @@ export function session(options: SessionOptions): Middleware {
   // Synchronous with a synchronous store (the memory store): an upgrade through session() costs no promise.
   return (req, res, next) => {
     const sent = req.cookies[cookieName];
-    const id = sent === undefined ? undefined : unsign(sent, secret);
+    const id = sent === undefined ? undefined : signer.unsign(sent);
     const stored = id === undefined ? undefined : store.get(id);
     // SessionData is a loose record, so the check cannot narrow it: a thenable here is the store's promise.
     if (isThenable(stored)) return (stored as Promise<SessionData | undefined>).then((data) => begin(req, res, id, data, next));

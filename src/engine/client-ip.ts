@@ -8,14 +8,18 @@ export type TrustProxy = boolean | number;
 
 export function clientIp(req: Request, server: Server<unknown> | undefined, trustProxy: TrustProxy = false): string {
   if (trustProxy !== false && trustProxy !== 0) {
-    const forwarded = req.headers.get("x-forwarded-for");
-    if (forwarded !== null) {
-      const hops = forwarded.split(",");
-      // With N trusted hops the client is the Nth address from the right; `true` trusts them all.
-      const at = trustProxy === true ? 0 : Math.max(0, hops.length - trustProxy);
-      const address = hops[at]?.trim();
-      if (address !== undefined && address !== "") return address;
-    }
+    const address = forwardedIp(req.headers.get("x-forwarded-for"), trustProxy);
+    if (address !== undefined) return address;
   }
   return server?.requestIP(req)?.address ?? "";
+}
+
+/** The client address an X-Forwarded-For header names under `trustProxy`, or undefined (the socket's peer then). */
+export function forwardedIp(forwarded: string | null, trustProxy: TrustProxy): string | undefined {
+  if (forwarded === null || trustProxy === false || trustProxy === 0) return undefined;
+  const hops = forwarded.split(",");
+  // With N trusted hops the client is the Nth address from the right; `true` trusts them all.
+  const at = trustProxy === true ? 0 : Math.max(0, hops.length - trustProxy);
+  const address = hops[at]?.trim();
+  return address === undefined || address === "" ? undefined : address;
 }

@@ -123,6 +123,7 @@ export class Engine {
       reportError: (ws, error, event, routePath) => this.#report(error, { kind: "websocket", ws, event, routePath }),
       opened: (ws, connection) => {
         this.connections.add(ws);
+        connection.route.opened?.(ws);
         topics?.attach(ws, connection);
         // After attach: with a bus the user topic is counted like any other, so sendToUser crosses instances.
         if (connection.user !== undefined) ws.subscribe(userTopic(connection.user.id));

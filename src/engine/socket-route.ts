@@ -101,4 +101,6 @@ export interface SocketRoute {
   readonly limits?: RouteLimits;
   /** `pathname` is the request's path, already cut out of `req.url` by the engine. */
   admit(req: Request, server: Server<unknown>, params: Params, pathname: string): Admission | Promise<Admission>;
+  /** Called as each socket of this route opens, before its `open` handler (the App binds `ws.data.req` here). */
+  opened?(ws: Socket): void;
 }

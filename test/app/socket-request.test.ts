@@ -154,3 +154,51 @@ test("open App sockets hold no Request or Headers objects", async () => {
   expect((after.Request ?? 0) - (before.Request ?? 0)).toBeLessThan(10);
   expect((after.Headers ?? 0) - (before.Headers ?? 0)).toBeLessThan(10);
 });
+
+test("clients with the same user agent but other headers each read their own headers on ws.data.req", async () => {
+  const app = bunwire();
+  app.ws("/h", {
+    message: (ws: BunWebSocket<any>) => {
+      const req = ws.data.req;
+      ws.send(JSON.stringify({ language: req.get("accept-language") ?? null, extra: req.get("x-extra") ?? null, cookie: req.get("cookie") ?? null, names: Object.keys(req.headers).filter((n) => n.startsWith("x-") || n === "accept-language").sort() }));
+    },
+  });
+  apps.push(app);
+  const port = app.listen(0, "127.0.0.1").port;
+  const variants: Record<string, string>[] = [
+    { "User-Agent": AGENT, "Accept-Language": "fr", Cookie: "a=1" },
+    { "User-Agent": AGENT, "Accept-Language": "de", Cookie: "a=2" },
+    { "User-Agent": AGENT, "Accept-Language": "de", "X-Extra": "yes", Cookie: "a=3" },
+    { "User-Agent": AGENT, "Accept-Language": "fr", Cookie: "a=4" },
+    { "User-Agent": AGENT },
+  ];
+  const seen = [];
+  for (const headers of variants) {
+    const socket = await TestSocket.open(`ws://127.0.0.1:${port}/h`, { headers });
+    sockets.push(socket);
+    socket.send("?");
+    seen.push(await socket.json());
+  }
+  expect(seen).toEqual([
+    { language: "fr", extra: null, cookie: "a=1", names: ["accept-language"] },
+    { language: "de", extra: null, cookie: "a=2", names: ["accept-language"] },
+    { language: "de", extra: "yes", cookie: "a=3", names: ["accept-language", "x-extra"] },
+    { language: "fr", extra: null, cookie: "a=4", names: ["accept-language"] },
+    { language: null, extra: null, cookie: null, names: [] },
+  ]);
+});
+
+test("with trustProxy, ws.data.req.ip is the X-Forwarded-For client; without it, the socket's peer", async () => {
+  const results: Record<string, string> = {};
+  for (const trustProxy of [true, false]) {
+    const app = bunwire({ trustProxy });
+    app.ws("/ip", { message: (ws: BunWebSocket<any>) => void ws.send(ws.data.req.ip) });
+    apps.push(app);
+    const port = app.listen(0, "127.0.0.1").port;
+    const socket = await TestSocket.open(`ws://127.0.0.1:${port}/ip`, { headers: { "X-Forwarded-For": "203.0.113.7, 10.0.0.1" } });
+    sockets.push(socket);
+    socket.send("?");
+    results[String(trustProxy)] = String(await socket.next());
+  }
+  expect(results).toEqual({ true: "203.0.113.7", false: "127.0.0.1" });
+});
