@@ -1,4 +1,4 @@
-// `bun bench/upgrade-js.ts [src dir...]`: the JavaScript an upgrade runs, without the network: the App's
+// `[UPGRADE_PATH=/up-mw] bun bench/upgrade-js.ts [src dir...]`: the JavaScript an upgrade runs, without the network: the App's
 // bench route (`app.ws("/up", {})`) and raw Bun's hand-written fetch/open, each driven in-process with Bun.serve
 // replaced by a stand-in whose `upgrade()` calls `open` then `close` at once (as Bun does: open runs inside
 // upgrade). Stable where the loopback A/B (`bench/ab.ts upgrade`) is noisy on a shared machine; it leaves out
@@ -6,6 +6,7 @@
 
 import { join } from "node:path";
 import { browserHeaders } from "./load/browser-headers.ts";
+import { AUTH_HEADER, MW_HEADERS, SESSION_COOKIE, SESSION_ID, SESSION_SECRET, sessionFromCookie, sessions } from "./servers/contract.ts";
 
 // Several trees (main before a change, this one) are compared in one process, rounds alternated.
 const srcDirs = process.argv.length > 2 ? process.argv.slice(2) : [join(import.meta.dir, "..", "src")];
@@ -58,12 +59,23 @@ function capture(start: () => void): Handlers {
   return got!;
 }
 
+// `/up-mw` as bench/servers/app-routes.ts has it: an auth-header check, then session() with the bench's signed cookie.
+const withMiddleware = process.env.UPGRADE_PATH === "/up-mw";
+const path = withMiddleware ? "/up-mw" : "/up";
 const subjects: [string, Handlers][] = [];
 for (const dir of srcDirs) {
-  const { bunwire } = (await import(join(dir, "index.ts"))) as typeof import("../src/index.ts");
+  const { bunwire, MemoryStore, session } = (await import(join(dir, "index.ts"))) as typeof import("../src/index.ts");
   const app = bunwire({ websocket: { perMessageDeflate: false }, development: false });
+  const store = new MemoryStore();
+  store.set(SESSION_ID, { ...sessions.get(SESSION_ID) }, 86_400_000);
   app.ws("/up", {});
-  subjects.push([`App (${dir})`, capture(() => app.listen({ port: 0, hostname: "127.0.0.1", quiet: true }))]);
+  app.ws(
+    "/up-mw",
+    (req, res, next) => (req.get("authorization") === AUTH_HEADER ? next() : res.status(401).text("unauthorized")),
+    session({ secret: SESSION_SECRET, cookieName: SESSION_COOKIE, store }),
+    {},
+  );
+  subjects.push([`App ${path} (${dir})`, capture(() => app.listen({ port: 0, hostname: "127.0.0.1", quiet: true }))]);
 }
 
 // raw Bun's bench server, the /up part (bench/servers/raw-bun.ts)
@@ -73,6 +85,12 @@ const rawHandlers = capture(() =>
     fetch(req, srv) {
       const url = req.url;
       const p = url.slice(url.indexOf("/", 8));
+      if (p === "/up-mw") {
+        if (req.headers.get("authorization") !== AUTH_HEADER) return new Response("unauthorized", { status: 401 });
+        const session = sessionFromCookie(req.headers.get("cookie"));
+        if (!session) return new Response("no session", { status: 401 });
+        return srv.upgrade(req, { data: { route: 3, session } }) ? undefined : new Response("upgrade failed", { status: 400 });
+      }
       if (p !== "/up") return new Response("not found", { status: 404 });
       return srv.upgrade(req, { data: { route: 3 } }) ? undefined : new Response("upgrade failed", { status: 400 });
     },
@@ -84,7 +102,7 @@ const rawHandlers = capture(() =>
 const handshake = { host: "127.0.0.1:3000", upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" };
 function run(h: Handlers): number {
   const server = standInServer(h);
-  const requests = Array.from({ length: N }, (_, i) => new Request("http://127.0.0.1:3000/up", { headers: { ...browserHeaders(i, "http://127.0.0.1:3000"), ...handshake } }));
+  const requests = Array.from({ length: N }, (_, i) => new Request(`http://127.0.0.1:3000${path}`, { headers: { ...browserHeaders(i, "http://127.0.0.1:3000"), ...handshake, ...(withMiddleware ? MW_HEADERS : {}) } }));
   const t0 = performance.now();
   for (let i = 0; i < N; i++) h.fetch(requests[i]!, server);
   return ((performance.now() - t0) * 1000) / N;

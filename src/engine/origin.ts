@@ -31,6 +31,8 @@ function sameOrigin(trustProxy: TrustProxy): OriginCheck {
     if (host !== null) host = host.split(",")[0]!.trim();
     host ??= req.headers.get("host");
     if (host === null || host === "") return false;
+    // What browsers send: the Origin is exactly scheme://Host. Compared in place, without building strings.
+    if (origin.length === at + 3 + host.length && origin.startsWith(host, at + 3)) return true;
     const scheme = origin.slice(0, at);
     return normalize(origin) === normalize(`${scheme}://${host}`);
   };
