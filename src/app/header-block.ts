@@ -42,34 +42,35 @@ export class SharedHeaderBlocks {
 /** A request's headers as two blocks: `own` (per client) and `shared` (interned). A tuple: no object per request. */
 export type PackedHeaders = readonly [own: string, shared: string];
 
-function line(name: string, value: string | string[]): string {
-  // Only set-cookie comes back as an array; a request rarely carries it, but each value stays its own line.
-  return typeof value === "string" ? `\n${name}: ${value}` : value.map((one) => `\n${name}: ${one}`).join("");
+/** `\nname: value` lines; only set-cookie comes back as an array (each value stays its own line). */
+function addLines(lines: string[], name: string, value: string | string[]): void {
+  if (typeof value === "string") lines.push(`\n${name}: ${value}`);
+  else for (const one of value) lines.push(`\n${name}: ${one}`);
 }
 
 export function packHeaders(headers: Headers, table: SharedHeaderBlocks | undefined): PackedHeaders {
   // One native call for every header (iterating `Headers` crosses into native code once per header).
   const all = headers.toJSON() as Record<string, string | string[]>;
-  let own = "";
+  const ownLines: string[] = [];
   let count = 0;
   for (const name in all) {
-    if (OWN.has(name)) own += line(name, all[name]!);
+    if (OWN.has(name)) addLines(ownLines, name, all[name]!);
     else count++;
   }
-  // Read a character so a `+=` rope becomes one flat string now: a rope would keep every piece alive.
-  own.charCodeAt(0);
+  // `join`, never `+=`: a `+=` chain is a rope that keeps every piece (and each header value) alive.
+  const own = ownLines.join("");
   const agent = typeof all["user-agent"] === "string" ? all["user-agent"] : "";
   const known = table?.find(agent, all, count);
   if (known !== undefined) return [own, known];
-  let block = "";
+  const lines: string[] = [];
   const values: Record<string, string> = {};
   for (const name in all) {
     if (OWN.has(name)) continue;
     const value = all[name]!;
-    block += line(name, value);
+    addLines(lines, name, value);
     values[name] = typeof value === "string" ? value : value.join(", ");
   }
-  block.charCodeAt(0);
+  const block = lines.join("");
   table?.remember(agent, values, count, block);
   return [own, block];
 }
