@@ -80,7 +80,7 @@ for (const dir of srcDirs) {
 
 // raw Bun's bench server, the /up part (bench/servers/raw-bun.ts)
 const rawHandlers = capture(() =>
-  Bun.serve<{ route: number }>({
+  Bun.serve<{ route: number; session?: { user: string } }>({
     port: 0,
     fetch(req, srv) {
       const url = req.url;
