@@ -9,6 +9,8 @@
 const OWN = new Set(["cookie", "authorization", "sec-websocket-key", "x-forwarded-for", "forwarded"]);
 /** Distinct shared blocks remembered per App before the table starts over (it only saves memory, never changes a value). */
 const MAX_SHARED = 1024;
+/** Header sets remembered per user agent for the fast check (clients of one browser differ in language, origin...). */
+const PER_AGENT = 4;
 
 /** A shared block, with the values it was built from so the next request can be checked against them. */
 interface SharedBlock {
@@ -18,25 +20,44 @@ interface SharedBlock {
 }
 
 /**
- * One App's table of shared header blocks: equal blocks of different requests become one string. Blocks are found
- * by the user agent (the value most likely to tell two clients apart) and then compared value by value, so a
- * repeat client costs no block building and no hashing of the whole block.
+ * One App's table of shared header blocks: equal blocks of different requests become one string. A request is
+ * first checked value by value against the last few header sets of its user agent, so a repeat client costs no
+ * block building and no hashing; otherwise its block is built and interned whole.
  */
 export class SharedHeaderBlocks {
-  readonly #byAgent = new Map<string, SharedBlock>();
+  readonly #byAgent = new Map<string, SharedBlock[]>();
+  readonly #blocks = new Map<string, string>();
 
-  /** The block for these shared values: the known one when every value matches, else a new one. */
+  /** The known block for exactly these shared values (`count` of them), if one of the agent's last sets matches. */
   find(agent: string, values: Record<string, string | string[]>, count: number): string | undefined {
     const known = this.#byAgent.get(agent);
-    if (known === undefined || known.count !== count) return undefined;
-    for (const name in known.values) if (values[name] !== known.values[name]) return undefined;
-    return known.block;
+    if (known === undefined) return undefined;
+    for (const candidate of known) if (candidate.count === count && sameValues(candidate.values, values)) return candidate.block;
+    return undefined;
   }
 
-  remember(agent: string, values: Record<string, string>, count: number, block: string): void {
-    if (this.#byAgent.size >= MAX_SHARED) this.#byAgent.clear();
-    this.#byAgent.set(agent, { values, count, block });
+  /** The one string for this block (interned), remembered for the agent's next requests. */
+  remember(agent: string, values: Record<string, string>, count: number, built: string): string {
+    if (this.#blocks.size >= MAX_SHARED) {
+      this.#blocks.clear();
+      this.#byAgent.clear();
+    }
+    let block = this.#blocks.get(built);
+    if (block === undefined) this.#blocks.set(built, (block = built));
+    const known = this.#byAgent.get(agent);
+    const entry = { values, count, block };
+    if (known === undefined) this.#byAgent.set(agent, [entry]);
+    else {
+      known.unshift(entry);
+      if (known.length > PER_AGENT) known.pop();
+    }
+    return block;
   }
+}
+
+function sameValues(known: Record<string, string>, values: Record<string, string | string[]>): boolean {
+  for (const name in known) if (values[name] !== known[name]) return false;
+  return true;
 }
 
 /** A request's headers as two blocks: `own` (per client) and `shared` (interned). A tuple: no object per request. */
@@ -71,8 +92,7 @@ export function packHeaders(headers: Headers, table: SharedHeaderBlocks | undefi
     values[name] = typeof value === "string" ? value : value.join(", ");
   }
   const block = lines.join("");
-  table?.remember(agent, values, count, block);
-  return [own, block];
+  return [own, table === undefined ? block : table.remember(agent, values, count, block)];
 }
 
 /** A header of packed blocks, case-insensitive; repeats joined with ", " as `Headers.get` does. */
