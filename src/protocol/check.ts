@@ -6,6 +6,7 @@
 
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { isThenable } from "../engine/thenable.ts";
+import { compileZodFast, MISS } from "./zod-fast.ts";
 
 type Outcome = StandardSchemaV1.Result<unknown> | Promise<StandardSchemaV1.Result<unknown>>;
 
@@ -25,6 +26,18 @@ export function compileCheck(schema: StandardSchemaV1 | undefined, standard: Sta
   const internals = schema === undefined || standard.vendor !== "zod" ? undefined : (schema as { _zod?: Partial<ZodInternals> })._zod;
   if (internals === undefined || typeof internals.run !== "function") return (value) => viaStandard(standard, value);
   const zod = internals as ZodInternals;
+  // The commonest schema (an object of plain numbers, strings, booleans) gets a hand-compiled check; zod parses
+  // whatever it does not accept, so invalid input still gets zod's issues.
+  const fast = compileZodFast(schema);
+  const full = zodCheck(zod, standard);
+  if (fast === undefined) return full;
+  return (value) => {
+    const output = fast(value);
+    return output === MISS ? full(value) : output;
+  };
+}
+
+function zodCheck(zod: ZodInternals, standard: StandardSchemaV1["~standard"]): Check {
   // A schema with async parts answers through `~standard` from its first promise on: running its sync parser first
   // each time would run sync refinements twice.
   let async = false;
