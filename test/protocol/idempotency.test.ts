@@ -167,3 +167,57 @@ describe("the client re-sends unanswered keyed requests", () => {
     shopA.gate.open();
   });
 });
+
+describe("MemoryIdempotency keeps a window per client", () => {
+  const run = (store: MemoryIdempotency, key: string, ack: unknown = key) => {
+    const claim = store.claim(key, 60_000);
+    if (claim.state === "claimed") store.complete(key, { event: "pay", ack }, 60_000);
+    return claim.state;
+  };
+
+  test("past maxKeysPerClient a client's oldest key goes; another client's keys stay", () => {
+    const store = new MemoryIdempotency({ maxKeysPerClient: 3 });
+    for (const n of [1, 2, 3]) run(store, `quiet:${n}`);
+    for (let n = 1; n <= 10; n++) run(store, `busy:${n}`);
+    expect(store.size).toBe(6);
+    // the busy client's first keys ran out of its window; its last three and the quiet client's three are known
+    expect(run(store, "busy:1")).toBe("claimed");
+    expect(run(store, "busy:10")).toBe("done");
+    for (const n of [1, 2, 3]) expect(run(store, `quiet:${n}`)).toBe("done");
+  });
+
+  test("a repeat reads the first run's record, whatever other clients do meanwhile", () => {
+    const store = new MemoryIdempotency({ maxKeysPerClient: 2, maxKeys: 1_000 });
+    run(store, "a:1", { receipt: 1 });
+    for (let n = 0; n < 500; n++) run(store, `c${n}:1`);
+    expect(store.claim("a:1", 60_000)).toEqual({ state: "done", record: { event: "pay", ack: { receipt: 1 } } });
+  });
+
+  test("maxKeys bounds every client together; clients that went away are forgotten once their keys expire", async () => {
+    const store = new MemoryIdempotency({ maxKeys: 50 });
+    for (let n = 0; n < 200; n++) run(store, `client${n}:1`);
+    expect(store.size).toBe(50);
+    const short = new MemoryIdempotency();
+    for (let n = 0; n < 100; n++) {
+      const key = `gone${n}:1`;
+      short.claim(key, 10);
+      short.complete(key, { event: "pay", ack: n }, 10);
+    }
+    expect(short.size).toBe(100);
+    await Bun.sleep(20);
+    // later traffic from one client sweeps the others' expired keys as it goes
+    for (let n = 0; n < 200 * 64; n++) run(short, `live:${n % 50}`);
+    expect(short.size).toBe(50);
+  });
+
+  test("keys without a client part share one window", () => {
+    const store = new MemoryIdempotency({ maxKeysPerClient: 2 });
+    for (const key of ["k1", "k2", "k3"]) run(store, key);
+    expect(store.size).toBe(2);
+    expect(run(store, "k3")).toBe("done");
+  });
+
+  test("maxKeysPerClient must be a positive integer", () => {
+    expect(() => new MemoryIdempotency({ maxKeysPerClient: 0 })).toThrow("maxKeysPerClient must be an integer >= 1");
+  });
+});
