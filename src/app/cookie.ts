@@ -38,6 +38,28 @@ function decode(value: string): string {
   }
 }
 
+/** One cookie of a Cookie header, read as `parseCookies` reads it, without building the others (undefined: absent). */
+export function findCookie(header: string, name: string): string | undefined {
+  let start = 0;
+  while (start < header.length) {
+    let end = header.indexOf(";", start);
+    if (end === -1) end = header.length;
+    const eq = header.indexOf("=", start);
+    if (eq !== -1 && eq < end) {
+      // Compare in place first: most cookies are not the one asked for, and their names need no copy.
+      let from = start;
+      while (from < eq && (header.charCodeAt(from) === 32 || header.charCodeAt(from) === 9)) from++;
+      if (header.startsWith(name, from) && header.slice(from + name.length, eq).trim() === "") {
+        let value = header.slice(eq + 1, end).trim();
+        if (value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34) value = value.slice(1, -1);
+        return decode(value);
+      }
+    }
+    start = end + 1;
+  }
+  return undefined;
+}
+
 /** `a=1; b=2` into `cookies` by hand: no CookieMap and no iterator per request (the first of a repeated name wins). */
 export function parseCookies(header: string, cookies: Record<string, string>): void {
   let start = 0;

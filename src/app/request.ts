@@ -8,7 +8,7 @@ import type { Server } from "bun";
 import { clientIp, forwardedIp, type TrustProxy } from "../engine/client-ip.ts";
 import type { Params, Socket, UserInit } from "../engine/index.ts";
 import { collectFields, DEFAULT_BODY_LIMIT, decodeText, parseBody, parseFormData, parseJson, readBytes } from "./body.ts";
-import { parseCookies } from "./cookie.ts";
+import { findCookie, parseCookies } from "./cookie.ts";
 import { headerIn, packHeaders, unpackHeaders, type SharedHeaderBlocks } from "./header-block.ts";
 import { headersObject, type RequestHeaders } from "./request-headers.ts";
 import type { Session } from "./session-data.ts";
@@ -154,6 +154,13 @@ export class BunwireRequest<P extends object = Params> {
     const cookies: Record<string, string> = {};
     if (header !== null) parseCookies(header, cookies);
     return (this.#cookies = cookies);
+  }
+
+  /** @internal One cookie, decoded (what `cookies[name]` gives), without parsing the others when not done yet. */
+  cookie(name: string): string | undefined {
+    if (this.#cookies !== undefined) return Object.hasOwn(this.#cookies, name) ? this.#cookies[name] : undefined;
+    const header = this.#header("cookie");
+    return header === null || name === "" ? undefined : findCookie(header, name);
   }
 
   /** The client's address: the socket's peer, or with `trustProxy` the one X-Forwarded-For names. */

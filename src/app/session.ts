@@ -179,7 +179,7 @@ export function session(options: SessionOptions): Middleware {
 
   // Synchronous with a synchronous store (the memory store): an upgrade through session() costs no promise.
   return (req, res, next) => {
-    const sent = req.cookies[cookieName];
+    const sent = req.cookie(cookieName);
     const id = sent === undefined ? undefined : signer.unsign(sent);
     const stored = id === undefined ? undefined : store.get(id);
     // SessionData is a loose record, so the check cannot narrow it: a thenable here is the store's promise.
