@@ -2,10 +2,14 @@
 // docs/GUARANTEES.md: emits queued while it is away reach the next instance once each, in order; a server request in
 // flight dies with its instance, and the client's late reply is not carried to the next connection.
 
-import { afterEach, expect, test } from "bun:test";
+import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import { ClientError, connect, type Client } from "../../src/client/index.ts";
 import { SwitchProxy } from "../protocol/switch-proxy.ts";
 import { deadPort, notes, NotesServer, stateReached } from "./fixture.ts";
+
+// Each test starts Bun child processes: on a cold checkout (nothing transpiled yet) under parallel load one start
+// alone can take seconds.
+setDefaultTimeout(20_000);
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -1,8 +1,12 @@
 // The coarse clock behind the message rate limit: close to Date.now(), stopping its tick when nobody reads it,
 // and never holding a process open.
 
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { coarseNow, ticking } from "../../src/engine/coarse-clock.ts";
+
+// The last test starts a Bun child process: on a cold checkout (nothing transpiled yet) under parallel load that
+// alone can take seconds.
+setDefaultTimeout(20_000);
 
 test("coarseNow follows Date.now() to within a few milliseconds and moves forward", async () => {
   const first = coarseNow();

@@ -1,12 +1,16 @@
 // Seed 003's examples (examples/gateway/) run as their own processes, from their directory as a user would
 // (`cd examples/gateway && bun basic-gateway.ts`), on PORT=0, and behave as the seed describes.
 
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { Client, Queue } from "./fixture.ts";
+
+// Each test starts Bun child processes: on a cold checkout (nothing transpiled yet) under parallel load one start
+// alone can take seconds.
+setDefaultTimeout(20_000);
 
 const EXAMPLES = new URL("../../examples/gateway/", import.meta.url).pathname;
 const GATEWAY_ENTRY = new URL("../../src/gateway/index.ts", import.meta.url).pathname;

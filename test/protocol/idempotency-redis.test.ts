@@ -4,7 +4,7 @@
 // it; an instance killed (kill -9) after the run changes nothing; one killed during the run frees the key after its
 // lease; Redis restarted without persistence forgets the keys.
 
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Subprocess } from "bun";
 import { Redis } from "ioredis";
 import { connect, type Client } from "../../src/client/index.ts";
@@ -15,6 +15,10 @@ import { until } from "../support/socket.ts";
 import { Probe } from "./fixture.ts";
 import { shop, shopInstance, type ShopInstance } from "./idempotency-fixture.ts";
 import { SwitchProxy } from "./switch-proxy.ts";
+
+// Each test starts Bun child processes: on a cold checkout (nothing transpiled yet) under parallel load one start
+// alone can take seconds.
+setDefaultTimeout(20_000);
 
 let redis: RedisServer;
 const cleanups: (() => unknown)[] = [];
