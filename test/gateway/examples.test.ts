@@ -96,9 +96,12 @@ describe("seed 003 examples", () => {
     const alice = await open(server.port, "/ws/chat");
     const bob = await open(server.port, "/ws/chat");
     const carol = await open(server.port, "/ws/chat");
-    // Joining adds a room; the seed's "leave" is how alice stops hearing the lobby.
+    // Joining adds a room; the seed's "leave" is how alice stops hearing the lobby. Two connections' frames have no
+    // order between them: alice's own message in "general" coming back says she is in before bob speaks there.
     alice.send({ type: "leave", room: "lobby" });
     alice.send({ type: "join", room: "general" });
+    alice.send({ type: "message", text: "alice is here" });
+    expect(await alice.json()).toEqual({ type: "message", text: "alice is here" });
     bob.send({ type: "join", room: "general" });
     // Ordering per connection: bob's join is handled before his message.
     bob.send({ type: "message", text: "hi general" });
