@@ -7,6 +7,7 @@ const variant = process.env.MEM_VARIANT ?? "";
 const PIN = Symbol("pin");
 const sockets = new Set<unknown>();
 const pending = new WeakMap<object, object>();
+let serial = 0;
 
 class Record16 {
   a = 1; b = 2; c = 3; d = 4; e = 5; f = 6; g = 7; h = 8; i = 9; j = 10; k = 11; l = 12; m = 13; n = 14; o = 15; p = 16;
@@ -24,6 +25,12 @@ const server = Bun.serve<Record<string, unknown>>({
   fetch(req, srv) {
     const data: Record<string, unknown> = variant === "empty" ? {} : { route: 0 };
     if (variant === "request") data.req = req;
+    if (variant === "url") data.url = req.url;
+    if (variant === "num") data.n = Math.random();
+    if (variant === "method") data.method = req.method;
+    if (variant === "str") data.s = `conn-${++serial}-${Math.random()}`;
+    if (variant === "slice") data.path = req.url.slice(req.url.indexOf("/", 8) + 1);
+    if (variant === "copy") data.path = (req.url.slice(req.url.indexOf("/", 8) + 1) + " ").slice(0, -1);
     if (variant === "headers") data.head = pack(req.headers);
     if (variant === "record") data.record = new Record16();
     if (variant === "weakmap") pending.set(data, { at: 1 });

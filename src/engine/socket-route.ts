@@ -88,6 +88,11 @@ export interface Grant {
   context?: unknown;
   /** The handlers for this one connection, when they differ from the route's. */
   handlers?: RouteHandlers;
+  /**
+   * The params the connection keeps (`paramsOf(ws)`), when the front door matched its own route inside the engine's
+   * (a Router's GET route inside its any-path socket route); default: what the engine's route matched.
+   */
+  params?: Params;
 }
 
 /** Refuse with a Response or admit with a Grant (src/engine/admission.ts reads user decisions into one). */

@@ -149,7 +149,7 @@ export class Upgrades {
       headers = negotiated;
     }
     const rate = entry.policy.rate;
-    const connection = new Connection(entry.route, handlers, handshake.params, admission.context, entry.policy, admission.user, handshake.ip, ++this.#serial, rate === null ? null : new RateBucket(rate, Date.now()), entry.stats);
+    const connection = new Connection(entry.route, handlers, admission.params ?? handshake.params, admission.context, entry.policy, admission.user, handshake.ip, ++this.#serial, rate === null ? null : new RateBucket(rate, Date.now()), entry.stats);
     const data = admission.data;
     const pending = this.#context.pending;
     pending.expect(data, connection);

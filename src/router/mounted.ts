@@ -16,6 +16,7 @@ import {
   type RouteLimits,
   type SocketHandlers,
   type SocketRoute,
+  isThenable,
   reservedParam,
 } from "../engine/index.ts";
 import { defaultData, withParams, type Handshakes } from "./admission.ts";
@@ -83,14 +84,23 @@ export class RouterMount {
     }
   }
 
+  // The connection keeps the GET route's params (`paramsOf(ws)`), not the engine's catch-all `*`: a string kept
+  // per connection, allocated among the upgrade's garbage, pins far more memory than its own bytes (issue 16).
   #admit(req: Request, pathname: string): Admission | Promise<Admission> {
     for (const candidate of this.#candidates) {
       const params = candidate.pattern.match(pathname);
       if (params === null) continue;
       const reserved = reservedParam(params);
       if (reserved !== undefined) throw new BunwireError("RESERVED_TOPIC", `"${reserved}" starts with "$", which names bunwire's own topics`, { status: 400 });
-      return this.#handshakes.admit(req, candidate.handler, params, candidate.where);
+      const kept = candidate.pattern.keys.length === 0 ? NO_PARAMS : params;
+      const admission = this.#handshakes.admit(req, candidate.handler, kept, candidate.where);
+      return isThenable(admission) ? admission.then((settled) => withParamsKept(settled, kept)) : withParamsKept(admission, kept);
     }
-    return { data: defaultData() };
+    return { data: defaultData(), params: NO_PARAMS };
   }
+}
+
+function withParamsKept(admission: Admission, params: Params): Admission {
+  if (!(admission instanceof Response)) admission.params = params;
+  return admission;
 }

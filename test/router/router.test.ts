@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Server } from "bun";
-import { BunwireError } from "../../src/engine/index.ts";
+import { BunwireError, paramsOf } from "../../src/engine/index.ts";
 import { Router } from "../../src/router/index.ts";
 import { client, connected, httpUrl, rawHandshake, wsUrl } from "./support.ts";
 
@@ -235,5 +235,20 @@ describe("HTTP routes", () => {
     expect(() => router.websocket({ open: 5 as never })).toThrow(/open must be a function/);
     router.websocket({});
     expect(() => router.websocket({})).toThrow(/already called/);
+  });
+});
+
+describe("paramsOf(ws) on a Router", () => {
+  test("is the GET route's params, and {} without one: never the engine's any-path match", async () => {
+    const router = new Router();
+    router.get("/rooms/:room", (req) => (router.upgrade(req, {}) ? new Response(null) : new Response("no", { status: 400 })));
+    router.websocket({ open: (ws) => ws.send(JSON.stringify(paramsOf(ws))) });
+    const server = serve(router);
+    const inRoom = await connected(wsUrl(server, "/rooms/blue"));
+    const anywhere = await connected(wsUrl(server, "/lobby/x"));
+    expect(JSON.parse(String(await inRoom.next()))).toEqual({ room: "blue" });
+    expect(JSON.parse(String(await anywhere.next()))).toEqual({});
+    inRoom.close();
+    anywhere.close();
   });
 });
