@@ -36,6 +36,7 @@ function folderParams(segments: readonly Segment[], params: Params): Params {
   return value === undefined ? others : { ...others, [rest.name]: value };
 }
 
-export function createContext(engine: Engine, segments: readonly Segment[], params: Params, pathname: string): WebSocketContext {
-  return new Context(engine, topicOf(segments, params, pathname), folderParams(segments, params), pathname);
+/** `topic`: the route's one topic when it has no params (computed once per route, not per connection). */
+export function createContext(engine: Engine, segments: readonly Segment[], params: Params, pathname: string, topic?: string): WebSocketContext {
+  return new Context(engine, topic ?? topicOf(segments, params, pathname), folderParams(segments, params), pathname);
 }

@@ -12,6 +12,7 @@ import {
   type SocketRoute,
 } from "../engine/index.ts";
 import { createContext } from "./context.ts";
+import { topicOf } from "./topic.ts";
 import type { RouteFile } from "./scan.ts";
 import type { WebSocketRouteModule } from "./types.ts";
 
@@ -32,12 +33,16 @@ export function toSocketRoute(file: FileRoute, engine: Engine, prefix: string, l
   const { route, handlers, upgrade } = file;
   const segments = route.segments;
   const where = `${route.file}: upgrade()`;
+  const path = joinPaths(prefix, route.path);
+  // A route without params has one topic and, asked as written, one path: every connection shares those strings.
+  // A string kept per socket, allocated among its upgrade's garbage, pins far more memory than its bytes (issue 16).
+  const topic = segments.every((segment) => segment.kind === "literal") ? topicOf(segments, {}, path) : undefined;
   return {
-    path: joinPaths(prefix, route.path),
+    path,
     handlers,
     limits,
     admit(req, _server, params, pathname): Admission | Promise<Admission> {
-      const context = createContext(engine, segments, params, pathname);
+      const context = createContext(engine, segments, params, pathname === path ? path : pathname, topic);
       if (upgrade === undefined) return { data: defaultData(), context };
       return readMaybeDecision(upgrade(req, context), { where, defaultData, context });
     },
