@@ -39,13 +39,17 @@ export class BunwireRequest<P extends object = Params> {
   /** The path the running middleware or router is mounted on (`/api` inside `app.use("/api", router)`), else "". */
   baseUrl = "";
   declare [PARAM_CALLS]: Map<unknown, string> | undefined;
-  #pathname: string;
+  // The path as routed; after `detach()` undefined while it is a part of `#kept` (see there).
+  #pathname: string | undefined;
+  #pathStart = 0;
+  #pathLength = 0;
   // Until `detach()`: the request Bun received. After: undefined until someone reads `raw` (then a rebuilt copy).
   #raw: Request | undefined;
-  // After `detach()`: the absolute url and the packed headers (src/app/header-block.ts). The address is read on
-  // first use, from the socket once it is open (`bindSocket`): finding it at upgrade would cost a native call each.
-  #url: string | undefined;
-  #own: string | undefined;
+  // After `detach()`: one string holding the absolute url (its first `#urlLength` characters), then the client's own
+  // header lines (src/app/header-block.ts); the shared lines are the App's. The address is read on first use, from
+  // the socket once it is open (`bindSocket`): finding it at upgrade would cost a native call each.
+  #kept: string | undefined;
+  #urlLength = 0;
   #shared = "";
   #ip: string | undefined;
   #socket: Socket<unknown> | undefined;
@@ -70,7 +74,7 @@ export class BunwireRequest<P extends object = Params> {
 
   /** The Fetch API request Bun received (its `url` is absolute); on a WebSocket's `ws.data.req`, a copy of it. */
   get raw(): Request {
-    return (this.#raw ??= new Request(this.#url!, { method: this.method, headers: [...unpackHeaders(this.#own!, this.#shared)] }));
+    return (this.#raw ??= new Request(this.#absoluteUrl(), { method: this.method, headers: [...unpackHeaders(this.#ownLines(), this.#shared)] }));
   }
 
   /**
@@ -79,13 +83,22 @@ export class BunwireRequest<P extends object = Params> {
    */
   detach(): void {
     const raw = this.#raw;
-    if (raw === undefined || this.#own !== undefined) return;
-    const url = (this.#url = raw.url);
-    // The path came from another read of `raw.url` (each read is a new string) and, as a slice, keeps that whole
-    // string alive: take it from the url kept here instead.
-    const start = url.indexOf(this.#pathname, url.indexOf("//") + 2);
-    if (start !== -1) this.#pathname = url.slice(start, start + this.#pathname.length);
-    [this.#own, this.#shared] = packHeaders(raw.headers, this.#settings.headerBlocks);
+    if (raw === undefined || this.#kept !== undefined) return;
+    const url = raw.url;
+    const [own, shared] = packHeaders(raw.headers, this.#settings.headerBlocks);
+    // One string per socket, and the url and path as offsets into it: every string a socket keeps was allocated
+    // among its upgrade's garbage and pins far more memory than its own bytes, a short one (a path, copied rather
+    // than shared when sliced) most of all (bench/findings.md).
+    this.#kept = [url, own].join("");
+    this.#urlLength = url.length;
+    this.#shared = shared;
+    const pathname = this.#pathname!;
+    const start = url.indexOf(pathname, url.indexOf("//") + 2);
+    if (start !== -1) {
+      this.#pathStart = start;
+      this.#pathLength = pathname.length;
+      this.#pathname = undefined;
+    }
     this.#raw = undefined;
   }
 
@@ -96,18 +109,29 @@ export class BunwireRequest<P extends object = Params> {
 
   /** A request header (null when absent), read from the packed block once the Request is gone. */
   #header(name: string): string | null {
-    const own = this.#own;
-    return own === undefined ? this.#raw!.headers.get(name) : headerIn(own, this.#shared, name);
+    const kept = this.#kept;
+    // The url before the lines holds no "\n", so a header line is found in the whole string.
+    return kept === undefined ? this.#raw!.headers.get(name) : headerIn(kept, this.#shared, name);
   }
 
   #absoluteUrl(): string {
-    return this.#url ?? this.#raw!.url;
+    const kept = this.#kept;
+    return kept === undefined ? this.#raw!.url : kept.slice(0, this.#urlLength);
+  }
+
+  #ownLines(): string {
+    return this.#kept!.slice(this.#urlLength);
+  }
+
+  #path(): string {
+    return this.#pathname ?? this.#kept!.slice(this.#pathStart, this.#pathStart + this.#pathLength);
   }
 
   /** The path below `baseUrl`, not decoded (`/users/42`): the whole path outside mounted middleware and routers. */
   get path(): string {
     const base = this.baseUrl;
-    return base === "" ? this.#pathname : this.#pathname.slice(base.length) || "/";
+    const path = this.#path();
+    return base === "" ? path : path.slice(base.length) || "/";
   }
 
   /** The request target as the client sent it: `/api/users?page=2`. */
@@ -127,7 +151,7 @@ export class BunwireRequest<P extends object = Params> {
 
   /** Headers as a plain object of lower-cased names (`req.headers["x-api-key"]`) that also has `get()`/`has()`. */
   get headers(): RequestHeaders {
-    return (this.#headers ??= headersObject(this.#own === undefined ? this.#raw!.headers : unpackHeaders(this.#own, this.#shared)));
+    return (this.#headers ??= headersObject(this.#kept === undefined ? this.#raw!.headers : unpackHeaders(this.#ownLines(), this.#shared)));
   }
 
   /** A request header, case-insensitive (`req.get("user-agent")`). */
@@ -166,7 +190,7 @@ export class BunwireRequest<P extends object = Params> {
   /** The client's address: the socket's peer, or with `trustProxy` the one X-Forwarded-For names. */
   get ip(): string {
     if (this.#ip !== undefined) return this.#ip;
-    if (this.#own === undefined) return clientIp(this.#raw!, this.#server, this.#settings.trustProxy);
+    if (this.#kept === undefined) return clientIp(this.#raw!, this.#server, this.#settings.trustProxy);
     return (this.#ip = forwardedIp(this.#header("x-forwarded-for"), this.#settings.trustProxy) ?? this.#socket?.remoteAddress ?? "");
   }
 
