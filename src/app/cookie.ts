@@ -38,41 +38,46 @@ function decode(value: string): string {
   }
 }
 
-/** One cookie of a Cookie header, read as `parseCookies` reads it, without building the others (undefined: absent). */
-export function findCookie(header: string, name: string): string | undefined {
+/**
+ * Walks `a=1; b=2` by hand (no CookieMap, no iterator per request): `visit(start, eq, end)` for each `name=value`
+ * pair, the name between `start` and `eq`, the value between `eq + 1` and `end`, until `visit` returns true.
+ */
+function eachPair(header: string, visit: (start: number, eq: number, end: number) => boolean | void): void {
   let start = 0;
   while (start < header.length) {
     let end = header.indexOf(";", start);
     if (end === -1) end = header.length;
     const eq = header.indexOf("=", start);
-    if (eq !== -1 && eq < end) {
-      // Compare in place first: most cookies are not the one asked for, and their names need no copy.
-      let from = start;
-      while (from < eq && (header.charCodeAt(from) === 32 || header.charCodeAt(from) === 9)) from++;
-      if (header.startsWith(name, from) && header.slice(from + name.length, eq).trim() === "") {
-        let value = header.slice(eq + 1, end).trim();
-        if (value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34) value = value.slice(1, -1);
-        return decode(value);
-      }
-    }
+    if (eq !== -1 && eq < end && visit(start, eq, end) === true) return;
     start = end + 1;
   }
-  return undefined;
 }
 
-/** `a=1; b=2` into `cookies` by hand: no CookieMap and no iterator per request (the first of a repeated name wins). */
+/** A pair's value: trimmed, its quotes dropped, decoded. */
+function valueAt(header: string, eq: number, end: number): string {
+  let value = header.slice(eq + 1, end).trim();
+  if (value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34) value = value.slice(1, -1);
+  return decode(value);
+}
+
+/** One cookie of a Cookie header, read as `parseCookies` reads it, without building the others (undefined: absent). */
+export function findCookie(header: string, name: string): string | undefined {
+  let found: string | undefined;
+  eachPair(header, (start, eq, end) => {
+    // Compare in place first: most cookies are not the one asked for, and their names need no copy.
+    let from = start;
+    while (from < eq && (header.charCodeAt(from) === 32 || header.charCodeAt(from) === 9)) from++;
+    if (!header.startsWith(name, from) || header.slice(from + name.length, eq).trim() !== "") return false;
+    found = valueAt(header, eq, end);
+    return true;
+  });
+  return found;
+}
+
+/** `a=1; b=2` into `cookies` (the first of a repeated name wins). */
 export function parseCookies(header: string, cookies: Record<string, string>): void {
-  let start = 0;
-  while (start < header.length) {
-    let end = header.indexOf(";", start);
-    if (end === -1) end = header.length;
-    const eq = header.indexOf("=", start);
-    if (eq !== -1 && eq < end) {
-      const name = header.slice(start, eq).trim();
-      let value = header.slice(eq + 1, end).trim();
-      if (value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34) value = value.slice(1, -1);
-      if (name !== "" && !Object.hasOwn(cookies, name)) cookies[name] = decode(value);
-    }
-    start = end + 1;
-  }
+  eachPair(header, (start, eq, end) => {
+    const name = header.slice(start, eq).trim();
+    if (name !== "" && !Object.hasOwn(cookies, name)) cookies[name] = valueAt(header, eq, end);
+  });
 }

@@ -94,11 +94,14 @@ test('messageRateLimit "reply": a refused message goes to rejected(ws, message, 
   await Promise.all([a.close(), b.close()]);
 });
 
+/** Answers "echo <message>", or "rejected <message>" for what the rate limit refused. */
+const ECHO_OR_REJECTED: SocketHandlers<any> = {
+  message: (ws, message) => void ws.send(`echo ${message}`),
+  rejected: (ws, message) => void ws.send(`rejected ${message}`),
+};
+
 test("the bucket refills over its interval", async () => {
-  const { url } = serve({ messageRateLimit: { messages: 1, intervalMs: 40, action: "reply" } }, {
-    message: (ws, message) => void ws.send(`echo ${message}`),
-    rejected: (ws, message) => void ws.send(`rejected ${message}`),
-  });
+  const { url } = serve({ messageRateLimit: { messages: 1, intervalMs: 40, action: "reply" } }, ECHO_OR_REJECTED);
   const client = await TestSocket.open(url);
   client.send("a");
   client.send("b");
@@ -110,10 +113,7 @@ test("the bucket refills over its interval", async () => {
 });
 
 test("an idle connection's bucket refills only up to its burst: after a pause, a burst past it is refused", async () => {
-  const { url } = serve({ messageRateLimit: { messages: 2, intervalMs: 100, action: "reply" } }, {
-    message: (ws, message) => void ws.send(`echo ${message}`),
-    rejected: (ws, message) => void ws.send(`rejected ${message}`),
-  });
+  const { url } = serve({ messageRateLimit: { messages: 2, intervalMs: 100, action: "reply" } }, ECHO_OR_REJECTED);
   const client = await TestSocket.open(url);
   client.send("a");
   expect(await client.next()).toBe("echo a");
