@@ -33,7 +33,11 @@ export class Handshakes {
     return { "router.handshakes": this.#running };
   }
 
-  /** Runs `handler` (the GET route) for a handshake; `router.upgrade()` or its answer decides the admission. */
+  /**
+   * Runs `handler` (the GET route) for a handshake; `router.upgrade()` or its answer decides the admission. A grant
+   * keeps `params` for the connection (`paramsOf(ws)`), not the engine's any-path match: a string kept per
+   * connection, allocated among the upgrade's garbage, pins far more memory than its own bytes (issue 16).
+   */
   admit(req: Request, handler: (req: RouterRequest) => unknown, params: Params, where: string): Admission | Promise<Admission> {
     const handshake: Handshake = { where, grant: undefined };
     const source: DecisionSource = { where, defaultData };
@@ -45,7 +49,9 @@ export class Handshakes {
     };
     const settle = (answer: unknown): Admission => {
       done();
-      return handshake.grant ?? readRouteAnswer(answer, source);
+      const admission = handshake.grant ?? readRouteAnswer(answer, source);
+      if (!(admission instanceof Response)) admission.params = params;
+      return admission;
     };
     let answer: unknown;
     try {

@@ -16,7 +16,6 @@ import {
   type RouteLimits,
   type SocketHandlers,
   type SocketRoute,
-  isThenable,
   reservedParam,
 } from "../engine/index.ts";
 import { defaultData, withParams, type Handshakes } from "./admission.ts";
@@ -84,23 +83,15 @@ export class RouterMount {
     }
   }
 
-  // The connection keeps the GET route's params (`paramsOf(ws)`), not the engine's catch-all `*`: a string kept
-  // per connection, allocated among the upgrade's garbage, pins far more memory than its own bytes (issue 16).
+  // The connection keeps its GET route's params (`paramsOf(ws)`, set by Handshakes), none without one.
   #admit(req: Request, pathname: string): Admission | Promise<Admission> {
     for (const candidate of this.#candidates) {
       const params = candidate.pattern.match(pathname);
       if (params === null) continue;
       const reserved = reservedParam(params);
       if (reserved !== undefined) throw new BunwireError("RESERVED_TOPIC", `"${reserved}" starts with "$", which names bunwire's own topics`, { status: 400 });
-      const kept = candidate.pattern.keys.length === 0 ? NO_PARAMS : params;
-      const admission = this.#handshakes.admit(req, candidate.handler, kept, candidate.where);
-      return isThenable(admission) ? admission.then((settled) => withParamsKept(settled, kept)) : withParamsKept(admission, kept);
+      return this.#handshakes.admit(req, candidate.handler, candidate.pattern.keys.length === 0 ? NO_PARAMS : params, candidate.where);
     }
     return { data: defaultData(), params: NO_PARAMS };
   }
-}
-
-function withParamsKept(admission: Admission, params: Params): Admission {
-  if (!(admission instanceof Response)) admission.params = params;
-  return admission;
 }
