@@ -3,6 +3,7 @@
 
 import { afterEach, expect, test } from "bun:test";
 import { BunwireError, bunwire, isBunwireError, rateLimit, session } from "bunwire";
+import { thrownBunwireError } from "../support/thrown.ts";
 import { fakeBus } from "../support/fake-bus.ts";
 import { TestSocket, until } from "../support/socket.ts";
 
@@ -11,15 +12,7 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-function thrown(make: () => unknown): BunwireError {
-  try {
-    make();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BunwireError);
-    return error as BunwireError;
-  }
-  throw new Error("did not throw");
-}
+const thrown = (make: () => unknown): BunwireError => thrownBunwireError(make);
 
 test("session() without a secret and rateLimit() with a bad window are INVALID_OPTIONs", () => {
   expect(thrown(() => session({ secret: "" })).code).toBe("INVALID_OPTION");

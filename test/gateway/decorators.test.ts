@@ -3,20 +3,13 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import { Application, BunwireError, Injectable, Module, OnClose, OnMessage, OnOpen, SubscribeMessage, WebSocketGateway, WebSocketGatewayRegistry, type ServerWebSocket } from "bunwire/gateway";
+import { thrownBunwireError } from "../support/thrown.ts";
 import { connect, Queue } from "./fixture.ts";
 
 const registry = WebSocketGatewayRegistry.getInstance();
 afterEach(() => registry.clear());
 
-function registrationError(register: () => unknown): BunwireError {
-  try {
-    register();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BunwireError);
-    return error as BunwireError;
-  }
-  throw new Error("registration did not throw");
-}
+const registrationError = (register: () => unknown): BunwireError => thrownBunwireError(register, "registration");
 
 @WebSocketGateway("/twice")
 class TwoMessageHandlers {

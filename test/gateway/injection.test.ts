@@ -3,6 +3,7 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import { Application, BunwireError, Injectable, Module, OnMessage, OnOpen, WebSocketGateway, WebSocketGatewayRegistry, type ServerWebSocket } from "bunwire/gateway";
+import { thrownBunwireError } from "../support/thrown.ts";
 import { connect } from "./fixture.ts";
 
 afterEach(() => WebSocketGatewayRegistry.getInstance().clear());
@@ -178,15 +179,7 @@ describe("a missing provider fails at start-up, naming the constructor parameter
     constructor(readonly settings: Settings) {}
   }
 
-  function startupError(app: Application): BunwireError {
-    try {
-      app.listen();
-    } catch (error) {
-      expect(error).toBeInstanceOf(BunwireError);
-      return error as BunwireError;
-    }
-    throw new Error("listen() did not throw");
-  }
+  const startupError = (app: Application): BunwireError => thrownBunwireError(() => app.listen(), "listen()");
 
   test("an undecorated, unlisted class: listen() throws before the port opens", () => {
     const app = new Application({ port: 0 }).registerGateway(NeedsService);
