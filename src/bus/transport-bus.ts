@@ -23,6 +23,8 @@ import { BusCounters } from "./stats.ts";
 import type { Transport } from "./transport.ts";
 
 interface Buffered {
+  /** Where it stands in this instance's publish order: a publish whose write fails late is resent in its place. */
+  seq: number;
   channel: string;
   frame: Buffer;
 }
@@ -32,6 +34,7 @@ type State = "idle" | "up" | "down" | "flushing" | "closed";
 const NONE: Answer = { status: REPLY_NONE, data: "" };
 const RESOLVED = Promise.resolve();
 const noop = () => {};
+const inPublishOrder = (a: Buffered, b: Buffered) => a.seq - b.seq;
 
 export class TransportBus implements Bus {
   readonly instanceId: string;
@@ -50,6 +53,8 @@ export class TransportBus implements Bus {
   readonly #listeners = new Set<BusStateListener>();
   /** Topic messages of this turn not yet written (src/bus/batch.ts). */
   readonly #batch = new PublishBatch((channel, frames) => this.#write(channel, frames));
+  /** Counts writes and buffered publishes, in publish order (see Buffered.seq). */
+  #seq = 0;
   #state: State = "idle";
   #deliver: BusDeliver | undefined;
   #localCount: LocalCount | undefined;
@@ -195,7 +200,7 @@ export class TransportBus implements Bus {
   /** Topic messages: held until the turn ends and batched, kept in the outage buffer while the broker is unreachable, resent in order. */
   #send(channel: string, frame: Buffer): void {
     if (this.#state !== "up") {
-      if (this.#state !== "closed") this.#outage.push({ channel, frame });
+      if (this.#state !== "closed") this.#outage.push({ channel, frame, seq: ++this.#seq });
       return;
     }
     this.#batch.add(channel, frame);
@@ -203,21 +208,24 @@ export class TransportBus implements Bus {
 
   /** Writes held messages of one channel: one frame alone as it is, several as one batch frame. */
   #write(channel: string, frames: Buffer[]): void {
-    if (this.#state !== "up") return this.#buffer(channel, frames);
+    const seq = ++this.#seq;
+    if (this.#state !== "up") return this.#buffer(channel, frames, seq);
     let sent: Promise<unknown> | void;
     try {
       sent = this.#transport.publish(channel, frames.length === 1 ? frames[0]! : encodeBatch(this.#id, frames));
     } catch {
-      return this.#buffer(channel, frames);
+      return this.#buffer(channel, frames, seq);
     }
-    // A publish in flight when the connection drops is kept for the resend, not lost silently.
-    sent?.then(undefined, () => this.#buffer(channel, frames));
+    // A publish in flight when the connection drops is kept for the resend, not lost silently. Its failure can
+    // arrive after later publishes were buffered (the other connection saw the outage first): `seq` puts it back
+    // ahead of them.
+    sent?.then(undefined, () => this.#buffer(channel, frames, seq));
   }
 
   /** Into the outage buffer one message at a time, so its bound still counts publishes. */
-  #buffer(channel: string, frames: Buffer[]): void {
+  #buffer(channel: string, frames: Buffer[], seq: number): void {
     if (this.#state === "closed") return;
-    for (const frame of frames) this.#outage.push({ channel, frame });
+    for (const frame of frames) this.#outage.push({ channel, frame, seq });
   }
 
   /** Heartbeats, requests and replies: worth nothing later, so sent now or dropped. */
@@ -267,7 +275,8 @@ export class TransportBus implements Bus {
 
   readonly #flush = (): void => {
     if (this.#state !== "flushing") return;
-    const items = this.#outage.markUp();
+    // Stable sort: already in order unless a failed write came back late (then it goes back to its place).
+    const items = this.#outage.markUp().sort(inPublishOrder);
     this.#setState("up");
     for (const item of items) this.#send(item.channel, item.frame);
   };

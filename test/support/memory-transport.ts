@@ -14,7 +14,7 @@ export class MemoryBroker {
   }
 }
 
-class MemoryTransport implements Transport {
+export class MemoryTransport implements Transport {
   readonly name = "memory";
   readonly broadcastChannel = "all";
   readonly #broker: MemoryBroker;
@@ -45,8 +45,30 @@ class MemoryTransport implements Transport {
     this.#events?.frame(channel, frame);
   }
 
-  publish(channel: string, frame: Buffer): void {
-    this.#broker.deliver(channel, frame);
+  /** While set, publishes are held in flight (not delivered) until `fail()` rejects them, as a dropped connection does. */
+  #inFlight: Array<(error: Error) => void> | undefined;
+
+  publish(channel: string, frame: Buffer): Promise<number> | void {
+    if (this.#inFlight === undefined) return this.#broker.deliver(channel, frame);
+    return new Promise((_, reject) => this.#inFlight!.push(reject));
+  }
+
+  /** Faults a test injects: publishes start hanging; the connection is reported down, then up; what hung fails. */
+  hang(): void {
+    this.#inFlight = [];
+  }
+
+  down(reason: string): void {
+    this.#events?.down(reason);
+  }
+
+  up(): void {
+    this.#events?.up();
+  }
+
+  fail(): void {
+    for (const reject of this.#inFlight ?? []) reject(new Error("connection lost with this publish in flight"));
+    this.#inFlight = undefined;
   }
 
   async subscribe(channel: string): Promise<void> {
@@ -66,6 +88,8 @@ class MemoryTransport implements Transport {
   }
 }
 
-export function memoryBus(broker: MemoryBroker, options: { heartbeatMs?: number } = {}): TransportBus {
-  return new TransportBus(new MemoryTransport(broker), { flushDelayMs: 0, heartbeatMs: options.heartbeatMs }, (message) => new Error(message));
+export function memoryBus(broker: MemoryBroker, options: { heartbeatMs?: number; transport?: MemoryTransport } = {}): TransportBus {
+  const transport = options.transport ?? new MemoryTransport(broker);
+  const quiet = { warn() {}, info() {} };
+  return new TransportBus(transport, { flushDelayMs: 0, heartbeatMs: options.heartbeatMs, logger: options.transport && quiet }, (message) => new Error(message));
 }

@@ -1,17 +1,37 @@
 // Real Redis for tests: a `redis-server` child process on a free port (no persistence), which a test can
 // kill -9 and restart on the same port; and a local 3-master Redis Cluster built with `redis-cli --cluster create`.
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 
-/** A port nobody listens on right now (bound then released by a throwaway server). */
+/** Where the kernel picks ports for outgoing connections (and for servers on port 0). */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    if (low! > 2048 && high! >= low!) return [low!, high!];
+  } catch {
+    // Not Linux: fall back to the usual default.
+  }
+  return [32768, 60999];
+}
+
+/** A port nobody listens on right now, below the ephemeral range: a test kills a server and restarts it on the
+ *  same port, and in between an outgoing connection of a test running in parallel must not take that port. Also
+ *  10 000 below it, for Redis Cluster's bus port (port + 10 000). */
 export function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
+  const [low] = ephemeralRange();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * Math.max(1000, low - 20_000));
+    try {
+      Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } }).stop(true);
+      return port;
+    } catch {
+      // Taken: try another.
+    }
+  }
+  throw new Error("no free port below the ephemeral range");
 }
 
 async function ping(port: number): Promise<boolean> {
