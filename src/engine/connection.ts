@@ -33,8 +33,9 @@ export class Connection {
   readonly context: unknown;
   readonly policy: Policy;
   readonly user: ConnectionUser | undefined;
-  /** The client address, when the pipeline had to find it out (per-IP caps, trustProxy). */
-  readonly ip: string | undefined;
+  /** The client address, when the pipeline had to find it out (per-IP caps, trustProxy), or a lazy per-IP count
+   *  started while the socket was open (src/engine/caps.ts). */
+  ip: string | undefined;
   readonly serial: number;
   openedAt = 0;
   /** BUSY | RATE_LIMITED | DROPPING. */

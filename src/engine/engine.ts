@@ -146,6 +146,7 @@ export class Engine {
     this.#upgrades = new Upgrades({
       sockets: this.sockets,
       pending: this.#pending,
+      connections: this.connections,
       logger: resolved.logger,
       development: resolved.development,
       stats: this.stats,

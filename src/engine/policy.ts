@@ -25,7 +25,8 @@ export interface Policy {
 function capsOf(limits: Required<RouteLimits>): ConnectionCaps | null {
   const max = limits.maxConnections === false ? Infinity : limits.maxConnections;
   const perIp = limits.maxConnectionsPerIp === false ? Infinity : limits.maxConnectionsPerIp;
-  return max === Infinity && perIp === Infinity ? null : new ConnectionCaps(max, perIp);
+  // Addresses read from the socket (no trustProxy) may be counted lazily (src/engine/caps.ts).
+  return max === Infinity && perIp === Infinity ? null : new ConnectionCaps(max, perIp, limits.trustProxy === false);
 }
 
 /** A scope's policy: `own` over `parent` (the server's policy), or over the defaults for the server itself. */

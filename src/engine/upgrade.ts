@@ -4,9 +4,10 @@
 
 import type { Server } from "bun";
 import { refusal, refusalCode, reservedParam } from "./admission.ts";
-import { RETRY_AFTER } from "./caps.ts";
+import { RETRY_AFTER, type ConnectionCaps } from "./caps.ts";
 import { clientIp } from "./client-ip.ts";
 import { Connection, type PendingConnections } from "./connection.ts";
+import type { OpenConnections } from "./open-connections.ts";
 import { BunwireError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { RateBucket } from "./message-rate.ts";
@@ -30,6 +31,7 @@ export interface SocketEntry {
 export interface UpgradeContext {
   readonly sockets: RouteTable<SocketEntry>;
   readonly pending: PendingConnections;
+  readonly connections: OpenConnections;
   readonly logger: Logger;
   readonly development: boolean;
   /** Refusals are counted here (per route pattern, status and code). */
@@ -46,7 +48,8 @@ interface Handshake {
   readonly entry: SocketEntry;
   readonly params: Params;
   readonly pathname: string;
-  readonly ip: string | undefined;
+  /** Known when the pipeline needed it, or once the admission went async in a scope with a per-IP cap. */
+  ip: string | undefined;
   /** A slot is held in the scope's caps until the socket closes or the upgrade is refused. */
   readonly reserved: boolean;
 }
@@ -54,6 +57,8 @@ interface Handshake {
 export class Upgrades {
   readonly #context: UpgradeContext;
   #serial = 0;
+  /** Async admissions holding a slot in a scope with a per-IP cap: a lazy per-IP count that starts counts them. */
+  readonly #waiting = new Set<Handshake>();
 
   constructor(context: UpgradeContext) {
     this.#context = context;
@@ -81,10 +86,10 @@ export class Upgrades {
       return this.#refuse(req, pathname, entry.route.path, new BunwireError("ORIGIN_FORBIDDEN", `origin ${origin} is not allowed (allowedOrigins)`, { status: 403 }));
     }
     const caps = policy.caps;
-    // The address costs an allocation: find it out only for a per-IP cap or behind a trusted proxy.
-    const ip = (caps !== null && caps.countsIps) || policy.trustProxy !== false ? clientIp(req, server, policy.trustProxy) : undefined;
+    // The address is a native call: find it out only behind a trusted proxy or when a per-IP cap may refuse it.
+    const ip = (caps !== null && caps.needsIp) || policy.trustProxy !== false ? clientIp(req, server, policy.trustProxy) : undefined;
     if (caps !== null) {
-      const full = caps.reserve(ip);
+      const full = caps.reserve(ip, this.#held);
       if (full !== undefined) return this.#refuse(req, pathname, entry.route.path, full, RETRY_AFTER);
     }
     const handshake: Handshake = { req, server, entry, params, pathname, ip, reserved: caps !== null };
@@ -96,7 +101,23 @@ export class Upgrades {
       return this.#fail(req, pathname, entry.route.path, error);
     }
     if (!isThenable(admission)) return this.#complete(handshake, admission);
+    if (caps !== null && caps.countsIps) {
+      // Other upgrades run while this one waits: its slot must be countable by address from now on.
+      handshake.ip ??= clientIp(req, server, policy.trustProxy);
+      this.#waiting.add(handshake);
+    }
     return this.#await(handshake, admission);
+  }
+
+  readonly #held = (caps: ConnectionCaps): Iterable<string> => this.#addressesHeld(caps);
+
+  /** The addresses of the slots `caps` holds: its open sockets (read from the socket if need be) and waiting admissions. */
+  *#addressesHeld(caps: ConnectionCaps): Generator<string> {
+    for (const [ws, connection] of this.#context.connections.matching({})) {
+      // Kept on the connection, so its close gives the slot back under the same address.
+      if (connection.policy.caps === caps) yield (connection.ip ??= ws.remoteAddress);
+    }
+    for (const handshake of this.#waiting) if (handshake.entry.policy.caps === caps && handshake.ip !== undefined) yield handshake.ip;
   }
 
   /** Waits for an async admission, up to `upgradeTimeout`; a late answer is ignored (the client got its 503). */
@@ -130,6 +151,7 @@ export class Upgrades {
   }
 
   #complete(handshake: Handshake, admission: Admission): Answer {
+    if (this.#waiting.size !== 0) this.#waiting.delete(handshake);
     const { req, server, entry, pathname } = handshake;
     if (admission instanceof Response) {
       this.#release(handshake);
@@ -165,6 +187,7 @@ export class Upgrades {
   }
 
   #release(handshake: Handshake): void {
+    if (this.#waiting.size !== 0) this.#waiting.delete(handshake);
     if (handshake.reserved) handshake.entry.policy.caps!.release(handshake.ip);
   }
 

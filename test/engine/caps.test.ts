@@ -2,6 +2,7 @@
 // to zero and per-IP entries disappear with their last socket; `trustProxy` decides whose address is counted.
 
 import { afterEach, expect, test } from "bun:test";
+import { connect } from "node:net";
 import { bunwire } from "bunwire";
 import { clientIp } from "../../src/engine/client-ip.ts";
 import { TestSocket, until, upgradeAttempt } from "../support/socket.ts";
@@ -67,3 +68,58 @@ test("clientIp: the socket's peer by default, the leftmost X-Forwarded-For with 
   expect(clientIp(req, server, 2)).toBe("10.0.0.2");
   expect(clientIp(new Request("http://x/"), server, true)).toBe("127.0.0.1");
 });
+
+/** A handshake from `localAddress` (any 127.x address reaches a server on 127.0.0.1), held open when upgraded. */
+function openFrom(url: string, localAddress: string): Promise<{ status: number; close(): Promise<void> }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port), localAddress });
+    let head = "";
+    socket.on("connect", () => {
+      socket.write(`GET /live HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    });
+    socket.on("data", (chunk) => {
+      if (head.includes("\r\n\r\n")) return;
+      head += chunk.toString("latin1");
+      if (!head.includes("\r\n\r\n")) return;
+      const closed = new Promise<void>((done) => socket.once("close", () => done()));
+      resolve({ status: Number(head.split(" ")[1]), close: () => (socket.destroy(), closed) });
+    });
+    socket.on("error", reject);
+  });
+}
+
+test("without trustProxy the per-IP cap counts addresses only once the server holds as many slots as the cap, and refuses exactly", async () => {
+  const { url, caps } = serve({ maxConnectionsPerIp: 2 });
+  const a1 = await openFrom(url, "127.0.0.2");
+  const a2 = await openFrom(url, "127.0.0.2");
+  expect([a1.status, a2.status]).toEqual([101, 101]);
+  expect(caps.ips).toBe(0); // fewer slots than the cap: no address can be at it, none was looked up
+  const b1 = await openFrom(url, "127.0.0.3");
+  expect(b1.status).toBe(101);
+  expect(caps.ips).toBe(2); // counted from the open sockets' addresses
+  const a3 = await openFrom(url, "127.0.0.2");
+  expect(a3.status).toBe(429);
+  await a1.close();
+  await until(() => caps.count === 2, 2000, "a1's slot back");
+  const a4 = await openFrom(url, "127.0.0.2"); // a1 gave its slot back under its own address
+  expect(a4.status).toBe(101);
+  const a5 = await openFrom(url, "127.0.0.2");
+  expect(a5.status).toBe(429);
+  for (const socket of [a2, b1, a4, a3, a5]) await socket.close();
+  await until(() => caps.count === 0 && caps.ips === 0, 2000, "caps back to zero");
+});
+
+for (const kind of ["sync", "async"] as const) {
+  test(`without trustProxy, concurrent handshakes from one address past the cap: exactly the extra ones get 429 (${kind} admission)`, async () => {
+    const admit = kind === "sync" ? () => true : () => Bun.sleep(30).then(() => true);
+    const { url, caps } = serve({ maxConnectionsPerIp: 3 }, admit);
+    const other = await openFrom(url, "127.0.0.5");
+    const attempts = await Promise.all(Array.from({ length: 5 }, () => openFrom(url, "127.0.0.4")));
+    expect(attempts.map((a) => a.status).sort()).toEqual([101, 101, 101, 429, 429]);
+    const another = await openFrom(url, "127.0.0.5"); // another address is not held back
+    expect(another.status).toBe(101);
+    for (const socket of [other, another, ...attempts]) await socket.close();
+    await until(() => caps.count === 0 && caps.ips === 0, 2000, "caps back to zero");
+  });
+}
