@@ -28,6 +28,25 @@ export const DEFAULT_SETTINGS: RequestSettings = { trustProxy: false, bodyLimit:
 /** @internal the `app.param` callbacks that already ran for this request, with the value they saw. */
 export const PARAM_CALLS: unique symbol = Symbol("bunwire.paramCalls");
 
+/** What a request computes on first read and keeps: one object, made only when something is read. */
+interface Memo {
+  query?: Query;
+  cookies?: Record<string, string>;
+  headers?: RequestHeaders;
+  ip?: string;
+}
+
+/** The body's state, created on first use (or at once for a route with its own body limit). */
+interface BodyState {
+  value: any;
+  parsed: boolean;
+  bytes: Promise<Uint8Array> | undefined;
+  limit: number;
+}
+
+/** `#pathAt` packs the path's offset in `#kept` and its length into one number (one field fewer per socket). */
+const PATH_SPAN = 2 ** 26;
+
 export class BunwireRequest<P extends object = Params> {
   readonly method: string;
   /** Route params of the route now running, URL-decoded. */
@@ -41,8 +60,7 @@ export class BunwireRequest<P extends object = Params> {
   declare [PARAM_CALLS]: Map<unknown, string> | undefined;
   // The path as routed; after `detach()` undefined while it is a part of `#kept` (see there).
   #pathname: string | undefined;
-  #pathStart = 0;
-  #pathLength = 0;
+  #pathAt = 0;
   // Until `detach()`: the request Bun received. After: undefined until someone reads `raw` (then a rebuilt copy).
   #raw: Request | undefined;
   // After `detach()`: one string holding the absolute url (its first `#urlLength` characters), then the client's own
@@ -51,25 +69,29 @@ export class BunwireRequest<P extends object = Params> {
   #kept: string | undefined;
   #urlLength = 0;
   #shared = "";
-  #ip: string | undefined;
-  #socket: Socket<unknown> | undefined;
-  readonly #server: Server<unknown> | undefined;
+  // The server until `detach()`, then the socket the upgrade opened (`bindSocket`): where the address comes from.
+  #peer: Server<unknown> | Socket<unknown> | undefined;
   readonly #settings: RequestSettings;
-  readonly #bodyLimit: number;
-  #query: Query | undefined;
-  #cookies: Record<string, string> | undefined;
-  #headers: RequestHeaders | undefined;
-  // One slot for the body's state, created on first use: this object lives as long as an App WebSocket does.
-  #body: { value: any; parsed: boolean; bytes: Promise<Uint8Array> | undefined } | undefined;
+  #memo: Memo | undefined;
+  // This object lives as long as an App WebSocket does: what only some requests need is made when they need it.
+  #body: BodyState | undefined;
 
   constructor(raw: Request, server: Server<unknown> | undefined, path: string, params: P, settings: RequestSettings = DEFAULT_SETTINGS, bodyLimit = settings.bodyLimit) {
     this.#raw = raw;
     this.method = raw.method;
     this.#pathname = path;
     this.params = params;
-    this.#server = server;
+    this.#peer = server;
     this.#settings = settings;
-    this.#bodyLimit = bodyLimit;
+    if (bodyLimit !== settings.bodyLimit) this.#body = { value: undefined, parsed: false, bytes: undefined, limit: bodyLimit };
+  }
+
+  #remember(): Memo {
+    return (this.#memo ??= {});
+  }
+
+  #bodyState(value: any, parsed: boolean): BodyState {
+    return (this.#body ??= { value, parsed, bytes: undefined, limit: this.#settings.bodyLimit });
   }
 
   /** The Fetch API request Bun received (its `url` is absolute); on a WebSocket's `ws.data.req`, a copy of it. */
@@ -95,16 +117,18 @@ export class BunwireRequest<P extends object = Params> {
     const pathname = this.#pathname!;
     const start = url.indexOf(pathname, url.indexOf("//") + 2);
     if (start !== -1) {
-      this.#pathStart = start;
-      this.#pathLength = pathname.length;
-      this.#pathname = undefined;
+      if (pathname.length < PATH_SPAN) {
+        this.#pathAt = start * PATH_SPAN + pathname.length;
+        this.#pathname = undefined;
+      }
     }
     this.#raw = undefined;
+    this.#peer = undefined;
   }
 
   /** @internal The socket this request opened: `ip` reads its peer address from there once the Request is gone. */
   bindSocket(ws: Socket<unknown>): void {
-    this.#socket = ws;
+    this.#peer = ws;
   }
 
   /** A request header (null when absent), read from the packed block once the Request is gone. */
@@ -124,7 +148,10 @@ export class BunwireRequest<P extends object = Params> {
   }
 
   #path(): string {
-    return this.#pathname ?? this.#kept!.slice(this.#pathStart, this.#pathStart + this.#pathLength);
+    if (this.#pathname !== undefined) return this.#pathname;
+    const at = this.#pathAt;
+    const start = Math.floor(at / PATH_SPAN);
+    return this.#kept!.slice(start, start + (at % PATH_SPAN));
   }
 
   /** The path below `baseUrl`, not decoded (`/users/42`): the whole path outside mounted middleware and routers. */
@@ -151,7 +178,7 @@ export class BunwireRequest<P extends object = Params> {
 
   /** Headers as a plain object of lower-cased names (`req.headers["x-api-key"]`) that also has `get()`/`has()`. */
   get headers(): RequestHeaders {
-    return (this.#headers ??= headersObject(this.#kept === undefined ? this.#raw!.headers : unpackHeaders(this.#ownLines(), this.#shared)));
+    return (this.#remember().headers ??= headersObject(this.#kept === undefined ? this.#raw!.headers : unpackHeaders(this.#ownLines(), this.#shared)));
   }
 
   /** A request header, case-insensitive (`req.get("user-agent")`). */
@@ -165,33 +192,38 @@ export class BunwireRequest<P extends object = Params> {
 
   /** Query string fields; a repeated field is an array. Parsed on first use. */
   get query(): Query {
-    if (this.#query !== undefined) return this.#query;
+    const memo = this.#remember();
+    if (memo.query !== undefined) return memo.query;
     const url = this.#absoluteUrl();
     const at = url.indexOf("?");
-    return (this.#query = collectFields(at === -1 ? [] : new URLSearchParams(url.slice(at + 1))) as Query);
+    return (memo.query = collectFields(at === -1 ? [] : new URLSearchParams(url.slice(at + 1))) as Query);
   }
 
   /** Cookies of the request, decoded. */
   get cookies(): Record<string, string> {
-    if (this.#cookies !== undefined) return this.#cookies;
+    const memo = this.#remember();
+    if (memo.cookies !== undefined) return memo.cookies;
     const header = this.#header("cookie");
     const cookies: Record<string, string> = {};
     if (header !== null) parseCookies(header, cookies);
-    return (this.#cookies = cookies);
+    return (memo.cookies = cookies);
   }
 
   /** @internal One cookie, decoded (what `cookies[name]` gives), without parsing the others when not done yet. */
   cookie(name: string): string | undefined {
-    if (this.#cookies !== undefined) return Object.hasOwn(this.#cookies, name) ? this.#cookies[name] : undefined;
+    const cookies = this.#memo?.cookies;
+    if (cookies !== undefined) return Object.hasOwn(cookies, name) ? cookies[name] : undefined;
     const header = this.#header("cookie");
     return header === null || name === "" ? undefined : findCookie(header, name);
   }
 
   /** The client's address: the socket's peer, or with `trustProxy` the one X-Forwarded-For names. */
   get ip(): string {
-    if (this.#ip !== undefined) return this.#ip;
-    if (this.#kept === undefined) return clientIp(this.#raw!, this.#server, this.#settings.trustProxy);
-    return (this.#ip = forwardedIp(this.#header("x-forwarded-for"), this.#settings.trustProxy) ?? this.#socket?.remoteAddress ?? "");
+    const known = this.#memo?.ip;
+    if (known !== undefined) return known;
+    if (this.#kept === undefined) return clientIp(this.#raw!, this.#peer as Server<unknown> | undefined, this.#settings.trustProxy);
+    const socket = this.#peer as Socket<unknown> | undefined;
+    return (this.#remember().ip = forwardedIp(this.#header("x-forwarded-for"), this.#settings.trustProxy) ?? socket?.remoteAddress ?? "");
   }
 
   /** With `trustProxy`: X-Forwarded-For's addresses, client first; otherwise empty (as in Express). */
@@ -230,20 +262,20 @@ export class BunwireRequest<P extends object = Params> {
     return this.#body?.value;
   }
   set body(value: any) {
-    const state = (this.#body ??= { value, parsed: true, bytes: undefined });
+    const state = this.#bodyState(value, true);
     state.value = value;
     state.parsed = true;
   }
 
   /** The most body bytes this request may send (the App's `bodyLimit`, or its route's). */
   get bodyLimit(): number {
-    return this.#bodyLimit;
+    return this.#body?.limit ?? this.#settings.bodyLimit;
   }
 
   /** The raw body bytes, read once, within the body limit (PAYLOAD_TOO_LARGE, 413, past it). */
   bytes(): Promise<Uint8Array> {
-    const state = (this.#body ??= { value: undefined, parsed: false, bytes: undefined });
-    return (state.bytes ??= readBytes(this.raw, this.#bodyLimit));
+    const state = this.#bodyState(undefined, false);
+    return (state.bytes ??= readBytes(this.raw, state.limit));
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {

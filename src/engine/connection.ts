@@ -1,7 +1,8 @@
 // The engine's per-connection record. It is pinned on the socket under a symbol at `open`, taken from the data
 // object the upgrade carried, so user code may replace `ws.data` wholesale and dispatch still finds its route.
-// It is kept small (issue 16 counts bytes per idle connection): the id is a number until someone reads it,
-// the rate-limit bucket exists only when a limit is set, the address only when caps or a proxy needed it.
+// It is kept small (issue 16 counts bytes per idle connection): the id is a number until someone reads it, the
+// rate-limit bucket exists only when a limit is set, and what few connections have (a user, an address, bus
+// topics, a read id) sits in one side object, created when one of them is.
 
 import type { ConnectionInfo, ConnectionUser } from "./identity.ts";
 import type { RateBucket } from "./message-rate.ts";
@@ -26,16 +27,28 @@ export type QueuedEvent =
   | { kind: "drain" }
   | { kind: "ping" | "pong"; data: Buffer<ArrayBuffer> };
 
-export class Connection {
+/** The route a connection came in on, as the engine keeps it: one object per route, shared by its connections. */
+export interface ConnectionEntry {
   readonly route: SocketRoute;
+  readonly policy: Policy;
+  /** The counters of the route pattern (metrics, the inspector): `++` on them, nothing more. */
+  readonly stats: RouteStats;
+}
+
+/** What few connections have, kept apart: a plain connection carries one null instead of four fields. */
+interface Extras {
+  user: ConnectionUser | undefined;
+  ip: string | undefined;
+  topics: Set<string> | null;
+  id: string | undefined;
+}
+
+export class Connection {
+  readonly entry: ConnectionEntry;
   readonly handlers: RouteHandlers;
   readonly params: Params;
+  /** The per-connection context a front door granted at admission (a file route's `ctx`). */
   readonly context: unknown;
-  readonly policy: Policy;
-  readonly user: ConnectionUser | undefined;
-  /** The client address, when the pipeline had to find it out (per-IP caps, trustProxy), or a lazy per-IP count
-   *  started while the socket was open (src/engine/caps.ts). */
-  ip: string | undefined;
   readonly serial: number;
   openedAt = 0;
   /** BUSY | RATE_LIMITED | DROPPING. */
@@ -44,31 +57,64 @@ export class Connection {
   queue: QueuedEvent[] | null = null;
   queuedBytes = 0;
   readonly bucket: RateBucket | null;
-  /** The counters of the connection's route pattern (metrics, the inspector): `++` on them, nothing more. */
-  readonly stats: RouteStats;
-  /** Topics this socket subscribed to while a bus is attached (Bun forgets them before `close` runs). */
-  topics: Set<string> | null = null;
   /** Where the engine's registry of open sockets holds this one (src/engine/open-connections.ts); -1: not there. */
   slot = -1;
-  #id: string | undefined;
+  #extras: Extras | null = null;
 
-  constructor(route: SocketRoute, handlers: RouteHandlers, params: Params, context: unknown, policy: Policy, user: ConnectionUser | undefined, ip: string | undefined, serial: number, bucket: RateBucket | null, stats: RouteStats) {
-    this.route = route;
+  constructor(entry: ConnectionEntry, handlers: RouteHandlers, params: Params, context: unknown, user: ConnectionUser | undefined, ip: string | undefined, serial: number, bucket: RateBucket | null) {
+    this.entry = entry;
     this.handlers = handlers;
     this.params = params;
     this.context = context;
-    this.policy = policy;
-    this.user = user;
-    this.ip = ip;
     this.serial = serial;
     this.bucket = bucket;
-    this.stats = stats;
     this.state = bucket === null ? 0 : RATE_LIMITED;
+    if (user !== undefined || ip !== undefined) this.#extras = { user, ip, topics: null, id: undefined };
+  }
+
+  #extra(): Extras {
+    return (this.#extras ??= { user: undefined, ip: undefined, topics: null, id: undefined });
+  }
+
+  get route(): SocketRoute {
+    return this.entry.route;
+  }
+
+  get policy(): Policy {
+    return this.entry.policy;
+  }
+
+  get stats(): RouteStats {
+    return this.entry.stats;
+  }
+
+  get user(): ConnectionUser | undefined {
+    return this.#extras?.user;
+  }
+
+  /** The client address, when the pipeline had to find it out (per-IP caps, trustProxy), or a lazy per-IP count
+   *  started while the socket was open (src/engine/caps.ts). */
+  get ip(): string | undefined {
+    return this.#extras?.ip;
+  }
+
+  set ip(ip: string | undefined) {
+    this.#extra().ip = ip;
+  }
+
+  /** Topics this socket subscribed to while a bus is attached (Bun forgets them before `close` runs). */
+  get topics(): Set<string> | null {
+    return this.#extras?.topics ?? null;
+  }
+
+  set topics(topics: Set<string> | null) {
+    this.#extra().topics = topics;
   }
 
   /** The connection id, built from the serial number on first read. */
   get id(): string {
-    return (this.#id ??= this.policy.idPrefix + String(this.serial));
+    const extras = this.#extra();
+    return (extras.id ??= this.policy.idPrefix + String(this.serial));
   }
 }
 

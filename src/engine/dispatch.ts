@@ -250,7 +250,7 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
     message(ws, message) {
       const connection = (ws as PinnedSocket)[CONNECTION];
       if (connection === undefined) return;
-      const stats = connection.stats;
+      const stats = connection.entry.stats;
       stats.messagesIn++;
       stats.bytesIn += typeof message === "string" ? message.length : message.byteLength;
       if (connection.state !== 0) return gated(ws, connection, message as string | Buffer<ArrayBuffer>);

@@ -171,7 +171,7 @@ export class Upgrades {
       headers = negotiated;
     }
     const rate = entry.policy.rate;
-    const connection = new Connection(entry.route, handlers, admission.params ?? handshake.params, admission.context, entry.policy, admission.user, handshake.ip, ++this.#serial, rate === null ? null : new RateBucket(rate, Date.now()), entry.stats);
+    const connection = new Connection(entry, handlers, admission.params ?? handshake.params, admission.context, admission.user, handshake.ip, ++this.#serial, rate === null ? null : new RateBucket(rate, Date.now()));
     const data = admission.data;
     const pending = this.#context.pending;
     pending.expect(data, connection);
