@@ -5,7 +5,7 @@
 // (CORS, cookies) stay on these answers and on error answers, so a browser can read them.
 
 import type { Server } from "bun";
-import { logError, pathnameOf, type Engine, type Params } from "../engine/index.ts";
+import { logError, NO_PARAMS, pathnameOf, type Engine } from "../engine/index.ts";
 import { isThenable } from "../engine/thenable.ts";
 import { errorAnswer } from "./http-errors.ts";
 import type { LayerStack } from "./layers.ts";
@@ -19,7 +19,6 @@ export interface HttpContext {
   readonly engine: Engine;
 }
 
-const NO_PARAMS: Params = Object.freeze({}) as Params;
 
 export function handleHttp(app: HttpContext, raw: Request, server: Server<unknown>): Response | Promise<Response> {
   let req: BunwireRequest<any> | undefined;

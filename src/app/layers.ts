@@ -3,7 +3,7 @@
 // after mounting count). For one request it yields the chain of steps to run, with `req.params` and `req.baseUrl`
 // for each; before a route's handlers it puts the body read and the `param()` callbacks for that route.
 
-import { BunwireError, compilePattern, type Params, type PathPattern } from "../engine/index.ts";
+import { BunwireError, compilePattern, NO_PARAMS, type Params, type PathPattern } from "../engine/index.ts";
 import type { ChainStep, Handler, Middleware, NextFunction } from "./middleware-chain.ts";
 import { PARAM_CALLS, type BunwireRequest } from "./request.ts";
 import type { BunwireResponse } from "./response.ts";
@@ -32,7 +32,6 @@ export interface Chain {
   bodyLimit: number | undefined;
 }
 
-const EMPTY_PARAMS: Params = Object.freeze({}) as Params;
 // Methods whose bodies bunwire never reads before a route (Express's parsers skip them too when they are empty).
 const BODILESS = new Set(["GET", "HEAD"]);
 
@@ -47,8 +46,8 @@ function depthOf(pattern: PathPattern): MountDepth {
 /** A `use` or router prefix against `path`: static prefixes by string comparison (every request runs these). */
 function matchMount(pattern: PathPattern, depth: MountDepth, path: string): Params | null {
   if (typeof depth !== "number") return pattern.match(path);
-  if (depth === 0) return EMPTY_PARAMS;
-  return path.startsWith(pattern.path) && (path.length === depth || path.charCodeAt(depth) === 47) ? EMPTY_PARAMS : null;
+  if (depth === 0) return NO_PARAMS;
+  return path.startsWith(pattern.path) && (path.length === depth || path.charCodeAt(depth) === 47) ? NO_PARAMS : null;
 }
 
 /** The length of the part of `path` that a mount pattern matched (the new `baseUrl` is that much longer). */
@@ -111,14 +110,14 @@ export class LayerStack {
   /** The `use` middleware that apply to `pathname` (what runs before an upgrade). Throws MALFORMED_URI. */
   middlewareFor(pathname: string): ChainStep[] {
     const chain: Chain = { steps: [], routed: false, bodyLimit: undefined };
-    this.#collect(chain, undefined, pathname, 0, EMPTY_PARAMS, undefined);
+    this.#collect(chain, undefined, pathname, 0, NO_PARAMS, undefined);
     return chain.steps;
   }
 
   /** Every middleware and route handler for an HTTP request, in order. Throws MALFORMED_URI. */
   chainFor(method: string, pathname: string): Chain {
     const chain: Chain = { steps: [], routed: false, bodyLimit: undefined };
-    this.#collect(chain, method, pathname, 0, EMPTY_PARAMS, undefined);
+    this.#collect(chain, method, pathname, 0, NO_PARAMS, undefined);
     return chain;
   }
 
@@ -144,7 +143,7 @@ export class LayerStack {
     const path = offset === 0 ? pathname : pathname.slice(offset) || "/";
     const base = offset === 0 ? "" : pathname.slice(0, offset);
     const bodyLimit = this.bodyLimit ?? limit;
-    const merge = this.mergeParams && inherited !== EMPTY_PARAMS;
+    const merge = this.mergeParams && inherited !== NO_PARAMS;
     for (const layer of this.layers) {
       if (layer.kind === "route") {
         if (method === undefined) continue;

@@ -21,7 +21,7 @@ export { Serving } from "./serving.ts";
 export { addSizes, SIZES, sizesOf } from "./sizes.ts";
 export type { Sized, Sizes } from "./sizes.ts";
 export type { CloseOptions } from "./shutdown.ts";
-export { compilePattern, normalizePath, pathnameOf } from "./path-pattern.ts";
+export { compilePattern, normalizePath, NO_PARAMS, pathnameOf } from "./path-pattern.ts";
 export type { Params, PathPattern } from "./path-pattern.ts";
 export { RouteTable } from "./route-table.ts";
 export type { RouteMatch } from "./route-table.ts";

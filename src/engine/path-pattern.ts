@@ -14,7 +14,8 @@ export interface PathPattern {
   match(pathname: string): Params | null;
 }
 
-const EMPTY: Params = Object.freeze({}) as Params;
+/** The params of a match without any: one frozen object, shared (a route without params keeps no object per socket). */
+export const NO_PARAMS: Params = Object.freeze({}) as Params;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
@@ -65,10 +66,10 @@ export function compilePattern(path: string, options: { prefix?: boolean } = {})
     isStatic,
     keys,
     match(pathname) {
-      if (isStatic) return normalizePath(pathname) === normalized ? EMPTY : null;
+      if (isStatic) return normalizePath(pathname) === normalized ? NO_PARAMS : null;
       const found = regexp.exec(pathname);
       if (found === null) return null;
-      if (keys.length === 0) return EMPTY;
+      if (keys.length === 0) return NO_PARAMS;
       const params: Params = {};
       for (let i = 0; i < keys.length; i++) {
         const value = found[i + 1];

@@ -3,7 +3,7 @@
 // an `app.ws("/chat/:room")` added after it). Matching happens once per request or upgrade, never per message.
 
 import { BunwireError } from "./errors.ts";
-import { compilePattern, normalizePath, type Params, type PathPattern } from "./path-pattern.ts";
+import { compilePattern, NO_PARAMS, normalizePath, type Params, type PathPattern } from "./path-pattern.ts";
 
 export interface RouteMatch<T> {
   readonly value: T;
@@ -40,7 +40,7 @@ export class RouteTable<T> {
   /** Throws MALFORMED_URI (400) when a matching param holds a bad escape. */
   match(pathname: string): RouteMatch<T> | null {
     const hit = this.#static.get(normalizePath(pathname));
-    if (hit !== undefined) return { value: hit.value, params: {}, pattern: hit.pattern };
+    if (hit !== undefined) return { value: hit.value, params: NO_PARAMS, pattern: hit.pattern };
     for (const list of [this.#dynamic, this.#catchAll]) {
       for (const entry of list) {
         const params = entry.pattern.match(pathname);

@@ -6,6 +6,7 @@ import {
   BunwireError,
   compilePattern,
   joinPaths,
+  NO_PARAMS,
   pathnameOf,
   type Admission,
   type Engine,
@@ -32,8 +33,6 @@ interface UpgradeCandidate {
   readonly handler: RouteHandler;
   readonly where: string;
 }
-
-const NO_PARAMS: Params = Object.freeze({}) as Params;
 
 export class RouterMount {
   readonly target: MountTarget;

@@ -1,10 +1,13 @@
 // Idle memory (issue 16): a string a socket keeps was allocated among its upgrade's garbage and pins far more memory
 // than its own bytes (bench/findings.md). The gateway, a Router and a file route without params keep none per
-// socket; this counts the server's strings after a full GC with the clients in another process.
+// socket, and the App one (`ws.data.req`'s url and own header lines); a route without params keeps no params
+// object either (one frozen object is shared). This counts the server's strings and plain objects after a full
+// GC, with the clients in another process.
 
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import { fullGC, heapStats } from "bun:jsc";
 import { join } from "node:path";
+import { bunwire } from "../../src/index.ts";
 import { Router } from "../../src/router/index.ts";
 import { fileRoutes } from "../../src/fs/index.ts";
 import { Application, Module, OnMessage, WebSocketGateway, type ServerWebSocket } from "../../src/gateway/index.ts";
@@ -32,36 +35,42 @@ async function openClients(url: string, count: number): Promise<void> {
   }
 }
 
-/** Strings the server process holds per socket: counted over `SOCKETS` more, after a first batch warmed it up. */
-async function stringsPerSocket(url: string): Promise<number> {
+/** Strings and plain objects the server process holds per socket: counted over `SOCKETS` more, after a first batch warmed it up. */
+async function keptPerSocket(url: string): Promise<{ strings: number; objects: number }> {
   await openClients(url, 10);
   fullGC();
-  const before = heapStats().objectTypeCounts.string ?? 0;
+  const before = heapStats().objectTypeCounts;
   await openClients(url, SOCKETS);
   fullGC();
   fullGC();
-  return ((heapStats().objectTypeCounts.string ?? 0) - before) / SOCKETS;
+  const after = heapStats().objectTypeCounts;
+  const grown = (type: string) => ((after[type] ?? 0) - (before[type] ?? 0)) / SOCKETS;
+  return { strings: grown("string"), objects: grown("Object") };
 }
 
-test("a Router keeps no string per socket (its GET route's params, not the engine's any-path match)", async () => {
+test("a Router keeps no string per socket (its GET route's params, not the engine's any-path match), and two objects: the connection record and ws.data", async () => {
   const router = new Router();
   router.get("/echo", (req) => (router.upgrade(req, { data: { kind: 1 } }) ? new Response(null) : new Response("no", { status: 400 })));
   router.websocket({ message: (ws, message) => void ws.send(message) });
   const server = router.serve({ port: 0, hostname: "127.0.0.1", quiet: true });
   cleanups.push(() => router.close());
-  expect(await stringsPerSocket(`ws://127.0.0.1:${server.port}/echo`)).toBeLessThan(0.5);
+  const kept = await keptPerSocket(`ws://127.0.0.1:${server.port}/echo`);
+  expect(kept.strings).toBeLessThan(0.5);
+  expect(kept.objects).toBeLessThan(2.5);
 });
 
-test("a file route without params keeps no string per socket (one topic and path per route)", async () => {
+test("a file route without params keeps no string per socket (one topic and path per route), and three objects: the record, ctx and ws.data", async () => {
   const dir = runScratch("kept-strings-fs-");
   await Bun.write(join(dir, "ws/echo/route.ts"), `export function onOpen(ws, ctx) { ws.subscribe(ctx.topic); }\nexport function onMessage(ws, message) { ws.send(message); }\n`);
   const routes = await fileRoutes(dir);
   const server = routes.serve({ port: 0, hostname: "127.0.0.1", quiet: true });
   cleanups.push(() => routes.close());
-  expect(await stringsPerSocket(`ws://127.0.0.1:${server.port}/ws/echo`)).toBeLessThan(0.5);
+  const kept = await keptPerSocket(`ws://127.0.0.1:${server.port}/ws/echo`);
+  expect(kept.strings).toBeLessThan(0.5);
+  expect(kept.objects).toBeLessThan(3.5);
 });
 
-test("a gateway keeps no string per socket", async () => {
+test("a gateway keeps no string per socket, and two objects: the connection record and ws.data", async () => {
   @WebSocketGateway("/echo")
   class EchoGateway {
     @OnMessage()
@@ -75,5 +84,17 @@ test("a gateway keeps no string per socket", async () => {
   app.registerModule(EchoModule);
   const server = app.listen(0);
   cleanups.push(() => app.close());
-  expect(await stringsPerSocket(`ws://127.0.0.1:${server.port}/echo`)).toBeLessThan(0.5);
+  const kept = await keptPerSocket(`ws://127.0.0.1:${server.port}/echo`);
+  expect(kept.strings).toBeLessThan(0.5);
+  expect(kept.objects).toBeLessThan(2.5);
+});
+
+test("an App route keeps one string per socket (ws.data.req's url and own header lines) and at most three objects: the record, ws.data and ws.data.req", async () => {
+  const app = bunwire({ development: false });
+  app.ws("/echo", { message: (ws, message) => void ws.send(message) });
+  const server = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
+  cleanups.push(() => app.close());
+  const kept = await keptPerSocket(`ws://127.0.0.1:${server.port}/echo`);
+  expect(kept.strings).toBeLessThan(1.5);
+  expect(kept.objects).toBeLessThan(3.5);
 });
