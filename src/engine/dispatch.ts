@@ -204,7 +204,7 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
       // The bucket runs on the coarse clock; a refusal is confirmed against the exact time first, so a message is
       // never refused only because the clock lagged.
       const bucket = connection.bucket!;
-      const rate = connection.policy.rate!;
+      const rate = connection.entry.policy.rate!;
       if (!bucket.take(rate, size, coarseNow()) && !bucket.take(rate, size, exactNow())) return refuse(ws, connection, message);
     }
     if ((state & BUSY) !== 0) {
