@@ -52,7 +52,10 @@ function withMiddleware(admission: Admission, req: BunwireRequest<any>, res: Bun
 
 /** `ws.data` of an `app.ws` route admitted without data of its own: what middleware put in `res.locals`, and more. */
 function defaultData(req: BunwireRequest<any>, res: BunwireResponse, route: AppSocketRoute, params: Params): WebSocketData {
-  return { ...res.locals, routePath: route.path, params, handlers: route.handlers, req };
+  const locals = res.localsIfSet;
+  // Without locals a plain literal: smaller than a spread's result (48 bytes instead of 64, for the socket's life).
+  if (locals === undefined) return { routePath: route.path, params, handlers: route.handlers, req };
+  return { ...locals, routePath: route.path, params, handlers: route.handlers, req };
 }
 
 /** An `app.ws` route: `use` and route middleware, then the route's `upgrade(req)`; `ws.data` defaults to the App's. */

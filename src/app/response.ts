@@ -24,8 +24,7 @@ export class BunwireResponse {
   /** The request this response answers (undefined for a response built by hand). */
   readonly req: BunwireRequest<any> | undefined;
   #headers: Headers | undefined;
-  /** Per-request values for later handlers; on an upgrade they are copied into `ws.data`. */
-  locals: Record<string, unknown> = {};
+  #locals: Record<string, unknown> | undefined;
   #body: BodyInit | null = null;
   #adopted: Response | undefined;
   #finished = false;
@@ -36,6 +35,20 @@ export class BunwireResponse {
 
   constructor(req?: BunwireRequest<any>) {
     this.req = req;
+  }
+
+  /** Per-request values for later handlers; on an upgrade they are copied into `ws.data`. Made on first use. */
+  get locals(): Record<string, unknown> {
+    return (this.#locals ??= {});
+  }
+
+  set locals(values: Record<string, unknown>) {
+    this.#locals = values;
+  }
+
+  /** @internal `locals` if anything made it, else undefined (most requests and upgrades never touch it). */
+  get localsIfSet(): Record<string, unknown> | undefined {
+    return this.#locals;
   }
 
   /** The response headers, created on first use (most upgrades set none). */
