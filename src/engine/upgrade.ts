@@ -115,7 +115,10 @@ export class Upgrades {
   *#addressesHeld(caps: ConnectionCaps): Generator<string> {
     for (const [ws, connection] of this.#context.connections.matching({})) {
       // Kept on the connection, so its close gives the slot back under the same address.
-      if (connection.policy.caps === caps) yield (connection.ip ??= ws.remoteAddress);
+      if (connection.policy.caps !== caps) continue;
+      // A socket already closing may have no address left: it is not counted, and gives nothing back under one.
+      const ip = (connection.ip ??= ws.remoteAddress || undefined);
+      if (ip !== undefined) yield ip;
     }
     for (const handshake of this.#waiting) if (handshake.entry.policy.caps === caps && handshake.ip !== undefined) yield handshake.ip;
   }
