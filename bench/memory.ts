@@ -1,4 +1,4 @@
-// Idle memory per connection, quickly: `bun bench/memory.ts [rounds] [--connections=N] [--servers=a,b] [--scale]`.
+// Idle memory per connection, quickly: `bun bench/memory.ts [rounds] [--connections=N] [--servers=a,b] [--scale] [--warm-heap=N]`.
 // Runs only the idle job of `npm run bench` (browser-like handshakes, RSS growth and JS heap after a full GC) for
 // raw Bun and every front door, in alternated order, and prints each round, the medians and the ratio to raw Bun
 // (the median of per-round ratios). `--scale`: raw Bun and the App at 1k, 5k, 10k and 18k connections.
@@ -46,6 +46,8 @@ const entries = [
 const settleMs = Number(opt("settle") ?? 1000);
 // --probe-wait=ms: the heap probe collects, waits that long (the incremental sweeper runs), then reads
 if (opt("probe-wait")) process.env.HEAP_PROBE_WAIT = opt("probe-wait");
+// --warm-heap=N: every server (raw Bun too) allocates and drops N objects before it starts (bench/servers/heap-probe.ts)
+if (opt("warm-heap")) process.env.BENCH_WARM_HEAP = opt("warm-heap");
 
 async function measure(e: Entry, connections: number): Promise<LoadResult> {
   const server = await startServer(e.spec, e.env);

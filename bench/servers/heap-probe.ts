@@ -7,6 +7,17 @@ import { renameSync, writeFileSync } from "node:fs";
 
 export const heapFile = (pid: number) => `/tmp/bunwire-heap-${pid}.json`;
 
+// `BENCH_WARM_HEAP=N` (`bun bench/memory.ts --warm-heap=N`): N small objects and strings allocated and dropped before
+// the server starts, the same in every server, so all begin with free heap space as a process that has run a while
+// does (RSS growth per connection depends on it: bench/findings.md, third session of 2026-11-30).
+const warm = Number(process.env.BENCH_WARM_HEAP ?? 0);
+if (warm > 0) {
+  let garbage: unknown[] = [];
+  for (let i = 0; i < warm; i++) garbage.push({ a: i, b: `s${i}`, c: [i] });
+  garbage = [];
+  fullGC();
+}
+
 if (process.env.BUNWIRE_HEAP_PROBE !== "off") {
   process.on("SIGUSR2", async () => {
     if (process.env.HEAP_PROBE_WAIT) {
