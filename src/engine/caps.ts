@@ -63,7 +63,8 @@ export class ConnectionCaps {
     if (this.#count >= this.max) {
       return new BunwireError("TOO_MANY_CONNECTIONS", `the server holds its maximum of ${this.max} connections`, { status: 503 });
     }
-    if (ip !== undefined && this.countsIps) {
+    // An address given while a lazy count is idle (a route behind a trusted proxy sharing these caps) starts nothing.
+    if (ip !== undefined && this.needsIp) {
       const byIp = (this.#byIp ??= this.#rebuild(held));
       const slots = byIp.get(ip) ?? 0;
       if (slots >= this.perIp) return new BunwireError("TOO_MANY_CONNECTIONS_PER_IP", `${ip} holds its maximum of ${this.perIp} connections`, { status: 429 });

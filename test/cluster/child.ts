@@ -30,6 +30,11 @@ export class ChildInstance {
     if (!response.ok) throw new Error(`${path}: ${response.status}`);
   }
 
+  /** Its bus: up (neither down nor still holding its buffer), and the outages it went through. */
+  async bus(): Promise<{ connected: boolean; outages: number }> {
+    return (await fetch(`http://127.0.0.1:${this.port}/bus`)).json() as Promise<{ connected: boolean; outages: number }>;
+  }
+
   async kill(): Promise<void> {
     this.proc.kill("SIGKILL");
     await this.proc.exited;

@@ -1,6 +1,7 @@
 // One bunwire App in its own process, for tests that freeze (SIGSTOP) or kill (SIGKILL) an instance. Sockets on
 // /chat are admitted as `?user=` and subscribe to every `?topic=`; each hears "hello <connection id>" on open.
-// `POST /publish/:topic` publishes its body (app.publish); `POST /user/:id` sends its body with sendToUser. It
+// `POST /publish/:topic` publishes its body (app.publish); `POST /user/:id` sends its body with sendToUser;
+// `GET /bus` says whether its bus is up and how many outages it saw. It
 // answers `cluster.emit("whoami")`, and prints "READY <port> <instanceId>" once listening (and on the bus).
 // Args: redis|nats|none, broker URL (ignored for none), heartbeatMs, [flushDelayMs = 300].
 import { bunwire, connectionOf, sendToUser, type Bus } from "../../src/index.ts";
@@ -34,6 +35,10 @@ app.post("/publish/:topic", async (req, res) => {
 app.post("/user/:id", async (req, res) => {
   sendToUser(app, req.params.id!, await req.text());
   res.send("ok");
+});
+// Whether its bus is up (not down, not still waiting to resend its buffer) and how many outages it went through.
+app.get("/bus", (_req, res) => {
+  res.json({ connected: bus?.connected ?? false, outages: bus?.stats.outages ?? 0 });
 });
 app.cluster.on("whoami", () => `child ${bus?.instanceId ?? "local"}`);
 app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });

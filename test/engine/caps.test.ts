@@ -4,6 +4,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { connect } from "node:net";
 import { bunwire } from "bunwire";
+import { Router } from "bunwire/router";
 import { clientIp } from "../../src/engine/client-ip.ts";
 import { TestSocket, until, upgradeAttempt } from "../support/socket.ts";
 
@@ -123,3 +124,23 @@ for (const kind of ["sync", "async"] as const) {
     await until(() => caps.count === 0 && caps.ips === 0, 2000, "caps back to zero");
   });
 }
+
+test("a mounted Router behind a trusted proxy shares the App's lazy per-IP count: counted by forwarded address once at the cap", async () => {
+  const app = bunwire({ development: false, maxConnectionsPerIp: 2 });
+  const router = new Router({ trustProxy: true });
+  router.websocket({ open: (ws) => void ws.send("in") });
+  app.use("/r", router);
+  const server = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
+  apps.push(app);
+  const url = `ws://127.0.0.1:${server.port}/r/live`;
+  const caps = app.engine.policy.caps!;
+  const from = (address: string) => ({ "X-Forwarded-For": address });
+  const first = await TestSocket.open(url, { headers: from("203.0.113.1") });
+  expect(caps.ips).toBe(0); // below the cap nothing is counted per address, forwarded or not
+  const second = await TestSocket.open(url, { headers: from("203.0.113.1") });
+  expect((await upgradeAttempt(url, from("203.0.113.1"))).status).toBe(429);
+  const other = await TestSocket.open(url, { headers: from("198.51.100.9") });
+  expect(await other.next()).toBe("in");
+  for (const socket of [first, second, other]) await socket.close();
+  await until(() => caps.count === 0 && caps.ips === 0, 2000, "caps back to zero");
+});
