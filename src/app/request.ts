@@ -116,11 +116,9 @@ export class BunwireRequest<P extends object = Params> {
     this.#shared = shared;
     const pathname = this.#pathname!;
     const start = url.indexOf(pathname, url.indexOf("//") + 2);
-    if (start !== -1) {
-      if (pathname.length < PATH_SPAN) {
-        this.#pathAt = start * PATH_SPAN + pathname.length;
-        this.#pathname = undefined;
-      }
+    if (start !== -1 && pathname.length < PATH_SPAN) {
+      this.#pathAt = start * PATH_SPAN + pathname.length;
+      this.#pathname = undefined;
     }
     this.#raw = undefined;
     this.#peer = undefined;

@@ -43,6 +43,10 @@ interface Extras {
   id: string | undefined;
 }
 
+function extras(user: ConnectionUser | undefined, ip: string | undefined): Extras {
+  return { user, ip, topics: null, id: undefined };
+}
+
 export class Connection {
   readonly entry: ConnectionEntry;
   readonly handlers: RouteHandlers;
@@ -69,11 +73,11 @@ export class Connection {
     this.serial = serial;
     this.bucket = bucket;
     this.state = bucket === null ? 0 : RATE_LIMITED;
-    if (user !== undefined || ip !== undefined) this.#extras = { user, ip, topics: null, id: undefined };
+    if (user !== undefined || ip !== undefined) this.#extras = extras(user, ip);
   }
 
   #extra(): Extras {
-    return (this.#extras ??= { user: undefined, ip: undefined, topics: null, id: undefined });
+    return (this.#extras ??= extras(undefined, undefined));
   }
 
   get route(): SocketRoute {

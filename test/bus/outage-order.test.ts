@@ -8,7 +8,8 @@ import { MemoryBroker, MemoryTransport, memoryBus } from "../support/memory-tran
 test("a publish whose write fails after later publishes were buffered is resent in its place, once", async () => {
   const broker = new MemoryBroker();
   const faulty = new MemoryTransport(broker);
-  const publisher = memoryBus(broker, { transport: faulty });
+  // Quiet: the outage is injected on purpose.
+  const publisher = memoryBus(broker, { transport: faulty, logger: { warn() {}, info() {} } });
   const receiver = memoryBus(broker);
   const received: string[] = [];
   await publisher.connect(() => {});

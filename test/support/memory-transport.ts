@@ -3,6 +3,7 @@
 // the core's own maps without starting a Redis or NATS server.
 
 import { TransportBus } from "../../src/bus/transport-bus.ts";
+import type { BusLogger } from "../../src/bus/outage.ts";
 import type { Transport, TransportEvents } from "../../src/bus/transport.ts";
 
 export class MemoryBroker {
@@ -88,8 +89,7 @@ export class MemoryTransport implements Transport {
   }
 }
 
-export function memoryBus(broker: MemoryBroker, options: { heartbeatMs?: number; transport?: MemoryTransport } = {}): TransportBus {
+export function memoryBus(broker: MemoryBroker, options: { heartbeatMs?: number; transport?: MemoryTransport; logger?: BusLogger } = {}): TransportBus {
   const transport = options.transport ?? new MemoryTransport(broker);
-  const quiet = { warn() {}, info() {} };
-  return new TransportBus(transport, { flushDelayMs: 0, heartbeatMs: options.heartbeatMs, logger: options.transport && quiet }, (message) => new Error(message));
+  return new TransportBus(transport, { flushDelayMs: 0, heartbeatMs: options.heartbeatMs, logger: options.logger }, (message) => new Error(message));
 }
