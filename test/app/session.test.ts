@@ -91,9 +91,10 @@ test("a session destroyed by the handler is not saved again by the response", as
   expect(await (await fetch(`${http}/whoami`, { headers: { Cookie: cookie } })).json()).toEqual({ userId: null });
 });
 
-test("a tampered cookie is no session", async () => {
+test("a tampered cookie is no session, also once the real one has been verified (and its signature kept)", async () => {
   const { http, ws } = chatApp();
   const cookie = await login(http, "ada");
+  expect(await (await fetch(`${http}/whoami`, { headers: { Cookie: cookie } })).json()).toEqual({ userId: "ada" });
   const [name, value] = cookie.split("=") as [string, string];
   const [id, signature] = value.split(".") as [string, string];
   const forgedSignature = `${name}=${id}.${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`;
@@ -102,6 +103,7 @@ test("a tampered cookie is no session", async () => {
     expect(await (await fetch(`${http}/whoami`, { headers: { Cookie: forged } })).json()).toEqual({ userId: null });
     expect((await upgradeAttempt(`${ws}/protected`, { Cookie: forged })).status).toBe(401);
   }
+  expect(await (await fetch(`${http}/whoami`, { headers: { Cookie: cookie } })).json()).toEqual({ userId: "ada" });
 });
 
 test("a fresh session that upgrade middleware writes to is stored and its cookie carried onto the 101", async () => {
