@@ -48,12 +48,14 @@ const settleMs = Number(opt("settle") ?? 1000);
 if (opt("probe-wait")) process.env.HEAP_PROBE_WAIT = opt("probe-wait");
 // --warm-heap=N: every server (raw Bun too) allocates and drops N objects before it starts (bench/servers/heap-probe.ts)
 if (opt("warm-heap")) process.env.BENCH_WARM_HEAP = opt("warm-heap");
+// --churn=N: N connections opened and closed before the baseline reading (bench/load/idle.ts)
+const churn = Number(opt("churn") ?? 0);
 
 async function measure(e: Entry, connections: number): Promise<LoadResult> {
   const server = await startServer(e.spec, e.env);
   try {
     return await runGenerator(
-      { mode: "idle", path: e.path, origin: e.spec.origin, connections, concurrency: 200, settleMs, host: "127.0.0.1", port: server.port, serverPid: server.pid, wire: e.spec.wire },
+      { mode: "idle", path: e.path, origin: e.spec.origin, connections, concurrency: 200, settleMs, churn, host: "127.0.0.1", port: server.port, serverPid: server.pid, wire: e.spec.wire },
       300_000,
     );
   } finally {

@@ -1,4 +1,5 @@
-// `[UPGRADE_PATH=/up-mw] bun bench/upgrade-js.ts [src dir...]`: the JavaScript an upgrade runs, without the network: the App's
+// `[UPGRADE_PATH=/up-mw] bun bench/upgrade-js.ts [src dir...] [--servers=bunwire-router.ts,...]`: the JavaScript an upgrade
+// runs, without the network: the App's
 // bench route (`app.ws("/up", {})`) and raw Bun's hand-written fetch/open, each driven in-process with Bun.serve
 // replaced by a stand-in whose `upgrade()` calls `open` then `close` at once (as Bun does: open runs inside
 // upgrade). Stable where the loopback A/B (`bench/ab.ts upgrade`) is noisy on a shared machine; it leaves out
@@ -9,7 +10,11 @@ import { browserHeaders } from "./load/browser-headers.ts";
 import { AUTH_HEADER, MW_HEADERS, SESSION_COOKIE, SESSION_ID, SESSION_SECRET, sessionFromCookie, sessions } from "./servers/contract.ts";
 
 // Several trees (main before a change, this one) are compared in one process, rounds alternated.
-const srcDirs = process.argv.length > 2 ? process.argv.slice(2) : [join(import.meta.dir, "..", "src")];
+// `--servers=bunwire-router.ts,bunwire-gateway.ts`: bench server files (bench/servers/) measured beside them.
+const args = process.argv.slice(2);
+const serverFiles = args.find((a) => a.startsWith("--servers="))?.slice("--servers=".length).split(",") ?? [];
+const dirArgs = args.filter((a) => !a.startsWith("--"));
+const srcDirs = dirArgs.length > 0 ? dirArgs : [join(import.meta.dir, "..", "src")];
 const N = 100_000;
 
 class StandInSocket {
@@ -43,8 +48,8 @@ function standInServer(h: Handlers) {
   };
 }
 
-/** Captures what a server passes to Bun.serve, and hands back the stand-in instead of listening. */
-function capture(start: () => void): Handlers {
+/** Captures what a server passes to Bun.serve (`start` may load a module), and hands back the stand-in instead of listening. */
+async function capture(start: () => unknown): Promise<Handlers> {
   const real = Bun.serve;
   let got: Handlers | undefined;
   (Bun as { serve: unknown }).serve = (options: Handlers) => {
@@ -52,12 +57,16 @@ function capture(start: () => void): Handlers {
     return standInServer(options);
   };
   try {
-    start();
+    await start();
   } finally {
     (Bun as { serve: unknown }).serve = real;
   }
-  return got!;
+  if (got === undefined) throw new Error("the server did not call Bun.serve");
+  return got;
 }
+
+/** A bench server file (bench/servers/, or an absolute path), driven like the others on its /up route. */
+const captureFile = (file: string) => capture(() => import(file.startsWith("/") ? file : join(import.meta.dir, "servers", file)));
 
 // `/up-mw` as bench/servers/app-routes.ts has it: an auth-header check, then session() with the bench's signed cookie.
 const withMiddleware = process.env.UPGRADE_PATH === "/up-mw";
@@ -75,11 +84,13 @@ for (const dir of srcDirs) {
     session({ secret: SESSION_SECRET, cookieName: SESSION_COOKIE, store }),
     {},
   );
-  subjects.push([`App ${path} (${dir})`, capture(() => app.listen({ port: 0, hostname: "127.0.0.1", quiet: true }))]);
+  subjects.push([`App ${path} (${dir})`, await capture(() => app.listen({ port: 0, hostname: "127.0.0.1", quiet: true }))]);
 }
 
+for (const file of serverFiles) subjects.push([`${file} ${path}`, await captureFile(file)]);
+
 // raw Bun's bench server, the /up part (bench/servers/raw-bun.ts)
-const rawHandlers = capture(() =>
+const rawHandlers = await capture(() =>
   Bun.serve<{ route: number; session?: { user: string } }>({
     port: 0,
     fetch(req, srv) {

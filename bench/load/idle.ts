@@ -17,6 +17,12 @@ export async function runIdle(job: Job): Promise<LoadResult> {
   const origin = job.origin ?? `http://${job.host}:${job.port}`;
   const target = (i: number) => ({ host: job.host, port: job.port, path: job.path, headers: browserHeaders(i, origin) });
   const pid = firstPid(job.serverPid);
+  // `churn`: that many connections opened and closed first, as a server that has been up a while has seen: its
+  // upgrade path compiled by the JIT and its heap and allocator sized by upgrade garbage, not by its start-up.
+  for (let done = 0; done < (job.churn ?? 0); done += 2000) {
+    const batch = await openMany(Math.min(2000, job.churn! - done), job.concurrency, (i) => WireConn.open(target(i + 1), 30_000));
+    for (const c of batch) c.terminate();
+  }
   // one connection first, so lazily built per-server structures are in the baseline, not the per-connection cost
   const first = await WireConn.open(target(0));
   await preamble(job.wire, first);

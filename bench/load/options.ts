@@ -33,7 +33,7 @@ export type LoadJob =
     } & Target &
       Timing)
   | ({ mode: "upgrade"; path: string; headers?: Record<string, string>; concurrency: number } & Target & Timing)
-  | ({ mode: "idle"; path: string; origin?: string; connections: number; concurrency: number; settleMs: number } & Target);
+  | ({ mode: "idle"; path: string; origin?: string; connections: number; concurrency: number; settleMs: number; churn?: number } & Target);
 
 export interface LoadResult {
   mode: LoadJob["mode"] | "http";

@@ -6,7 +6,8 @@
 // "\nname: " finds exactly that header.
 
 /** Headers kept per request, never shared: they differ from one client to the next. */
-const OWN = new Set(["cookie", "authorization", "sec-websocket-key", "x-forwarded-for", "forwarded"]);
+const OWN_NAMES = ["cookie", "authorization", "sec-websocket-key", "x-forwarded-for", "forwarded"];
+const OWN = new Set(OWN_NAMES);
 /** Distinct shared blocks remembered per App before the table starts over (it only saves memory, never changes a value). */
 const MAX_SHARED = 1024;
 /** Header sets remembered per user agent for the fast check (clients of one browser differ in language, origin...). */
@@ -63,35 +64,46 @@ function sameValues(known: Record<string, string>, values: Record<string, string
 /** A request's headers as two blocks: `own` (per client) and `shared` (interned). A tuple: no object per request. */
 export type PackedHeaders = readonly [own: string, shared: string];
 
-/** `\nname: value` lines; only set-cookie comes back as an array (each value stays its own line). */
-function addLines(lines: string[], name: string, value: string | string[]): void {
-  if (typeof value === "string") lines.push(`\n${name}: ${value}`);
-  else for (const one of value) lines.push(`\n${name}: ${one}`);
+/** `\nname: value` pieces; only set-cookie comes back as an array (each value stays its own line). */
+function addLines(pieces: string[], name: string, value: string | string[]): void {
+  // Pushed as pieces, not a template: a template's result is a rope object per line until `join` copies it.
+  if (typeof value === "string") pieces.push("\n", name, ": ", value);
+  else for (const one of value) pieces.push("\n", name, ": ", one);
 }
 
-export function packHeaders(headers: Headers, table: SharedHeaderBlocks | undefined): PackedHeaders {
+/**
+ * Packs `headers`: `own` starts with `prefix` (the caller's own text, kept in the same string) and holds the
+ * per-client lines; `shared` is the App's interned block for the rest. Upgrades run this once each, so it reads
+ * the five per-client names directly and counts the rest, rather than asking a Set about every header.
+ */
+export function packHeaders(headers: Headers, table: SharedHeaderBlocks | undefined, prefix = ""): PackedHeaders {
   // One native call for every header (iterating `Headers` crosses into native code once per header).
   const all = headers.toJSON() as Record<string, string | string[]>;
-  const ownLines: string[] = [];
-  let count = 0;
-  for (const name in all) {
-    if (OWN.has(name)) addLines(ownLines, name, all[name]!);
-    else count++;
+  const ownPieces = [prefix];
+  let ownCount = 0;
+  for (const name of OWN_NAMES) {
+    const value = all[name];
+    if (value === undefined) continue;
+    ownCount++;
+    addLines(ownPieces, name, value);
   }
+  let total = 0;
+  for (const _ in all) total++;
+  const count = total - ownCount;
   // `join`, never `+=`: a `+=` chain is a rope that keeps every piece (and each header value) alive.
-  const own = ownLines.join("");
+  const own = ownPieces.join("");
   const agent = typeof all["user-agent"] === "string" ? all["user-agent"] : "";
   const known = table?.find(agent, all, count);
   if (known !== undefined) return [own, known];
-  const lines: string[] = [];
+  const pieces: string[] = [];
   const values: Record<string, string> = {};
   for (const name in all) {
     if (OWN.has(name)) continue;
     const value = all[name]!;
-    addLines(lines, name, value);
+    addLines(pieces, name, value);
     values[name] = typeof value === "string" ? value : value.join(", ");
   }
-  const block = lines.join("");
+  const block = pieces.join("");
   return [own, table === undefined ? block : table.remember(agent, values, count, block)];
 }
 

@@ -107,11 +107,11 @@ export class BunwireRequest<P extends object = Params> {
     const raw = this.#raw;
     if (raw === undefined || this.#kept !== undefined) return;
     const url = raw.url;
-    const [own, shared] = packHeaders(raw.headers, this.#settings.headerBlocks);
-    // One string per socket, and the url and path as offsets into it: every string a socket keeps was allocated
-    // among its upgrade's garbage and pins far more memory than its own bytes, a short one (a path, copied rather
-    // than shared when sliced) most of all (bench/findings.md).
-    this.#kept = [url, own].join("");
+    // One string per socket (the url, then the client's own header lines), and the url and path as offsets into
+    // it: every string a socket keeps was allocated among its upgrade's garbage and pins far more memory than its
+    // own bytes, a short one (a path, copied rather than shared when sliced) most of all (bench/findings.md).
+    const [kept, shared] = packHeaders(raw.headers, this.#settings.headerBlocks, url);
+    this.#kept = kept;
     this.#urlLength = url.length;
     this.#shared = shared;
     const pathname = this.#pathname!;

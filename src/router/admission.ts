@@ -17,15 +17,29 @@ export function withParams(req: Request, params: Params): RouterRequest {
   return req as RouterRequest;
 }
 
+/** How a GET route's decisions are read, built once per route: its answer, and `router.upgrade()` called in it. */
+export interface RouteSources {
+  readonly answer: DecisionSource;
+  readonly upgrade: DecisionSource;
+}
+
+/** `where` names the GET route admitting a handshake (`GET /chat/:room`) in errors. */
+export function routeSources(where: string): RouteSources {
+  return { answer: { where, defaultData }, upgrade: { where: `${where}: router.upgrade()`, defaultData } };
+}
+
 interface Handshake {
-  /** The GET route admitting it (`GET /chat/:room`), named in errors. */
-  readonly where: string;
+  readonly req: Request;
+  readonly sources: RouteSources;
   /** What `router.upgrade()` granted, once it was called. */
   grant: Grant | undefined;
 }
 
 export class Handshakes {
+  /** Handshakes whose GET route went async: `router.upgrade` may come from a later task and finds them by Request. */
   readonly #open = new WeakMap<Request, Handshake>();
+  /** The handshake whose GET route is running synchronously right now (most routes answer at once: no map write). */
+  #current: Handshake | undefined;
   /** Handshakes whose GET route is still running (the WeakMap cannot say). */
   #running = 0;
 
@@ -38,33 +52,39 @@ export class Handshakes {
    * keeps `params` for the connection (`paramsOf(ws)`), not the engine's any-path match: a string kept per
    * connection, allocated among the upgrade's garbage, pins far more memory than its own bytes (issue 16).
    */
-  admit(req: Request, handler: (req: RouterRequest) => unknown, params: Params, where: string): Admission | Promise<Admission> {
-    const handshake: Handshake = { where, grant: undefined };
-    const source: DecisionSource = { where, defaultData };
-    this.#open.set(req, handshake);
+  admit(req: Request, handler: (req: RouterRequest) => unknown, params: Params, sources: RouteSources): Admission | Promise<Admission> {
+    const handshake: Handshake = { req, sources, grant: undefined };
+    const previous = this.#current;
+    this.#current = handshake;
     this.#running++;
-    const done = (): void => {
-      this.#open.delete(req);
-      this.#running--;
-    };
-    const settle = (answer: unknown): Admission => {
-      done();
-      const admission = handshake.grant ?? readRouteAnswer(answer, source);
-      if (!(admission instanceof Response)) admission.params = params;
-      return admission;
-    };
     let answer: unknown;
     try {
       answer = handler(withParams(req, params));
     } catch (error) {
-      done();
+      this.#running--;
       throw error;
+    } finally {
+      this.#current = previous;
     }
-    if (!isThenable(answer)) return settle(answer);
-    return Promise.resolve(answer).then(settle, (error: unknown) => {
-      done();
-      throw error;
-    });
+    if (!isThenable(answer)) {
+      this.#running--;
+      return settle(handshake, answer, params);
+    }
+    this.#open.set(req, handshake);
+    const done = (): void => {
+      this.#open.delete(req);
+      this.#running--;
+    };
+    return Promise.resolve(answer).then(
+      (settled) => {
+        done();
+        return settle(handshake, settled, params);
+      },
+      (error: unknown) => {
+        done();
+        throw error;
+      },
+    );
   }
 
   /**
@@ -72,13 +92,21 @@ export class Handshakes {
    * options once the route returns (its response is then ignored).
    */
   upgrade(req: Request, options: UpgradeOptions<unknown>): boolean {
-    const handshake = this.#open.get(req);
+    const current = this.#current;
+    const handshake = current !== undefined && current.req === req ? current : this.#open.get(req);
     if (handshake === undefined || handshake.grant !== undefined) return false;
     // Bun would refuse a handshake without a key: answer false now, so the route's `if (!upgraded)` branch runs.
     if (req.headers.get("sec-websocket-key") === null) return false;
-    const admission = readDecision({ data: options.data, headers: options.headers, user: options.user }, { where: `${handshake.where}: router.upgrade()`, defaultData });
+    const admission = readDecision({ data: options.data, headers: options.headers, user: options.user }, handshake.sources.upgrade);
     if (admission instanceof Response) return false;
     handshake.grant = admission;
     return true;
   }
+}
+
+/** The route returned: `router.upgrade`'s grant, else its answer read by the named Router rule. */
+function settle(handshake: Handshake, answer: unknown, params: Params): Admission {
+  const admission = handshake.grant ?? readRouteAnswer(answer, handshake.sources.answer);
+  if (!(admission instanceof Response)) admission.params = params;
+  return admission;
 }

@@ -19,7 +19,7 @@ import {
   type SocketRoute,
   reservedParam,
 } from "../engine/index.ts";
-import { defaultData, withParams, type Handshakes } from "./admission.ts";
+import { defaultData, routeSources, withParams, type Handshakes, type RouteSources } from "./admission.ts";
 import type { RouteHandler } from "./types.ts";
 
 export interface RouteEntry {
@@ -31,7 +31,7 @@ export interface RouteEntry {
 interface UpgradeCandidate {
   readonly pattern: PathPattern;
   readonly handler: RouteHandler;
-  readonly where: string;
+  readonly sources: RouteSources;
 }
 
 export class RouterMount {
@@ -63,7 +63,7 @@ export class RouterMount {
       ? (req) => handler(withParams(req, NO_PARAMS))
       : (req) => handler(withParams(req, pattern.match(pathnameOf(req.url)) ?? NO_PARAMS));
     this.target.addHttpRoute(entry.method, path, fetch);
-    if (entry.method === "GET" || entry.method === "ALL") this.#candidates.push({ pattern, handler, where: `${entry.method} ${path}` });
+    if (entry.method === "GET" || entry.method === "ALL") this.#candidates.push({ pattern, handler, sources: routeSources(`${entry.method} ${path}`) });
   }
 
   /** `router.websocket()`: every handshake under the prefix lands in `handlers`, after a matching GET route ran. */
@@ -89,7 +89,7 @@ export class RouterMount {
       if (params === null) continue;
       const reserved = reservedParam(params);
       if (reserved !== undefined) throw new BunwireError("RESERVED_TOPIC", `"${reserved}" starts with "$", which names bunwire's own topics`, { status: 400 });
-      return this.#handshakes.admit(req, candidate.handler, candidate.pattern.keys.length === 0 ? NO_PARAMS : params, candidate.where);
+      return this.#handshakes.admit(req, candidate.handler, candidate.pattern.keys.length === 0 ? NO_PARAMS : params, candidate.sources);
     }
     return { data: defaultData(), params: NO_PARAMS };
   }

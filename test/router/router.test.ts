@@ -97,6 +97,21 @@ describe("upgrades", () => {
     expect(results).toEqual([false]);
   });
 
+  test("router.upgrade after the route returned is false: the handshake went on without it", async () => {
+    const router = new Router<{ late?: boolean }>();
+    const late = Promise.withResolvers<boolean>();
+    router.get("/late", (req) => {
+      setTimeout(() => late.resolve(router.upgrade(req, { data: { late: true } })), 1);
+      return new Response("answered at once");
+    });
+    router.websocket({ open: (ws) => void ws.send(JSON.stringify(ws.data)) });
+    const server = serve(router);
+    const c = await connected(wsUrl(server, "/late"));
+    expect(await c.json()).toEqual({});
+    expect(await late.promise).toBe(false);
+    c.close();
+  });
+
   test("a route that throws during a handshake answers 500 and the server keeps serving", async () => {
     const errors: unknown[] = [];
     const router = new Router({ onError: (error) => void errors.push(error) });
