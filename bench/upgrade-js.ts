@@ -1,9 +1,9 @@
-// `[UPGRADE_PATH=/up-mw] bun bench/upgrade-js.ts [src dir...] [--servers=bunwire-router.ts,...]`: the JavaScript an upgrade
-// runs, without the network: the App's
-// bench route (`app.ws("/up", {})`) and raw Bun's hand-written fetch/open, each driven in-process with Bun.serve
-// replaced by a stand-in whose `upgrade()` calls `open` then `close` at once (as Bun does: open runs inside
-// upgrade). Stable where the loopback A/B (`bench/ab.ts upgrade`) is noisy on a shared machine; it leaves out
-// Bun's native handshake and the lazily built `req.headers` (a constructed Request has its Headers already).
+// `[UPGRADE_PATH=/up-mw] bun bench/upgrade-js.ts [src dir...] [--servers=bunwire-router.ts,...]`: the JavaScript an
+// upgrade runs, without the network: the App's bench route (`app.ws("/up", {})`), any bench server files named, and
+// raw Bun's hand-written fetch/open, each driven in-process with Bun.serve replaced by a stand-in whose `upgrade()`
+// calls `open` then `close` at once (as Bun does: open runs inside upgrade). Stable where the loopback A/B
+// (`bench/ab.ts upgrade`) is noisy on a shared machine; it leaves out Bun's native handshake and the lazily built
+// `req.headers` (a constructed Request has its Headers already).
 
 import { join } from "node:path";
 import { browserHeaders } from "./load/browser-headers.ts";
