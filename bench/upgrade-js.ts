@@ -1,4 +1,4 @@
-// `[UPGRADE_PATH=/up-mw] bun bench/upgrade-js.ts [src dir...] [--servers=bunwire-router.ts,...]`: the JavaScript an
+// `[UPGRADE_PATH=/up-mw] bun bench/upgrade-js.ts [src dir...] [--servers=bunwire-router.ts,bunwire-fs.ts@/ws,...]`: the JavaScript an
 // upgrade runs, without the network: the App's bench route (`app.ws("/up", {})`), any bench server files named, and
 // raw Bun's hand-written fetch/open, each driven in-process with Bun.serve replaced by a stand-in whose `upgrade()`
 // calls `open` then `close` at once (as Bun does: open runs inside upgrade). Stable where the loopback A/B
@@ -71,7 +71,8 @@ const captureFile = (file: string) => capture(() => import(file.startsWith("/") 
 // `/up-mw` as bench/servers/app-routes.ts has it: an auth-header check, then session() with the bench's signed cookie.
 const withMiddleware = process.env.UPGRADE_PATH === "/up-mw";
 const path = withMiddleware ? "/up-mw" : "/up";
-const subjects: [string, Handlers][] = [];
+/** A server's name, its handlers, and the prefix its bench paths carry (file routes serve /ws/up). */
+const subjects: [string, Handlers, string][] = [];
 for (const dir of srcDirs) {
   const { bunwire, MemoryStore, session } = (await import(join(dir, "index.ts"))) as typeof import("../src/index.ts");
   const app = bunwire({ websocket: { perMessageDeflate: false }, development: false });
@@ -84,10 +85,14 @@ for (const dir of srcDirs) {
     session({ secret: SESSION_SECRET, cookieName: SESSION_COOKIE, store }),
     {},
   );
-  subjects.push([`App ${path} (${dir})`, await capture(() => app.listen({ port: 0, hostname: "127.0.0.1", quiet: true }))]);
+  subjects.push([`App ${path} (${dir})`, await capture(() => app.listen({ port: 0, hostname: "127.0.0.1", quiet: true })), ""]);
 }
 
-for (const file of serverFiles) subjects.push([`${file} ${path}`, await captureFile(file)]);
+// `file@/prefix`: the server's bench paths are under a prefix (`bunwire-fs.ts@/ws`).
+for (const spec of serverFiles) {
+  const [file, prefix = ""] = spec.split("@") as [string, string?];
+  subjects.push([`${file} ${prefix}${path}`, await captureFile(file), prefix]);
+}
 
 // raw Bun's bench server, the /up part (bench/servers/raw-bun.ts)
 const rawHandlers = await capture(() =>
@@ -111,19 +116,19 @@ const rawHandlers = await capture(() =>
 
 // A browser's handshake (about 800 bytes, a cookie per client), as the memory bench sends it.
 const handshake = { host: "127.0.0.1:3000", upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" };
-function run(h: Handlers): number {
+function run(h: Handlers, prefix: string): number {
   const server = standInServer(h);
-  const requests = Array.from({ length: N }, (_, i) => new Request(`http://127.0.0.1:3000${path}`, { headers: { ...browserHeaders(i, "http://127.0.0.1:3000"), ...handshake, ...(withMiddleware ? MW_HEADERS : {}) } }));
+  const requests = Array.from({ length: N }, (_, i) => new Request(`http://127.0.0.1:3000${prefix}${path}`, { headers: { ...browserHeaders(i, "http://127.0.0.1:3000"), ...handshake, ...(withMiddleware ? MW_HEADERS : {}) } }));
   const t0 = performance.now();
   for (let i = 0; i < N; i++) h.fetch(requests[i]!, server);
   return ((performance.now() - t0) * 1000) / N;
 }
 
-subjects.unshift(["raw Bun", rawHandlers]);
+subjects.unshift(["raw Bun", rawHandlers, ""]);
 const results = new Map<string, number[]>(subjects.map(([name]) => [name, []]));
 const ROUNDS = 9;
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, h] of round % 2 ? [...subjects].reverse() : subjects) results.get(name)!.push(run(h));
+  for (const [name, h, prefix] of round % 2 ? [...subjects].reverse() : subjects) results.get(name)!.push(run(h, prefix));
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 for (const [name, xs] of results) console.log(`${name}: ${med(xs).toFixed(2)} µs of JavaScript per upgrade (median of ${ROUNDS} rounds of ${N}; rounds ${xs.map((x) => x.toFixed(2)).join(" ")})`);
