@@ -19,7 +19,6 @@ export interface HttpContext {
   readonly engine: Engine;
 }
 
-
 export function handleHttp(app: HttpContext, raw: Request, server: Server<unknown>): Response | Promise<Response> {
   let req: BunwireRequest<any> | undefined;
   let res: BunwireResponse | undefined;

@@ -41,16 +41,8 @@ export class RouteTable<T> {
   match(pathname: string): RouteMatch<T> | null {
     const hit = this.#static.get(normalizePath(pathname));
     if (hit !== undefined) return { value: hit.value, params: NO_PARAMS, pattern: hit.pattern };
-    // Two plain loops: this runs on every upgrade, and `for (const list of [a, b])` allocates an array each time.
-    for (const entry of this.#dynamic) {
-      const params = entry.pattern.match(pathname);
-      if (params !== null) return { value: entry.value, params, pattern: entry.pattern };
-    }
-    for (const entry of this.#catchAll) {
-      const params = entry.pattern.match(pathname);
-      if (params !== null) return { value: entry.value, params, pattern: entry.pattern };
-    }
-    return null;
+    // Two calls, not `for (const list of [a, b])`: this runs on every upgrade, and that allocates an array each time.
+    return firstMatch(this.#dynamic, pathname) ?? firstMatch(this.#catchAll, pathname);
   }
 
   *entries(): IterableIterator<[string, T]> {
@@ -58,4 +50,13 @@ export class RouteTable<T> {
     for (const entry of this.#dynamic) yield [entry.pattern.path, entry.value];
     for (const entry of this.#catchAll) yield [entry.pattern.path, entry.value];
   }
+}
+
+/** The first entry of `list` whose pattern matches `pathname`, with its params. */
+function firstMatch<T>(list: readonly Entry<T>[], pathname: string): RouteMatch<T> | null {
+  for (const entry of list) {
+    const params = entry.pattern.match(pathname);
+    if (params !== null) return { value: entry.value, params, pattern: entry.pattern };
+  }
+  return null;
 }
