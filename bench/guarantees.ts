@@ -1,27 +1,29 @@
-// `bun bench/guarantees.ts [--quick]`: what the delivery guarantees cost (issue 14, "Numbers"). One bunwire server
-// process (bench/servers/bunwire-guarantees.ts, pinned to core 0) and bunwire's own client in this process, so
-// every case is driven the same way, with the same parsing on the client:
-//   - typed request/ack, idempotency off (the reference of the table);
-//   - the same with idempotent requests (a fresh key each) and the in-memory store, and the reference for it: the
-//     same keyed frames sent to the route without idempotency (which ignores keys), so both sides of that ratio
-//     carry the same client work and frames (the keyed client is slower, and a server's CPU per message rises as
-//     its message rate falls: fewer messages per wake-up);
-//   - the same with the Redis store (a throwaway redis-server, when one is installed);
+// `bun bench/guarantees.ts [--quick] [--connections=N]`: what the delivery guarantees cost (issue 14, "Numbers").
+// One bunwire server process (bench/servers/bunwire-guarantees.ts, pinned to core 0), driven two ways:
+//   - at capacity, by the load generator (bench/load on core 1, N connections with 32 requests in flight each, as
+//     the full bench's rpc scenario): typed request/ack with idempotency off; the same frames carrying a key that
+//     is never repeated, to the route without idempotency (the key is read by nothing: what carrying it costs); the
+//     same to the route with the in-memory store, and with the Redis store (a throwaway redis-server). The server
+//     is the limit, so this is the cost per request in CPU.
+//   - by bunwire's own client in this process (8 clients, 32 requests in flight each, `idempotent` off and on), as
+//     an application sends them; the client is the limit here, so the server has time to spare.
 //   - server→client requests: the server keeps requests in flight, the client's handler answers.
-// Reported per wall-clock second and per server CPU-second (from /proc: fair on a shared machine), best of rounds.
+// Rounds alternate the cases; each is reported per wall-clock second and per server CPU-second (from /proc: fair on
+// a shared machine) by its median, and its ratio by the median of its per-round ratios to the round's reference.
 // The raw-Bun ratio of typed request/ack is the full bench's job (`npm run bench`, scenario rpc).
 
 import { connect, type Client } from "bunwire/client";
 import { z } from "zod";
 import { defineProtocol } from "bunwire/client";
 import { snapshot, windowStats } from "./load/proc.ts";
-import { startRedis, startServer, type RunningServer } from "./runner/children.ts";
+import { runGenerator, startRedis, startServer, type RunningServer } from "./runner/children.ts";
 
 const quick = process.argv.includes("--quick");
-const ROUNDS = quick ? 1 : 3;
+const ROUNDS = quick ? 1 : 5;
 const WARMUP_MS = quick ? 300 : 1000;
 const WINDOW_MS = quick ? 1000 : 3000;
-const CONNECTIONS = 8;
+const CONNECTIONS = Number(process.argv.find((arg) => arg.startsWith("--connections="))?.slice(14) ?? 64);
+const CLIENTS = 8;
 const INFLIGHT = 32;
 
 const rpc = defineProtocol({ name: "bench-rpc", client: { add: z.object({ a: z.number(), b: z.number() }) }, server: {}, acks: { add: z.number() } });
@@ -38,9 +40,31 @@ interface Result {
   perServerCpuSecond: number;
 }
 
-/** Request/ack lanes: each keeps one request in flight, `INFLIGHT` lanes per connection. */
-async function requestAck(port: number, pids: number[], path: string, idempotent: boolean): Promise<Result> {
-  const clients = Array.from({ length: CONNECTIONS }, () => connect<typeof rpc>(`ws://127.0.0.1:${port}${path}`, { heartbeat: false, idempotent }));
+/**
+ * Request/ack through the load generator (bench/load, its own core): `CONNECTIONS` sockets with `INFLIGHT` requests
+ * each, as the full bench's rpc scenario, so the server is what limits the rate. With `keyed`, every request
+ * carries a key never sent before.
+ */
+async function requestAck(port: number, pids: number[], path: string, keyed: boolean): Promise<Result> {
+  const result = await runGenerator({
+    mode: "rpc",
+    path,
+    connections: CONNECTIONS,
+    inflight: INFLIGHT,
+    keyed,
+    host: "127.0.0.1",
+    port,
+    serverPid: pids,
+    wire: "plain",
+    warmupMs: WARMUP_MS,
+    windowMs: WINDOW_MS,
+  });
+  return { perSecond: result.rate, perServerCpuSecond: result.perCpuSecond };
+}
+
+/** Request/ack lanes of bunwire's client: each keeps one request in flight, `INFLIGHT` lanes per client. */
+async function clientRequestAck(port: number, pids: number[], path: string, idempotent: boolean): Promise<Result> {
+  const clients = Array.from({ length: CLIENTS }, () => connect<typeof rpc>(`ws://127.0.0.1:${port}${path}`, { heartbeat: false, idempotent }));
   await Promise.all(clients.map((client) => client.whenOpen()));
   let done = 0;
   let running = true;
@@ -60,7 +84,7 @@ async function requestAck(port: number, pids: number[], path: string, idempotent
 
 /** Server→client requests: the server keeps `INFLIGHT` requests in flight per connection; the client answers. */
 async function serverRequests(port: number, pids: number[]): Promise<Result> {
-  const clients = Array.from({ length: CONNECTIONS }, () => connect<typeof asks>(`ws://127.0.0.1:${port}/ask`, { heartbeat: false }));
+  const clients = Array.from({ length: CLIENTS }, () => connect<typeof asks>(`ws://127.0.0.1:${port}/ask`, { heartbeat: false }));
   for (const client of clients) client.onRequest("confirm", () => ({ ok: true }));
   await Promise.all(clients.map((client) => client.whenOpen()));
   for (const client of clients) client.emit("start", { inflight: INFLIGHT });
@@ -91,31 +115,40 @@ const server = await startServer(
   redis === undefined ? {} : { REDIS_URL: `redis://127.0.0.1:${redis.port}` },
 );
 const pids = redis === undefined ? [server.pid] : [server.pid, redis.pid];
-const cases: Array<[string, () => Promise<Result>]> = [
-  ["typed request/ack, idempotency off", () => requestAck(server.port, [server.pid], "/rpc", false)],
-  ["typed request/ack, idempotency off, keyed frames (ignored)", () => requestAck(server.port, [server.pid], "/rpc", true)],
-  ["typed request/ack, idempotency on (memory)", () => requestAck(server.port, [server.pid], "/rpc-idem", true)],
-  ...(redis === undefined ? [] : ([["typed request/ack, idempotency on (Redis)", () => requestAck(server.port, pids, "/rpc-idem-redis", true)]] as Array<[string, () => Promise<Result>]>)),
-  ["server→client request round trips", () => serverRequests(server.port, [server.pid])],
+const only = [server.pid];
+
+interface Case {
+  name: string;
+  /** The case its ratio is taken against (none: it is a reference). */
+  against?: string;
+  run(): Promise<Result>;
+}
+const cases: Case[] = [
+  { name: "at capacity: idempotency off", run: () => requestAck(server.port, only, "/rpc", false) },
+  { name: "at capacity: idempotency off, every frame carrying a new key", against: "at capacity: idempotency off", run: () => requestAck(server.port, only, "/rpc", true) },
+  { name: "at capacity: idempotency on (memory)", against: "at capacity: idempotency off, every frame carrying a new key", run: () => requestAck(server.port, only, "/rpc-idem", true) },
+  ...(redis === undefined ? [] : [{ name: "at capacity: idempotency on (Redis)", against: "at capacity: idempotency off, every frame carrying a new key", run: () => requestAck(server.port, pids, "/rpc-idem-redis", true) }]),
+  { name: "bunwire client: idempotency off", run: () => clientRequestAck(server.port, only, "/rpc", false) },
+  { name: "bunwire client: idempotent requests, memory store", against: "bunwire client: idempotency off", run: () => clientRequestAck(server.port, only, "/rpc-idem", true) },
+  { name: "bunwire client: server→client request round trips", against: "bunwire client: idempotency off", run: () => serverRequests(server.port, only) },
 ];
-const best = new Map<string, Result>();
+const results = new Map<string, Result[]>(cases.map((c) => [c.name, []]));
 try {
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, run] of cases) {
-      const result = await run();
-      const kept = best.get(name);
-      if (kept === undefined || result.perSecond > kept.perSecond) best.set(name, result);
-    }
+    for (const c of round % 2 === 0 ? cases : [...cases].reverse()) results.get(c.name)!.push(await c.run());
   }
 } finally {
   await server.stop();
   await redis?.stop();
 }
-const reference = best.get(cases[0]![0])!;
-const keyedReference = best.get(cases[1]![0])!;
-console.log(`| case | ops/s | ops per server CPU-s | vs idempotency off (CPU-s) | vs off, keyed frames (CPU-s) |\n|---|---:|---:|---:|---:|`);
-for (const [name, result] of best) {
-  const keyed = name.includes("idempotency on") ? `${(result.perServerCpuSecond / keyedReference.perServerCpuSecond).toFixed(2)}x` : "";
-  console.log(`| ${name} | ${Math.round(result.perSecond).toLocaleString("en")} | ${Math.round(result.perServerCpuSecond).toLocaleString("en")} | ${(result.perServerCpuSecond / reference.perServerCpuSecond).toFixed(2)}x | ${keyed} |`);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+const offAtCapacity = results.get(cases[0]!.name)!;
+console.log(`| case | ops/s | ops per server CPU-s | vs idempotency off at capacity | vs its reference (per server CPU-s) |\n|---|---:|---:|---:|---:|`);
+for (const c of cases) {
+  const rounds = results.get(c.name)!;
+  const ratio = (against: Result[]) => `${median(rounds.map((r, i) => r.perServerCpuSecond / against[i]!.perServerCpuSecond)).toFixed(2)}x`;
+  const own = c.against === undefined ? "" : `${ratio(results.get(c.against)!)} of "${c.against.replace(/^.*?: /, "")}"`;
+  const atCapacity = c.name.startsWith("at capacity") ? ratio(offAtCapacity) : "";
+  console.log(`| ${c.name} | ${Math.round(median(rounds.map((r) => r.perSecond))).toLocaleString("en")} | ${Math.round(median(rounds.map((r) => r.perServerCpuSecond))).toLocaleString("en")} | ${atCapacity} | ${own} |`);
 }
 if (redis === undefined) console.log("(Redis store not measured: redis-server is not installed)");

@@ -17,7 +17,15 @@ export interface Timing {
 }
 
 export type LoadJob =
-  | ({ mode: "echo" | "rpc"; path: string; connections: number; inflight: number } & Target & Timing)
+  | ({
+      mode: "echo" | "rpc";
+      path: string;
+      connections: number;
+      inflight: number;
+      /** rpc only: every request carries an idempotency key never sent before (`<run><connection>:<n>`) */
+      keyed?: boolean;
+    } & Target &
+      Timing)
   | ({
       mode: "fanout";
       subPath: string;

@@ -5,7 +5,7 @@ import { WireConn } from "./conn.ts";
 import { frameBatch } from "./frame.ts";
 import type { LoadJob, LoadResult } from "./options.ts";
 import { sleep, snapshot, windowStats } from "./proc.ts";
-import { preamble, replyMatches, requestFrames, isNoise } from "./wire.ts";
+import { KeyedFrames, preamble, replyMatches, requestFrames, isNoise } from "./wire.ts";
 
 type Job = Extract<LoadJob, { mode: "echo" | "rpc" }>;
 
@@ -21,30 +21,39 @@ export async function runThroughput(job: Job): Promise<LoadResult> {
   // refill in chunks of a quarter window: fewer, larger writes keep the generator cheap
   const refillMin = Math.max(1, job.inflight >> 2);
 
+  if (job.keyed === true && (kind !== "rpc" || job.wire !== "plain")) throw new Error("keyed requests are plain-wire rpc only");
+  // Keys of this run: a scope no earlier run used, the same width for every connection.
+  const run = Math.random().toString(36).slice(2, 8).padEnd(6, "0");
+
   const conns = await Promise.all(
-    Array.from({ length: job.connections }, async () => {
+    Array.from({ length: job.connections }, async (_, i) => {
       const c = await WireConn.open({ host: job.host, port: job.port, path: job.path });
       await preamble(job.wire, c);
+      const keyed = job.keyed === true ? new KeyedFrames(`${run}${String(i).padStart(4, "0")}`, job.inflight) : undefined;
       // calibration: one request, one parsed reply gives the exact reply size on this wire
-      c.send(frames[0]!);
+      keyed?.stamp(1);
+      c.send(keyed === undefined ? frames[0]! : keyed.batch.slice(0, keyed.offsets[1]));
       const reply = await c.nextText((t) => isNoise(job.wire, t));
       if (!replyMatches(job.wire, kind, reply.text)) throw new Error(`wrong ${kind} reply: ${reply.text.slice(0, 80)}`);
-      return { c, counter: { rx: 0, replySize: reply.size } as Counter };
+      return { c, keyed, counter: { rx: 0, replySize: reply.size } as Counter };
     }),
   );
 
-  for (const { c, counter } of conns) {
+  for (const { c, keyed, counter } of conns) {
     let sent = 0;
     const size = counter.replySize;
+    const own = keyed === undefined ? { buf: batch, offsets } : { buf: keyed.batch, offsets: keyed.offsets };
     c.count((n) => {
       counter.rx += n;
       const deficit = job.inflight - (sent - Math.floor(counter.rx / size));
       if (deficit >= refillMin) {
-        c.send(batch.subarray(0, offsets[deficit]));
+        keyed?.stamp(deficit);
+        c.send(own.buf.subarray(0, own.offsets[deficit]));
         sent += deficit;
       }
     });
-    c.send(batch);
+    keyed?.stamp(job.inflight);
+    c.send(own.buf);
     sent = job.inflight;
   }
 

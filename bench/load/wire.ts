@@ -1,7 +1,7 @@
 // What each wire flavour sends and expects: plain WebSocket text frames, or Socket.IO's
 // engine.io/socket.io packets carried in the same frames (so the one generator drives every server).
 
-import { maskedTextFrame } from "./frame.ts";
+import { frameBatch, maskedTextFrame } from "./frame.ts";
 import type { WireConn } from "./conn.ts";
 
 export type Wire = "plain" | "socketio";
@@ -23,6 +23,48 @@ function requestText(wire: Wire, kind: Kind, i: number): string {
   }
   if (kind === "rpc") return `{"event":"add","data":{"a":${RPC_A},"b":${RPC_B}},"id":${id}}`;
   return PAYLOAD;
+}
+
+/**
+ * Keyed requests (rpc, plain wire): every frame carries an idempotency key of fixed width, `<scope>:<10 digits>`, so
+ * the frames of a batch keep one size and `KeyedFrames.stamp` rewrites only the digits, in place, before each write.
+ * `scope` must be fixed-width too and new for each run (a server keeps keys for minutes).
+ */
+export class KeyedFrames {
+  readonly batch: Uint8Array;
+  readonly offsets: number[];
+  private readonly size: number;
+  /** Where the digits start in each frame's masked payload, and the mask byte that covers each digit. */
+  private readonly digitsAt: number;
+  private readonly mask: number[];
+  private next = 1_000_000_000;
+
+  constructor(scope: string, count: number) {
+    const frames = Array.from({ length: RPC_IDS }, (_, i) => maskedTextFrame(keyedText(1000 + i, scope, this.next)));
+    const { buf, offsets } = frameBatch(frames, count);
+    this.batch = buf;
+    this.offsets = offsets;
+    this.size = frames[0]!.length;
+    const text = keyedText(1000, scope, this.next);
+    const payloadAt = this.size - text.length;
+    const textAt = text.length - 12; // the 10 digits before `"}`
+    this.digitsAt = payloadAt + textAt;
+    const maskAt = payloadAt - 4;
+    this.mask = Array.from({ length: 10 }, (_, d) => frames[0]![maskAt + ((textAt + d) & 3)]!);
+  }
+
+  /** Gives the first `count` frames of the batch fresh keys. */
+  stamp(count: number): void {
+    for (let f = 0; f < count; f++) {
+      let n = this.next++;
+      const at = f * this.size + this.digitsAt;
+      for (let d = 9; d >= 0; d--, n = Math.floor(n / 10)) this.batch[at + d] = (48 + (n % 10)) ^ this.mask[d]!;
+    }
+  }
+}
+
+function keyedText(id: number, scope: string, n: number): string {
+  return `{"event":"add","data":{"a":${RPC_A},"b":${RPC_B}},"id":${id},"key":"${scope}:${n}"}`;
 }
 
 /** The distinct frames a connection cycles through. */

@@ -11,7 +11,8 @@ import { isThenable } from "../engine/thenable.ts";
 import type { Route } from "./route.ts";
 import type { WireError } from "./envelope.ts";
 import { ProtocolError } from "./errors.ts";
-import { MemoryIdempotency, type Claim, type IdempotencyRecord, type IdempotencyStore } from "./idempotency.ts";
+import type { Claim, IdempotencyRecord, IdempotencyStore } from "./idempotency.ts";
+import { MemoryIdempotency } from "./memory-idempotency.ts";
 import type { ProtocolSocket } from "./reply.ts";
 
 export interface IdempotencyOptions {

@@ -6,7 +6,7 @@ import type { Server } from "bun";
 import { WireConn } from "../../bench/load/conn.ts";
 import { HandshakeError, maskedTextFrame, frameBatch } from "../../bench/load/frame.ts";
 import { runJob } from "../../bench/load/main.ts";
-import { PAYLOAD, requestFrames } from "../../bench/load/wire.ts";
+import { KeyedFrames, PAYLOAD, requestFrames } from "../../bench/load/wire.ts";
 
 let server: Server<undefined>;
 beforeAll(() => {
@@ -72,4 +72,26 @@ describe("bench load generator", () => {
     const sizes = new Set(requestFrames("plain", "rpc").map((f) => f.length));
     expect(sizes.size).toBe(1);
   });
+
+  test("keyed request frames: every stamp gives the frames keys never sent before, in frames of one width", () => {
+    const keyed = new KeyedFrames("run0001", 8);
+    const texts = (count: number) => {
+      keyed.stamp(count);
+      return Array.from({ length: count }, (_, i) => unmask(keyed.batch.subarray(keyed.offsets[i], keyed.offsets[i + 1])));
+    };
+    const first = texts(8).map((text) => JSON.parse(text) as { event: string; data: unknown; id: number; key: string });
+    const second = texts(3).map((text) => JSON.parse(text) as { key: string });
+    expect(first[0]).toEqual({ event: "add", data: { a: 20, b: 22 }, id: 1000, key: "run0001:1000000000" });
+    const keys = [...first, ...second].map((frame) => frame.key);
+    expect(new Set(keys).size).toBe(11);
+    expect(keys.at(-1)).toBe("run0001:1000000010");
+    expect(new Set(keyed.offsets.slice(1).map((end, i) => end - keyed.offsets[i]!)).size).toBe(1);
+  });
 });
+
+/** The text of one masked client frame (payload under 126 bytes). */
+function unmask(frame: Uint8Array): string {
+  const length = frame[1]! & 0x7f;
+  const mask = frame.subarray(2, 6);
+  return new TextDecoder().decode(frame.subarray(6, 6 + length).map((byte, i) => byte ^ mask[i & 3]!));
+}

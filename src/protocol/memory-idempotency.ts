@@ -1,0 +1,401 @@
+// The in-memory idempotency store of one instance (the default of `handle(..., { idempotency: true })`).
+//
+// Keys are grouped by client: the part of a key before its last ":" (bunwire's client sends `<clientId>:<n>`, n
+// counting up). A client's numbered keys live in a ring of slots indexed by the number, with typed arrays beside it:
+// a new key writes the slot after the last one, and the key that leaves the client's window sits a fixed distance
+// behind, so a claim touches memory in order and no hash table. (A Map of thousands of keys per client, each insert
+// and delete at a random place in memory, cost more than the rest of a keyed request.) Any other key (a custom
+// client's UUIDs, a number older than the window) goes to a Map with a queue in claim order. Times come from the
+// engine's coarse clock (a millisecond tick): two `Date.now()` calls were a fifth of what a key cost.
+
+import { coarseNow } from "../engine/coarse-clock.ts";
+import { BunwireError } from "../engine/errors.ts";
+import type { WireError } from "./envelope.ts";
+import type { Claim, IdempotencyRecord, IdempotencyStore } from "./idempotency.ts";
+
+export interface MemoryIdempotencyOptions {
+  /** Keys kept at most, over all clients; past it the longest-known clients' keys go (default 100 000). */
+  maxKeys?: number;
+  /**
+   * Keys kept per client, the part of a key before its last ":" (bunwire's client sends `<clientId>:<n>`, so each
+   * client has its own window): its keys numbered within this many of its highest number, and as many other keys,
+   * the oldest going first (default 4 096).
+   */
+  maxKeysPerClient?: number;
+}
+
+const CLAIMED: Claim = Object.freeze({ state: "claimed" });
+const RUNNING: Claim = Object.freeze({ state: "running" });
+/** Every this many claims, the longest-known client is swept (its expired keys go; a client with none is forgotten). */
+const SWEEP_EVERY = 64;
+const EMPTY = -1;
+
+/**
+ * A client's numbered keys within its window: the numbers in (top - cap, top], each in slot `n & mask`. A slot holds
+ * its number, when it expires, and the run's outcome (`event` undefined while the run goes). The ring starts small
+ * and doubles while the window needs more slots, up to a power of two >= cap, where two numbers of one window can
+ * no longer share a slot.
+ */
+class NumberedWindow {
+  nums = new Float64Array(16).fill(EMPTY);
+  expires = new Float64Array(16);
+  events: Array<string | undefined> = new Array<string | undefined>(16).fill(undefined);
+  acks: unknown[] = new Array<unknown>(16).fill(undefined);
+  errors: Array<WireError | undefined> = new Array<WireError | undefined>(16).fill(undefined);
+  mask = 15;
+  /** The highest number claimed; `EMPTY` before the first. */
+  top = EMPTY;
+  /** Slots that hold a number of the window. */
+  count = 0;
+  /** The latest expiry written: once it has passed, every key here has expired. */
+  lastExpires = 0;
+
+  constructor(private readonly cap: number, private readonly maxSlots: number) {}
+
+  /** Is `n` inside the window (or above it: a new top)? Numbers at or below `top - cap` have left it. */
+  covers(n: number): boolean {
+    return n > this.top - this.cap;
+  }
+
+  /** The slot holding `n`, or -1. */
+  find(n: number): number {
+    const at = n & this.mask;
+    return this.nums[at] === n ? at : -1;
+  }
+
+  /**
+   * A slot for `n` (covered, not held): moves the window up when `n` is a new top, grows the ring when the slot
+   * holds another live number of the window. Returns the slot.
+   */
+  place(n: number, now: number): number {
+    if (n > this.top) this.raise(n);
+    let at = n & this.mask;
+    while (this.nums[at] !== EMPTY && this.covers(this.nums[at]!) && this.expires[at]! > now && this.nums.length < this.maxSlots) {
+      this.grow();
+      at = n & this.mask;
+    }
+    if (this.nums[at] === EMPTY) this.count++;
+    this.nums[at] = n;
+    return at;
+  }
+
+  clear(): void {
+    this.nums.fill(EMPTY);
+    this.events.fill(undefined);
+    this.acks.fill(undefined);
+    this.errors.fill(undefined);
+    this.count = 0;
+  }
+
+  /** The window moves up to `n`: the numbers that leave it, (top - cap, n - cap], free their slots. */
+  private raise(n: number): void {
+    const last = n - this.cap;
+    if (n - this.top >= this.nums.length) {
+      for (let at = 0; at < this.nums.length; at++) if (this.nums[at] !== EMPTY && this.nums[at]! <= last) this.free(at);
+    } else {
+      for (let left = Math.max(0, this.top - this.cap + 1); left <= last; left++) {
+        const at = left & this.mask;
+        if (this.nums[at] === left) this.free(at);
+      }
+    }
+    this.top = n;
+  }
+
+  private free(at: number): void {
+    this.nums[at] = EMPTY;
+    this.events[at] = this.acks[at] = this.errors[at] = undefined;
+    this.count--;
+  }
+
+  /** Twice the slots; every held number of the window moves to its slot in the larger ring. */
+  private grow(): void {
+    const { nums, expires, events, acks, errors } = this;
+    const size = nums.length * 2;
+    this.nums = new Float64Array(size).fill(EMPTY);
+    this.expires = new Float64Array(size);
+    this.events = new Array<string | undefined>(size).fill(undefined);
+    this.acks = new Array<unknown>(size).fill(undefined);
+    this.errors = new Array<WireError | undefined>(size).fill(undefined);
+    this.mask = size - 1;
+    this.count = 0;
+    for (let from = 0; from < nums.length; from++) {
+      const n = nums[from]!;
+      if (n === EMPTY || !this.covers(n)) continue;
+      const at = n & this.mask;
+      this.nums[at] = n;
+      this.expires[at] = expires[from]!;
+      this.events[at] = events[from];
+      this.acks[at] = acks[from];
+      this.errors[at] = errors[from];
+      this.count++;
+    }
+  }
+}
+
+/** A key held by its string: a Map entry, and a place in the claim-order queue. */
+interface Entry {
+  readonly key: string;
+  /** The run's outcome; undefined while it goes. */
+  record: IdempotencyRecord | undefined;
+  expires: number;
+  /** Claimed again after it expired, or evicted: the queue skips it. */
+  dead: boolean;
+}
+
+/** One client's keys: a window of numbered keys (made on its first one), and the others by string. */
+class KeyGroup {
+  numbered: NumberedWindow | undefined;
+  readonly named = new Map<string, Entry>();
+  queue: Entry[] = [];
+  head = 0;
+
+  get size(): number {
+    return (this.numbered?.count ?? 0) + this.named.size;
+  }
+
+  /** Are all its keys expired? */
+  expired(now: number): boolean {
+    return (this.numbered === undefined || this.numbered.lastExpires <= now) && this.named.size === 0;
+  }
+
+  /** Drops keys by string from the queue's front while expired or more than `cap`, `force` more. Returns how many. */
+  evictNamed(now: number, cap: number, force = 0): number {
+    const queue = this.queue;
+    let dropped = 0;
+    while (this.head < queue.length) {
+      const oldest = queue[this.head]!;
+      if (!oldest.dead) {
+        if (force === 0 && oldest.expires > now && this.named.size <= cap) break;
+        if (force > 0) force--;
+        oldest.dead = true;
+        this.named.delete(oldest.key);
+        dropped++;
+      }
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > queue.length) {
+      this.queue = queue.slice(this.head);
+      this.head = 0;
+    }
+    return dropped;
+  }
+}
+
+/** The key's number after its client part (`at` is where that part ends), or -1 if it is not a plain decimal one. */
+function numberOf(key: string, at: number): number {
+  const digits = key.length - at - 1;
+  // No leading zero ("07" and "7" are different keys), and below 2^31, so `n & mask` is the slot.
+  if (at <= 0 || digits < 1 || digits > 10 || (digits > 1 && key.charCodeAt(at + 1) === 48)) return -1;
+  let n = 0;
+  for (let i = at + 1; i < key.length; i++) {
+    const digit = key.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n <= 0x7fffffff ? n : -1;
+}
+
+/**
+ * Keys of one process, grouped by client (see the top of this file). The client of the last claim is remembered
+ * (a socket's frames arrive together), and a run that completes right after its claim (a synchronous handler)
+ * finds its slot without a second lookup.
+ */
+export class MemoryIdempotency implements IdempotencyStore {
+  private readonly groups = new Map<string, KeyGroup>();
+  private held = 0;
+  private claims = 0;
+  /** The client of the last claim, and its keys: found again without slicing and hashing its name. */
+  private lastName = "";
+  private lastGroup: KeyGroup | undefined;
+  /** The last claim: its key and where it is held (a slot of `lastGroup`'s window, or an entry). */
+  private lastKey = "";
+  private lastSlot = -1;
+  private lastNumber = EMPTY;
+  private lastEntry: Entry | undefined;
+  private readonly maxKeys: number;
+  private readonly maxKeysPerClient: number;
+  /** A client's ring grows up to this many slots: the power of two at or above its cap. */
+  private readonly maxSlots: number;
+
+  constructor(options: MemoryIdempotencyOptions = {}) {
+    this.maxKeys = positiveInteger(options.maxKeys, 100_000, "maxKeys");
+    this.maxKeysPerClient = positiveInteger(options.maxKeysPerClient, 4_096, "maxKeysPerClient");
+    this.maxSlots = 2 ** Math.min(30, Math.max(4, Math.ceil(Math.log2(this.maxKeysPerClient))));
+  }
+
+  /** Keys held now (running or done). */
+  get size(): number {
+    return this.held;
+  }
+
+  claim(key: string, leaseMs: number): Claim {
+    const now = coarseNow();
+    if (++this.claims % SWEEP_EVERY === 0) this.sweep(now);
+    const at = key.lastIndexOf(":");
+    const group = this.groupOf(key, at, true)!;
+    const n = numberOf(key, at);
+    this.lastKey = key;
+    this.lastEntry = undefined;
+    this.lastSlot = -1;
+    if (n !== EMPTY && (group.numbered ??= new NumberedWindow(this.maxKeysPerClient, this.maxSlots)).covers(n)) {
+      const window = group.numbered;
+      let slot = window.find(n);
+      if (slot !== -1 && window.expires[slot]! > now) {
+        this.lastKey = "";
+        if (window.events[slot] === undefined) return RUNNING;
+        return { state: "done", record: window.errors[slot] === undefined ? { event: window.events[slot]!, ack: window.acks[slot] } : { event: window.events[slot]!, error: window.errors[slot] } };
+      }
+      if (slot === -1 && group.named.size > 0) {
+        // A run that lost its slot while it went keeps its outcome by string (`keep`): it still answers.
+        const kept = group.named.get(key);
+        if (kept !== undefined && kept.expires > now) {
+          this.lastKey = "";
+          return kept.record === undefined ? RUNNING : { state: "done", record: kept.record };
+        }
+      }
+      if (slot === -1) {
+        const before = window.count;
+        slot = window.place(n, now);
+        this.held += window.count - before;
+      }
+      window.expires[slot] = now + leaseMs;
+      window.events[slot] = window.acks[slot] = window.errors[slot] = undefined;
+      window.lastExpires = Math.max(window.lastExpires, now + leaseMs);
+      this.lastSlot = slot;
+      this.lastNumber = n;
+    } else {
+      const claim = this.claimNamed(group, key, now, leaseMs);
+      if (claim !== CLAIMED) {
+        this.lastKey = "";
+        return claim;
+      }
+    }
+    if (this.held > this.maxKeys) this.dropOldest(now);
+    return CLAIMED;
+  }
+
+  complete(key: string, record: IdempotencyRecord, windowMs: number): void {
+    const now = coarseNow();
+    let group = key === this.lastKey ? this.lastGroup : undefined;
+    let slot = group === undefined ? -1 : this.lastSlot;
+    let entry = group === undefined ? undefined : this.lastEntry;
+    this.lastKey = "";
+    if (group === undefined) {
+      const at = key.lastIndexOf(":");
+      group = this.groupOf(key, at, false);
+      const n = numberOf(key, at);
+      if (group === undefined) return this.keep(key, record, now, windowMs);
+      if (n !== EMPTY && group.numbered !== undefined && group.numbered.covers(n)) slot = group.numbered.find(n);
+      if (slot === -1) entry = group.named.get(key);
+    } else if (slot !== -1 && group.numbered!.nums[slot] !== this.lastNumber) slot = -1; // left the window meanwhile
+    if (slot !== -1) {
+      const window = group.numbered!;
+      window.events[slot] = record.event;
+      window.acks[slot] = record.ack;
+      window.errors[slot] = record.error;
+      window.expires[slot] = now + windowMs;
+      window.lastExpires = Math.max(window.lastExpires, now + windowMs);
+    } else if (entry !== undefined && !entry.dead) {
+      entry.record = record;
+      entry.expires = now + windowMs;
+    } else this.keep(key, record, now, windowMs);
+  }
+
+  close(): Promise<void> {
+    this.groups.clear();
+    this.held = 0;
+    this.lastKey = "";
+    this.lastGroup = undefined;
+    this.lastEntry = undefined;
+    return Promise.resolve();
+  }
+
+  /** A key held by its string: claimed, running, or done. */
+  private claimNamed(group: KeyGroup, key: string, now: number, leaseMs: number): Claim {
+    const held = group.named.get(key);
+    if (held !== undefined) {
+      if (held.expires > now) return held.record === undefined ? RUNNING : { state: "done", record: held.record };
+      held.dead = true;
+    } else this.held++;
+    const fresh: Entry = { key, record: undefined, expires: now + leaseMs, dead: false };
+    group.named.set(key, fresh);
+    group.queue.push(fresh);
+    this.held -= group.evictNamed(now, this.maxKeysPerClient);
+    this.lastEntry = fresh;
+    return CLAIMED;
+  }
+
+  /** The run of `key` lost its place while it went (its client's window moved on, or maxKeys): keep its outcome. */
+  private keep(key: string, record: IdempotencyRecord, now: number, windowMs: number): void {
+    const at = key.lastIndexOf(":");
+    const group = this.groupOf(key, at, true)!;
+    const held = group.named.get(key);
+    if (held !== undefined && !held.dead) {
+      held.record = record;
+      held.expires = now + windowMs;
+      return;
+    }
+    this.claimNamed(group, key, now, windowMs);
+    this.lastEntry!.record = record;
+    this.lastEntry = undefined;
+    if (this.held > this.maxKeys) this.dropOldest(now);
+  }
+
+  /** The keys of the client `key` belongs to (the part before its last ":", `at`; none: the shared "" client). */
+  private groupOf(key: string, at: number, create: boolean): KeyGroup | undefined {
+    const name = this.lastName;
+    if (this.lastGroup !== undefined && (at <= 0 ? name.length === 0 : at === name.length && key.startsWith(name))) return this.lastGroup;
+    const wanted = at <= 0 ? "" : key.slice(0, at);
+    let group = this.groups.get(wanted);
+    if (group === undefined) {
+      if (!create) return undefined;
+      this.groups.set(wanted, (group = new KeyGroup()));
+    }
+    this.lastName = wanted;
+    this.lastGroup = group;
+    return group;
+  }
+
+  /** The longest-known client: its expired keys by string go, and all of it once every key has expired. */
+  private sweep(now: number): void {
+    for (const [name, group] of this.groups) {
+      this.held -= group.evictNamed(now, this.maxKeysPerClient);
+      if (group.expired(now)) this.forget(name, group);
+      else {
+        this.groups.delete(name);
+        this.groups.set(name, group);
+      }
+      return;
+    }
+  }
+
+  /** Past `maxKeys`: the longest-known clients' keys go, down to 1/64 below it (so this runs once per many claims). */
+  private dropOldest(now: number): void {
+    const floor = this.maxKeys - (this.maxKeys >> 6);
+    for (const [name, group] of this.groups) {
+      if (this.held <= floor) return;
+      const named = Math.min(this.held - floor, group.named.size);
+      this.held -= group.evictNamed(now, this.maxKeysPerClient, named);
+      if (this.held > floor && group.numbered !== undefined) {
+        this.held -= group.numbered.count;
+        group.numbered.clear();
+      }
+      if (group.size === 0) this.forget(name, group);
+    }
+  }
+
+  private forget(name: string, group: KeyGroup): void {
+    this.held -= group.size;
+    this.groups.delete(name);
+    if (group === this.lastGroup) {
+      this.lastGroup = undefined;
+      this.lastKey = "";
+    }
+  }
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  const chosen = value ?? fallback;
+  if (!Number.isInteger(chosen) || chosen < 1) throw new BunwireError("INVALID_OPTION", `MemoryIdempotency: ${name} must be an integer >= 1, got ${String(value)}`);
+  return chosen;
+}

@@ -1,0 +1,129 @@
+// MemoryIdempotency under random traffic, against a model of what it promises (docs/PROTOCOL.md, "Exactly-once
+// effects"): a client's numbered keys within `maxKeysPerClient` of its highest number are remembered exactly (a
+// repeat reads its own outcome, a repeat of a running key is told so); keys that left the window may run again; a
+// "done" answer always carries the outcome of that very key, never another's; and the store never holds more than
+// `maxKeys`. The traffic has gaps, jumps, numbers arriving out of order, runs that complete late, and keys that are
+// not numbers, so the ring of slots grows, wraps and falls back to keys held by string.
+
+import { describe, expect, test } from "bun:test";
+import { MemoryIdempotency } from "../../src/protocol/index.ts";
+
+/** A small seeded generator (mulberry32): a failing seed replays the same traffic. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Known {
+  /** The outcome's ack once completed; undefined while the run goes. */
+  ack: string | undefined;
+  /** Claimed while inside its client's window (so the store must remember it while it stays inside). */
+  numbered: boolean;
+  /** Completed after its number had left the window: its outcome is kept by its string, and may be found again. */
+  kept: boolean;
+}
+
+function traffic(seed: number, options: { cap: number; maxKeys: number; steps: number }) {
+  const next = random(seed);
+  const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)]!;
+  const store = new MemoryIdempotency({ maxKeysPerClient: options.cap, maxKeys: options.maxKeys });
+  const clients = ["ada", "bob", "cyd", "dee", "eve"].map((name) => ({ name, top: -1, keys: new Map<string, Known>() }));
+  const running: string[] = [];
+  let exact = 0;
+  let runs = 0;
+
+  const claim = (client: (typeof clients)[number], key: string, n: number | undefined, outOfPressure: boolean) => {
+    const known = client.keys.get(key);
+    const covered = n !== undefined && n > client.top - options.cap;
+    const claim = store.claim(key, 60_000);
+    if (claim.state === "done") {
+      // Whatever else holds: a done key answers with its own outcome.
+      expect(claim.record).toEqual({ event: "pay", ack: known?.ack ?? "(never completed)" });
+    }
+    if (outOfPressure && covered && known?.numbered === true && n! <= client.top) {
+      // Remembered exactly while inside the window.
+      expect(claim.state).toBe(known.ack === undefined ? "running" : "done");
+      exact++;
+    }
+    if (outOfPressure && n !== undefined && known?.numbered === true && !known.kept && !covered) expect(claim.state).toBe("claimed");
+    if (known === undefined && covered && outOfPressure) expect(claim.state).toBe("claimed");
+    if (claim.state === "claimed") {
+      client.keys.set(key, { ack: undefined, numbered: covered, kept: false });
+      if (n !== undefined && n > client.top) client.top = n;
+      if (next() < 0.7) complete(key);
+      else running.push(key);
+    }
+    expect(store.size).toBeLessThanOrEqual(options.maxKeys);
+  };
+
+  const complete = (key: string) => {
+    const client = clients.find((c) => key.startsWith(`${c.name}:`))!;
+    const ack = `${key}#${++runs}`;
+    store.complete(key, { event: "pay", ack }, 300_000);
+    const known = client.keys.get(key)!;
+    known.ack = ack;
+    const n = Number(key.slice(key.lastIndexOf(":") + 1));
+    if (known.numbered && !(n > client.top - options.cap)) known.kept = true;
+  };
+
+  const pressure = options.maxKeys < clients.length * options.cap * 2;
+  for (let step = 0; step < options.steps; step++) {
+    const client = pick(clients);
+    const roll = next();
+    if (roll < 0.45) {
+      // the next key, sometimes after a gap (requests without a key take numbers too), rarely after a jump
+      const gap = next() < 0.2 ? Math.floor(next() * 40) : next() < 0.01 ? options.cap * 3 : 0;
+      const n = client.top + 1 + gap;
+      claim(client, `${client.name}:${n}`, n, !pressure);
+    } else if (roll < 0.7 && client.top >= 0) {
+      // a repeat, or a number that arrives late, somewhere behind the top (sometimes past the window)
+      const n = Math.max(0, client.top - Math.floor(next() * options.cap * 1.5));
+      claim(client, `${client.name}:${n}`, n, !pressure);
+    } else if (roll < 0.8) {
+      // keys that are not numbers: held by string
+      const key = `${client.name}:k-${Math.floor(next() * options.cap * 2).toString(36)}`;
+      claim(client, key, undefined, !pressure);
+    } else if (roll < 0.9 && running.length > 0) {
+      complete(running.splice(Math.floor(next() * running.length), 1)[0]!);
+    }
+  }
+  return { store, exact };
+}
+
+describe("MemoryIdempotency under random traffic", () => {
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    test(`seed ${seed}: a key inside its client's window is remembered exactly; one outside it may run again; a done key answers with its own outcome`, () => {
+      const { exact } = traffic(seed, { cap: 64, maxKeys: 1_000_000, steps: 20_000 });
+      expect(exact).toBeGreaterThan(500); // the traffic did check many repeats inside the window
+    });
+  }
+
+  for (const seed of [7, 8]) {
+    test(`seed ${seed}: past maxKeys keys go, never more than maxKeys are held, and a done key still answers with its own outcome`, () => {
+      const { store } = traffic(seed, { cap: 64, maxKeys: 150, steps: 20_000 });
+      expect(store.size).toBeGreaterThan(0);
+    });
+  }
+
+  test("a client whose numbers jump far ahead keeps only its new window; the ring never holds a key twice", () => {
+    const store = new MemoryIdempotency({ maxKeysPerClient: 8 });
+    const run = (key: string) => {
+      const claim = store.claim(key, 60_000);
+      if (claim.state === "claimed") store.complete(key, { event: "pay", ack: key }, 60_000);
+      return claim.state;
+    };
+    for (let n = 0; n < 8; n++) run(`c:${n}`);
+    expect(store.size).toBe(8);
+    expect(run("c:1000")).toBe("claimed");
+    expect(store.size).toBe(1);
+    for (let n = 993; n < 1000; n++) expect(run(`c:${n}`)).toBe("claimed");
+    expect(store.size).toBe(8);
+    for (let n = 993; n <= 1000; n++) expect(run(`c:${n}`)).toBe("done");
+    expect(run("c:7")).toBe("claimed"); // long out of the window: held by string now
+    expect(run("c:7")).toBe("done");
+  });
+});
