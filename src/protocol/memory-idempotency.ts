@@ -14,7 +14,10 @@ import type { WireError } from "./envelope.ts";
 import type { Claim, IdempotencyRecord, IdempotencyStore } from "./idempotency.ts";
 
 export interface MemoryIdempotencyOptions {
-  /** Keys kept at most, over all clients; past it the longest-known clients' keys go (default 100 000). */
+  /**
+   * Keys kept at most, over all clients; past it clients' oldest keys go, taking turns from the longest-known
+   * (default 100 000).
+   */
   maxKeys?: number;
   /**
    * Keys kept per client, the part of a key before its last ":" (bunwire's client sends `<clientId>:<n>`, so each
@@ -45,6 +48,8 @@ class NumberedWindow {
   mask = 15;
   /** The highest number claimed; `EMPTY` before the first. */
   top = EMPTY;
+  /** Numbers up to this one were trimmed away (past `maxKeys`): they are outside the window too. */
+  low = EMPTY;
   /** Slots that hold a number of the window. */
   count = 0;
   /** The latest expiry written: once it has passed, every key here has expired. */
@@ -52,9 +57,9 @@ class NumberedWindow {
 
   constructor(private readonly cap: number, private readonly maxSlots: number) {}
 
-  /** Is `n` inside the window (or above it: a new top)? Numbers at or below `top - cap` have left it. */
+  /** Is `n` inside the window (or above it: a new top)? Numbers at or below `top - cap` (or `low`) have left it. */
   covers(n: number): boolean {
-    return n > this.top - this.cap;
+    return n > this.top - this.cap && n > this.low;
   }
 
   /** The slot holding `n`, or -1. */
@@ -79,12 +84,19 @@ class NumberedWindow {
     return at;
   }
 
-  clear(): void {
-    this.nums.fill(EMPTY);
-    this.events.fill(undefined);
-    this.acks.fill(undefined);
-    this.errors.fill(undefined);
-    this.count = 0;
+  /** Frees the window's `count` oldest numbers (all it holds, if fewer), and returns how many it freed. */
+  trim(count: number): number {
+    let freed = 0;
+    let left = Math.max(this.top - this.cap, this.low) + 1;
+    for (; left <= this.top && freed < count; left++) {
+      const at = left & this.mask;
+      if (this.nums[at] === left) {
+        this.free(at);
+        freed++;
+      }
+    }
+    this.low = left - 1;
+    return freed;
   }
 
   /** The window moves up to `n`: the numbers that leave it, (top - cap, n - cap], free their slots. */
@@ -93,7 +105,7 @@ class NumberedWindow {
     if (n - this.top >= this.nums.length) {
       for (let at = 0; at < this.nums.length; at++) if (this.nums[at] !== EMPTY && this.nums[at]! <= last) this.free(at);
     } else {
-      for (let left = Math.max(0, this.top - this.cap + 1); left <= last; left++) {
+      for (let left = Math.max(0, this.top - this.cap + 1, this.low + 1); left <= last; left++) {
         const at = left & this.mask;
         if (this.nums[at] === left) this.free(at);
       }
@@ -369,18 +381,20 @@ export class MemoryIdempotency implements IdempotencyStore {
     }
   }
 
-  /** Past `maxKeys`: the longest-known clients' keys go, down to 1/64 below it (so this runs once per many claims). */
+  /**
+   * Past `maxKeys`: the oldest keys of the longest-known clients go, down to 1/64 below it (so this runs once per many
+   * claims); a client that keeps keys goes to the back of the line, so the next trim takes from another one. (A
+   * trimmed window keeps its ring: a busy client is not made to grow it again.)
+   */
   private dropOldest(now: number): void {
     const floor = this.maxKeys - (this.maxKeys >> 6);
     for (const [name, group] of this.groups) {
       if (this.held <= floor) return;
-      const named = Math.min(this.held - floor, group.named.size);
-      this.held -= group.evictNamed(now, this.maxKeysPerClient, named);
-      if (this.held > floor && group.numbered !== undefined) {
-        this.held -= group.numbered.count;
-        group.numbered.clear();
-      }
-      if (group.size === 0) this.forget(name, group);
+      this.held -= group.evictNamed(now, this.maxKeysPerClient, Math.min(this.held - floor, group.named.size));
+      if (this.held > floor && group.numbered !== undefined) this.held -= group.numbered.trim(this.held - floor);
+      this.groups.delete(name);
+      if (group.size > 0) this.groups.set(name, group);
+      else this.forget(name, group);
     }
   }
 

@@ -126,4 +126,21 @@ describe("MemoryIdempotency under random traffic", () => {
     expect(run("c:7")).toBe("claimed"); // long out of the window: held by string now
     expect(run("c:7")).toBe("done");
   });
+
+  test("past maxKeys clients' oldest keys go, taking turns from the longest-known, and their newest stay", () => {
+    const store = new MemoryIdempotency({ maxKeys: 64 });
+    const run = (key: string) => {
+      const claim = store.claim(key, 60_000);
+      if (claim.state === "claimed") store.complete(key, { event: "pay", ack: key }, 60_000);
+      return claim.state;
+    };
+    for (let n = 0; n < 64; n++) run(`a:${n}`);
+    for (let n = 0; n < 10; n++) run(`b:${n}`);
+    expect(store.size).toBeLessThanOrEqual(64);
+    for (let n = 5; n < 10; n++) expect(run(`b:${n}`)).toBe("done");
+    for (let n = 30; n < 64; n++) expect(run(`a:${n}`)).toBe("done");
+    expect(run("a:0")).toBe("claimed");
+    expect(store.size).toBeLessThanOrEqual(64);
+  });
 });
+
