@@ -94,6 +94,15 @@ function traffic(seed: number, options: { cap: number; maxKeys: number; steps: n
   return { store, exact };
 }
 
+/** Claims `key`, completes it at once when claimed (its ack is the key), and says what the claim found. */
+function runner(store: MemoryIdempotency): (key: string) => string {
+  return (key) => {
+    const claim = store.claim(key, 60_000);
+    if (claim.state === "claimed") store.complete(key, { event: "pay", ack: key }, 60_000);
+    return claim.state;
+  };
+}
+
 describe("MemoryIdempotency under random traffic", () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     test(`seed ${seed}: a key inside its client's window is remembered exactly; one outside it may run again; a done key answers with its own outcome`, () => {
@@ -111,11 +120,7 @@ describe("MemoryIdempotency under random traffic", () => {
 
   test("a client whose numbers jump far ahead keeps only its new window; the ring never holds a key twice", () => {
     const store = new MemoryIdempotency({ maxKeysPerClient: 8 });
-    const run = (key: string) => {
-      const claim = store.claim(key, 60_000);
-      if (claim.state === "claimed") store.complete(key, { event: "pay", ack: key }, 60_000);
-      return claim.state;
-    };
+    const run = runner(store);
     for (let n = 0; n < 8; n++) run(`c:${n}`);
     expect(store.size).toBe(8);
     expect(run("c:1000")).toBe("claimed");
@@ -129,11 +134,7 @@ describe("MemoryIdempotency under random traffic", () => {
 
   test("past maxKeys clients' oldest keys go, taking turns from the longest-known, and their newest stay", () => {
     const store = new MemoryIdempotency({ maxKeys: 64 });
-    const run = (key: string) => {
-      const claim = store.claim(key, 60_000);
-      if (claim.state === "claimed") store.complete(key, { event: "pay", ack: key }, 60_000);
-      return claim.state;
-    };
+    const run = runner(store);
     for (let n = 0; n < 64; n++) run(`a:${n}`);
     for (let n = 0; n < 10; n++) run(`b:${n}`);
     expect(store.size).toBeLessThanOrEqual(64);
