@@ -1,10 +1,13 @@
 // Baseline: hand-written Bun.serve doing every bench job as cheaply as Bun allows. Every ratio divides by this.
-// Routes (shared by all bench servers): /echo, /fanout (subscribe), /publish, /up, /up-mw, /rpc.
+// Routes (shared by all bench servers): /echo (reads the Origin, as bunwire's default admission does), /fanout
+// (subscribe), /publish, /up (bare), /up-mw, /rpc.
 
 import { AUTH_HEADER, sessionFromCookie } from "./contract.ts";
 
 const enum Route { Echo, Fanout, Publish, Up, Rpc }
 interface Data { route: Route; session?: { user: string } }
+
+let selfOrigin: string | undefined;
 
 const server = Bun.serve<Data>({
   hostname: "127.0.0.1",
@@ -14,7 +17,14 @@ const server = Bun.serve<Data>({
     const url = req.url;
     const p = url.slice(url.indexOf("/", 8));
     let data: Data;
-    if (p === "/echo") data = { route: Route.Echo };
+    if (p === "/echo") {
+      // The idle job connects here, as a browser tab does: like every bunwire front door by default (same-origin
+      // admission), raw Bun reads the Origin. Reading no header at all puts Bun on another path whose memory per
+      // connection is bimodal on this machine (1.55 or 2.9 KB from one round to the next; bench/findings.md).
+      const origin = req.headers.get("origin");
+      if (origin !== null && origin !== (selfOrigin ??= `http://127.0.0.1:${srv.port}`)) return new Response("forbidden origin", { status: 403 });
+      data = { route: Route.Echo };
+    }
     else if (p === "/fanout") data = { route: Route.Fanout };
     else if (p === "/publish") data = { route: Route.Publish };
     else if (p === "/up") data = { route: Route.Up };
