@@ -45,11 +45,11 @@ const server = Bun.serve<Record<string, unknown>>({
     if (variant === "str") data.s = `conn-${++serial}-${Math.random()}`;
     if (variant === "slice") data.path = req.url.slice(req.url.indexOf("/", 8) + 1);
     if (variant === "copy") data.path = (req.url.slice(req.url.indexOf("/", 8) + 1) + " ").slice(0, -1);
-    if (variant === "headers") data.head = pack(req.headers);
-    if (variant === "own" || variant === "ownbytes" || variant === "arena") {
+    if (has("headers")) data.head = pack(req.headers);
+    if (has("own") || has("ownbytes") || has("arena")) {
       const own = [req.url, "\ncookie: ", req.headers.get("cookie") ?? "", "\nsec-websocket-key: ", req.headers.get("sec-websocket-key") ?? ""].join("");
-      if (variant === "own") data.own = own;
-      else if (variant === "ownbytes") data.own = encoder.encode(own);
+      if (has("own")) data.own = own;
+      else if (has("ownbytes")) data.own = encoder.encode(own);
       else {
         if (slabUsed + own.length * 3 > slab.length) {
           slab = new Uint8Array(SLAB);
