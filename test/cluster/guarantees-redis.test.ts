@@ -3,6 +3,7 @@
 // SIGKILL and restarted; a subscriber's socket is cut; an instance is killed. "Nothing else arrived" is checked
 // by order: the next frame must be the one sent after the event.
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { Redis } from "ioredis";
 import { bunwire, sendToUser } from "bunwire";
 import { redisBus } from "bunwire/redis";
 import { RecordingLogger, subscribersOnRedis } from "../redis/fixture.ts";
@@ -46,6 +47,22 @@ async function child(): Promise<ChildInstance> {
   return instance;
 }
 
+/** Counts what Redis relays on `channel`, through a pattern subscription: `PUBSUB NUMSUB` does not count it. */
+async function watchChannel(channel: string): Promise<{ readonly seen: number; close(): Promise<void> }> {
+  const client = new Redis(redis.url);
+  let seen = 0;
+  client.on("pmessage", () => seen++);
+  await client.psubscribe(channel);
+  return {
+    get seen() {
+      return seen;
+    },
+    close: async () => {
+      client.disconnect();
+    },
+  };
+}
+
 /** Waits until the instance's bus is up: reconnected, and its buffer resent. */
 async function busUp(instance: ChildInstance): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -85,7 +102,12 @@ test("publish through the bus: a Redis restart loses nothing the buffer holds, i
   await until(() => local.app.subscriberCount("news") === 0);
   await subscribersOnRedis(redis.url, "bunwire:t:news", 0);
   const outagesBefore = (await publisher.bus()).outages;
+  // The publisher answers the POST before its bus writes to Redis (at the end of its turn): wait until p6 has reached
+  // Redis, seen by a pattern subscription (which no instance counts as a subscriber), before the subscriber comes back.
+  const watcher = await watchChannel("bunwire:t:news");
   await publisher.post("/publish/news", "p6 (while away)");
+  await until(() => watcher.seen > 0);
+  await watcher.close();
   const back = await hello(local.url("topic=news"));
   await subscribersOnRedis(redis.url, "bunwire:t:news", 1);
   await publisher.post("/publish/news", "p7");
