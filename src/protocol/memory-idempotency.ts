@@ -33,23 +33,26 @@ const RUNNING: Claim = Object.freeze({ state: "running" });
 const SWEEP_EVERY = 64;
 const EMPTY = -1;
 
+/** Slots a client's ring starts with: a client that sends a few keys costs a few hundred bytes. */
+const FIRST_SLOTS = 8;
+
 /**
  * A client's numbered keys within its window: the numbers in (top - cap, top], each in slot `n & mask`. A slot holds
- * its number, when it expires, and the run's outcome (`event` undefined while the run goes). The ring starts small
- * and doubles while the window needs more slots, up to a power of two >= cap, where two numbers of one window can
- * no longer share a slot.
+ * its number and when it expires (side by side in one Float64Array), and the run's outcome (event, ack, error, side
+ * by side in one array; `event` undefined while the run goes): a claim touches two cache lines. The ring starts
+ * small and doubles while the window needs more slots, up to a power of two >= cap, where two numbers of one window
+ * can no longer share a slot.
  */
 class NumberedWindow {
-  nums = new Float64Array(16).fill(EMPTY);
-  expires = new Float64Array(16);
-  events: Array<string | undefined> = new Array<string | undefined>(16).fill(undefined);
-  acks: unknown[] = new Array<unknown>(16).fill(undefined);
-  errors: Array<WireError | undefined> = new Array<WireError | undefined>(16).fill(undefined);
-  mask = 15;
+  /** [number, expires] per slot. */
+  private meta = newMeta(FIRST_SLOTS);
+  /** [event, ack, error] per slot. */
+  private outcomes: unknown[] = new Array<unknown>(FIRST_SLOTS * 3).fill(undefined);
+  private mask = FIRST_SLOTS - 1;
   /** The highest number claimed; `EMPTY` before the first. */
-  top = EMPTY;
+  private top = EMPTY;
   /** Numbers up to this one were trimmed away (past `maxKeys`): they are outside the window too. */
-  low = EMPTY;
+  private low = EMPTY;
   /** Slots that hold a number of the window. */
   count = 0;
   /** The latest expiry written: once it has passed, every key here has expired. */
@@ -65,7 +68,45 @@ class NumberedWindow {
   /** The slot holding `n`, or -1. */
   find(n: number): number {
     const at = n & this.mask;
-    return this.nums[at] === n ? at : -1;
+    return this.meta[at * 2] === n ? at : -1;
+  }
+
+  holds(slot: number, n: number): boolean {
+    return this.meta[slot * 2] === n;
+  }
+
+  live(slot: number, now: number): boolean {
+    return this.meta[slot * 2 + 1]! > now;
+  }
+
+  running(slot: number): boolean {
+    return this.outcomes[slot * 3] === undefined;
+  }
+
+  /** The slot's outcome as a record (a new object: a repeat is rare). */
+  record(slot: number): IdempotencyRecord {
+    const at = slot * 3;
+    const event = this.outcomes[at] as string;
+    const error = this.outcomes[at + 2] as WireError | undefined;
+    return error === undefined ? { event, ack: this.outcomes[at + 1] } : { event, error };
+  }
+
+  /** A run starts in the slot: no outcome yet, held until `expires`. */
+  start(slot: number, expires: number): void {
+    this.meta[slot * 2 + 1] = expires;
+    const at = slot * 3;
+    this.outcomes[at] = this.outcomes[at + 1] = this.outcomes[at + 2] = undefined;
+    if (expires > this.lastExpires) this.lastExpires = expires;
+  }
+
+  /** The slot's run ended with `record`, kept until `expires`. */
+  finish(slot: number, record: IdempotencyRecord, expires: number): void {
+    this.meta[slot * 2 + 1] = expires;
+    const at = slot * 3;
+    this.outcomes[at] = record.event;
+    this.outcomes[at + 1] = record.ack;
+    this.outcomes[at + 2] = record.error;
+    if (expires > this.lastExpires) this.lastExpires = expires;
   }
 
   /**
@@ -75,12 +116,14 @@ class NumberedWindow {
   place(n: number, now: number): number {
     if (n > this.top) this.raise(n);
     let at = n & this.mask;
-    while (this.nums[at] !== EMPTY && this.covers(this.nums[at]!) && this.expires[at]! > now && this.nums.length < this.maxSlots) {
+    for (;;) {
+      const held = this.meta[at * 2]!;
+      if (held === EMPTY || !this.covers(held) || !this.live(at, now) || this.mask + 1 >= this.maxSlots) break;
       this.grow();
       at = n & this.mask;
     }
-    if (this.nums[at] === EMPTY) this.count++;
-    this.nums[at] = n;
+    if (this.meta[at * 2] === EMPTY) this.count++;
+    this.meta[at * 2] = n;
     return at;
   }
 
@@ -90,7 +133,7 @@ class NumberedWindow {
     let left = Math.max(this.top - this.cap, this.low) + 1;
     for (; left <= this.top && freed < count; left++) {
       const at = left & this.mask;
-      if (this.nums[at] === left) {
+      if (this.meta[at * 2] === left) {
         this.free(at);
         freed++;
       }
@@ -102,46 +145,53 @@ class NumberedWindow {
   /** The window moves up to `n`: the numbers that leave it, (top - cap, n - cap], free their slots. */
   private raise(n: number): void {
     const last = n - this.cap;
-    if (n - this.top >= this.nums.length) {
-      for (let at = 0; at < this.nums.length; at++) if (this.nums[at] !== EMPTY && this.nums[at]! <= last) this.free(at);
+    const slots = this.mask + 1;
+    if (n - this.top >= slots) {
+      for (let at = 0; at < slots; at++) {
+        const held = this.meta[at * 2]!;
+        if (held !== EMPTY && held <= last) this.free(at);
+      }
     } else {
       for (let left = Math.max(0, this.top - this.cap + 1, this.low + 1); left <= last; left++) {
         const at = left & this.mask;
-        if (this.nums[at] === left) this.free(at);
+        if (this.meta[at * 2] === left) this.free(at);
       }
     }
     this.top = n;
   }
 
   private free(at: number): void {
-    this.nums[at] = EMPTY;
-    this.events[at] = this.acks[at] = this.errors[at] = undefined;
+    this.meta[at * 2] = EMPTY;
+    const outcome = at * 3;
+    this.outcomes[outcome] = this.outcomes[outcome + 1] = this.outcomes[outcome + 2] = undefined;
     this.count--;
   }
 
   /** Twice the slots; every held number of the window moves to its slot in the larger ring. */
   private grow(): void {
-    const { nums, expires, events, acks, errors } = this;
-    const size = nums.length * 2;
-    this.nums = new Float64Array(size).fill(EMPTY);
-    this.expires = new Float64Array(size);
-    this.events = new Array<string | undefined>(size).fill(undefined);
-    this.acks = new Array<unknown>(size).fill(undefined);
-    this.errors = new Array<WireError | undefined>(size).fill(undefined);
-    this.mask = size - 1;
+    const { meta, outcomes } = this;
+    const slots = (this.mask + 1) * 2;
+    this.meta = newMeta(slots);
+    this.outcomes = new Array<unknown>(slots * 3).fill(undefined);
+    this.mask = slots - 1;
     this.count = 0;
-    for (let from = 0; from < nums.length; from++) {
-      const n = nums[from]!;
+    for (let from = 0; from < meta.length / 2; from++) {
+      const n = meta[from * 2]!;
       if (n === EMPTY || !this.covers(n)) continue;
       const at = n & this.mask;
-      this.nums[at] = n;
-      this.expires[at] = expires[from]!;
-      this.events[at] = events[from];
-      this.acks[at] = acks[from];
-      this.errors[at] = errors[from];
+      this.meta[at * 2] = n;
+      this.meta[at * 2 + 1] = meta[from * 2 + 1]!;
+      for (let i = 0; i < 3; i++) this.outcomes[at * 3 + i] = outcomes[from * 3 + i];
       this.count++;
     }
   }
+}
+
+/** [number, expires] for `slots` slots, every number `EMPTY`. */
+function newMeta(slots: number): Float64Array {
+  const meta = new Float64Array(slots * 2);
+  for (let at = 0; at < slots; at++) meta[at * 2] = EMPTY;
+  return meta;
 }
 
 /** A key held by its string: a Map entry, and a place in the claim-order queue. */
@@ -154,11 +204,16 @@ interface Entry {
   dead: boolean;
 }
 
+/** Never written: a KeyGroup swaps in its own Map and queue before its first key held by string. */
+const NO_NAMES = new Map<string, Entry>();
+const NO_QUEUE = Object.freeze([]) as unknown as Entry[]; // frozen: a push by mistake throws
+
 /** One client's keys: a window of numbered keys (made on its first one), and the others by string. */
 class KeyGroup {
   numbered: NumberedWindow | undefined;
-  readonly named = new Map<string, Entry>();
-  queue: Entry[] = [];
+  /** Shared empty ones until the client's first key held by its string (most clients never have one). */
+  named: Map<string, Entry> = NO_NAMES;
+  queue: Entry[] = NO_QUEUE;
   head = 0;
 
   get size(): number {
@@ -252,10 +307,9 @@ export class MemoryIdempotency implements IdempotencyStore {
     if (n !== EMPTY && (group.numbered ??= new NumberedWindow(this.maxKeysPerClient, this.maxSlots)).covers(n)) {
       const window = group.numbered;
       let slot = window.find(n);
-      if (slot !== -1 && window.expires[slot]! > now) {
+      if (slot !== -1 && window.live(slot, now)) {
         this.lastKey = "";
-        if (window.events[slot] === undefined) return RUNNING;
-        return { state: "done", record: window.errors[slot] === undefined ? { event: window.events[slot]!, ack: window.acks[slot] } : { event: window.events[slot]!, error: window.errors[slot] } };
+        return window.running(slot) ? RUNNING : { state: "done", record: window.record(slot) };
       }
       if (slot === -1 && group.named.size > 0) {
         // A run that lost its slot while it went keeps its outcome by string (`keep`): it still answers.
@@ -270,9 +324,7 @@ export class MemoryIdempotency implements IdempotencyStore {
         slot = window.place(n, now);
         this.held += window.count - before;
       }
-      window.expires[slot] = now + leaseMs;
-      window.events[slot] = window.acks[slot] = window.errors[slot] = undefined;
-      window.lastExpires = Math.max(window.lastExpires, now + leaseMs);
+      window.start(slot, now + leaseMs);
       this.lastSlot = slot;
       this.lastNumber = n;
     } else {
@@ -299,15 +351,9 @@ export class MemoryIdempotency implements IdempotencyStore {
       if (group === undefined) return this.keep(key, record, now, windowMs);
       if (n !== EMPTY && group.numbered !== undefined && group.numbered.covers(n)) slot = group.numbered.find(n);
       if (slot === -1) entry = group.named.get(key);
-    } else if (slot !== -1 && group.numbered!.nums[slot] !== this.lastNumber) slot = -1; // left the window meanwhile
-    if (slot !== -1) {
-      const window = group.numbered!;
-      window.events[slot] = record.event;
-      window.acks[slot] = record.ack;
-      window.errors[slot] = record.error;
-      window.expires[slot] = now + windowMs;
-      window.lastExpires = Math.max(window.lastExpires, now + windowMs);
-    } else if (entry !== undefined && !entry.dead) {
+    } else if (slot !== -1 && !group.numbered!.holds(slot, this.lastNumber)) slot = -1; // left the window meanwhile
+    if (slot !== -1) group.numbered!.finish(slot, record, now + windowMs);
+    else if (entry !== undefined && !entry.dead) {
       entry.record = record;
       entry.expires = now + windowMs;
     } else this.keep(key, record, now, windowMs);
@@ -330,6 +376,10 @@ export class MemoryIdempotency implements IdempotencyStore {
       held.dead = true;
     } else this.held++;
     const fresh: Entry = { key, record: undefined, expires: now + leaseMs, dead: false };
+    if (group.named === NO_NAMES) {
+      group.named = new Map();
+      group.queue = [];
+    }
     group.named.set(key, fresh);
     group.queue.push(fresh);
     this.held -= group.evictNamed(now, this.maxKeysPerClient);
