@@ -1,4 +1,5 @@
-// Idle memory per connection, quickly: `bun bench/memory.ts [rounds] [--connections=N] [--servers=a,b] [--scale] [--warm-heap=N]`.
+// Idle memory per connection, quickly: `bun bench/memory.ts [rounds] [--connections=N] [--servers=a,b] [--scale] [--warm-heap=N]
+// [--warm-zod=N]`.
 // Runs only the idle job of `npm run bench` (browser-like handshakes, RSS growth and JS heap after a full GC) for
 // raw Bun and every front door, in alternated order, and prints each round, the medians and the ratio to raw Bun
 // (the median of per-round ratios). `--scale`: raw Bun and the App at 1k, 5k, 10k and 18k connections.
@@ -48,6 +49,8 @@ const settleMs = Number(opt("settle") ?? 1000);
 if (opt("probe-wait")) process.env.HEAP_PROBE_WAIT = opt("probe-wait");
 // --warm-heap=N: every server (raw Bun too) allocates and drops N objects before it starts (bench/servers/heap-probe.ts)
 if (opt("warm-heap")) process.env.BENCH_WARM_HEAP = opt("warm-heap");
+// --warm-zod=N: every server (raw Bun too) loads zod and keeps N schemas before it starts (bench/servers/heap-probe.ts)
+if (opt("warm-zod")) process.env.BENCH_WARM_ZOD = opt("warm-zod");
 // --churn=N: N connections opened and closed before the baseline reading (bench/load/idle.ts)
 const churn = Number(opt("churn") ?? 0);
 

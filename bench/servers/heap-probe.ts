@@ -18,6 +18,16 @@ if (warm > 0) {
   fullGC();
 }
 
+// `BENCH_WARM_ZOD=N` (`bun bench/memory.ts --warm-zod=N`): zod loaded and N object schemas built and kept before the
+// server starts, the same in every server (raw Bun too), as a real app starts with its libraries loaded: the gateway's
+// bench file loads zod and the others do not, which moves RSS growth per connection (bench/findings.md, fifth session).
+const warmZod = Number(process.env.BENCH_WARM_ZOD ?? 0);
+if (warmZod > 0) {
+  const { z } = await import("zod");
+  (globalThis as { __benchSchemas?: unknown }).__benchSchemas = Array.from({ length: warmZod }, (_, i) => z.object({ a: z.number(), b: z.string(), [`k${i}`]: z.boolean() }));
+  fullGC();
+}
+
 if (process.env.BUNWIRE_HEAP_PROBE !== "off") {
   process.on("SIGUSR2", async () => {
     if (process.env.HEAP_PROBE_WAIT) {
