@@ -1,8 +1,8 @@
 // The in-memory idempotency store of one instance (the default of `handle(..., { idempotency: true })`).
 //
 // Keys are grouped by client: the part of a key before its last ":" (bunwire's client sends `<clientId>:<n>`, n
-// counting up). A client's numbered keys live in a ring of slots indexed by the number, with typed arrays beside it:
-// a new key writes the slot after the last one, and the key that leaves the client's window sits a fixed distance
+// counting up). A client's numbered keys live in a ring of slots indexed by the number (number and expiry in one
+// Float64Array, the outcome in one array): a new key writes the slot after the last one, and the key that leaves the client's window sits a fixed distance
 // behind, so a claim touches memory in order and no hash table. (A Map of thousands of keys per client, each insert
 // and delete at a random place in memory, cost more than the rest of a keyed request.) Any other key (a custom
 // client's UUIDs, a number older than the window) goes to a Map with a queue in claim order. Times come from the
