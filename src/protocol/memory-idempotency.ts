@@ -2,11 +2,12 @@
 //
 // Keys are grouped by client: the part of a key before its last ":" (bunwire's client sends `<clientId>:<n>`, n
 // counting up). A client's numbered keys live in a ring of slots indexed by the number (number and expiry in one
-// Float64Array, the outcome in one array): a new key writes the slot after the last one, and the key that leaves the client's window sits a fixed distance
-// behind, so a claim touches memory in order and no hash table. (A Map of thousands of keys per client, each insert
-// and delete at a random place in memory, cost more than the rest of a keyed request.) Any other key (a custom
-// client's UUIDs, a number older than the window) goes to a Map with a queue in claim order. Times come from the
-// engine's coarse clock (a millisecond tick): two `Date.now()` calls were a fifth of what a key cost.
+// Float64Array, the outcome in one array): a new key writes the slot after the last one, and the key that leaves the
+// client's window sits a fixed distance behind, so a claim touches memory in order and no hash table. (A Map of
+// thousands of keys per client, each insert and delete at a random place in memory, cost more than the rest of a keyed
+// request.) Any other key (a custom client's UUIDs, a number older than the window) goes to a Map with a queue in claim
+// order. Times come from the engine's coarse clock (a millisecond tick): two `Date.now()` calls were a fifth of what a
+// key cost.
 
 import { coarseNow } from "../engine/coarse-clock.ts";
 import { BunwireError } from "../engine/errors.ts";
