@@ -17,6 +17,7 @@ import { z } from "zod";
 import { defineProtocol } from "bunwire/client";
 import { snapshot, windowStats } from "./load/proc.ts";
 import { runGenerator, startRedis, startServer, type RunningServer } from "./runner/children.ts";
+import { median } from "./runner/summary.ts";
 
 const quick = process.argv.includes("--quick");
 const ROUNDS = quick ? 1 : 5;
@@ -141,7 +142,6 @@ try {
   await server.stop();
   await redis?.stop();
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const offAtCapacity = results.get(cases[0]!.name)!;
 console.log(`| case | ops/s | ops per server CPU-s | vs idempotency off at capacity | vs its reference (per server CPU-s) |\n|---|---:|---:|---:|---:|`);
 for (const c of cases) {
