@@ -302,23 +302,18 @@ export class MemoryIdempotency implements IdempotencyStore {
     const at = key.lastIndexOf(":");
     const group = this.groupOf(key, at, true)!;
     const n = numberOf(key, at);
-    this.lastKey = key;
+    // No completion takes the fast path until this claim succeeds (`groupOf` may have moved `lastGroup`).
+    this.lastKey = "";
     this.lastEntry = undefined;
     this.lastSlot = -1;
     if (n !== EMPTY && (group.numbered ??= new NumberedWindow(this.maxKeysPerClient, this.maxSlots)).covers(n)) {
       const window = group.numbered;
       let slot = window.find(n);
-      if (slot !== -1 && window.live(slot, now)) {
-        this.lastKey = "";
-        return window.running(slot) ? RUNNING : { state: "done", record: window.record(slot) };
-      }
+      if (slot !== -1 && window.live(slot, now)) return window.running(slot) ? RUNNING : { state: "done", record: window.record(slot) };
       if (slot === -1 && group.named.size > 0) {
         // A run that lost its slot while it went keeps its outcome by string (`keep`): it still answers.
         const kept = group.named.get(key);
-        if (kept !== undefined && kept.expires > now) {
-          this.lastKey = "";
-          return kept.record === undefined ? RUNNING : { state: "done", record: kept.record };
-        }
+        if (kept !== undefined && kept.expires > now) return answerOf(kept);
       }
       if (slot === -1) {
         const before = window.count;
@@ -330,11 +325,9 @@ export class MemoryIdempotency implements IdempotencyStore {
       this.lastNumber = n;
     } else {
       const claim = this.claimNamed(group, key, now, leaseMs);
-      if (claim !== CLAIMED) {
-        this.lastKey = "";
-        return claim;
-      }
+      if (claim !== CLAIMED) return claim;
     }
+    this.lastKey = key;
     if (this.held > this.maxKeys) this.dropOldest(now);
     return CLAIMED;
   }
@@ -373,7 +366,7 @@ export class MemoryIdempotency implements IdempotencyStore {
   private claimNamed(group: KeyGroup, key: string, now: number, leaseMs: number): Claim {
     const held = group.named.get(key);
     if (held !== undefined) {
-      if (held.expires > now) return held.record === undefined ? RUNNING : { state: "done", record: held.record };
+      if (held.expires > now) return answerOf(held);
       held.dead = true;
     } else this.held++;
     const fresh: Entry = { key, record: undefined, expires: now + leaseMs, dead: false };
@@ -457,6 +450,11 @@ export class MemoryIdempotency implements IdempotencyStore {
       this.lastKey = "";
     }
   }
+}
+
+/** What a live key held by its string answers a claim: its run still goes, or its record. */
+function answerOf(entry: Entry): Claim {
+  return entry.record === undefined ? RUNNING : { state: "done", record: entry.record };
 }
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
