@@ -143,5 +143,15 @@ describe("MemoryIdempotency under random traffic", () => {
     expect(run("a:0")).toBe("claimed");
     expect(store.size).toBeLessThanOrEqual(64);
   });
-});
 
+  test("a run completing after another client's repeat was answered records its own key, not that client's", () => {
+    const store = new MemoryIdempotency();
+    const run = runner(store);
+    expect(run("b:1")).toBe("claimed");
+    expect(store.claim("a:1", 60_000).state).toBe("claimed"); // a's run goes on (an async handler)
+    expect(store.claim("b:1", 60_000)).toEqual({ state: "done", record: { event: "pay", ack: "b:1" } }); // a repeat of b's
+    store.complete("a:1", { event: "pay", ack: "a:1" }, 60_000);
+    expect(store.claim("b:1", 60_000)).toEqual({ state: "done", record: { event: "pay", ack: "b:1" } });
+    expect(store.claim("a:1", 60_000)).toEqual({ state: "done", record: { event: "pay", ack: "a:1" } });
+  });
+});
