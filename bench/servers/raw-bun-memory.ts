@@ -11,8 +11,9 @@
 // more native memory per connection in most rounds (bench/findings.md, fifth session of 2026-11-30).
 
 const variant = process.env.MEM_VARIANT ?? "";
-/** Variants combine with "+": "getkey+defparams". */
-const has = (name: string): boolean => variant.split("+").includes(name);
+/** Variants combine with "+": "getkey+defparams". Split once: an upgrade here must make no garbage of its own. */
+const steps = variant.split("+");
+const has = (name: string): boolean => steps.includes(name);
 const encoder = new TextEncoder();
 const SLAB = 64 * 1024;
 let slab = new Uint8Array(SLAB);
@@ -65,7 +66,7 @@ const server = Bun.serve<Record<string, unknown>>({
     if (variant === "record") data.record = new Record16();
     if (variant === "weakmap") pending.set(data, { at: 1 });
     // In the order named: reading a header, giving the Request a property (as the Router's `req.params`).
-    for (const step of variant.split("+")) {
+    for (const step of steps) {
       if (step === "getkey" && req.headers.get("sec-websocket-key") === null) return new Response("no key", { status: 400 });
       if (step === "origin") {
         // bunwire's default admission: a browser's Origin must be the server's own (or absent)
