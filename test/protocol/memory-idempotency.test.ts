@@ -154,4 +154,15 @@ describe("MemoryIdempotency under random traffic", () => {
     expect(store.claim("b:1", 60_000)).toEqual({ state: "done", record: { event: "pay", ack: "b:1" } });
     expect(store.claim("a:1", 60_000)).toEqual({ state: "done", record: { event: "pay", ack: "a:1" } });
   });
+
+  test("keys that only look like numbers stay distinct: leading zeros, past 2^31, signs, empty and ':'-only parts", () => {
+    const store = new MemoryIdempotency();
+    const run = runner(store);
+    // One client per group: a client's window follows its highest number (see "a client whose numbers jump far ahead").
+    const keys = ["d:7", "d:07", "d:007", "d:+7", "d:-7", "d:7.0", "d:7:", "e:2147483647", "e:2147483648", "e:99999999999999999999", "f:", ":7", "f::7"];
+    for (const key of keys) expect(run(key)).toBe("claimed");
+    for (const key of keys) expect(store.claim(key, 60_000)).toEqual({ state: "done", record: { event: "pay", ack: key } });
+    expect(store.size).toBe(keys.length);
+  });
 });
+
