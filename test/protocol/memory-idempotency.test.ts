@@ -144,6 +144,24 @@ describe("MemoryIdempotency under random traffic", () => {
     expect(store.size).toBeLessThanOrEqual(64);
   });
 
+
+  test("past maxKeys at most half of a client's keys go per turn: a client with two keys keeps its newest", () => {
+    const store = new MemoryIdempotency({ maxKeys: 128 });
+    const run = runner(store);
+    run("a:1");
+    run("a:2");
+    for (let n = 1; n <= 126; n++) run(`b:${n}`);
+    expect(store.size).toBe(128);
+    // 129 keys: three must go (down to 126). The sweeps of claims 64 and 128 each sent the front client to the back
+    // of the line, so a is first again: one of its two keys goes, then two of b's oldest.
+    run("b:127");
+    expect(store.size).toBe(126);
+    expect(run("a:2")).toBe("done");
+    expect(run("a:1")).toBe("claimed");
+    expect(run("b:127")).toBe("done");
+    expect(run("b:3")).toBe("done");
+  });
+
   test("a run completing after another client's repeat was answered records its own key, not that client's", () => {
     const store = new MemoryIdempotency();
     const run = runner(store);
