@@ -16,8 +16,8 @@ import type { Claim, IdempotencyRecord, IdempotencyStore } from "./idempotency.t
 
 export interface MemoryIdempotencyOptions {
   /**
-   * Keys kept at most, over all clients; past it clients' oldest keys go, taking turns from the longest-known
-   * (default 100 000).
+   * Keys kept at most, over all clients; past it clients' oldest keys go, taking turns from the longest-known, at
+   * most half of a client's keys per turn (default 100 000).
    */
   maxKeys?: number;
   /**
