@@ -3,8 +3,9 @@
 //   - at capacity, by the load generator (bench/load on core 1, N connections with 32 requests in flight each, as
 //     the full bench's rpc scenario): typed request/ack with idempotency off; the same frames carrying a key that
 //     is never repeated, to the route without idempotency (the key is read by nothing: what carrying it costs); the
-//     same to the route with the in-memory store, and with the Redis store (a throwaway redis-server). The server
-//     is the limit, so this is the cost per request in CPU.
+//     same to a route whose store keeps nothing (what the dispatcher's keyed path costs outside any store), to the
+//     route with the in-memory store, and with the Redis store (a throwaway redis-server). The server is the limit,
+//     so this is the cost per request in CPU.
 //   - by bunwire's own client in this process (8 clients, 32 requests in flight each, `idempotent` off and on), as
 //     an application sends them; the client is the limit here, so the server has time to spare.
 //   - server→client requests: the server keeps requests in flight, the client's handler answers.
@@ -127,6 +128,7 @@ interface Case {
 const cases: Case[] = [
   { name: "at capacity: idempotency off", run: () => requestAck(server.port, only, "/rpc", false) },
   { name: "at capacity: idempotency off, every frame carrying a new key", against: "at capacity: idempotency off", run: () => requestAck(server.port, only, "/rpc", true) },
+  { name: "at capacity: idempotency on, a store that keeps nothing", against: "at capacity: idempotency off, every frame carrying a new key", run: () => requestAck(server.port, only, "/rpc-idem-nothing", true) },
   { name: "at capacity: idempotency on (memory)", against: "at capacity: idempotency off, every frame carrying a new key", run: () => requestAck(server.port, only, "/rpc-idem", true) },
   ...(redis === undefined ? [] : [{ name: "at capacity: idempotency on (Redis)", against: "at capacity: idempotency off, every frame carrying a new key", run: () => requestAck(server.port, pids, "/rpc-idem-redis", true) }]),
   { name: "bunwire client: idempotency off", run: () => clientRequestAck(server.port, only, "/rpc", false) },

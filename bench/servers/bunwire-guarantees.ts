@@ -1,11 +1,12 @@
 // The bench server of bench/guarantees.ts: typed request/ack with idempotency off (/rpc), on with the in-memory
-// store (/rpc-idem), on with the Redis store (/rpc-idem-redis, when REDIS_URL is set), and server→client request
-// round trips (/ask: after `start { inflight }` the server keeps that many `confirm` requests in flight on the socket,
-// each answered by the client, and counts the round trips). Prints "PORT <n>".
+// store (/rpc-idem), on with a store that keeps nothing (/rpc-idem-nothing), on with the Redis store
+// (/rpc-idem-redis, when REDIS_URL is set), and server→client request round trips (/ask: after `start { inflight }`
+// the server keeps that many `confirm` requests in flight on the socket, each answered by the client, and counts the
+// round trips). Prints "PORT <n>".
 
 import { z } from "zod";
 import type { ServerWebSocket } from "bun";
-import { bunwire, defineProtocol } from "bunwire";
+import { bunwire, defineProtocol, type IdempotencyStore } from "bunwire";
 import { redisIdempotency } from "bunwire/redis";
 
 const rpc = defineProtocol({
@@ -27,6 +28,9 @@ const app = bunwire({ development: false, websocket: { perMessageDeflate: false 
 const add = { add: (_ws: unknown, { a, b }: { a: number; b: number }) => a + b };
 app.ws("/rpc", rpc.handle(add));
 app.ws("/rpc-idem", rpc.handle(add, { idempotency: true }));
+/** A store that remembers nothing: what the dispatcher's keyed path costs outside any store. */
+const keepsNothing: IdempotencyStore = { claim: () => ({ state: "claimed" }), complete() {}, close: () => Promise.resolve() };
+app.ws("/rpc-idem-nothing", rpc.handle(add, { idempotency: { store: keepsNothing } }));
 const redisUrl = process.env.REDIS_URL;
 if (redisUrl !== undefined) app.ws("/rpc-idem-redis", rpc.handle(add, { idempotency: { store: redisIdempotency({ url: redisUrl }) } }));
 
