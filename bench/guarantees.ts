@@ -1,11 +1,13 @@
 // `bun bench/guarantees.ts [--quick] [--connections=N]`: what the delivery guarantees cost (issue 14, "Numbers").
-// One bunwire server process (bench/servers/bunwire-guarantees.ts, pinned to core 0), driven two ways:
+// Bunwire server processes (bench/servers/bunwire-guarantees.ts, pinned to core 0, one per idempotency store, one
+// loaded at a time), driven two ways:
 //   - at capacity, by the load generator (bench/load on core 1, N connections with 32 requests in flight each, as
 //     the full bench's rpc scenario): typed request/ack with idempotency off; the same frames carrying a key that
 //     is never repeated, to the route without idempotency (the key is read by nothing: what carrying it costs); the
-//     same to a route whose store keeps nothing (what the dispatcher's keyed path costs outside any store), to the
-//     route with the in-memory store, and with the Redis store (a throwaway redis-server). The server is the limit,
-//     so this is the cost per request in CPU.
+//     same to the route with the in-memory store, with a store that keeps nothing (what the dispatcher's keyed path
+//     costs outside any store, against keyed frames sent to its own process) and with the Redis store (a throwaway
+//     redis-server), each store in a server process of its own. The server is the limit, so this is the cost per
+//     request in CPU.
 //   - by bunwire's own client in this process (8 clients, 32 requests in flight each, `idempotent` off and on), as
 //     an application sends them; the client is the limit here, so the server has time to spare.
 //   - server→client requests: the server keeps requests in flight, the client's handler answers.
@@ -112,11 +114,12 @@ async function measure(pids: number[], count: () => number, refresh?: () => Prom
 }
 
 const redis: RunningServer | undefined = Bun.which("redis-server") !== null ? await startRedis() : undefined;
-const server = await startServer(
-  { id: "bunwire-guarantees", label: "bunwire guarantees", group: "bunwire", runtime: "bun", file: "bunwire-guarantees.ts", wire: "plain", scenarios: [], needs: [] },
-  redis === undefined ? {} : { REDIS_URL: `redis://127.0.0.1:${redis.port}` },
-);
-const pids = redis === undefined ? [server.pid] : [server.pid, redis.pid];
+/** One server process per idempotency store (bench/servers/bunwire-guarantees.ts says why); only one is loaded at a time. */
+const serve = (store: string, env: Record<string, string> = {}) =>
+  startServer({ id: `bunwire-guarantees-${store}`, label: `bunwire guarantees (${store})`, group: "bunwire", runtime: "bun", file: "bunwire-guarantees.ts", wire: "plain", scenarios: [], needs: [] }, { GUARANTEES_STORE: store, ...env });
+const server = await serve("memory");
+const nothing = await serve("nothing");
+const redisServer = redis === undefined ? undefined : await serve("redis", { REDIS_URL: `redis://127.0.0.1:${redis.port}` });
 const only = [server.pid];
 
 interface Case {
@@ -128,9 +131,11 @@ interface Case {
 const cases: Case[] = [
   { name: "at capacity: idempotency off", run: () => requestAck(server.port, only, "/rpc", false) },
   { name: "at capacity: idempotency off, every frame carrying a new key", against: "at capacity: idempotency off", run: () => requestAck(server.port, only, "/rpc", true) },
-  { name: "at capacity: idempotency on, a store that keeps nothing", against: "at capacity: idempotency off, every frame carrying a new key", run: () => requestAck(server.port, only, "/rpc-idem-nothing", true) },
+  // Its server process is another heap: its ratio is taken against keyed frames sent to that same process.
+  { name: "at capacity: idempotency off, keyed frames, in the server whose store keeps nothing", against: "at capacity: idempotency off", run: () => requestAck(nothing.port, [nothing.pid], "/rpc", true) },
+  { name: "at capacity: idempotency on, a store that keeps nothing", against: "at capacity: idempotency off, keyed frames, in the server whose store keeps nothing", run: () => requestAck(nothing.port, [nothing.pid], "/rpc-idem", true) },
   { name: "at capacity: idempotency on (memory)", against: "at capacity: idempotency off, every frame carrying a new key", run: () => requestAck(server.port, only, "/rpc-idem", true) },
-  ...(redis === undefined ? [] : [{ name: "at capacity: idempotency on (Redis)", against: "at capacity: idempotency off, every frame carrying a new key", run: () => requestAck(server.port, pids, "/rpc-idem-redis", true) }]),
+  ...(redis === undefined || redisServer === undefined ? [] : [{ name: "at capacity: idempotency on (Redis)", against: "at capacity: idempotency off, every frame carrying a new key", run: () => requestAck(redisServer.port, [redisServer.pid, redis.pid], "/rpc-idem", true) }]),
   { name: "bunwire client: idempotency off", run: () => clientRequestAck(server.port, only, "/rpc", false) },
   { name: "bunwire client: idempotent requests, memory store", against: "bunwire client: idempotency off", run: () => clientRequestAck(server.port, only, "/rpc-idem", true) },
   { name: "bunwire client: server→client request round trips", against: "bunwire client: idempotency off", run: () => serverRequests(server.port, only) },
@@ -141,7 +146,7 @@ try {
     for (const c of round % 2 === 0 ? cases : [...cases].reverse()) results.get(c.name)!.push(await c.run());
   }
 } finally {
-  await server.stop();
+  await Promise.all([server.stop(), nothing.stop(), redisServer?.stop()]);
   await redis?.stop();
 }
 const offAtCapacity = results.get(cases[0]!.name)!;

@@ -1,12 +1,13 @@
-// The bench server of bench/guarantees.ts: typed request/ack with idempotency off (/rpc), on with the in-memory
-// store (/rpc-idem), on with a store that keeps nothing (/rpc-idem-nothing), on with the Redis store
-// (/rpc-idem-redis, when REDIS_URL is set), and server→client request round trips (/ask: after `start { inflight }`
-// the server keeps that many `confirm` requests in flight on the socket, each answered by the client, and counts the
-// round trips). Prints "PORT <n>".
+// The bench server of bench/guarantees.ts: typed request/ack with idempotency off (/rpc), on (/rpc-idem) with the
+// store GUARANTEES_STORE names (`memory`, the default; `nothing`, a store that keeps nothing; `redis`, the Redis
+// store at REDIS_URL), and server→client request round trips (/ask: after `start { inflight }` the server keeps that
+// many `confirm` requests in flight on the socket, each answered by the client, and counts the round trips). One
+// store per process, as an application has: a second store on the same dispatcher code would make its calls
+// polymorphic and slow the store measured. Prints "PORT <n>".
 
 import { z } from "zod";
 import type { ServerWebSocket } from "bun";
-import { bunwire, defineProtocol, type IdempotencyStore } from "bunwire";
+import { bunwire, defineProtocol, MemoryIdempotency, type IdempotencyStore } from "bunwire";
 import { redisIdempotency } from "bunwire/redis";
 
 const rpc = defineProtocol({
@@ -27,12 +28,15 @@ const asks = defineProtocol({
 const app = bunwire({ development: false, websocket: { perMessageDeflate: false } });
 const add = { add: (_ws: unknown, { a, b }: { a: number; b: number }) => a + b };
 app.ws("/rpc", rpc.handle(add));
-app.ws("/rpc-idem", rpc.handle(add, { idempotency: true }));
-/** A store that remembers nothing: what the dispatcher's keyed path costs outside any store. */
-const keepsNothing: IdempotencyStore = { claim: () => ({ state: "claimed" }), complete() {}, close: () => Promise.resolve() };
-app.ws("/rpc-idem-nothing", rpc.handle(add, { idempotency: { store: keepsNothing } }));
-const redisUrl = process.env.REDIS_URL;
-if (redisUrl !== undefined) app.ws("/rpc-idem-redis", rpc.handle(add, { idempotency: { store: redisIdempotency({ url: redisUrl }) } }));
+app.ws("/rpc-idem", rpc.handle(add, { idempotency: { store: store(process.env.GUARANTEES_STORE ?? "memory") } }));
+
+function store(name: string): IdempotencyStore {
+  if (name === "memory") return new MemoryIdempotency();
+  // Remembers nothing: what the dispatcher's keyed path costs outside any store.
+  if (name === "nothing") return { claim: () => ({ state: "claimed" }), complete() {}, close: () => Promise.resolve() };
+  if (name === "redis" && process.env.REDIS_URL !== undefined) return redisIdempotency({ url: process.env.REDIS_URL });
+  throw new Error(`GUARANTEES_STORE must be memory, nothing or redis (with REDIS_URL), got ${name}`);
+}
 
 let roundTrips = 0;
 /** One lane: a request, its reply, the next request, until the socket closes. */
