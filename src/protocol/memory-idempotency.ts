@@ -428,8 +428,9 @@ export class MemoryIdempotency implements IdempotencyStore {
   /**
    * Past `maxKeys`: the oldest keys of the longest-known clients go, down to 1/64 below it (so this runs once per many
    * claims), at most half of a client's keys per turn; a client that keeps keys goes to the back of the line, so the
-   * next trim takes from another one. A busy client is never emptied, so it is not forgotten and its ring is not built
-   * again from 8 slots (64 busy clients past `maxKeys` ran at 0.67x of keyed frames with those rebuilds, 0.78x without).
+   * next trim takes from another one. A busy client is never emptied, so it is not forgotten and its ring is not
+   * built again from 8 slots (64 busy clients past `maxKeys` ran at 0.67x of keyed frames with those rebuilds, 0.78x
+   * without).
    */
   private dropOldest(now: number): void {
     const floor = this.maxKeys - (this.maxKeys >> 6);
