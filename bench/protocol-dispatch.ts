@@ -10,7 +10,8 @@
 import * as v from "valibot";
 import { z } from "zod";
 import type { ServerWebSocket } from "bun";
-import { defineProtocol, MemoryIdempotency, type IdempotencyStore } from "../src/protocol/index.ts";
+import { defineProtocol, MemoryIdempotency } from "../src/protocol/index.ts";
+import { keepsNothing } from "./servers/keeps-nothing.ts";
 
 const seconds = Number(process.argv[2] ?? 1);
 let sink: unknown;
@@ -51,13 +52,10 @@ function raw(): Message {
   };
 }
 
-/** A store that remembers nothing: what the idempotent path costs outside its store. */
-const forgetful: IdempotencyStore = { claim: () => ({ state: "claimed" }), complete() {}, close: () => Promise.resolve() };
-
-function typed(schema: "zod" | "valibot", idempotency?: "memory" | "forgetful"): Message {
+function typed(schema: "zod" | "valibot", idempotency?: "memory" | "nothing"): Message {
   const add = schema === "zod" ? z.object({ a: z.number(), b: z.number() }) : v.object({ a: v.number(), b: v.number() });
   const protocol = defineProtocol({ client: { add }, server: {} });
-  const store = idempotency === "memory" ? new MemoryIdempotency() : forgetful;
+  const store = idempotency === "memory" ? new MemoryIdempotency() : keepsNothing;
   const handlers = protocol.handle({ add: (_ws, { a, b }) => a + b }, idempotency !== undefined ? { idempotency: { store } } : {});
   handlers.open(ws);
   return (frame) => handlers.message(ws, frame);
@@ -76,7 +74,7 @@ const cases: Array<[string, () => Message]> = [
   ["typed (zod)", () => typed("zod")],
   ["typed (valibot)", () => typed("valibot")],
   ["typed (zod), idempotency on (memory)", () => typed("zod", "memory")],
-  ["typed (zod), idempotency on, a store that keeps nothing", () => typed("zod", "forgetful")],
+  ["typed (zod), idempotency on, a store that keeps nothing", () => typed("zod", "nothing")],
 ];
 const built = cases.map(([name, build]) => [name, build()] as const);
 for (const [, message] of built) window(message, 100_000); // warm up the JIT

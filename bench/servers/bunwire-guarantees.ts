@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { ServerWebSocket } from "bun";
 import { bunwire, defineProtocol, MemoryIdempotency, type IdempotencyStore } from "bunwire";
 import { redisIdempotency } from "bunwire/redis";
+import { keepsNothing } from "./keeps-nothing.ts";
 
 const rpc = defineProtocol({
   name: "bench-rpc",
@@ -32,8 +33,7 @@ app.ws("/rpc-idem", rpc.handle(add, { idempotency: { store: store(process.env.GU
 
 function store(name: string): IdempotencyStore {
   if (name === "memory") return new MemoryIdempotency();
-  // Remembers nothing: what the dispatcher's keyed path costs outside any store.
-  if (name === "nothing") return { claim: () => ({ state: "claimed" }), complete() {}, close: () => Promise.resolve() };
+  if (name === "nothing") return keepsNothing;
   if (name === "redis" && process.env.REDIS_URL !== undefined) return redisIdempotency({ url: process.env.REDIS_URL });
   throw new Error(`GUARANTEES_STORE must be memory, nothing or redis (with REDIS_URL), got ${name}`);
 }
