@@ -3,10 +3,12 @@
 // loaded at a time), driven two ways:
 //   - at capacity, by the load generator (bench/load on core 1, N connections with 32 requests in flight each, as
 //     the full bench's rpc scenario): typed request/ack with idempotency off; the same frames carrying a key that
-//     is never repeated, to the route without idempotency (the key is read by nothing: what carrying it costs); the
+//     is never repeated (as bunwire's client sends keys: a connection's first names its client, `"<id>:<n>"`, the
+//     others are numbers), to the route without idempotency (the key is read by nothing: what carrying it costs); the
 //     same to the route with the in-memory store, with a store that keeps nothing (what the dispatcher's keyed path
 //     costs outside any store, against keyed frames sent to its own process) and with the Redis store (a throwaway
-//     redis-server), each store in a server process of its own. The server is the limit, so this is the cost per
+//     redis-server), each store in a server process of its own; and every key as a string (a client that never
+//     sends numbers), in a server of its own. The server is the limit, so this is the cost per
 //     request in CPU.
 //   - by bunwire's own client in this process (8 clients, 32 requests in flight each, `idempotent` off and on), as
 //     an application sends them; the client is the limit here, so the server has time to spare.
@@ -47,9 +49,10 @@ interface Result {
 /**
  * Request/ack through the load generator (bench/load, its own core): `CONNECTIONS` sockets with `INFLIGHT` requests
  * each, as the full bench's rpc scenario, so the server is what limits the rate. With `keyed`, every request
- * carries a key never sent before.
+ * carries a key never sent before, as bunwire's client sends them (a connection's first `"<client>:<n>"`, then the
+ * numbers), or with "strings" every key as a string (a client that never sends numbers).
  */
-async function requestAck(port: number, pids: number[], path: string, keyed: boolean): Promise<Result> {
+async function requestAck(port: number, pids: number[], path: string, keyed: boolean | "strings"): Promise<Result> {
   const result = await runGenerator({
     mode: "rpc",
     path,
@@ -115,9 +118,11 @@ async function measure(pids: number[], count: () => number, refresh?: () => Prom
 
 const redis: RunningServer | undefined = Bun.which("redis-server") !== null ? await startRedis() : undefined;
 /** One server process per idempotency store (bench/servers/bunwire-guarantees.ts says why); only one is loaded at a time. */
-const serve = (store: string, env: Record<string, string> = {}) =>
-  startServer({ id: `bunwire-guarantees-${store}`, label: `bunwire guarantees (${store})`, group: "bunwire", runtime: "bun", file: "bunwire-guarantees.ts", wire: "plain", scenarios: [], needs: [] }, { GUARANTEES_STORE: store, ...env });
+const serve = (store: string, env: Record<string, string> = {}, name = store) =>
+  startServer({ id: `bunwire-guarantees-${name}`, label: `bunwire guarantees (${name})`, group: "bunwire", runtime: "bun", file: "bunwire-guarantees.ts", wire: "plain", scenarios: [], needs: [] }, { GUARANTEES_STORE: store, ...env });
 const server = await serve("memory");
+// Keys as strings take another path through the same code: in one process with numbered keys, both would run slower.
+const strings = await serve("memory", {}, "memory-string-keys");
 const nothing = await serve("nothing");
 const redisServer = redis === undefined ? undefined : await serve("redis", { REDIS_URL: `redis://127.0.0.1:${redis.port}` });
 const only = [server.pid];
@@ -135,6 +140,8 @@ const cases: Case[] = [
   { name: "at capacity: idempotency off, keyed frames, in the server whose store keeps nothing", against: "at capacity: idempotency off", run: () => requestAck(nothing.port, [nothing.pid], "/rpc", true) },
   { name: "at capacity: idempotency on, a store that keeps nothing", against: "at capacity: idempotency off, keyed frames, in the server whose store keeps nothing", run: () => requestAck(nothing.port, [nothing.pid], "/rpc-idem", true) },
   { name: "at capacity: idempotency on (memory)", against: "at capacity: idempotency off, every frame carrying a new key", run: () => requestAck(server.port, only, "/rpc-idem", true) },
+  { name: "at capacity: idempotency off, keys as strings, in a server of their own", against: "at capacity: idempotency off", run: () => requestAck(strings.port, [strings.pid], "/rpc", "strings") },
+  { name: "at capacity: idempotency on (memory), keys as strings", against: "at capacity: idempotency off, keys as strings, in a server of their own", run: () => requestAck(strings.port, [strings.pid], "/rpc-idem", "strings") },
   ...(redis === undefined || redisServer === undefined ? [] : [{ name: "at capacity: idempotency on (Redis)", against: "at capacity: idempotency off, every frame carrying a new key", run: () => requestAck(redisServer.port, [redisServer.pid, redis.pid], "/rpc-idem", true) }]),
   { name: "bunwire client: idempotency off", run: () => clientRequestAck(server.port, only, "/rpc", false) },
   { name: "bunwire client: idempotent requests, memory store", against: "bunwire client: idempotency off", run: () => clientRequestAck(server.port, only, "/rpc-idem", true) },
@@ -146,7 +153,7 @@ try {
     for (const c of round % 2 === 0 ? cases : [...cases].reverse()) results.get(c.name)!.push(await c.run());
   }
 } finally {
-  await Promise.all([server.stop(), nothing.stop(), redisServer?.stop()]);
+  await Promise.all([server.stop(), strings.stop(), nothing.stop(), redisServer?.stop()]);
   await redis?.stop();
 }
 const offAtCapacity = results.get(cases[0]!.name)!;

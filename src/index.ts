@@ -32,7 +32,7 @@ export type {
 export { chooseSubprotocol, defineProtocol, MemoryHistory, MemoryIdempotency, Protocol, ProtocolError, servedOn, serverProtocol, ServerProtocol, ServerRequestError } from "./protocol/index.ts";
 export type {
   AckOf, AnyProtocol, Claim, ClientEvents, EventHandlers, HandleOptions, IdempotencyOptions, IdempotencyRecord, IdempotencyStore, MemoryHistoryOptions,
-  MemoryIdempotencyOptions, ProtocolErrorCode, ProtocolSocketHandlers, PublishTarget, ReplyInput, ReplyOutput, ServerEvents, ServerRequestErrorCode, ServerRequestOptions,
+  ClientKeys, MemoryIdempotencyOptions, ProtocolErrorCode, ProtocolSocketHandlers, PublishTarget, ReplyInput, ReplyOutput, ServerEvents, ServerRequestErrorCode, ServerRequestOptions,
   ServerRequests, WireIssue,
 } from "./protocol/index.ts";
 export type { HistoryEntry, HistoryPosition, Replay, TopicHistory } from "./engine/index.ts";

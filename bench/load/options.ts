@@ -22,8 +22,11 @@ export type LoadJob =
       path: string;
       connections: number;
       inflight: number;
-      /** rpc only: every request carries an idempotency key never sent before (`<run><connection>:<n>`) */
-      keyed?: boolean;
+      /**
+       * rpc only: every request carries an idempotency key never sent before, as bunwire's client sends them (the
+       * first `"<run><connection>:<n>"`, then numbers, bench/load/wire.ts), or with "strings" all as strings
+       */
+      keyed?: boolean | "strings";
     } & Target &
       Timing)
   | ({

@@ -21,7 +21,7 @@ export async function runThroughput(job: Job): Promise<LoadResult> {
   // refill in chunks of a quarter window: fewer, larger writes keep the generator cheap
   const refillMin = Math.max(1, job.inflight >> 2);
 
-  if (job.keyed === true && (kind !== "rpc" || job.wire !== "plain")) throw new Error("keyed requests are plain-wire rpc only");
+  if (job.keyed !== undefined && job.keyed !== false && (kind !== "rpc" || job.wire !== "plain")) throw new Error("keyed requests are plain-wire rpc only");
   // Keys of this run: a scope no earlier run used, the same width for every connection.
   const run = Math.random().toString(36).slice(2, 8).padEnd(6, "0");
 
@@ -29,10 +29,9 @@ export async function runThroughput(job: Job): Promise<LoadResult> {
     Array.from({ length: job.connections }, async (_, i) => {
       const c = await WireConn.open({ host: job.host, port: job.port, path: job.path });
       await preamble(job.wire, c);
-      const keyed = job.keyed === true ? new KeyedFrames(`${run}${String(i).padStart(4, "0")}`, job.inflight) : undefined;
-      // calibration: one request, one parsed reply gives the exact reply size on this wire
-      keyed?.stamp(1);
-      c.send(keyed === undefined ? frames[0]! : keyed.batch.slice(0, keyed.offsets[1]));
+      const keyed = job.keyed === true || job.keyed === "strings" ? new KeyedFrames(`${run}${String(i).padStart(4, "0")}`, job.inflight, job.keyed === "strings") : undefined;
+      // calibration: one request, one parsed reply gives the exact reply size on this wire (a keyed one names the client)
+      c.send(keyed === undefined ? frames[0]! : keyed.first());
       const reply = await c.nextText((t) => isNoise(job.wire, t));
       if (!replyMatches(job.wire, kind, reply.text)) throw new Error(`wrong ${kind} reply: ${reply.text.slice(0, 80)}`);
       return { c, keyed, counter: { rx: 0, replySize: reply.size } as Counter };

@@ -26,9 +26,11 @@ function requestText(wire: Wire, kind: Kind, i: number): string {
 }
 
 /**
- * Keyed requests (rpc, plain wire): every frame carries an idempotency key of fixed width, `<scope>:<10 digits>`, so
- * the frames of a batch keep one size and `KeyedFrames.stamp` rewrites only the digits, in place, before each write.
- * `scope` must be fixed-width too and new for each run (a server keeps keys for minutes).
+ * Keyed requests (rpc, plain wire) as bunwire's client sends them: the connection's first request carries the string
+ * key `<scope>:<n>`, which names its client; once it is acked the keys go as their numbers (`"key":n`, docs/
+ * PROTOCOL.md). With `strings`, every key is `<scope>:<n>` (a client that never sends numbers). Keys are of fixed
+ * width (10 digits), so the frames of a batch keep one size and `stamp` rewrites only the digits, in place, before
+ * each write. `scope` must be fixed-width too and new for each run (a server keeps keys for minutes).
  */
 export class KeyedFrames {
   readonly batch: Uint8Array;
@@ -39,18 +41,23 @@ export class KeyedFrames {
   private readonly mask: number[];
   private next = 1_000_000_000;
 
-  constructor(scope: string, count: number) {
-    const frames = Array.from({ length: RPC_IDS }, (_, i) => maskedTextFrame(keyedText(1000 + i, scope, this.next)));
+  constructor(private readonly scope: string, count: number, private readonly strings = false) {
+    const frames = Array.from({ length: RPC_IDS }, (_, i) => maskedTextFrame(this.text(1000 + i, this.next)));
     const { buf, offsets } = frameBatch(frames, count);
     this.batch = buf;
     this.offsets = offsets;
     this.size = frames[0]!.length;
-    const text = keyedText(1000, scope, this.next);
+    const text = this.text(1000, this.next);
     const payloadAt = this.size - text.length;
-    const textAt = text.length - 12; // the 10 digits before `"}`
+    const textAt = text.length - (strings ? 12 : 11); // the 10 digits before `"}` or `}`
     this.digitsAt = payloadAt + textAt;
     const maskAt = payloadAt - 4;
     this.mask = Array.from({ length: 10 }, (_, d) => frames[0]![maskAt + ((textAt + d) & 3)]!);
+  }
+
+  /** The connection's first request, keyed by string: it names the client its numbered keys belong to. */
+  first(): Uint8Array {
+    return maskedTextFrame(keyedText(1000, `"${this.scope}:${this.next++}"`));
   }
 
   /** Gives the first `count` frames of the batch fresh keys. */
@@ -61,10 +68,14 @@ export class KeyedFrames {
       for (let d = 9; d >= 0; d--, n = Math.floor(n / 10)) this.batch[at + d] = (48 + (n % 10)) ^ this.mask[d]!;
     }
   }
+
+  private text(id: number, n: number): string {
+    return keyedText(id, this.strings ? `"${this.scope}:${n}"` : String(n));
+  }
 }
 
-function keyedText(id: number, scope: string, n: number): string {
-  return `{"event":"add","data":{"a":${RPC_A},"b":${RPC_B}},"id":${id},"key":"${scope}:${n}"}`;
+function keyedText(id: number, key: string): string {
+  return `{"event":"add","data":{"a":${RPC_A},"b":${RPC_B}},"id":${id},"key":${key}}`;
 }
 
 /** The distinct frames a connection cycles through. */

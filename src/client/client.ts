@@ -6,7 +6,7 @@
 import type { JoinResult } from "../protocol/envelope.ts";
 import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ReplyInput, ServerEvents, ServerPayload, ServerRequests } from "../protocol/define.ts";
 import { Answers, type ReplyFrame } from "./answers.ts";
-import { ClientError, RequestError } from "./errors.ts";
+import { ClientError, closedError, RequestError } from "./errors.ts";
 import { offeredSubprotocols, resolveUrl, speaksCodec } from "./handshake.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Listeners, type EventMeta, type Listener } from "./listeners.ts";
@@ -46,6 +46,8 @@ export class Client<P extends AnyProtocol> {
 
   private socket: WebSocket | undefined;
   private binary = false;
+  /** The server acked a request keyed `<clientId>:<n>` on this connection: keys now go as their numbers. */
+  #numbered = false;
   private userClosed = false;
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -81,7 +83,7 @@ export class Client<P extends AnyProtocol> {
 
   /** Sends an event; while not connected it is queued (bounded) and sent in order after reconnecting. */
   emit<E extends ClientEvents<P>>(event: E, data: ClientPayload<P, E>): void {
-    if (this.state === "closed") throw new ClientError("CLOSED", "the client is closed");
+    if (this.state === "closed") throw closedError();
     this.outbox.push({ event, data }, this.state === "open");
   }
 
@@ -111,7 +113,7 @@ export class Client<P extends AnyProtocol> {
 
   /** Joins a topic (`$join`); kept across reconnects, with recovery of missed events when the server keeps history. */
   join(topic: string): Promise<JoinResult> {
-    if (this.state === "closed") return Promise.reject(new ClientError("CLOSED", "the client is closed"));
+    if (this.state === "closed") return Promise.reject(closedError());
     return new Promise((resolve, reject) => {
       const room = this.rooms.add(topic, { resolve, reject });
       if (this.state === "open" && room.waiters.length === 1) this.sendJoin(topic, false);
@@ -119,7 +121,7 @@ export class Client<P extends AnyProtocol> {
   }
 
   leave(topic: string): Promise<void> {
-    this.rooms.settle(topic, new ClientError("CLOSED", `left "${topic}"`));
+    this.rooms.settle(topic, closedError(`left "${topic}"`));
     this.rooms.delete(topic);
     if (this.state !== "open") return Promise.resolve();
     return this.call("$leave", { topic }, this.options.requestTimeout, false).then(() => undefined);
@@ -127,7 +129,7 @@ export class Client<P extends AnyProtocol> {
 
   /** Follows a room's presence (the server's `handle({ presence })` authorises it): a snapshot, then joins and leaves. */
   presence(topic: string): RoomPresence {
-    if (this.state === "closed") throw new ClientError("CLOSED", "the client is closed");
+    if (this.state === "closed") throw closedError();
     return (this.presences ??= new PresenceFollows(this)).follow(topic);
   }
 
@@ -144,11 +146,11 @@ export class Client<P extends AnyProtocol> {
   /** Resolves when the client is open; rejects if it closes first. */
   whenOpen(): Promise<void> {
     if (this.state === "open") return Promise.resolve();
-    if (this.state === "closed") return Promise.reject(new ClientError("CLOSED", "the client is closed"));
+    if (this.state === "closed") return Promise.reject(closedError());
     return new Promise((resolve, reject) => {
       const off = this.onState((state) => {
         if (state === "open") resolve();
-        else if (state === "closed") reject(new ClientError("CLOSED", "the client closed before opening"));
+        else if (state === "closed") reject(closedError("the client closed before opening"));
         else return;
         off();
       });
@@ -186,6 +188,7 @@ export class Client<P extends AnyProtocol> {
 
   private opened(socket: WebSocket): void {
     this.attempt = 0;
+    this.#numbered = false;
     this.binary = speaksCodec(this.options.codec, socket.protocol);
     this.setState("open");
     this.heartbeat.start(() => this.send({ event: "$ping", data: null }), () => this.declareDead());
@@ -216,15 +219,17 @@ export class Client<P extends AnyProtocol> {
   }
 
   private call(event: string, data: unknown, timeout: number, keyed: boolean, signal?: AbortSignal): Promise<unknown> {
-    if (this.state === "closed") return Promise.reject(new ClientError("CLOSED", "the client is closed"));
+    if (this.state === "closed") return Promise.reject(closedError());
     return this.outbox.request(event, data, { timeout, signal, keyPrefix: keyed ? this.options.clientId : undefined }, this.state === "open");
   }
 
   private send(entry: Outgoing | ReplyFrame): boolean {
     const socket = this.socket;
     if (socket === undefined || socket.readyState !== 1) return false;
+    // Once the server knows this connection's client id, a key goes as its number: no string for it to read.
+    const frame = this.#numbered && "key" in entry && entry.key ? { ...entry, key: entry.id } : entry;
     // The cast: TypeScript 7's DOM typings take only ArrayBuffer-backed views, and codecs never return shared memory.
-    socket.send(this.binary ? (this.options.codec!.encode(entry) as Uint8Array<ArrayBuffer>) : JSON.stringify(entry));
+    socket.send(this.binary ? (this.options.codec!.encode(frame) as Uint8Array<ArrayBuffer>) : JSON.stringify(frame));
     return true;
   }
 
@@ -238,6 +243,9 @@ export class Client<P extends AnyProtocol> {
     }
     if (message === null || typeof message !== "object") return;
     if (typeof message.id === "number") {
+      // An ack of a request keyed `<clientId>:<n>` on this connection: the server noted the client id, so the next
+      // keys go as their numbers (docs/PROTOCOL.md, "Exactly-once effects").
+      if (!this.#numbered && message.error === undefined) this.#numbered = this.outbox.keyed(message.id);
       return this.outbox.settle(message.id, message);
     }
     const event = message.event;
@@ -256,8 +264,9 @@ export class Client<P extends AnyProtocol> {
   private declareDead(): void {
     const socket = this.socket;
     this.detach();
-    socket?.close(4000, "heartbeat timeout");
-    this.lost(4000, "heartbeat timeout");
+    const reason = "heartbeat timeout";
+    socket?.close(4000, reason);
+    this.lost(4000, reason);
   }
 
   /** Stops listening to the current socket and its timers; its later events are ignored. */
@@ -291,7 +300,7 @@ export class Client<P extends AnyProtocol> {
   private shutdown(code: number, reason: string): void {
     clearTimeout(this.reconnectTimer);
     this.lastClose ??= { code, reason };
-    const error = new ClientError("CLOSED", `closed (${code}${reason ? `: ${reason}` : ""})`);
+    const error = closedError(`closed (${code}${reason ? `: ${reason}` : ""})`);
     this.outbox.clear(error);
     for (const topic of this.rooms.rooms.keys()) this.rooms.settle(topic, error);
     this.setState("closed");

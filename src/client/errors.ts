@@ -35,3 +35,8 @@ export class RequestError extends BunwireError {
     this.event = typeof error.event === "string" ? error.event : undefined;
   }
 }
+
+/** What a call on a closed client throws (or rejects with). */
+export function closedError(message = "the client is closed"): ClientError {
+  return new ClientError("CLOSED", message);
+}

@@ -80,6 +80,11 @@ export class Outbox {
     }
   }
 
+  /** Is request `id` waiting for its ack with an idempotency key? */
+  keyed(id: number): boolean {
+    return this.pending.get(id)?.entry.key !== undefined;
+  }
+
   /** An ack (`{ ack }`), a server error reply (`{ error }`), or a local failure for request `id`. */
   settle(id: number, outcome: Error | { ack?: unknown; error?: unknown }): void {
     const pending = this.pending.get(id);

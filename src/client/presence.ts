@@ -5,7 +5,7 @@
 
 import type { PresenceEvent, PresenceMeta } from "../presence/types.ts";
 import type { ClientState } from "./options.ts";
-import { ClientError, RequestError } from "./errors.ts";
+import { ClientError, closedError, RequestError } from "./errors.ts";
 
 export type { PresenceMeta } from "../presence/types.ts";
 
@@ -114,7 +114,7 @@ export class RoomPresence {
     clearTimeout(this.#retry);
     this.synced = false;
     this.#held = undefined;
-    if (closed) this.#settle?.reject(new ClientError("CLOSED", "the client closed before the presence snapshot"));
+    if (closed) this.#settle?.reject(closedError("the client closed before the presence snapshot"));
   }
 
   /** A `$presence` event from the server. */

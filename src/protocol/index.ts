@@ -17,7 +17,7 @@ export { chooseSubprotocol } from "./subprotocols.ts";
 export { MemoryHistory } from "./memory-history.ts";
 export { MemoryIdempotency } from "./memory-idempotency.ts";
 export type { Claim, IdempotencyRecord, IdempotencyStore } from "./idempotency.ts";
-export type { MemoryIdempotencyOptions } from "./memory-idempotency.ts";
+export type { ClientKeys, MemoryIdempotencyOptions } from "./memory-idempotency.ts";
 export type { IdempotencyOptions } from "./once.ts";
 export type { MemoryHistoryOptions } from "./memory-history.ts";
 export { sendAck, sendError, sendEvent, toWireError } from "./reply.ts";

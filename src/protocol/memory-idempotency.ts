@@ -28,6 +28,15 @@ export interface MemoryIdempotencyOptions {
   maxKeysPerClient?: number;
 }
 
+/**
+ * One client's keys as a connection holds them (`MemoryIdempotency.clientKeys`), so its numbered keys skip the
+ * string. Opaque: only the store reads `group`.
+ */
+export interface ClientKeys {
+  readonly client: string;
+  group: unknown;
+}
+
 const CLAIMED: Claim = Object.freeze({ state: "claimed" });
 const RUNNING: Claim = Object.freeze({ state: "running" });
 /** Every this many claims, the longest-known client is swept (its expired keys go; a client with none is forgotten). */
@@ -211,6 +220,8 @@ const NO_QUEUE = Object.freeze([]) as unknown as Entry[]; // frozen: a push by m
 
 /** One client's keys: a window of numbered keys (made on its first one), and the others by string. */
 class KeyGroup {
+  /** Forgotten by the store: a connection holding it as its `ClientKeys` looks its client up again. */
+  gone = false;
   numbered: NumberedWindow | undefined;
   /** Shared empty ones until the client's first key held by its string (most clients never have one). */
   named: Map<string, Entry> = NO_NAMES;
@@ -277,6 +288,8 @@ export class MemoryIdempotency implements IdempotencyStore {
   private lastGroup: KeyGroup | undefined;
   /** The last claim: its key and where it is held (a slot of `lastGroup`'s window, or an entry). */
   private lastKey = "";
+  /** The last claim was `claimNumbered`'s, of `lastNumber` in `lastGroup`'s window at `lastSlot`. */
+  private lastNumbered = false;
   private lastSlot = -1;
   private lastNumber = EMPTY;
   private lastEntry: Entry | undefined;
@@ -300,10 +313,43 @@ export class MemoryIdempotency implements IdempotencyStore {
     const now = coarseNow();
     if (++this.claims % SWEEP_EVERY === 0) this.sweep(now);
     const at = key.lastIndexOf(":");
-    const group = this.groupOf(key, at, true)!;
-    const n = numberOf(key, at);
-    // No completion takes the fast path until this claim succeeds (`groupOf` may have moved `lastGroup`).
+    return this.claimIn(this.groupOf(key, at, true)!, numberOf(key, at), key, now, leaseMs);
+  }
+
+  /**
+   * The keys of `client` (the part of a key before its last ":"), held by a connection whose requests carry numbered
+   * keys: `claimNumbered` and `completeNumbered` then find them without reading a string per request.
+   */
+  clientKeys(client: string): ClientKeys {
+    return { client, group: this.named(client) };
+  }
+
+  /** `claim` of the key `<keys.client>:<n>` (n an integer from 0 to 2^31 - 1). */
+  claimNumbered(keys: ClientKeys, n: number, leaseMs: number): Claim {
+    const now = coarseNow();
+    if (++this.claims % SWEEP_EVERY === 0) this.sweep(now);
+    let group = keys.group as KeyGroup;
+    if (group.gone) keys.group = group = this.named(keys.client);
+    this.lastName = keys.client;
+    this.lastGroup = group;
+    return this.claimIn(group, n, undefined, now, leaseMs);
+  }
+
+  /** `complete` of the key `<keys.client>:<n>`. */
+  completeNumbered(keys: ClientKeys, n: number, record: IdempotencyRecord, windowMs: number): void {
+    const group = keys.group as KeyGroup;
+    if (this.lastNumbered && group === this.lastGroup && n === this.lastNumber) {
+      this.lastNumbered = false;
+      if (group.numbered!.holds(this.lastSlot, n)) return group.numbered!.finish(this.lastSlot, record, coarseNow() + windowMs);
+    }
+    this.complete(`${keys.client}:${n}`, record, windowMs);
+  }
+
+  /** A claim of `group`'s key numbered `n` (-1: not a number), `key` its string (undefined: made only if needed). */
+  private claimIn(group: KeyGroup, n: number, key: string | undefined, now: number, leaseMs: number): Claim {
+    // No completion takes the fast path until this claim succeeds.
     this.lastKey = "";
+    this.lastNumbered = false;
     this.lastEntry = undefined;
     this.lastSlot = -1;
     if (n !== EMPTY && (group.numbered ??= new NumberedWindow(this.maxKeysPerClient, this.maxSlots)).covers(n)) {
@@ -312,7 +358,7 @@ export class MemoryIdempotency implements IdempotencyStore {
       if (slot !== -1 && window.live(slot, now)) return window.running(slot) ? RUNNING : { state: "done", record: window.record(slot) };
       if (slot === -1 && group.named.size > 0) {
         // A run that lost its slot while it went keeps its outcome by string (`keep`): it still answers.
-        const kept = group.named.get(key);
+        const kept = group.named.get(key ?? `${this.lastName}:${n}`);
         if (kept !== undefined && kept.expires > now) return answerOf(kept);
       }
       if (slot === -1) {
@@ -323,11 +369,13 @@ export class MemoryIdempotency implements IdempotencyStore {
       window.start(slot, now + leaseMs);
       this.lastSlot = slot;
       this.lastNumber = n;
+      if (key === undefined) this.lastNumbered = true;
     } else {
+      key ??= `${this.lastName}:${n}`;
       const claim = this.claimNamed(group, key, now, leaseMs);
       if (claim !== CLAIMED) return claim;
     }
-    this.lastKey = key;
+    if (key !== undefined) this.lastKey = key;
     if (this.held > this.maxKeys) this.dropOldest(now);
     return CLAIMED;
   }
@@ -354,6 +402,7 @@ export class MemoryIdempotency implements IdempotencyStore {
   }
 
   close(): Promise<void> {
+    for (const group of this.groups.values()) group.gone = true;
     this.groups.clear();
     this.held = 0;
     this.lastKey = "";
@@ -402,13 +451,17 @@ export class MemoryIdempotency implements IdempotencyStore {
     const name = this.lastName;
     if (this.lastGroup !== undefined && (at <= 0 ? name.length === 0 : at === name.length && key.startsWith(name))) return this.lastGroup;
     const wanted = at <= 0 ? "" : key.slice(0, at);
-    let group = this.groups.get(wanted);
-    if (group === undefined) {
-      if (!create) return undefined;
-      this.groups.set(wanted, (group = new KeyGroup()));
-    }
+    const group = create ? this.named(wanted) : this.groups.get(wanted);
+    if (group === undefined) return undefined;
     this.lastName = wanted;
     this.lastGroup = group;
+    return group;
+  }
+
+  /** The keys of the client `name`, made on first use. */
+  private named(name: string): KeyGroup {
+    let group = this.groups.get(name);
+    if (group === undefined) this.groups.set(name, (group = new KeyGroup()));
     return group;
   }
 
@@ -449,6 +502,7 @@ export class MemoryIdempotency implements IdempotencyStore {
 
   private forget(name: string, group: KeyGroup): void {
     this.held -= group.size;
+    group.gone = true;
     this.groups.delete(name);
     if (group === this.lastGroup) {
       this.lastGroup = undefined;

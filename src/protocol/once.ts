@@ -6,14 +6,36 @@
 // bunwire's client makes from a random per-client id, so no client reads another's reply.
 
 import { CONNECTION, type PinnedSocket } from "../engine/connection.ts";
+import type { ConnectionUser } from "../engine/identity.ts";
 import { BunwireError } from "../engine/errors.ts";
 import { isThenable } from "../engine/thenable.ts";
 import type { Route } from "./route.ts";
 import type { WireError } from "./envelope.ts";
 import { ProtocolError } from "./errors.ts";
 import type { Claim, IdempotencyRecord, IdempotencyStore } from "./idempotency.ts";
-import { MemoryIdempotency } from "./memory-idempotency.ts";
+import { MemoryIdempotency, type ClientKeys } from "./memory-idempotency.ts";
 import type { ProtocolSocket } from "./reply.ts";
+
+/**
+ * Whose numbered keys a connection sends (`"key": n` means `<client>:<n>`): the client part of its latest string
+ * key `<client>:<n>`, scoped by the user it had then, and those keys in the memory store.
+ */
+interface KeyScope {
+  /** The client part as the client wrote it. */
+  readonly client: string;
+  /** The connection's user when the scope was set: a numbered key under another user is refused. */
+  readonly user: ConnectionUser | undefined;
+  /** `<client>`, or for a user's keys the scoped prefix: a numbered key is `<scoped>:<n>` in the store. */
+  readonly scoped: string;
+  /** The memory store's hold on them (other stores take the whole string). */
+  readonly keys: ClientKeys | undefined;
+}
+
+/** On the socket, beside `SPEAKS_MSGPACK`: set on its first string key `<client>:<n>`, so idle sockets pay nothing. */
+const KEY_SCOPE = Symbol("bunwire.keyScope");
+type ScopedSocket = ProtocolSocket & { [KEY_SCOPE]?: KeyScope };
+
+
 
 export interface IdempotencyOptions {
   /** Where keys are kept (default: a `MemoryIdempotency` of this handle(); `redisIdempotency` for several instances). */
@@ -66,8 +88,13 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
   /** The store failed and it was logged: quiet until a claim works again. */
   let storeDown = false;
 
-  function record(scoped: string, kept: IdempotencyRecord): IdempotencyRecord {
+  /** `keys` and `n`: a numbered key of the memory store (`scoped` is then its client's prefix). */
+  function record(scoped: string, kept: IdempotencyRecord, keys?: ClientKeys, n = -1): IdempotencyRecord {
     try {
+      if (keys !== undefined) {
+        memory!.completeNumbered(keys, n, kept, windowMs);
+        return kept;
+      }
       const stored = store.complete(scoped, kept, windowMs);
       if (isThenable(stored)) stored.then(undefined, (error: unknown) => unrecorded(kept.event, error));
     } catch (error) {
@@ -76,17 +103,22 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     return kept;
   }
 
-  function execute(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string): void | Promise<void> {
+  function execute(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string, keys: ClientKeys | undefined, n: number): void | Promise<void> {
     let result: unknown;
     try {
       result = route.handler.call(route.self, ws, value);
     } catch (error) {
-      record(scoped, { event: route.event, error: hooks.toWire(error, route.event) });
+      record(scoped, { event: route.event, error: hooks.toWire(error, route.event) }, keys, n);
       return hooks.failed(ws, route, id, binary, error);
     }
     if (!isThenable(result)) {
-      record(scoped, { event: route.event, ack: result });
+      record(scoped, { event: route.event, ack: result }, keys, n);
       return hooks.settled(ws, route, id, binary, result);
+    }
+    // A run that goes on is found by its whole key (a repeat here awaits it): made now for a numbered one.
+    if (keys !== undefined) {
+      scoped = `${scoped}:${n}`;
+      keys = undefined;
     }
     let thrown: unknown;
     const run = Promise.resolve(result).then(
@@ -112,11 +144,11 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     hooks.reply(ws, route, id, binary, kept);
   }
 
-  function claimed(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string, claim: Claim): void | Promise<void> {
+  function claimed(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string, claim: Claim, keys?: ClientKeys, n = -1): void | Promise<void> {
     storeDown = false;
-    if (claim.state === "claimed") return execute(ws, route, value, id, binary, scoped);
+    if (claim.state === "claimed") return execute(ws, route, value, id, binary, scoped, keys, n);
     if (claim.state === "done") return repeat(ws, route, id, binary, claim.record);
-    return wait(ws, route, value, id, binary, scoped);
+    return wait(ws, route, value, id, binary, keys === undefined ? scoped : `${scoped}:${n}`);
   }
 
   /** A run holds the key: await it here, or ask the store until it completes (or its lease ends: run then). */
@@ -131,15 +163,46 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     }
   }
 
+  const memory = store instanceof MemoryIdempotency ? store : undefined;
+
+  /** A user's keys start with a control character no client key may start with: the scopes never meet. */
+  function scopedKey(user: ConnectionUser | undefined, key: string): string {
+    return user === undefined ? key : `\u0001${user.id.length}:${user.id}:${key}`;
+  }
+
+  /** A string key `<client>:<n>` names the client whose numbered keys this connection sends from now on. */
+  function noteScope(ws: ScopedSocket, key: string, user: ConnectionUser | undefined): void {
+    const scope = ws[KEY_SCOPE];
+    const at = key.lastIndexOf(":");
+    if (at <= 0) return;
+    if (scope !== undefined && scope.user === user && at === scope.client.length && key.startsWith(scope.client)) return;
+    const client = key.slice(0, at);
+    const scoped = scopedKey(user, client);
+    ws[KEY_SCOPE] = { client, user, scoped, keys: memory?.clientKeys(scoped) };
+  }
+
   return function once(ws, route, value, id, binary, key) {
-    if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH || key.charCodeAt(0) < 33) {
-      const error = new ProtocolError("INVALID_ENVELOPE", `envelope.key must be a string of 1 to ${MAX_KEY_LENGTH} characters, not starting with a space or control character`);
-      return hooks.reply(ws, route, id, binary, { event: route.event, error: { code: error.code, message: error.message } });
-    }
     const user = (ws as unknown as PinnedSocket)[CONNECTION]?.user;
-    // A user's keys start with a control character no client key may start with: the scopes never meet. An
-    // anonymous key is used as it is (no copy on the hot path).
-    const scoped = user === undefined ? key : `\u0001${user.id.length}:${user.id}:${key}`;
+    if (typeof key === "number") {
+      const scope = (ws as ScopedSocket)[KEY_SCOPE];
+      // The usual keyed request of bunwire's client: a number of a known client, in the memory store (synchronous).
+      if (scope !== undefined && scope.keys !== undefined && (key | 0) === key && key >= 0 && scope.user === user) {
+        return claimed(ws, route, value, id, binary, scope.scoped, memory!.claimNumbered(scope.keys, key, leaseMs), scope.keys, key);
+      }
+      if (!Number.isSafeInteger(key) || key < 0) return badKey(ws, route, id, binary, "a numbered envelope.key must be an integer >= 0");
+      if (scope === undefined || scope.user !== user) return badKey(ws, route, id, binary, "a numbered envelope.key needs a string key <client>:<n> earlier on this connection (under the same user): it names the client");
+      // A store that reads strings, or a number past the memory store's windows: the whole key.
+      return claimByString(ws, route, value, id, binary, `${scope.scoped}:${key}`);
+    }
+    if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH || key.charCodeAt(0) < 33) {
+      return badKey(ws, route, id, binary, `envelope.key must be a string of 1 to ${MAX_KEY_LENGTH} characters, not starting with a space or control character, or a number`);
+    }
+    noteScope(ws as ScopedSocket, key, user);
+    // An anonymous key is used as it is (no copy on the hot path).
+    return claimByString(ws, route, value, id, binary, scopedKey(user, key));
+  };
+
+  function claimByString(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string): void | Promise<void> {
     let claim: Claim | Promise<Claim>;
     try {
       claim = store.claim(scoped, leaseMs);
@@ -148,7 +211,12 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     }
     if (isThenable(claim)) return claim.then((result) => claimed(ws, route, value, id, binary, scoped, result), (error: unknown) => unavailable(ws, route, id, binary, error));
     return claimed(ws, route, value, id, binary, scoped, claim);
-  };
+  }
+
+  function badKey(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, message: string): void {
+    const error = new ProtocolError("INVALID_ENVELOPE", message);
+    return hooks.reply(ws, route, id, binary, { event: route.event, error: { code: error.code, message: error.message } });
+  }
 
   /** The store is down: refuse rather than run a handler that may already have run elsewhere (logged once per outage). */
   function unavailable(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, error: unknown): void {

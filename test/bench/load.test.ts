@@ -74,18 +74,22 @@ describe("bench load generator", () => {
   });
 
   test("keyed request frames: every stamp gives the frames keys never sent before, in frames of one width", () => {
-    const keyed = new KeyedFrames("run0001", 8);
-    const texts = (count: number) => {
-      keyed.stamp(count);
-      return Array.from({ length: count }, (_, i) => unmask(keyed.batch.subarray(keyed.offsets[i], keyed.offsets[i + 1])));
-    };
-    const first = texts(8).map((text) => JSON.parse(text) as { event: string; data: unknown; id: number; key: string });
-    const second = texts(3).map((text) => JSON.parse(text) as { key: string });
-    expect(first[0]).toEqual({ event: "add", data: { a: 20, b: 22 }, id: 1000, key: "run0001:1000000000" });
-    const keys = [...first, ...second].map((frame) => frame.key);
-    expect(new Set(keys).size).toBe(11);
-    expect(keys.at(-1)).toBe("run0001:1000000010");
-    expect(new Set(keyed.offsets.slice(1).map((end, i) => end - keyed.offsets[i]!)).size).toBe(1);
+    for (const strings of [false, true]) {
+      const keyed = new KeyedFrames("run0001", 8, strings);
+      const texts = (count: number) => {
+        keyed.stamp(count);
+        return Array.from({ length: count }, (_, i) => unmask(keyed.batch.subarray(keyed.offsets[i], keyed.offsets[i + 1])));
+      };
+      // the connection's first request names its client; bunwire's client sends the next keys as numbers
+      expect(JSON.parse(unmask(keyed.first()))).toEqual({ event: "add", data: { a: 20, b: 22 }, id: 1000, key: "run0001:1000000000" });
+      const first = texts(8).map((text) => JSON.parse(text) as { event: string; data: unknown; id: number; key: unknown });
+      const second = texts(3).map((text) => JSON.parse(text) as { key: unknown });
+      expect(first[0]).toEqual({ event: "add", data: { a: 20, b: 22 }, id: 1000, key: strings ? "run0001:1000000001" : 1000000001 });
+      const keys = [...first, ...second].map((frame) => frame.key);
+      expect(new Set(keys).size).toBe(11);
+      expect(keys.at(-1)).toBe(strings ? "run0001:1000000011" : 1000000011);
+      expect(new Set(keyed.offsets.slice(1).map((end, i) => end - keyed.offsets[i]!)).size).toBe(1);
+    }
   });
 });
 

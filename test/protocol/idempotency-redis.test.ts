@@ -84,6 +84,21 @@ test("cut after the handler ran on A, before its reply arrived; the retry lands 
   expect(b.claims.at(-1)).toBe("done");
 });
 
+test("the lost request went with a numbered key (an earlier ack on that connection); its retry on B, a string key, is the same key", async () => {
+  const [a, b] = [instance("A"), instance("B")];
+  const proxy = proxyTo(a.port);
+  const client = clientBehind(proxy);
+  await client.whenOpen();
+  expect(await client.request("pay", { amount: 1 })).toEqual({ receipt: "A#1:1" }); // from now on keys go as numbers
+  proxy.holdReplies();
+  const lost = proxy.dropped();
+  const paid = client.request("pay", { amount: 12 });
+  await loseReplyAndMove(proxy, b.port, lost);
+  expect(await paid).toEqual({ receipt: "A#2:12" });
+  expect([a.runs, b.runs]).toEqual([2, 0]);
+  expect(b.claims.at(-1)).toBe("done");
+});
+
 test("the retry reaches B while A still runs the handler: B waits for A's run and answers with its reply", async () => {
   const [a, b] = [instance("A"), instance("B")];
   const proxy = proxyTo(a.port);

@@ -97,9 +97,50 @@ describe("the server keeps keys", () => {
     const p = await probe(shopA.url());
     await p.ask({ event: "pay", data: { amount: 1 }, id: 1, key: "c4:1" });
     expect(await p.ask({ event: "refund", data: { amount: 1 }, id: 2, key: "c4:1" })).toMatchObject({ id: 2, error: { code: "IDEMPOTENCY_CONFLICT" } });
-    expect(await p.ask({ event: "pay", data: { amount: 1 }, id: 3, key: 42 })).toMatchObject({ id: 3, error: { code: "INVALID_ENVELOPE" } });
-    expect(await p.ask({ event: "pay", data: { amount: 1 }, id: 4, key: "x".repeat(201) })).toMatchObject({ id: 4, error: { code: "INVALID_ENVELOPE" } });
+    for (const key of [true, -1, 1.5, "x".repeat(201), " c4:2"]) {
+      expect(await p.ask({ event: "pay", data: { amount: 1 }, id: 4, key })).toMatchObject({ id: 4, error: { code: "INVALID_ENVELOPE" } });
+    }
+    // a numbered key names no client until a string key <client>:<n> did on this connection
+    const fresh = await probe(shopA.url());
+    expect(await fresh.ask({ event: "pay", data: { amount: 1 }, id: 5, key: 1 })).toMatchObject({ id: 5, error: { code: "INVALID_ENVELOPE", message: expect.stringContaining("<client>:<n>") } });
     expect(shopA.runs).toBe(1);
+  });
+
+  test("a numbered key is <client>:<n> of the connection's latest string key, the same key as its string form", async () => {
+    const shopA = start();
+    const [p, other] = [await probe(shopA.url()), await probe(shopA.url())];
+    expect(await p.ask({ event: "pay", data: { amount: 3 }, id: 1, key: "c6:1" })).toEqual({ id: 1, ack: { receipt: "A#1:3" } });
+    expect(await p.ask({ event: "pay", data: { amount: 3 }, id: 2, key: 1 })).toEqual({ id: 2, ack: { receipt: "A#1:3" } });
+    expect(await p.ask({ event: "pay", data: { amount: 4 }, id: 3, key: 2 })).toEqual({ id: 3, ack: { receipt: "A#2:4" } });
+    // another connection (a reconnect) repeats the numbered key by its string
+    expect(await other.ask({ event: "pay", data: { amount: 4 }, id: 1, key: "c6:2" })).toEqual({ id: 1, ack: { receipt: "A#2:4" } });
+    expect(await other.ask({ event: "pay", data: { amount: 5 }, id: 2, key: 3 })).toEqual({ id: 2, ack: { receipt: "A#3:5" } });
+    // a later string key names another client: numbered keys follow it
+    expect(await p.ask({ event: "pay", data: { amount: 6 }, id: 4, key: "c7:1" })).toEqual({ id: 4, ack: { receipt: "A#4:6" } });
+    expect(await p.ask({ event: "pay", data: { amount: 6 }, id: 5, key: 3 })).toEqual({ id: 5, ack: { receipt: "A#5:6" } });
+    expect(await p.ask({ event: "pay", data: { amount: 6 }, id: 6, key: 1 })).toEqual({ id: 6, ack: { receipt: "A#4:6" } });
+    // numbers past the memory store's windows (2^31 - 1) are kept by their string
+    expect(await p.ask({ event: "pay", data: { amount: 7 }, id: 7, key: 2 ** 40 })).toEqual({ id: 7, ack: { receipt: "A#6:7" } });
+    expect(await other.ask({ event: "pay", data: { amount: 7 }, id: 3, key: "c7:1099511627776" })).toEqual({ id: 3, ack: { receipt: "A#6:7" } });
+    expect(shopA.runs).toBe(6);
+  });
+
+  test("numbered keys over MessagePack, and with a store that reads strings", async () => {
+    const claimed: string[] = [];
+    const memory = new MemoryIdempotency();
+    const store: IdempotencyStore = {
+      claim: (key, leaseMs) => (claimed.push(key), memory.claim(key, leaseMs)),
+      complete: (key, record, windowMs) => memory.complete(key, record, windowMs),
+      close: () => memory.close(),
+    };
+    const shopA = start({ store });
+    const p = await probe(shopA.url(), [MSGPACK_SUBPROTOCOL]);
+    const ask = async (id: number, key: unknown) => decodeMsgpack(await p.ask(encodeMsgpack({ event: "pay", data: { amount: 2 }, id, key })));
+    expect(await ask(1, "m2:1")).toEqual({ id: 1, ack: { receipt: "A#1:2" } });
+    expect(await ask(2, 1)).toEqual({ id: 2, ack: { receipt: "A#1:2" } });
+    expect(await ask(3, 2)).toEqual({ id: 3, ack: { receipt: "A#2:2" } });
+    expect(claimed).toEqual(["m2:1", "m2:1", "m2:2"]);
+    expect(shopA.runs).toBe(2);
   });
 
   test("keys are scoped to the connection's user: the same key of another user runs for that user, never reads the first reply", async () => {
@@ -109,6 +150,18 @@ describe("the server keeps keys", () => {
     expect(await bob.ask({ event: "pay", data: { amount: 2 }, id: 1, key: "same" })).toEqual({ id: 1, ack: { receipt: "A#2:2" } });
     expect(await adaAgain.ask({ event: "pay", data: { amount: 1 }, id: 1, key: "same" })).toEqual({ id: 1, ack: { receipt: "A#1:1" } });
     expect(shopA.runs).toBe(2);
+  });
+
+  test("numbered keys are scoped to the user too", async () => {
+    const shopA = start();
+    const [ada, bob] = [await probe(shopA.url("ada")), await probe(shopA.url("bob"))];
+    expect(await ada.ask({ event: "pay", data: { amount: 1 }, id: 1, key: "tab:1" })).toEqual({ id: 1, ack: { receipt: "A#1:1" } });
+    expect(await bob.ask({ event: "pay", data: { amount: 2 }, id: 1, key: "tab:1" })).toEqual({ id: 1, ack: { receipt: "A#2:2" } });
+    expect(await ada.ask({ event: "pay", data: { amount: 3 }, id: 2, key: 2 })).toEqual({ id: 2, ack: { receipt: "A#3:3" } });
+    expect(await bob.ask({ event: "pay", data: { amount: 4 }, id: 2, key: 2 })).toEqual({ id: 2, ack: { receipt: "A#4:4" } });
+    expect(await bob.ask({ event: "pay", data: { amount: 4 }, id: 3, key: "tab:2" })).toEqual({ id: 3, ack: { receipt: "A#4:4" } });
+    expect(await ada.ask({ event: "pay", data: { amount: 9 }, id: 3, key: 1 })).toEqual({ id: 3, ack: { receipt: "A#1:1" } });
+    expect(shopA.runs).toBe(4);
   });
 
   test("the window is bounded: keys expire after windowMs, and a store holds at most maxKeys", async () => {
@@ -165,6 +218,55 @@ describe("the client re-sends unanswered keyed requests", () => {
     proxy.cut();
     expect(await paid).toBe("DISCONNECTED");
     shopA.gate.open();
+  });
+});
+
+describe("the client's keys on the wire", () => {
+  /** A server that records each request's key and acks it, or fails it while `failing`. */
+  function recorder(port = 0) {
+    const seen = { keys: [] as unknown[], failing: false };
+    const server = Bun.serve({
+      port,
+      hostname: "127.0.0.1",
+      fetch: (req, srv) => (srv.upgrade(req, { data: undefined }) ? undefined : new Response("no", { status: 400 })),
+      websocket: {
+        message(ws, text) {
+          const frame = JSON.parse(String(text)) as { id: number; key?: unknown };
+          seen.keys.push(frame.key);
+          ws.send(JSON.stringify(seen.failing ? { id: frame.id, error: { code: "NOPE", message: "no" } } : { id: frame.id, ack: frame.id }));
+        },
+      },
+    });
+    return { server, seen };
+  }
+
+  test("a connection's first keys are strings <clientId>:<n>; after an ack of one, numbers; after a reconnect, strings again", async () => {
+    const first = recorder();
+    const port = first.server.port!;
+    const client = connect<typeof shop>(`ws://127.0.0.1:${port}/`, { heartbeat: false, clientId: "tab", idempotent: true, reconnect: { initialDelay: 10, maxDelay: 20 } });
+    clients.push(client);
+    try {
+      await client.whenOpen();
+      first.seen.failing = true;
+      await client.request("pay", { amount: 1 }).catch(() => {}); // an error reply does not say the id was noted
+      first.seen.failing = false;
+      for (let n = 0; n < 3; n++) await client.request("pay", { amount: 1 });
+      await client.request("pay", { amount: 1 }, { idempotent: false });
+      await client.request("pay", { amount: 1 });
+      expect(first.seen.keys).toEqual(["tab:1", "tab:2", 3, 4, undefined, 6]);
+    } finally {
+      await first.server.stop(true); // the connection drops: the client reconnects to the next server on the same port
+    }
+    await until(() => client.state !== "open", 2000, "the client to see the connection drop");
+    const second = recorder(port);
+    try {
+      await until(() => client.state === "open", 2000, "the client to reconnect");
+      await client.request("pay", { amount: 1 });
+      await client.request("pay", { amount: 1 });
+      expect(second.seen.keys).toEqual(["tab:7", 8]);
+    } finally {
+      second.server.stop(true);
+    }
   });
 });
 

@@ -3,7 +3,8 @@
 // repeat reads its own outcome, a repeat of a running key is told so); keys that left the window may run again; a
 // "done" answer always carries the outcome of that very key, never another's; and the store never holds more than
 // `maxKeys`. The traffic has gaps, jumps, numbers arriving out of order, runs that complete late, and keys that are
-// not numbers, so the ring of slots grows, wraps and falls back to keys held by string.
+// not numbers, so the ring of slots grows, wraps and falls back to keys held by string. Half of the numbered keys
+// go through `claimNumbered`/`completeNumbered` (a connection's numbered keys, docs/PROTOCOL.md): the same keys.
 
 import { describe, expect, test } from "bun:test";
 import { MemoryIdempotency } from "../../src/protocol/index.ts";
@@ -31,7 +32,8 @@ function traffic(seed: number, options: { cap: number; maxKeys: number; steps: n
   const next = random(seed);
   const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)]!;
   const store = new MemoryIdempotency({ maxKeysPerClient: options.cap, maxKeys: options.maxKeys });
-  const clients = ["ada", "bob", "cyd", "dee", "eve"].map((name) => ({ name, top: -1, keys: new Map<string, Known>() }));
+  // Each client also as a connection holds it: half of the numbered claims and completions go through it.
+  const clients = ["ada", "bob", "cyd", "dee", "eve"].map((name) => ({ name, top: -1, keys: new Map<string, Known>(), held: store.clientKeys(name) }));
   const running: string[] = [];
   let exact = 0;
   let runs = 0;
@@ -39,7 +41,7 @@ function traffic(seed: number, options: { cap: number; maxKeys: number; steps: n
   const claim = (client: (typeof clients)[number], key: string, n: number | undefined, outOfPressure: boolean) => {
     const known = client.keys.get(key);
     const covered = n !== undefined && n > client.top - options.cap;
-    const claim = store.claim(key, 60_000);
+    const claim = n !== undefined && next() < 0.5 ? store.claimNumbered(client.held, n, 60_000) : store.claim(key, 60_000);
     if (claim.state === "done") {
       // Whatever else holds: a done key answers with its own outcome.
       expect(claim.record).toEqual({ event: "pay", ack: known?.ack ?? "(never completed)" });
@@ -63,10 +65,11 @@ function traffic(seed: number, options: { cap: number; maxKeys: number; steps: n
   const complete = (key: string) => {
     const client = clients.find((c) => key.startsWith(`${c.name}:`))!;
     const ack = `${key}#${++runs}`;
-    store.complete(key, { event: "pay", ack }, 300_000);
+    const n = Number(key.slice(key.lastIndexOf(":") + 1));
+    if (Number.isInteger(n) && next() < 0.5) store.completeNumbered(client.held, n, { event: "pay", ack }, 300_000);
+    else store.complete(key, { event: "pay", ack }, 300_000);
     const known = client.keys.get(key)!;
     known.ack = ack;
-    const n = Number(key.slice(key.lastIndexOf(":") + 1));
     if (known.numbered && !(n > client.top - options.cap)) known.kept = true;
   };
 
@@ -144,6 +147,24 @@ describe("MemoryIdempotency under random traffic", () => {
     expect(store.size).toBeLessThanOrEqual(64);
   });
 
+
+  test("a connection's hold on a client outlives the client being forgotten: its next numbered key is kept and found", async () => {
+    const store = new MemoryIdempotency();
+    const held = store.clientKeys("tab");
+    expect(store.claimNumbered(held, 1, 10).state).toBe("claimed");
+    store.completeNumbered(held, 1, { event: "pay", ack: 1 }, 10);
+    await Bun.sleep(20);
+    // another client's traffic sweeps "tab", whose keys all expired
+    const run = runner(store);
+    for (let n = 0; n < 128; n++) run(`other:${n}`);
+    expect(store.size).toBe(128);
+    expect(store.claimNumbered(held, 2, 60_000).state).toBe("claimed");
+    store.completeNumbered(held, 2, { event: "pay", ack: 2 }, 60_000);
+    run("other:128");
+    expect(store.size).toBe(130);
+    expect(store.claim("tab:2", 60_000)).toEqual({ state: "done", record: { event: "pay", ack: 2 } });
+    expect(store.claimNumbered(held, 2, 60_000)).toEqual({ state: "done", record: { event: "pay", ack: 2 } });
+  });
 
   test("past maxKeys at most half of a client's keys go per turn: a client with two keys keeps its newest", () => {
     const store = new MemoryIdempotency({ maxKeys: 128 });
