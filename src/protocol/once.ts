@@ -187,7 +187,9 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
       const scope = (ws as ScopedSocket)[KEY_SCOPE];
       // The usual keyed request of bunwire's client: a number of a known client, in the memory store (synchronous).
       if (scope !== undefined && scope.keys !== undefined && (key | 0) === key && key >= 0 && scope.user === user) {
-        return claimed(ws, route, value, id, binary, scope.scoped, memory!.claimNumbered(scope.keys, key, leaseMs), scope.keys, key);
+        const claim = memory!.claimNumbered(scope.keys, key, leaseMs);
+        if (claim.state === "claimed") return execute(ws, route, value, id, binary, scope.scoped, scope.keys, key);
+        return claimed(ws, route, value, id, binary, scope.scoped, claim, scope.keys, key);
       }
       if (!Number.isSafeInteger(key) || key < 0) return badKey(ws, route, id, binary, "a numbered envelope.key must be an integer >= 0");
       if (scope === undefined || scope.user !== user) return badKey(ws, route, id, binary, "a numbered envelope.key needs a string key <client>:<n> earlier on this connection (under the same user): it names the client");
