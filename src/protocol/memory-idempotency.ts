@@ -104,8 +104,8 @@ class NumberedWindow {
   /** A run starts in the slot: no outcome yet, held until `expires`. */
   start(slot: number, expires: number): void {
     this.meta[slot * 2 + 1] = expires;
-    const at = slot * 3;
-    this.outcomes[at] = this.outcomes[at + 1] = this.outcomes[at + 2] = undefined;
+    // No event marks a run that goes; `finish` writes all three (a slot taken over may keep an old ack until then).
+    this.outcomes[slot * 3] = undefined;
     if (expires > this.lastExpires) this.lastExpires = expires;
   }
 
@@ -172,8 +172,9 @@ class NumberedWindow {
 
   private free(at: number): void {
     this.meta[at * 2] = EMPTY;
+    // Its ack and error are let go; its event (a protocol's event name, kept anyway) is read only once it is held.
     const outcome = at * 3;
-    this.outcomes[outcome] = this.outcomes[outcome + 1] = this.outcomes[outcome + 2] = undefined;
+    this.outcomes[outcome + 1] = this.outcomes[outcome + 2] = undefined;
     this.count--;
   }
 
