@@ -27,7 +27,7 @@ function requestText(wire: Wire, kind: Kind, i: number): string {
 
 /**
  * Keyed requests (rpc, plain wire) as bunwire's client sends them: the connection's first request carries the string
- * key `<scope>:<n>`, which names its client; once it is acked the keys go as their numbers (`"key":n`, docs/
+ * key `<scope>:<n>`, which names its client; once it is acked the keys go as their numbers (`"k":n`, docs/
  * PROTOCOL.md). With `strings`, every key is `<scope>:<n>` (a client that never sends numbers). Keys are of fixed
  * width (10 digits), so the frames of a batch keep one size and `stamp` rewrites only the digits, in place, before
  * each write. `scope` must be fixed-width too and new for each run (a server keeps keys for minutes).
@@ -57,7 +57,7 @@ export class KeyedFrames {
 
   /** The connection's first request, keyed by string: it names the client its numbered keys belong to. */
   first(): Uint8Array {
-    return maskedTextFrame(keyedText(1000, `"${this.scope}:${this.next++}"`));
+    return maskedTextFrame(keyedText(1000, `"key":"${this.scope}:${this.next++}"`));
   }
 
   /** Gives the first `count` frames of the batch fresh keys. */
@@ -70,12 +70,13 @@ export class KeyedFrames {
   }
 
   private text(id: number, n: number): string {
-    return keyedText(id, this.strings ? `"${this.scope}:${n}"` : String(n));
+    return keyedText(id, this.strings ? `"key":"${this.scope}:${n}"` : `"k":${n}`);
   }
 }
 
+/** `key`: the key's field, `"key":"<client>:<n>"` or `"k":<n>`. */
 function keyedText(id: number, key: string): string {
-  return `{"event":"add","data":{"a":${RPC_A},"b":${RPC_B}},"id":${id},"key":${key}}`;
+  return `{"event":"add","data":{"a":${RPC_A},"b":${RPC_B}},"id":${id},${key}}`;
 }
 
 /** The distinct frames a connection cycles through. */

@@ -227,7 +227,8 @@ export class Client<P extends AnyProtocol> {
     const socket = this.socket;
     if (socket === undefined || socket.readyState !== 1) return false;
     // Once the server knows this connection's client id, a key goes as its number: no string for it to read.
-    const frame = this.#numbered && "key" in entry && entry.key ? { ...entry, key: entry.id } : entry;
+    const { key, id } = entry as Outgoing;
+    const frame = this.#numbered && key ? { event: entry.event, data: entry.data, id, k: id } : entry;
     // The cast: TypeScript 7's DOM typings take only ArrayBuffer-backed views, and codecs never return shared memory.
     socket.send(this.binary ? (this.options.codec!.encode(frame) as Uint8Array<ArrayBuffer>) : JSON.stringify(frame));
     return true;

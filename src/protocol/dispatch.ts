@@ -119,18 +119,18 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
     toWire: toWireError,
   });
 
-  /** `key` is the envelope's idempotency key, read only when the handlers keep keys. */
-  function validated(ws: ProtocolSocket, route: Counted, outcome: StandardSchemaV1.Result<unknown>, id: number | undefined, binary: boolean, startedAt: number, key: unknown): void | Promise<void> {
+  /** `keyed`: the envelope, when it carries an idempotency key and the handlers keep keys. */
+  function validated(ws: ProtocolSocket, route: Counted, outcome: StandardSchemaV1.Result<unknown>, id: number | undefined, binary: boolean, startedAt: number, keyed: Envelope | undefined): void | Promise<void> {
     if (outcome.issues !== undefined) {
       route.stats.errors.add("VALIDATION_FAILED");
       const error = new ProtocolError("VALIDATION_FAILED", `invalid data for "${route.event}"`, toWireIssues(outcome.issues));
       return rejectInput(ws, id, binary, error, closeOnInvalid, route.event);
     }
-    if (key !== undefined) return once!(ws, route, outcome.value, id, binary, key);
+    if (keyed !== undefined) return once!(ws, route, outcome.value, id, binary, keyed);
     return run(ws, route, outcome.value, id, binary, startedAt);
   }
 
-  async function validateAsync(ws: ProtocolSocket, route: Counted, pending: Promise<StandardSchemaV1.Result<unknown>>, id: number | undefined, binary: boolean, key: unknown): Promise<void> {
+  async function validateAsync(ws: ProtocolSocket, route: Counted, pending: Promise<StandardSchemaV1.Result<unknown>>, id: number | undefined, binary: boolean, keyed: Envelope | undefined): Promise<void> {
     const startedAt = performance.now();
     let outcome: StandardSchemaV1.Result<unknown>;
     try {
@@ -138,7 +138,7 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
     } catch (error) {
       return handlerFailed(ws, route, id, binary, error, startedAt);
     }
-    return validated(ws, route, outcome, id, binary, startedAt, key);
+    return validated(ws, route, outcome, id, binary, startedAt, keyed);
   }
 
   /** A frame no event claims: `@OnMessage` when there is one, else the error (with whatever id could be read). */
@@ -203,15 +203,15 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
       }
       route.stats.received++;
       const id = envelope.id;
-      const key = once === undefined ? undefined : envelope.key;
+      const keyed = once !== undefined && (envelope.k !== undefined || envelope.key !== undefined) ? envelope : undefined;
       const check = route.check;
       const value = check === undefined ? envelope.data : check(envelope.data);
       if (value instanceof Unsettled) {
         const outcome = value.outcome;
-        if (isThenable(outcome)) return validateAsync(ws, route, outcome, id, binary, key);
-        return validated(ws, route, outcome, id, binary, 0, key);
+        if (isThenable(outcome)) return validateAsync(ws, route, outcome, id, binary, keyed);
+        return validated(ws, route, outcome, id, binary, 0, keyed);
       }
-      return key === undefined ? run(ws, route, value, id, binary, 0) : once!(ws, route, value, id, binary, key);
+      return keyed === undefined ? run(ws, route, value, id, binary, 0) : once!(ws, route, value, id, binary, keyed);
     },
 
     // The engine refused this message (rate limit with `action: "reply"`): answer its request, if it has one.

@@ -12,6 +12,8 @@ export interface Envelope {
   id?: number;
   /** The request's idempotency key (checked only by handlers that keep keys). */
   key?: unknown;
+  /** A numbered key: `<client>:<k>`, the client named by this connection's latest string key (docs/PROTOCOL.md). */
+  k?: unknown;
 }
 
 /** The error object on the wire. */

@@ -10,14 +10,14 @@ import type { ConnectionUser } from "../engine/identity.ts";
 import { BunwireError } from "../engine/errors.ts";
 import { isThenable } from "../engine/thenable.ts";
 import type { Route } from "./route.ts";
-import type { WireError } from "./envelope.ts";
+import type { Envelope, WireError } from "./envelope.ts";
 import { ProtocolError } from "./errors.ts";
 import type { Claim, IdempotencyRecord, IdempotencyStore } from "./idempotency.ts";
 import { MemoryIdempotency, type ClientKeys } from "./memory-idempotency.ts";
 import type { ProtocolSocket } from "./reply.ts";
 
 /**
- * Whose numbered keys a connection sends (`"key": n` means `<client>:<n>`): the client part of its latest string
+ * Whose numbered keys a connection sends (`"k": n` means `<client>:<n>`): the client part of its latest string
  * key `<client>:<n>`, scoped by the user it had then, and those keys in the memory store.
  */
 interface KeyScope {
@@ -79,7 +79,8 @@ export interface OnceHooks {
   toWire(error: unknown, event: string): WireError;
 }
 
-export type RunOnce = (ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, key: unknown) => void | Promise<void>;
+/** `envelope` carries `key` (a string) or `k` (a number of the connection's client). */
+export type RunOnce = (ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, envelope: Envelope) => void | Promise<void>;
 
 export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce {
   const { store, windowMs, leaseMs } = idempotency;
@@ -181,23 +182,25 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     ws[KEY_SCOPE] = { client, user, scoped, keys: memory?.clientKeys(scoped) };
   }
 
-  return function once(ws, route, value, id, binary, key) {
+  return function once(ws, route, value, id, binary, envelope) {
     const user = (ws as unknown as PinnedSocket)[CONNECTION]?.user;
-    if (typeof key === "number") {
+    const key = envelope.key;
+    if (key === undefined) {
+      // `k`: the usual keyed request of bunwire's client, a number of a known client, in the memory store (synchronous).
+      const n = envelope.k;
       const scope = (ws as ScopedSocket)[KEY_SCOPE];
-      // The usual keyed request of bunwire's client: a number of a known client, in the memory store (synchronous).
-      if (scope !== undefined && scope.keys !== undefined && (key | 0) === key && key >= 0 && scope.user === user) {
-        const claim = memory!.claimNumbered(scope.keys, key, leaseMs);
-        if (claim.state === "claimed") return execute(ws, route, value, id, binary, scope.scoped, scope.keys, key);
-        return claimed(ws, route, value, id, binary, scope.scoped, claim, scope.keys, key);
+      if (scope !== undefined && scope.keys !== undefined && typeof n === "number" && (n | 0) === n && n >= 0 && scope.user === user) {
+        const claim = memory!.claimNumbered(scope.keys, n, leaseMs);
+        if (claim.state === "claimed") return execute(ws, route, value, id, binary, scope.scoped, scope.keys, n);
+        return claimed(ws, route, value, id, binary, scope.scoped, claim, scope.keys, n);
       }
-      if (!Number.isSafeInteger(key) || key < 0) return badKey(ws, route, id, binary, "a numbered envelope.key must be an integer >= 0");
-      if (scope === undefined || scope.user !== user) return badKey(ws, route, id, binary, "a numbered envelope.key needs a string key <client>:<n> earlier on this connection (under the same user): it names the client");
+      if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return badKey(ws, route, id, binary, "envelope.k must be an integer >= 0");
+      if (scope === undefined || scope.user !== user) return badKey(ws, route, id, binary, "envelope.k needs a string key <client>:<n> earlier on this connection (under the same user): it names the client");
       // A store that reads strings, or a number past the memory store's windows: the whole key.
-      return claimByString(ws, route, value, id, binary, `${scope.scoped}:${key}`);
+      return claimByString(ws, route, value, id, binary, `${scope.scoped}:${n}`);
     }
     if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH || key.charCodeAt(0) < 33) {
-      return badKey(ws, route, id, binary, `envelope.key must be a string of 1 to ${MAX_KEY_LENGTH} characters, not starting with a space or control character, or a number`);
+      return badKey(ws, route, id, binary, `envelope.key must be a string of 1 to ${MAX_KEY_LENGTH} characters, not starting with a space or control character`);
     }
     noteScope(ws as ScopedSocket, key, user);
     // An anonymous key is used as it is (no copy on the hot path).

@@ -78,12 +78,12 @@ export function protocolContract(label: string, mount: Mount, scope: ContractSco
         expect(tallies.runs).toBe(before + 1);
       });
 
-      test("with idempotency, numbered keys (after a string key <client>:<n> names the client) are the same keys", async () => {
+      test("with idempotency, numbered keys `k` (after a string key <client>:<n> names the client) are the same keys", async () => {
         const before = tallies.runs;
         const client = `contract-client-${before}`;
         expect(await probe.ask({ event: "tally", data: {}, id: 32, key: `${client}:1` })).toEqual({ id: 32, ack: before + 1 });
-        expect(await probe.ask({ event: "tally", data: {}, id: 33, key: 1 })).toEqual({ id: 33, ack: before + 1 });
-        expect(await probe.ask({ event: "tally", data: {}, id: 34, key: 2 })).toEqual({ id: 34, ack: before + 2 });
+        expect(await probe.ask({ event: "tally", data: {}, id: 33, k: 1 })).toEqual({ id: 33, ack: before + 1 });
+        expect(await probe.ask({ event: "tally", data: {}, id: 34, k: 2 })).toEqual({ id: 34, ack: before + 2 });
         expect(await probe.ask({ event: "tally", data: {}, id: 35, key: `${client}:2` })).toEqual({ id: 35, ack: before + 2 });
         expect(tallies.runs).toBe(before + 2);
       });
