@@ -262,7 +262,7 @@ class KeyGroup {
 }
 
 /** The key's number after its client part (`at` is where that part ends), or -1 if it is not a plain decimal one. */
-function numberOf(key: string, at: number): number {
+export function numberOf(key: string, at: number): number {
   const digits = key.length - at - 1;
   // No leading zero ("07" and "7" are different keys), and below 2^31, so `n & mask` is the slot.
   if (at <= 0 || digits < 1 || digits > 10 || (digits > 1 && key.charCodeAt(at + 1) === 48)) return -1;

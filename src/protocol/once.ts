@@ -13,7 +13,7 @@ import type { Route } from "./route.ts";
 import type { Envelope, WireError } from "./envelope.ts";
 import { ProtocolError } from "./errors.ts";
 import type { Claim, IdempotencyRecord, IdempotencyStore } from "./idempotency.ts";
-import { MemoryIdempotency, type ClientKeys } from "./memory-idempotency.ts";
+import { MemoryIdempotency, numberOf, type ClientKeys } from "./memory-idempotency.ts";
 import type { ProtocolSocket } from "./reply.ts";
 
 /**
@@ -171,15 +171,25 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     return user === undefined ? key : `\u0001${user.id.length}:${user.id}:${key}`;
   }
 
-  /** A string key `<client>:<n>` names the client whose numbered keys this connection sends from now on. */
-  function noteScope(ws: ScopedSocket, key: string, user: ConnectionUser | undefined): void {
+  /**
+   * A string key `<client>:<n>` names the client whose numbered keys this connection sends from now on. Returns that
+   * scope (undefined: the key has no client part).
+   */
+  function noteScope(ws: ScopedSocket, key: string, user: ConnectionUser | undefined): KeyScope | undefined {
     const scope = ws[KEY_SCOPE];
     const at = key.lastIndexOf(":");
-    if (at <= 0) return;
-    if (scope !== undefined && scope.user === user && at === scope.client.length && key.startsWith(scope.client)) return;
+    if (at <= 0) return undefined;
+    if (scope !== undefined && scope.user === user && at === scope.client.length && key.startsWith(scope.client)) return scope;
     const client = key.slice(0, at);
     const scoped = scopedKey(user, client);
-    ws[KEY_SCOPE] = { client, user, scoped, keys: memory?.clientKeys(scoped) };
+    return (ws[KEY_SCOPE] = { client, user, scoped, keys: memory?.clientKeys(scoped) });
+  }
+
+  /** Claims a numbered key of the memory store through the connection's hold on its client; runs it if claimed. */
+  function onceNumbered(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scope: KeyScope, n: number): void | Promise<void> {
+    const claim = memory!.claimNumbered(scope.keys!, n, leaseMs);
+    if (claim.state === "claimed") return execute(ws, route, value, id, binary, scope.scoped, scope.keys, n);
+    return claimed(ws, route, value, id, binary, scope.scoped, claim, scope.keys, n);
   }
 
   return function once(ws, route, value, id, binary, envelope) {
@@ -190,9 +200,7 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
       const n = envelope.k;
       const scope = (ws as ScopedSocket)[KEY_SCOPE];
       if (scope !== undefined && scope.keys !== undefined && typeof n === "number" && (n | 0) === n && n >= 0 && scope.user === user) {
-        const claim = memory!.claimNumbered(scope.keys, n, leaseMs);
-        if (claim.state === "claimed") return execute(ws, route, value, id, binary, scope.scoped, scope.keys, n);
-        return claimed(ws, route, value, id, binary, scope.scoped, claim, scope.keys, n);
+        return onceNumbered(ws, route, value, id, binary, scope, n);
       }
       if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return badKey(ws, route, id, binary, "envelope.k must be an integer >= 0");
       if (scope === undefined || scope.user !== user) return badKey(ws, route, id, binary, "envelope.k needs a string key <client>:<n> earlier on this connection (under the same user): it names the client");
@@ -202,7 +210,10 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH || key.charCodeAt(0) < 33) {
       return badKey(ws, route, id, binary, `envelope.key must be a string of 1 to ${MAX_KEY_LENGTH} characters, not starting with a space or control character`);
     }
-    noteScope(ws as ScopedSocket, key, user);
+    const scope = noteScope(ws as ScopedSocket, key, user);
+    // `<client>:<n>` with n a plain number: the same key as `k: n`, found the same way (no lookup of its client).
+    const n = scope?.keys === undefined ? -1 : numberOf(key, scope.client.length);
+    if (n !== -1) return onceNumbered(ws, route, value, id, binary, scope!, n);
     // An anonymous key is used as it is (no copy on the hot path).
     return claimByString(ws, route, value, id, binary, scopedKey(user, key));
   };

@@ -81,6 +81,23 @@ describe("the server keeps keys", () => {
     expect(shopA.runs).toBe(1);
   });
 
+  test("with the default store too: a repeat during the run (string key on one connection, `k` on another) waits for it", async () => {
+    const shopA = start();
+    const [first, second] = [await probe(shopA.url()), await probe(shopA.url())];
+    expect(await second.ask({ event: "pay", data: { amount: 1 }, id: 1, key: "c8:1" })).toEqual({ id: 1, ack: { receipt: "A#1:1" } });
+    shopA.gate.close();
+    const entered = shopA.gate.entered();
+    first.send({ event: "pay", data: { amount: 9 }, id: 1, key: "c8:2" });
+    await entered;
+    second.send({ event: "pay", data: { amount: 9 }, id: 2, k: 2 });
+    await Bun.sleep(20); // the repeat has arrived and waits
+    expect(shopA.runs).toBe(2);
+    shopA.gate.open();
+    expect(await first.next()).toEqual({ id: 1, ack: { receipt: "A#2:9" } });
+    expect(await second.next()).toEqual({ id: 2, ack: { receipt: "A#2:9" } });
+    expect(shopA.runs).toBe(2);
+  });
+
   test("an error reply is kept too; a validation failure is not (the handler never ran)", async () => {
     const shopA = start();
     const p = await probe(shopA.url());
