@@ -3,10 +3,11 @@
 // window gets that outcome again, under its own request id, without running the handler; a repeat that arrives while
 // the first run still goes waits for it (on this instance through its promise, across instances by asking the store
 // again). Keys are scoped to the caller: the connection's user when it has one, else the key itself, which
-// bunwire's client makes from a random per-client id, so no client reads another's reply.
+// bunwire's client makes from a random per-client id, so no client reads another's reply. A key comes as a string
+// (`key`) or as a number of the client a string key named on this connection (`k`, key-scope.ts); with the memory
+// store both go straight to that client's keys.
 
 import { CONNECTION, type PinnedSocket } from "../engine/connection.ts";
-import type { ConnectionUser } from "../engine/identity.ts";
 import { BunwireError } from "../engine/errors.ts";
 import { isThenable } from "../engine/thenable.ts";
 import type { Route } from "./route.ts";
@@ -14,28 +15,8 @@ import type { Envelope, WireError } from "./envelope.ts";
 import { ProtocolError } from "./errors.ts";
 import type { Claim, IdempotencyRecord, IdempotencyStore } from "./idempotency.ts";
 import { MemoryIdempotency, numberOf, type ClientKeys } from "./memory-idempotency.ts";
+import { noteScope, scopedKey, scopeOf, type KeyScope } from "./key-scope.ts";
 import type { ProtocolSocket } from "./reply.ts";
-
-/**
- * Whose numbered keys a connection sends (`"k": n` means `<client>:<n>`): the client part of its latest string
- * key `<client>:<n>`, scoped by the user it had then, and those keys in the memory store.
- */
-interface KeyScope {
-  /** The client part as the client wrote it. */
-  readonly client: string;
-  /** The connection's user when the scope was set: a numbered key under another user is refused. */
-  readonly user: ConnectionUser | undefined;
-  /** `<client>`, or for a user's keys the scoped prefix: a numbered key is `<scoped>:<n>` in the store. */
-  readonly scoped: string;
-  /** The memory store's hold on them (other stores take the whole string). */
-  readonly keys: ClientKeys | undefined;
-}
-
-/** On the socket, beside `SPEAKS_MSGPACK`: set on its first string key `<client>:<n>`, so idle sockets pay nothing. */
-const KEY_SCOPE = Symbol("bunwire.keyScope");
-type ScopedSocket = ProtocolSocket & { [KEY_SCOPE]?: KeyScope };
-
-
 
 export interface IdempotencyOptions {
   /** Where keys are kept (default: a `MemoryIdempotency` of this handle(); `redisIdempotency` for several instances). */
@@ -166,25 +147,6 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
 
   const memory = store instanceof MemoryIdempotency ? store : undefined;
 
-  /** A user's keys start with a control character no client key may start with: the scopes never meet. */
-  function scopedKey(user: ConnectionUser | undefined, key: string): string {
-    return user === undefined ? key : `\u0001${user.id.length}:${user.id}:${key}`;
-  }
-
-  /**
-   * A string key `<client>:<n>` names the client whose numbered keys this connection sends from now on. Returns that
-   * scope (undefined: the key has no client part).
-   */
-  function noteScope(ws: ScopedSocket, key: string, user: ConnectionUser | undefined): KeyScope | undefined {
-    const scope = ws[KEY_SCOPE];
-    const at = key.lastIndexOf(":");
-    if (at <= 0) return undefined;
-    if (scope !== undefined && scope.user === user && at === scope.client.length && key.startsWith(scope.client)) return scope;
-    const client = key.slice(0, at);
-    const scoped = scopedKey(user, client);
-    return (ws[KEY_SCOPE] = { client, user, scoped, keys: memory?.clientKeys(scoped) });
-  }
-
   /** Claims a numbered key of the memory store through the connection's hold on its client; runs it if claimed. */
   function onceNumbered(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scope: KeyScope, n: number): void | Promise<void> {
     const claim = memory!.claimNumbered(scope.keys!, n, leaseMs);
@@ -198,7 +160,7 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     if (key === undefined) {
       // `k`: the usual keyed request of bunwire's client, a number of a known client, in the memory store (synchronous).
       const n = envelope.k;
-      const scope = (ws as ScopedSocket)[KEY_SCOPE];
+      const scope = scopeOf(ws);
       if (scope !== undefined && scope.keys !== undefined && typeof n === "number" && (n | 0) === n && n >= 0 && scope.user === user) {
         return onceNumbered(ws, route, value, id, binary, scope, n);
       }
@@ -210,7 +172,7 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH || key.charCodeAt(0) < 33) {
       return badKey(ws, route, id, binary, `envelope.key must be a string of 1 to ${MAX_KEY_LENGTH} characters, not starting with a space or control character`);
     }
-    const scope = noteScope(ws as ScopedSocket, key, user);
+    const scope = noteScope(ws, key, user, memory);
     // `<client>:<n>` with n a plain number: the same key as `k: n`, found the same way (no lookup of its client).
     const n = scope?.keys === undefined ? -1 : numberOf(key, scope.client.length);
     if (n !== -1) return onceNumbered(ws, route, value, id, binary, scope!, n);
