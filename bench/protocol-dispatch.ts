@@ -5,7 +5,9 @@
 // engine, which the full bench (`npm run bench`, scenario rpc) measures together. Rounds of one window per case,
 // interleaved (order reversed every other round), each timed in this process's CPU time (a shared machine steals
 // wall-clock time, not CPU time); each case is reported by the median of its per-round ratios to raw, which
-// cancels what disturbed a whole round. `seconds` (default 1) sets the rounds (20 per second).
+// cancels what disturbed a whole round. `seconds` (default 1) sets the rounds (20 per second). The cases share the
+// dispatcher's and the store's code in this one process (string keys and `k` take different paths through it), so
+// read a case against its own reference: "typed (zod)" for string keys, "frames keyed with k" for `k`.
 
 import * as v from "valibot";
 import { z } from "zod";
@@ -16,73 +18,90 @@ import { keepsNothing } from "./servers/keeps-nothing.ts";
 const seconds = Number(process.argv[2] ?? 1);
 let sink: unknown;
 let touched = 0;
-const ws = {
-  readyState: 1,
-  data: {},
-  // Reads the frame's last character, as Bun's send reads all of it: a string built by concatenation is flattened
-  // here, as it would be on a real socket, instead of never.
-  send(frame: string) {
-    sink = frame;
-    touched += frame.charCodeAt(frame.length - 1);
-    return 1;
-  },
-  subscribe() {},
-  unsubscribe() {},
-} as unknown as ServerWebSocket<Record<string, unknown>>;
+/** A stand-in socket per client (a connection keeps its client's key scope). */
+function standIn(): ServerWebSocket<Record<string, unknown>> {
+  return {
+    readyState: 1,
+    data: {},
+    // Reads the frame's last character, as Bun's send reads all of it: a string built by concatenation is flattened
+    // here, as it would be on a real socket, instead of never.
+    send(frame: string) {
+      sink = frame;
+      touched += frame.charCodeAt(frame.length - 1);
+      return 1;
+    },
+    subscribe() {},
+    unsubscribe() {},
+  } as unknown as ServerWebSocket<Record<string, unknown>>;
+}
 
 // Every case parses a freshly built frame, as a server parses what each socket read gives it; each frame carries a
-// distinct idempotency key, which only the idempotent cases read.
+// distinct idempotency key, which only the idempotent cases read: as a string `"key":"client<c>:<n>"`, or for the
+// numbered case as `"k":<n>` after one string key per client's socket (as bunwire's client sends them).
 // The keys are those of 64 clients counting up, each sending 8 frames in a row (what a socket read holds).
 let serial = 0;
 const CLIENTS = 64;
 const counters = new Array<number>(CLIENTS).fill(1_000_000);
-function nextFrame(): string {
+const sockets = Array.from({ length: CLIENTS }, standIn);
+let client = 0;
+function nextFrame(numbered: boolean): string {
   const n = ++serial;
-  const client = (n >> 3) & (CLIENTS - 1);
-  return '{"event":"add","data":{"a":20,"b":' + (n & 63) + '},"id":' + (n & 1023) + ',"key":"client' + client + ':' + counters[client]!++ + '"}';
+  client = (n >> 3) & (CLIENTS - 1);
+  const key = numbered ? ',"k":' + counters[client]!++ : ',"key":"client' + client + ':' + counters[client]!++ + '"';
+  return '{"event":"add","data":{"a":20,"b":' + (n & 63) + '},"id":' + (n & 1023) + key + "}";
 }
 
-type Message = (frame: string) => unknown;
+type Message = (frame: string, ws: ServerWebSocket<Record<string, unknown>>) => unknown;
 
 function raw(): Message {
-  return (msg) => {
+  return (msg, ws) => {
     const req = JSON.parse(msg) as { event?: unknown; data?: { a?: unknown; b?: unknown }; id?: unknown };
     if (req.event === "add" && typeof req.data?.a === "number" && typeof req.data.b === "number") ws.send(JSON.stringify({ id: req.id, ack: req.data.a + req.data.b }));
     else ws.send(JSON.stringify({ id: req.id, error: { code: "VALIDATION_FAILED" } }));
   };
 }
 
-function typed(schema: "zod" | "valibot", idempotency?: "memory" | "nothing"): Message {
+function typed(schema: "zod" | "valibot", idempotency?: "memory" | "nothing", numbered = false): Message {
   const add = schema === "zod" ? z.object({ a: z.number(), b: z.number() }) : v.object({ a: v.number(), b: v.number() });
   const protocol = defineProtocol({ client: { add }, server: {} });
   const store = idempotency === "memory" ? new MemoryIdempotency() : keepsNothing;
   const handlers = protocol.handle({ add: (_ws, { a, b }) => a + b }, idempotency !== undefined ? { idempotency: { store } } : {});
-  handlers.open(ws);
-  return (frame) => handlers.message(ws, frame);
+  for (const [c, ws] of sockets.entries()) {
+    handlers.open(ws);
+    // each socket names its client once, as bunwire's client does before it sends numbers
+    if (numbered) handlers.message(ws, `{"event":"add","data":{"a":1,"b":2},"id":1,"key":"client${c}:1"}`);
+  }
+  return (frame, ws) => handlers.message(ws, frame);
 }
 
 /** CPU nanoseconds per message over one window of `count` messages. */
-function window(message: Message, count: number): number {
+function window(message: Message, count: number, numbered: boolean): number {
   const start = process.cpuUsage();
-  for (let i = 0; i < count; i++) message(nextFrame());
+  for (let i = 0; i < count; i++) {
+    const frame = nextFrame(numbered);
+    message(frame, sockets[client]!);
+  }
   const used = process.cpuUsage(start);
   return ((used.user + used.system) * 1000) / count;
 }
 
-const cases: Array<[string, () => Message]> = [
-  ["raw JSON.parse + reply", raw],
-  ["typed (zod)", () => typed("zod")],
-  ["typed (valibot)", () => typed("valibot")],
-  ["typed (zod), idempotency on (memory)", () => typed("zod", "memory")],
-  ["typed (zod), idempotency on, a store that keeps nothing", () => typed("zod", "nothing")],
+// [name, build, frames with `k` instead of a string key]
+const cases: Array<[string, () => Message, boolean]> = [
+  ["raw JSON.parse + reply", raw, false],
+  ["typed (zod)", () => typed("zod"), false],
+  ["typed (valibot)", () => typed("valibot"), false],
+  ["typed (zod), idempotency on (memory), string keys", () => typed("zod", "memory"), false],
+  ["typed (zod), idempotency on, a store that keeps nothing", () => typed("zod", "nothing"), false],
+  ["typed (zod), frames keyed with k, idempotency off", () => typed("zod"), true],
+  ["typed (zod), idempotency on (memory), keys as k", () => typed("zod", "memory", true), true],
 ];
-const built = cases.map(([name, build]) => [name, build()] as const);
-for (const [, message] of built) window(message, 100_000); // warm up the JIT
+const built = cases.map(([name, build, numbered]) => [name, build(), numbered] as const);
+for (const [, message, numbered] of built) window(message, 100_000, numbered); // warm up the JIT
 const costs = new Map<string, number[]>(built.map(([name]) => [name, []]));
 const rounds = Math.max(5, Math.round(seconds * 20));
 for (let round = 0; round < rounds; round++) {
   const order = round % 2 === 0 ? built : [...built].reverse();
-  for (const [name, message] of order) costs.get(name)!.push(window(message, 20_000));
+  for (const [name, message, numbered] of order) costs.get(name)!.push(window(message, 20_000, numbered));
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const base = costs.get("raw JSON.parse + reply")!;

@@ -15,6 +15,8 @@ export interface KeyScope {
   readonly scoped: string;
   /** The memory store's hold on them (other stores take the whole string). */
   readonly keys: ClientKeys | undefined;
+  /** The store `keys` belong to: a socket passed to the handlers of another `handle()` does not use them there. */
+  readonly owner: MemoryIdempotency | undefined;
 }
 
 /** On the socket, beside `SPEAKS_MSGPACK`: set by its first string key `<client>:<n>`, so idle sockets pay nothing. */
@@ -39,8 +41,8 @@ export function noteScope(ws: ProtocolSocket, key: string, user: ConnectionUser 
   const scope = (ws as ScopedSocket)[KEY_SCOPE];
   const at = key.lastIndexOf(":");
   if (at <= 0) return undefined;
-  if (scope !== undefined && scope.user === user && at === scope.client.length && key.startsWith(scope.client)) return scope;
+  if (scope !== undefined && scope.user === user && scope.owner === memory && at === scope.client.length && key.startsWith(scope.client)) return scope;
   const client = key.slice(0, at);
   const scoped = scopedKey(user, client);
-  return ((ws as ScopedSocket)[KEY_SCOPE] = { client, user, scoped, keys: memory?.clientKeys(scoped) });
+  return ((ws as ScopedSocket)[KEY_SCOPE] = { client, user, scoped, keys: memory?.clientKeys(scoped), owner: memory });
 }

@@ -161,7 +161,7 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
       // `k`: the usual keyed request of bunwire's client, a number of a known client, in the memory store (synchronous).
       const n = envelope.k;
       const scope = scopeOf(ws);
-      if (scope !== undefined && scope.keys !== undefined && typeof n === "number" && (n | 0) === n && n >= 0 && scope.user === user) {
+      if (scope !== undefined && scope.keys !== undefined && scope.owner === memory && typeof n === "number" && (n | 0) === n && n >= 0 && scope.user === user) {
         return onceNumbered(ws, route, value, id, binary, scope, n);
       }
       if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return badKey(ws, route, id, binary, "envelope.k must be an integer >= 0");

@@ -172,6 +172,35 @@ describe("the server keeps keys", () => {
     expect(shopA.runs).toBe(2);
   });
 
+  test("one socket served by two handle()s with stores of their own: each store keeps its own keys, `k` included", async () => {
+    const runs = { a: 0, b: 0 };
+    const handlerOf = (name: "a" | "b") => shop.handle({ pay: () => ({ receipt: `${name}${++runs[name]}` }), refund: () => undefined, decline: () => undefined }, { idempotency: { store: new MemoryIdempotency() } });
+    const [a, b] = [handlerOf("a"), handlerOf("b")];
+    // raw Bun.serve handing each frame to one of them (by a field of its own)
+    const server = Bun.serve<Record<string, unknown>>({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: (req, srv) => (srv.upgrade(req, { data: {} }) ? undefined : new Response("no", { status: 400 })),
+      websocket: {
+        open: (ws) => (a.open(ws), b.open(ws)),
+        message: (ws, message) => (String(message).includes('"to":"b"') ? b : a).message(ws, message),
+      },
+    });
+    try {
+      const p = await probe(`ws://127.0.0.1:${server.port}/`);
+      const ask = (to: string, id: number, key: object) => p.ask({ event: "pay", data: { amount: 1 }, id, to, ...key });
+      expect(await ask("a", 1, { key: "c:1" })).toEqual({ id: 1, ack: { receipt: "a1" } });
+      expect(await ask("a", 2, { k: 1 })).toEqual({ id: 2, ack: { receipt: "a1" } });
+      expect(await ask("b", 3, { k: 2 })).toEqual({ id: 3, ack: { receipt: "b1" } });
+      expect(await ask("b", 4, { key: "c:2" })).toEqual({ id: 4, ack: { receipt: "b1" } });
+      expect(await ask("a", 5, { k: 2 })).toEqual({ id: 5, ack: { receipt: "a2" } });
+      expect(await ask("a", 6, { key: "c:2" })).toEqual({ id: 6, ack: { receipt: "a2" } });
+      expect(runs).toEqual({ a: 2, b: 1 });
+    } finally {
+      server.stop(true);
+    }
+  });
+
   test("numbered keys are scoped to the user too", async () => {
     const shopA = start();
     const [ada, bob] = [await probe(shopA.url("ada")), await probe(shopA.url("bob"))];
