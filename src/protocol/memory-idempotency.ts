@@ -124,6 +124,16 @@ class NumberedWindow {
    * holds another live number of the window. Returns the slot.
    */
   place(n: number, now: number): number {
+    // The usual claim: the next number, whose slot holds the one number leaving the window (a full ring of `cap`
+    // slots): it takes that slot over, which is what freeing it and placing `n` there would do.
+    if (n === this.top + 1 && n >= this.cap) {
+      const at = n & this.mask;
+      if (this.meta[at * 2] === n - this.cap) {
+        this.meta[at * 2] = n;
+        this.top = n;
+        return at;
+      }
+    }
     if (n > this.top) this.raise(n);
     let at = n & this.mask;
     for (;;) {
