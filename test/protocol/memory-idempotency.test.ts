@@ -148,6 +148,25 @@ describe("MemoryIdempotency under random traffic", () => {
   });
 
 
+  test("clients counting up hold exactly their window's keys, through ring growth and slot takeover, by string or by number", () => {
+    for (const cap of [1, 5, 8, 100, 128]) {
+      const store = new MemoryIdempotency({ maxKeysPerClient: cap });
+      const held = ["a", "b", "c"].map((name) => store.clientKeys(name));
+      for (let n = 0; n < cap * 3 + 7; n++) {
+        for (const [i, keys] of held.entries()) {
+          // alternate the two forms of the same keys
+          const claim = (n + i) % 2 === 0 ? store.claimNumbered(keys, n, 60_000) : store.claim(`${keys.client}:${n}`, 60_000);
+          expect(claim.state).toBe("claimed");
+          store.completeNumbered(keys, n, { event: "pay", ack: n }, 60_000);
+        }
+        expect(store.size).toBe(3 * Math.min(n + 1, cap));
+      }
+      const top = cap * 3 + 6;
+      expect(store.claim(`b:${top - cap + 1}`, 60_000)).toEqual({ state: "done", record: { event: "pay", ack: top - cap + 1 } });
+      expect(store.claimNumbered(held[2]!, top - cap, 60_000).state).toBe("claimed"); // it left the window
+    }
+  });
+
   test("a connection's hold on a client outlives the client being forgotten: its next numbered key is kept and found", async () => {
     const store = new MemoryIdempotency();
     const held = store.clientKeys("tab");
