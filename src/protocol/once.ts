@@ -98,10 +98,7 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
       return hooks.settled(ws, route, id, binary, result);
     }
     // A run that goes on is found by its whole key (a repeat here awaits it): made now for a numbered one.
-    if (keys !== undefined) {
-      scoped = `${scoped}:${n}`;
-      keys = undefined;
-    }
+    if (keys !== undefined) scoped = `${scoped}:${n}`;
     let thrown: unknown;
     const run = Promise.resolve(result).then(
       (ack) => record(scoped, { event: route.event, ack }),

@@ -70,16 +70,21 @@ async function loseReplyAndMove(proxy: SwitchProxy, next: number, lost: Promise<
   proxy.cut();
 }
 
+/** A payment whose reply leaves the server and gets lost; the client is then moved to `next` with a cut. Its ack. */
+async function payWithLostReply(client: Client<typeof shop>, proxy: SwitchProxy, amount: number, next: number): Promise<unknown> {
+  proxy.holdReplies();
+  const lost = proxy.dropped();
+  const paid = client.request("pay", { amount });
+  await loseReplyAndMove(proxy, next, lost);
+  return paid;
+}
+
 test("cut after the handler ran on A, before its reply arrived; the retry lands on B: the handler ran once, the client got the reply", async () => {
   const [a, b] = [instance("A"), instance("B")];
   const proxy = proxyTo(a.port);
   const client = clientBehind(proxy);
   await client.whenOpen();
-  proxy.holdReplies();
-  const lost = proxy.dropped();
-  const paid = client.request("pay", { amount: 12 });
-  await loseReplyAndMove(proxy, b.port, lost);
-  expect(await paid).toEqual({ receipt: "A#1:12" });
+  expect(await payWithLostReply(client, proxy, 12, b.port)).toEqual({ receipt: "A#1:12" });
   expect([a.runs, b.runs]).toEqual([1, 0]);
   expect(b.claims.at(-1)).toBe("done");
 });
@@ -90,11 +95,7 @@ test("the lost request went with a numbered key (an earlier ack on that connecti
   const client = clientBehind(proxy);
   await client.whenOpen();
   expect(await client.request("pay", { amount: 1 })).toEqual({ receipt: "A#1:1" }); // from now on keys go as numbers
-  proxy.holdReplies();
-  const lost = proxy.dropped();
-  const paid = client.request("pay", { amount: 12 });
-  await loseReplyAndMove(proxy, b.port, lost);
-  expect(await paid).toEqual({ receipt: "A#2:12" });
+  expect(await payWithLostReply(client, proxy, 12, b.port)).toEqual({ receipt: "A#2:12" });
   expect([a.runs, b.runs]).toEqual([2, 0]);
   expect(b.claims.at(-1)).toBe("done");
 });
