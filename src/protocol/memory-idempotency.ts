@@ -46,18 +46,19 @@ const EMPTY = -1;
 /** Slots a client's ring starts with: a client that sends a few keys costs a few hundred bytes. */
 const FIRST_SLOTS = 8;
 
+/** Values per slot of a ring: [number, expires, event, ack, error]. */
+const SLOT = 5;
+
 /**
  * A client's numbered keys within its window: the numbers in (top - cap, top], each in slot `n & mask`. A slot holds
- * its number and when it expires (side by side in one Float64Array), and the run's outcome (event, ack, error, side
- * by side in one array; `event` undefined while the run goes): a claim touches two cache lines. The ring starts
- * small and doubles while the window needs more slots, up to a power of two >= cap, where two numbers of one window
- * can no longer share a slot.
+ * its number, when it expires and the run's outcome (`event` undefined while the run goes), side by side in one
+ * array: a claim reads one object and touches one or two neighbouring cache lines (the loads a claim chains one
+ * after another, from the connection to its slot, cost more than the arithmetic). The ring starts small and doubles
+ * while the window needs more slots, up to a power of two >= cap, where two numbers of one window can no longer
+ * share a slot.
  */
 class NumberedWindow {
-  /** [number, expires] per slot. */
-  private meta = newMeta(FIRST_SLOTS);
-  /** [event, ack, error] per slot. */
-  private outcomes: unknown[] = new Array<unknown>(FIRST_SLOTS * 3).fill(undefined);
+  private slots = newSlots(FIRST_SLOTS);
   private mask = FIRST_SLOTS - 1;
   /** The highest number claimed; `EMPTY` before the first. */
   private top = EMPTY;
@@ -78,44 +79,46 @@ class NumberedWindow {
   /** The slot holding `n`, or -1. */
   find(n: number): number {
     const at = n & this.mask;
-    return this.meta[at * 2] === n ? at : -1;
+    return this.slots[at * SLOT] === n ? at : -1;
   }
 
   holds(slot: number, n: number): boolean {
-    return this.meta[slot * 2] === n;
+    return this.slots[slot * SLOT] === n;
   }
 
   live(slot: number, now: number): boolean {
-    return this.meta[slot * 2 + 1]! > now;
+    return (this.slots[slot * SLOT + 1] as number) > now;
   }
 
   running(slot: number): boolean {
-    return this.outcomes[slot * 3] === undefined;
+    return this.slots[slot * SLOT + 2] === undefined;
   }
 
   /** The slot's outcome as a record (a new object: a repeat is rare). */
   record(slot: number): IdempotencyRecord {
-    const at = slot * 3;
-    const event = this.outcomes[at] as string;
-    const error = this.outcomes[at + 2] as WireError | undefined;
-    return error === undefined ? { event, ack: this.outcomes[at + 1] } : { event, error };
+    const at = slot * SLOT;
+    const event = this.slots[at + 2] as string;
+    const error = this.slots[at + 4] as WireError | undefined;
+    return error === undefined ? { event, ack: this.slots[at + 3] } : { event, error };
   }
 
   /** A run starts in the slot: no outcome yet, held until `expires`. */
   start(slot: number, expires: number): void {
-    this.meta[slot * 2 + 1] = expires;
-    // No event marks a run that goes; `finish` writes all three (a slot taken over may keep an old ack until then).
-    this.outcomes[slot * 3] = undefined;
+    const at = slot * SLOT;
+    this.slots[at + 1] = expires;
+    // No event marks a run that goes; `settle` writes all three (a slot taken over may keep an old ack until then).
+    this.slots[at + 2] = undefined;
     if (expires > this.lastExpires) this.lastExpires = expires;
   }
 
-  /** The slot's run ended with `record`, kept until `expires`. */
-  finish(slot: number, record: IdempotencyRecord, expires: number): void {
-    this.meta[slot * 2 + 1] = expires;
-    const at = slot * 3;
-    this.outcomes[at] = record.event;
-    this.outcomes[at + 1] = record.ack;
-    this.outcomes[at + 2] = record.error;
+  /** The slot's run ended with this outcome, kept until `expires`. */
+  settle(slot: number, event: string, ack: unknown, error: WireError | undefined, expires: number): void {
+    const at = slot * SLOT;
+    const slots = this.slots;
+    slots[at + 1] = expires;
+    slots[at + 2] = event;
+    slots[at + 3] = ack;
+    slots[at + 4] = error;
     if (expires > this.lastExpires) this.lastExpires = expires;
   }
 
@@ -128,8 +131,8 @@ class NumberedWindow {
     // slots): it takes that slot over, which is what freeing it and placing `n` there would do.
     if (n === this.top + 1 && n >= this.cap) {
       const at = n & this.mask;
-      if (this.meta[at * 2] === n - this.cap) {
-        this.meta[at * 2] = n;
+      if (this.slots[at * SLOT] === n - this.cap) {
+        this.slots[at * SLOT] = n;
         this.top = n;
         return at;
       }
@@ -137,13 +140,13 @@ class NumberedWindow {
     if (n > this.top) this.raise(n);
     let at = n & this.mask;
     for (;;) {
-      const held = this.meta[at * 2]!;
+      const held = this.slots[at * SLOT] as number;
       if (held === EMPTY || !this.covers(held) || !this.live(at, now) || this.mask + 1 >= this.maxSlots) break;
       this.grow();
       at = n & this.mask;
     }
-    if (this.meta[at * 2] === EMPTY) this.count++;
-    this.meta[at * 2] = n;
+    if (this.slots[at * SLOT] === EMPTY) this.count++;
+    this.slots[at * SLOT] = n;
     return at;
   }
 
@@ -153,7 +156,7 @@ class NumberedWindow {
     let left = Math.max(this.top - this.cap, this.low) + 1;
     for (; left <= this.top && freed < count; left++) {
       const at = left & this.mask;
-      if (this.meta[at * 2] === left) {
+      if (this.slots[at * SLOT] === left) {
         this.free(at);
         freed++;
       }
@@ -168,51 +171,48 @@ class NumberedWindow {
     const slots = this.mask + 1;
     if (n - this.top >= slots) {
       for (let at = 0; at < slots; at++) {
-        const held = this.meta[at * 2]!;
+        const held = this.slots[at * SLOT] as number;
         if (held !== EMPTY && held <= last) this.free(at);
       }
     } else {
       for (let left = Math.max(0, this.top - this.cap + 1, this.low + 1); left <= last; left++) {
         const at = left & this.mask;
-        if (this.meta[at * 2] === left) this.free(at);
+        if (this.slots[at * SLOT] === left) this.free(at);
       }
     }
     this.top = n;
   }
 
   private free(at: number): void {
-    this.meta[at * 2] = EMPTY;
+    const first = at * SLOT;
+    this.slots[first] = EMPTY;
     // Its ack and error are let go; its event (a protocol's event name, kept anyway) is read only once it is held.
-    const outcome = at * 3;
-    this.outcomes[outcome + 1] = this.outcomes[outcome + 2] = undefined;
+    this.slots[first + 3] = this.slots[first + 4] = undefined;
     this.count--;
   }
 
   /** Twice the slots; every held number of the window moves to its slot in the larger ring. */
   private grow(): void {
-    const { meta, outcomes } = this;
-    const slots = (this.mask + 1) * 2;
-    this.meta = newMeta(slots);
-    this.outcomes = new Array<unknown>(slots * 3).fill(undefined);
-    this.mask = slots - 1;
+    const old = this.slots;
+    const size = (this.mask + 1) * 2;
+    this.slots = newSlots(size);
+    this.mask = size - 1;
     this.count = 0;
-    for (let from = 0; from < meta.length / 2; from++) {
-      const n = meta[from * 2]!;
+    for (let from = 0; from < old.length; from += SLOT) {
+      const n = old[from] as number;
       if (n === EMPTY || !this.covers(n)) continue;
-      const at = n & this.mask;
-      this.meta[at * 2] = n;
-      this.meta[at * 2 + 1] = meta[from * 2 + 1]!;
-      for (let i = 0; i < 3; i++) this.outcomes[at * 3 + i] = outcomes[from * 3 + i];
+      const to = (n & this.mask) * SLOT;
+      for (let i = 0; i < SLOT; i++) this.slots[to + i] = old[from + i];
       this.count++;
     }
   }
 }
 
-/** [number, expires] for `slots` slots, every number `EMPTY`. */
-function newMeta(slots: number): Float64Array {
-  const meta = new Float64Array(slots * 2);
-  for (let at = 0; at < slots; at++) meta[at * 2] = EMPTY;
-  return meta;
+/** `size` empty slots: every number `EMPTY`, every outcome undefined. */
+function newSlots(size: number): unknown[] {
+  const slots = new Array<unknown>(size * SLOT).fill(undefined);
+  for (let at = 0; at < slots.length; at += SLOT) slots[at] = EMPTY;
+  return slots;
 }
 
 /** A key held by its string: a Map entry, and a place in the claim-order queue. */
@@ -335,12 +335,61 @@ export class MemoryIdempotency implements IdempotencyStore {
     return { client, group: this.named(client) };
   }
 
+  /**
+   * What a claim of `<keys.client>:<n>` would answer, without holding the key: a synchronous handler's run then holds
+   * it once, with its outcome (`settleNumbered`). `null`: n has left the client's window; claim it with
+   * `claimNumbered`. While a run goes asynchronously, hold its key with `claimNumbered`.
+   */
+  peekNumbered(keys: ClientKeys, n: number): Claim | null {
+    const group = this.groupFor(keys);
+    const window = group.numbered;
+    if (window !== undefined) {
+      if (!window.covers(n)) return null;
+      const slot = window.find(n);
+      if (slot !== -1) {
+        if (window.live(slot, coarseNow())) return window.running(slot) ? RUNNING : { state: "done", record: window.record(slot) };
+        return CLAIMED;
+      }
+    }
+    if (group.named.size > 0) {
+      // A run that lost its slot while it went keeps its outcome by string (`keep`): it still answers.
+      const kept = group.named.get(`${keys.client}:${n}`);
+      if (kept !== undefined && kept.expires > coarseNow()) return answerOf(kept);
+    }
+    return CLAIMED;
+  }
+
+  /**
+   * A run of `<keys.client>:<n>` that `peekNumbered` found free ended synchronously: its outcome is held for
+   * `windowMs`, in one step (no claim first: nothing else ran in between).
+   */
+  settleNumbered(keys: ClientKeys, n: number, event: string, ack: unknown, error: WireError | undefined, windowMs: number): void {
+    const now = coarseNow();
+    if (++this.claims % SWEEP_EVERY === 0) this.sweep(now);
+    const group = this.groupFor(keys);
+    const window = (group.numbered ??= new NumberedWindow(this.maxKeysPerClient, this.maxSlots));
+    if (!window.covers(n)) return this.keep(`${keys.client}:${n}`, error === undefined ? { event, ack } : { event, error }, now, windowMs);
+    let slot = window.find(n);
+    if (slot === -1) {
+      const before = window.count;
+      slot = window.place(n, now);
+      this.held += window.count - before;
+    }
+    window.settle(slot, event, ack, error, now + windowMs);
+    if (this.held > this.maxKeys) this.dropOldest(now);
+  }
+
+  /** The group a connection holds, looked up again if the store forgot it. */
+  private groupFor(keys: ClientKeys): KeyGroup {
+    const group = keys.group as KeyGroup;
+    return group.gone ? ((keys.group = this.named(keys.client)) as KeyGroup) : group;
+  }
+
   /** `claim` of the key `<keys.client>:<n>` (n an integer from 0 to 2^31 - 1). */
   claimNumbered(keys: ClientKeys, n: number, leaseMs: number): Claim {
     const now = coarseNow();
     if (++this.claims % SWEEP_EVERY === 0) this.sweep(now);
-    let group = keys.group as KeyGroup;
-    if (group.gone) keys.group = group = this.named(keys.client);
+    const group = this.groupFor(keys);
     this.lastName = keys.client;
     this.lastGroup = group;
     return this.claimIn(group, n, undefined, now, leaseMs);
@@ -351,7 +400,7 @@ export class MemoryIdempotency implements IdempotencyStore {
     const group = keys.group as KeyGroup;
     if (this.lastNumbered && group === this.lastGroup && n === this.lastNumber) {
       this.lastNumbered = false;
-      if (group.numbered!.holds(this.lastSlot, n)) return group.numbered!.finish(this.lastSlot, record, coarseNow() + windowMs);
+      if (group.numbered!.holds(this.lastSlot, n)) return group.numbered!.settle(this.lastSlot, record.event, record.ack, record.error, coarseNow() + windowMs);
     }
     this.complete(`${keys.client}:${n}`, record, windowMs);
   }
@@ -405,7 +454,7 @@ export class MemoryIdempotency implements IdempotencyStore {
       if (n !== EMPTY && group.numbered !== undefined && group.numbered.covers(n)) slot = group.numbered.find(n);
       if (slot === -1) entry = group.named.get(key);
     } else if (slot !== -1 && !group.numbered!.holds(slot, this.lastNumber)) slot = -1; // left the window meanwhile
-    if (slot !== -1) group.numbered!.finish(slot, record, now + windowMs);
+    if (slot !== -1) group.numbered!.settle(slot, record.event, record.ack, record.error, now + windowMs);
     else if (entry !== undefined && !entry.dead) {
       entry.record = record;
       entry.expires = now + windowMs;

@@ -14,7 +14,7 @@ import type { Route } from "./route.ts";
 import type { Envelope, WireError } from "./envelope.ts";
 import { ProtocolError } from "./errors.ts";
 import type { Claim, IdempotencyRecord, IdempotencyStore } from "./idempotency.ts";
-import { MemoryIdempotency, numberOf, type ClientKeys } from "./memory-idempotency.ts";
+import { MemoryIdempotency, numberOf } from "./memory-idempotency.ts";
 import { noteScope, scopedKey, scopeOf, type KeyScope } from "./key-scope.ts";
 import type { ProtocolSocket } from "./reply.ts";
 
@@ -70,13 +70,8 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
   /** The store failed and it was logged: quiet until a claim works again. */
   let storeDown = false;
 
-  /** `keys` and `n`: a numbered key of the memory store (`scoped` is then its client's prefix). */
-  function record(scoped: string, kept: IdempotencyRecord, keys?: ClientKeys, n = -1): IdempotencyRecord {
+  function record(scoped: string, kept: IdempotencyRecord): IdempotencyRecord {
     try {
-      if (keys !== undefined) {
-        memory!.completeNumbered(keys, n, kept, windowMs);
-        return kept;
-      }
       const stored = store.complete(scoped, kept, windowMs);
       if (isThenable(stored)) stored.then(undefined, (error: unknown) => unrecorded(kept.event, error));
     } catch (error) {
@@ -85,20 +80,23 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     return kept;
   }
 
-  function execute(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string, keys: ClientKeys | undefined, n: number): void | Promise<void> {
+  function execute(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string): void | Promise<void> {
     let result: unknown;
     try {
       result = route.handler.call(route.self, ws, value);
     } catch (error) {
-      record(scoped, { event: route.event, error: hooks.toWire(error, route.event) }, keys, n);
+      record(scoped, { event: route.event, error: hooks.toWire(error, route.event) });
       return hooks.failed(ws, route, id, binary, error);
     }
     if (!isThenable(result)) {
-      record(scoped, { event: route.event, ack: result }, keys, n);
+      record(scoped, { event: route.event, ack: result });
       return hooks.settled(ws, route, id, binary, result);
     }
-    // A run that goes on is found by its whole key (a repeat here awaits it): made now for a numbered one.
-    if (keys !== undefined) scoped = `${scoped}:${n}`;
+    return goesOn(ws, route, id, binary, scoped, result);
+  }
+
+  /** A run whose handler returned a promise: its key is held (running) until it settles, then holds the outcome. */
+  function goesOn(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, scoped: string, result: PromiseLike<unknown>): Promise<void> {
     let thrown: unknown;
     const run = Promise.resolve(result).then(
       (ack) => record(scoped, { event: route.event, ack }),
@@ -123,11 +121,11 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     hooks.reply(ws, route, id, binary, kept);
   }
 
-  function claimed(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string, claim: Claim, keys?: ClientKeys, n = -1): void | Promise<void> {
+  function claimed(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string, claim: Claim): void | Promise<void> {
     storeDown = false;
-    if (claim.state === "claimed") return execute(ws, route, value, id, binary, scoped, keys, n);
+    if (claim.state === "claimed") return execute(ws, route, value, id, binary, scoped);
     if (claim.state === "done") return repeat(ws, route, id, binary, claim.record);
-    return wait(ws, route, value, id, binary, keys === undefined ? scoped : `${scoped}:${n}`);
+    return wait(ws, route, value, id, binary, scoped);
   }
 
   /** A run holds the key: await it here, or ask the store until it completes (or its lease ends: run then). */
@@ -144,11 +142,29 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
 
   const memory = store instanceof MemoryIdempotency ? store : undefined;
 
-  /** Claims a numbered key of the memory store through the connection's hold on its client; runs it if claimed. */
+  /**
+   * A numbered key of the memory store, through the connection's hold on its client. A free key runs at once and
+   * its outcome is held in one step when the handler returns (no claim before: nothing else runs meanwhile); a run
+   * that goes on holds its key until it settles.
+   */
   function onceNumbered(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scope: KeyScope, n: number): void | Promise<void> {
-    const claim = memory!.claimNumbered(scope.keys!, n, leaseMs);
-    if (claim.state === "claimed") return execute(ws, route, value, id, binary, scope.scoped, scope.keys, n);
-    return claimed(ws, route, value, id, binary, scope.scoped, claim, scope.keys, n);
+    const keys = scope.keys!;
+    const held = memory!.peekNumbered(keys, n);
+    if (held === null) return claimed(ws, route, value, id, binary, `${scope.scoped}:${n}`, memory!.claimNumbered(keys, n, leaseMs));
+    if (held.state !== "claimed") return claimed(ws, route, value, id, binary, `${scope.scoped}:${n}`, held);
+    let result: unknown;
+    try {
+      result = route.handler.call(route.self, ws, value);
+    } catch (error) {
+      memory!.settleNumbered(keys, n, route.event, undefined, hooks.toWire(error, route.event), windowMs);
+      return hooks.failed(ws, route, id, binary, error);
+    }
+    if (!isThenable(result)) {
+      memory!.settleNumbered(keys, n, route.event, result, undefined, windowMs);
+      return hooks.settled(ws, route, id, binary, result);
+    }
+    memory!.claimNumbered(keys, n, leaseMs);
+    return goesOn(ws, route, id, binary, `${scope.scoped}:${n}`, result);
   }
 
   return function once(ws, route, value, id, binary, envelope) {

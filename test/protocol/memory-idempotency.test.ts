@@ -8,6 +8,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { MemoryIdempotency } from "../../src/protocol/index.ts";
+import type { Claim } from "../../src/protocol/idempotency.ts";
 
 /** A small seeded generator (mulberry32): a failing seed replays the same traffic. */
 function random(seed: number): () => number {
@@ -41,7 +42,19 @@ function traffic(seed: number, options: { cap: number; maxKeys: number; steps: n
   const claim = (client: (typeof clients)[number], key: string, n: number | undefined, outOfPressure: boolean) => {
     const known = client.keys.get(key);
     const covered = n !== undefined && n > client.top - options.cap;
-    const claim = n !== undefined && next() < 0.5 ? store.claimNumbered(client.held, n, 60_000) : store.claim(key, 60_000);
+    // A third of the numbered keys take the dispatcher's path for a synchronous handler: peek, then (mostly) the
+    // outcome in one step, else a claim for a run that goes on.
+    const how = n === undefined ? 1 : next();
+    let settleNow = false;
+    let claim: Claim;
+    if (how < 0.33) {
+      const seen = store.peekNumbered(client.held, n!);
+      claim = seen ?? store.claimNumbered(client.held, n!, 60_000);
+      if (seen?.state === "claimed") {
+        if (next() < 0.7) settleNow = true;
+        else expect((claim = store.claimNumbered(client.held, n!, 60_000)).state).toBe("claimed");
+      }
+    } else claim = how < 0.66 ? store.claimNumbered(client.held, n!, 60_000) : store.claim(key, 60_000);
     if (claim.state === "done") {
       // Whatever else holds: a done key answers with its own outcome.
       expect(claim.record).toEqual({ event: "pay", ack: known?.ack ?? "(never completed)" });
@@ -56,17 +69,20 @@ function traffic(seed: number, options: { cap: number; maxKeys: number; steps: n
     if (claim.state === "claimed") {
       client.keys.set(key, { ack: undefined, numbered: covered, kept: false });
       if (n !== undefined && n > client.top) client.top = n;
-      if (next() < 0.7) complete(key);
+      if (settleNow) complete(key, true);
+      else if (next() < 0.7) complete(key);
       else running.push(key);
     }
     expect(store.size).toBeLessThanOrEqual(options.maxKeys);
   };
 
-  const complete = (key: string) => {
+  /** `settle`: the run of a key `peekNumbered` found free, held with its outcome in one step. */
+  const complete = (key: string, settle = false) => {
     const client = clients.find((c) => key.startsWith(`${c.name}:`))!;
     const ack = `${key}#${++runs}`;
     const n = Number(key.slice(key.lastIndexOf(":") + 1));
-    if (Number.isInteger(n) && next() < 0.5) store.completeNumbered(client.held, n, { event: "pay", ack }, 300_000);
+    if (settle) store.settleNumbered(client.held, n, "pay", ack, undefined, 300_000);
+    else if (Number.isInteger(n) && next() < 0.5) store.completeNumbered(client.held, n, { event: "pay", ack }, 300_000);
     else store.complete(key, { event: "pay", ack }, 300_000);
     const known = client.keys.get(key)!;
     known.ack = ack;
