@@ -123,6 +123,40 @@ class NumberedWindow {
   }
 
   /**
+   * The usual synchronous run: `n` is the next number and the ring has its full size (a slot for every number of
+   * the window), so `n`'s slot is empty or holds the one number leaving the window. Holds `n` with its outcome, in
+   * one pass over its slot, and returns how many keys the window gained (0 or 1); -1 when it is not that case (the
+   * caller then takes `place` and `settle`).
+   */
+  settleNext(n: number, event: string, ack: unknown, error: WireError | undefined, expires: number): number {
+    if (n !== this.top + 1 || this.mask + 1 < this.maxSlots) return -1;
+    const slots = this.slots;
+    const at = (n & this.mask) * SLOT;
+    // The number leaving the window as n enters it (none below 0, nor at or below `low`: those went already).
+    const leaving = n - this.cap > this.low ? n - this.cap : EMPTY;
+    const held = slots[at];
+    let gained: number;
+    if (held === EMPTY) {
+      this.count++;
+      gained = 1;
+      // A ring larger than `cap` keeps the leaving number in a slot of its own: it goes.
+      if (leaving !== EMPTY && slots[(leaving & this.mask) * SLOT] === leaving) {
+        this.free(leaving & this.mask);
+        gained = 0;
+      }
+    } else if (held === leaving) gained = 0; // a ring of `cap` slots: n takes the leaving one's
+    else return -1;
+    slots[at] = n;
+    slots[at + 1] = expires;
+    slots[at + 2] = event;
+    slots[at + 3] = ack;
+    slots[at + 4] = error;
+    this.top = n;
+    if (expires > this.lastExpires) this.lastExpires = expires;
+    return gained;
+  }
+
+  /**
    * A slot for `n` (covered, not held): moves the window up when `n` is a new top, grows the ring when the slot
    * holds another live number of the window. Returns the slot.
    */
@@ -368,6 +402,12 @@ export class MemoryIdempotency implements IdempotencyStore {
     if (++this.claims % SWEEP_EVERY === 0) this.sweep(now);
     const group = this.groupFor(keys);
     const window = (group.numbered ??= new NumberedWindow(this.maxKeysPerClient, this.maxSlots));
+    const gained = window.settleNext(n, event, ack, error, now + windowMs);
+    if (gained !== -1) {
+      this.held += gained;
+      if (this.held > this.maxKeys) this.dropOldest(now);
+      return;
+    }
     if (!window.covers(n)) return this.keep(`${keys.client}:${n}`, error === undefined ? { event, ack } : { event, error }, now, windowMs);
     let slot = window.find(n);
     if (slot === -1) {

@@ -164,20 +164,30 @@ describe("MemoryIdempotency under random traffic", () => {
   });
 
 
-  test("clients counting up hold exactly their window's keys, through ring growth and slot takeover, by string or by number", () => {
+  test("clients counting up hold exactly their window's keys, through ring growth and slot takeover, by string, by number or settled in one step", () => {
     for (const cap of [1, 5, 8, 100, 128]) {
       const store = new MemoryIdempotency({ maxKeysPerClient: cap });
       const held = ["a", "b", "c"].map((name) => store.clientKeys(name));
       for (let n = 0; n < cap * 3 + 7; n++) {
         for (const [i, keys] of held.entries()) {
-          // alternate the two forms of the same keys
-          const claim = (n + i) % 2 === 0 ? store.claimNumbered(keys, n, 60_000) : store.claim(`${keys.client}:${n}`, 60_000);
+          // take turns: a claim by number, by string, or a synchronous run's peek and one-step settle
+          const form = (n + i) % 3;
+          if (form === 2) {
+            expect(store.peekNumbered(keys, n)).toEqual({ state: "claimed" });
+            store.settleNumbered(keys, n, "pay", n, undefined, 60_000);
+            continue;
+          }
+          const claim = form === 0 ? store.claimNumbered(keys, n, 60_000) : store.claim(`${keys.client}:${n}`, 60_000);
           expect(claim.state).toBe("claimed");
           store.completeNumbered(keys, n, { event: "pay", ack: n }, 60_000);
         }
         expect(store.size).toBe(3 * Math.min(n + 1, cap));
       }
       const top = cap * 3 + 6;
+      for (const keys of held) {
+        for (let m = top - cap + 1; m <= top; m++) expect(store.peekNumbered(keys, m)).toEqual({ state: "done", record: { event: "pay", ack: m } });
+        expect(store.peekNumbered(keys, top - cap)).toBeNull(); // it left the window
+      }
       expect(store.claim(`b:${top - cap + 1}`, 60_000)).toEqual({ state: "done", record: { event: "pay", ack: top - cap + 1 } });
       expect(store.claimNumbered(held[2]!, top - cap, 60_000).state).toBe("claimed"); // it left the window
     }
