@@ -14,7 +14,7 @@ import {
 import { createContext } from "./context.ts";
 import { topicOf } from "./topic.ts";
 import type { RouteFile } from "./scan.ts";
-import type { WebSocketRouteModule } from "./types.ts";
+import type { WebSocketContext, WebSocketRouteModule } from "./types.ts";
 
 /** A loaded route file: where it serves, its handlers and its optional `upgrade`. */
 export interface FileRoute {
@@ -37,12 +37,17 @@ export function toSocketRoute(file: FileRoute, engine: Engine, prefix: string, l
   // A route without params has one topic and, asked as written, one path: every connection shares those strings.
   // A string kept per socket, allocated among its upgrade's garbage, pins far more memory than its bytes (issue 16).
   const topic = segments.every((segment) => segment.kind === "literal") ? topicOf(segments, {}, path) : undefined;
+  // Such a route's ctx is the same for every connection, so they share one, frozen: no object per idle socket.
+  let shared: WebSocketContext | undefined;
   return {
     path,
     handlers,
     limits,
     admit(req, _server, params, pathname): Admission | Promise<Admission> {
-      const context = createContext(engine, segments, params, pathname === path ? path : pathname, topic);
+      const context =
+        topic !== undefined && pathname === path
+          ? (shared ??= Object.freeze(createContext(engine, segments, params, path, topic)))
+          : createContext(engine, segments, params, pathname, topic);
       if (upgrade === undefined) return { data: defaultData(), context };
       return readMaybeDecision(upgrade(req, context), { where, defaultData, context });
     },

@@ -69,6 +69,31 @@ describe("paths and topics", () => {
     for (const s of [lobby, files, stats]) s.close();
   });
 
+  test("a route without params shares one frozen ctx among its connections; a route with params gives each its own", async () => {
+    const KEEPS = `
+const seen = [];
+export function onOpen(ws, ctx) {
+  if (!seen.includes(ctx)) seen.push(ctx);
+  let assigned = "no";
+  try { ctx.mine = 1; assigned = "yes"; } catch (error) { assigned = error instanceof TypeError ? "TypeError" : String(error); }
+  ws.send(JSON.stringify({ contexts: seen.length, frozen: Object.isFrozen(ctx), assigned, topic: ctx.topic, path: ctx.path }));
+}
+export function onMessage(ws, message, ctx) { ctx.broadcast(ctx.topic + ":" + message); }
+`;
+    const server = await serveTree({ "ws/lobby/route.ts": KEEPS, "ws/room/[id]/route.ts": KEEPS });
+    const lobby = await Promise.all([1, 2, 3].map(() => connected(wsUrl(server, "/ws/lobby"))));
+    const frames = await Promise.all(lobby.map(async (ws) => JSON.parse((await ws.next()) as string)));
+    expect(frames.map((frame) => frame.contexts).sort()).toEqual([1, 1, 1]);
+    expect(frames[0]).toEqual({ contexts: 1, frozen: true, assigned: "TypeError", topic: "ws-lobby", path: "/ws/lobby" });
+    lobby[0]!.send("hi"); // the shared ctx still broadcasts to its topic
+    for (const ws of lobby) expect(await ws.next()).toBe("ws-lobby:hi");
+    const rooms = [await connected(wsUrl(server, "/ws/room/1")), await connected(wsUrl(server, "/ws/room/1"))];
+    const roomFrames = [];
+    for (const ws of rooms) roomFrames.push(JSON.parse((await ws.next()) as string));
+    expect(roomFrames.map((frame) => [frame.contexts, frame.frozen, frame.assigned])).toEqual([[1, false, "yes"], [2, false, "yes"]]);
+    for (const ws of [...lobby, ...rooms]) ws.close();
+  });
+
   test("a plain GET on a WebSocket path gets 426, an unknown path 404", async () => {
     const server = await serveTree({ "ws/custom/route.ts": ROOM });
     expect((await fetch(httpUrl(server, "/ws/custom"))).status).toBe(426);
