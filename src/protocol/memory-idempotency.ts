@@ -123,53 +123,13 @@ class NumberedWindow {
   }
 
   /**
-   * The usual synchronous run: `n` is the next number and the ring has its full size (a slot for every number of
-   * the window), so `n`'s slot is empty or holds the one number leaving the window. Holds `n` with its outcome, in
-   * one pass over its slot, and returns how many keys the window gained (0 or 1); -1 when it is not that case (the
-   * caller then takes `place` and `settle`).
-   */
-  settleNext(n: number, event: string, ack: unknown, error: WireError | undefined, expires: number): number {
-    if (n !== this.top + 1 || this.mask + 1 < this.maxSlots) return -1;
-    const slots = this.slots;
-    const at = (n & this.mask) * SLOT;
-    // The number leaving the window as n enters it (none below 0, nor at or below `low`: those went already).
-    const leaving = n - this.cap > this.low ? n - this.cap : EMPTY;
-    const held = slots[at];
-    let gained: number;
-    if (held === EMPTY) {
-      this.count++;
-      gained = 1;
-      // A ring larger than `cap` keeps the leaving number in a slot of its own: it goes.
-      if (leaving !== EMPTY && slots[(leaving & this.mask) * SLOT] === leaving) {
-        this.free(leaving & this.mask);
-        gained = 0;
-      }
-    } else if (held === leaving) gained = 0; // a ring of `cap` slots: n takes the leaving one's
-    else return -1;
-    slots[at] = n;
-    slots[at + 1] = expires;
-    slots[at + 2] = event;
-    slots[at + 3] = ack;
-    slots[at + 4] = error;
-    this.top = n;
-    if (expires > this.lastExpires) this.lastExpires = expires;
-    return gained;
-  }
-
-  /**
    * A slot for `n` (covered, not held): moves the window up when `n` is a new top, grows the ring when the slot
    * holds another live number of the window. Returns the slot.
    */
   place(n: number, now: number): number {
-    // The usual claim: the next number, whose slot holds the one number leaving the window (a full ring of `cap`
-    // slots): it takes that slot over, which is what freeing it and placing `n` there would do.
-    if (n === this.top + 1 && n >= this.cap) {
-      const at = n & this.mask;
-      if (this.slots[at * SLOT] === n - this.cap) {
-        this.slots[at * SLOT] = n;
-        this.top = n;
-        return at;
-      }
+    if (n === this.top + 1) {
+      const next = this.takeNext(n);
+      if (next !== -1) return next;
     }
     if (n > this.top) this.raise(n);
     let at = n & this.mask;
@@ -181,6 +141,27 @@ class NumberedWindow {
     }
     if (this.slots[at * SLOT] === EMPTY) this.count++;
     this.slots[at * SLOT] = n;
+    return at;
+  }
+
+  /**
+   * The usual claim: `n` is the next number, so one number leaves the window (`n - cap`). When `n`'s slot is empty,
+   * or holds that leaving number (a ring of `cap` slots), `n` takes the slot and the leaving number goes: what
+   * `raise` and `place` would do, in one look at the slot. -1 when the slot holds another number.
+   */
+  private takeNext(n: number): number {
+    const slots = this.slots;
+    const at = n & this.mask;
+    // None leaves below 0, nor at or below `low` (those went already).
+    const leaving = n - this.cap > this.low ? n - this.cap : EMPTY;
+    const held = slots[at * SLOT];
+    if (held === EMPTY) {
+      this.count++;
+      // A ring larger than `cap` keeps the leaving number in a slot of its own.
+      if (leaving !== EMPTY && slots[(leaving & this.mask) * SLOT] === leaving) this.free(leaving & this.mask);
+    } else if (held !== leaving) return -1;
+    slots[at * SLOT] = n;
+    this.top = n;
     return at;
   }
 
@@ -333,8 +314,7 @@ export class MemoryIdempotency implements IdempotencyStore {
   private lastGroup: KeyGroup | undefined;
   /** The last claim: its key and where it is held (a slot of `lastGroup`'s window, or an entry). */
   private lastKey = "";
-  /** The last claim was `claimNumbered`'s, of `lastNumber` in `lastGroup`'s window at `lastSlot`. */
-  private lastNumbered = false;
+  /** The last claim's slot in `lastGroup`'s window (-1: none), holding `lastNumber`. */
   private lastSlot = -1;
   private lastNumber = EMPTY;
   private lastEntry: Entry | undefined;
@@ -376,21 +356,8 @@ export class MemoryIdempotency implements IdempotencyStore {
    */
   peekNumbered(keys: ClientKeys, n: number): Claim | null {
     const group = this.groupFor(keys);
-    const window = group.numbered;
-    if (window !== undefined) {
-      if (!window.covers(n)) return null;
-      const slot = window.find(n);
-      if (slot !== -1) {
-        if (window.live(slot, coarseNow())) return window.running(slot) ? RUNNING : { state: "done", record: window.record(slot) };
-        return CLAIMED;
-      }
-    }
-    if (group.named.size > 0) {
-      // A run that lost its slot while it went keeps its outcome by string (`keep`): it still answers.
-      const kept = group.named.get(`${keys.client}:${n}`);
-      if (kept !== undefined && kept.expires > coarseNow()) return answerOf(kept);
-    }
-    return CLAIMED;
+    if (group.numbered !== undefined && !group.numbered.covers(n)) return null;
+    return this.answerIn(group, n, undefined, keys.client, coarseNow()) ?? CLAIMED;
   }
 
   /**
@@ -402,20 +369,8 @@ export class MemoryIdempotency implements IdempotencyStore {
     if (++this.claims % SWEEP_EVERY === 0) this.sweep(now);
     const group = this.groupFor(keys);
     const window = (group.numbered ??= new NumberedWindow(this.maxKeysPerClient, this.maxSlots));
-    const gained = window.settleNext(n, event, ack, error, now + windowMs);
-    if (gained !== -1) {
-      this.held += gained;
-      if (this.held > this.maxKeys) this.dropOldest(now);
-      return;
-    }
     if (!window.covers(n)) return this.keep(`${keys.client}:${n}`, error === undefined ? { event, ack } : { event, error }, now, windowMs);
-    let slot = window.find(n);
-    if (slot === -1) {
-      const before = window.count;
-      slot = window.place(n, now);
-      this.held += window.count - before;
-    }
-    window.settle(slot, event, ack, error, now + windowMs);
+    window.settle(this.slotFor(window, n, now), event, ack, error, now + windowMs);
     if (this.held > this.maxKeys) this.dropOldest(now);
   }
 
@@ -437,39 +392,52 @@ export class MemoryIdempotency implements IdempotencyStore {
 
   /** `complete` of the key `<keys.client>:<n>`. */
   completeNumbered(keys: ClientKeys, n: number, record: IdempotencyRecord, windowMs: number): void {
-    const group = keys.group as KeyGroup;
-    if (this.lastNumbered && group === this.lastGroup && n === this.lastNumber) {
-      this.lastNumbered = false;
-      if (group.numbered!.holds(this.lastSlot, n)) return group.numbered!.settle(this.lastSlot, record.event, record.ack, record.error, coarseNow() + windowMs);
-    }
     this.complete(`${keys.client}:${n}`, record, windowMs);
+  }
+
+  /**
+   * What a live key numbered `n` of `group` answers (running, or done with its record), or undefined when none
+   * holds it. `key` is its string, made from `client` only if needed.
+   */
+  private answerIn(group: KeyGroup, n: number, key: string | undefined, client: string, now: number): Claim | undefined {
+    const window = group.numbered;
+    const slot = window === undefined ? -1 : window.find(n);
+    if (slot !== -1) {
+      if (!window!.live(slot, now)) return undefined;
+      return window!.running(slot) ? RUNNING : { state: "done", record: window!.record(slot) };
+    }
+    if (group.named.size > 0) {
+      // A run that lost its slot while it went keeps its outcome by string (`keep`): it still answers.
+      const kept = group.named.get(key ?? `${client}:${n}`);
+      if (kept !== undefined && kept.expires > now) return answerOf(kept);
+    }
+    return undefined;
+  }
+
+  /** The slot of `n` in `window` (covered): the one it holds, or a new one. */
+  private slotFor(window: NumberedWindow, n: number, now: number): number {
+    const slot = window.find(n);
+    if (slot !== -1) return slot;
+    const before = window.count;
+    const placed = window.place(n, now);
+    this.held += window.count - before;
+    return placed;
   }
 
   /** A claim of `group`'s key numbered `n` (-1: not a number), `key` its string (undefined: made only if needed). */
   private claimIn(group: KeyGroup, n: number, key: string | undefined, now: number, leaseMs: number): Claim {
     // No completion takes the fast path until this claim succeeds.
     this.lastKey = "";
-    this.lastNumbered = false;
     this.lastEntry = undefined;
     this.lastSlot = -1;
     if (n !== EMPTY && (group.numbered ??= new NumberedWindow(this.maxKeysPerClient, this.maxSlots)).covers(n)) {
+      const answer = this.answerIn(group, n, key, this.lastName, now);
+      if (answer !== undefined) return answer;
       const window = group.numbered;
-      let slot = window.find(n);
-      if (slot !== -1 && window.live(slot, now)) return window.running(slot) ? RUNNING : { state: "done", record: window.record(slot) };
-      if (slot === -1 && group.named.size > 0) {
-        // A run that lost its slot while it went keeps its outcome by string (`keep`): it still answers.
-        const kept = group.named.get(key ?? `${this.lastName}:${n}`);
-        if (kept !== undefined && kept.expires > now) return answerOf(kept);
-      }
-      if (slot === -1) {
-        const before = window.count;
-        slot = window.place(n, now);
-        this.held += window.count - before;
-      }
+      const slot = this.slotFor(window, n, now);
       window.start(slot, now + leaseMs);
       this.lastSlot = slot;
       this.lastNumber = n;
-      if (key === undefined) this.lastNumbered = true;
     } else {
       key ??= `${this.lastName}:${n}`;
       const claim = this.claimNamed(group, key, now, leaseMs);
