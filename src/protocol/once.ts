@@ -14,7 +14,7 @@ import type { Route } from "./route.ts";
 import type { Envelope, WireError } from "./envelope.ts";
 import { ProtocolError } from "./errors.ts";
 import type { Claim, IdempotencyRecord, IdempotencyStore } from "./idempotency.ts";
-import { MemoryIdempotency, numberOf } from "./memory-idempotency.ts";
+import { MemoryIdempotency, numberOf, type ClientKeys } from "./memory-idempotency.ts";
 import { noteScope, scopedKey, scopeOf, type KeyScope } from "./key-scope.ts";
 import type { ProtocolSocket } from "./reply.ts";
 
@@ -80,19 +80,32 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     return kept;
   }
 
-  function execute(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string): void | Promise<void> {
+  /**
+   * Runs the handler of a key this run may take, and holds its outcome. `keys` and `n`: a numbered key of the memory
+   * store that `peekNumbered` found free, not held yet: a synchronous outcome is held in one step, and a run that
+   * goes on holds the key (`claimNumbered`) before anything else runs. Otherwise `scoped` was claimed already.
+   */
+  function execute(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string, keys?: ClientKeys, n = -1): void | Promise<void> {
     let result: unknown;
     try {
       result = route.handler.call(route.self, ws, value);
     } catch (error) {
-      record(scoped, { event: route.event, error: hooks.toWire(error, route.event) });
+      keep(scoped, keys, n, route.event, undefined, hooks.toWire(error, route.event));
       return hooks.failed(ws, route, id, binary, error);
     }
     if (!isThenable(result)) {
-      record(scoped, { event: route.event, ack: result });
+      keep(scoped, keys, n, route.event, result, undefined);
       return hooks.settled(ws, route, id, binary, result);
     }
-    return goesOn(ws, route, id, binary, scoped, result);
+    if (keys === undefined) return goesOn(ws, route, id, binary, scoped, result);
+    memory!.claimNumbered(keys, n, leaseMs);
+    return goesOn(ws, route, id, binary, `${scoped}:${n}`, result);
+  }
+
+  /** A synchronous run's outcome: into the memory store's numbered slot, or the store's record of `scoped`. */
+  function keep(scoped: string, keys: ClientKeys | undefined, n: number, event: string, ack: unknown, error: WireError | undefined): void {
+    if (keys !== undefined) memory!.settleNumbered(keys, n, event, ack, error, windowMs);
+    else record(scoped, error === undefined ? { event, ack } : { event, error });
   }
 
   /** A run whose handler returned a promise: its key is held (running) until it settles, then holds the outcome. */
@@ -152,19 +165,7 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     const held = memory!.peekNumbered(keys, n);
     if (held === null) return claimed(ws, route, value, id, binary, `${scope.scoped}:${n}`, memory!.claimNumbered(keys, n, leaseMs));
     if (held.state !== "claimed") return claimed(ws, route, value, id, binary, `${scope.scoped}:${n}`, held);
-    let result: unknown;
-    try {
-      result = route.handler.call(route.self, ws, value);
-    } catch (error) {
-      memory!.settleNumbered(keys, n, route.event, undefined, hooks.toWire(error, route.event), windowMs);
-      return hooks.failed(ws, route, id, binary, error);
-    }
-    if (!isThenable(result)) {
-      memory!.settleNumbered(keys, n, route.event, result, undefined, windowMs);
-      return hooks.settled(ws, route, id, binary, result);
-    }
-    memory!.claimNumbered(keys, n, leaseMs);
-    return goesOn(ws, route, id, binary, `${scope.scoped}:${n}`, result);
+    return execute(ws, route, value, id, binary, scope.scoped, keys, n);
   }
 
   return function once(ws, route, value, id, binary, envelope) {
