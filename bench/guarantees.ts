@@ -3,12 +3,13 @@
 // one for bunwire's client's traffic; one loaded at a time), driven two ways:
 //   - at capacity, by the load generator (bench/load on core 1, N connections with 32 requests in flight each, as
 //     the full bench's rpc scenario): typed request/ack with idempotency off; the same frames carrying a key that
-//     is never repeated (as bunwire's client sends keys: a connection's first names its client, `"<id>:<n>"`, the
-//     others are numbers), to the route without idempotency (the key is read by nothing: what carrying it costs); the
+//     is never repeated (as bunwire's client sends keys: a connection's first names its client, `"<id>:<n>"` with
+//     `"keys":"id"`, the others are their request ids), to the route without idempotency (the key is read by nothing:
+//     what carrying it costs, here only ids of 10 digits instead of 4); the
 //     same to the route with the in-memory store, with a store that keeps nothing (what the dispatcher's keyed path
 //     costs outside any store, against keyed frames sent to its own process) and with the Redis store (a throwaway
 //     redis-server), each store in a server process of its own; and every key as a string (a client that never
-//     sends numbers), in a server of its own. The server is the limit, so this is the cost per
+//     names its client), in a server of its own. The server is the limit, so this is the cost per
 //     request in CPU.
 //   - by bunwire's own client in this process (8 clients, 32 requests in flight each, `idempotent` off and on), as
 //     an application sends them; the client is the limit here, so the server has time to spare.
@@ -49,8 +50,8 @@ interface Result {
 /**
  * Request/ack through the load generator (bench/load, its own core): `CONNECTIONS` sockets with `INFLIGHT` requests
  * each, as the full bench's rpc scenario, so the server is what limits the rate. With `keyed`, every request
- * carries a key never sent before, as bunwire's client sends them (a connection's first `"<client>:<n>"`, then the
- * numbers), or with "strings" every key as a string (a client that never sends numbers).
+ * carries a key never sent before, as bunwire's client sends them (a connection's first `"<client>:<n>"` with
+ * `"keys":"id"`, then the ids alone), or with "strings" every key as a string (a client that never names its client).
  */
 async function requestAck(port: number, pids: number[], path: string, keyed: boolean | "strings"): Promise<Result> {
   const result = await runGenerator({

@@ -6,8 +6,8 @@
 // interleaved (order reversed every other round), each timed in this process's CPU time (a shared machine steals
 // wall-clock time, not CPU time); each case is reported by the median of its per-round ratios to raw, which
 // cancels what disturbed a whole round. `seconds` (default 1) sets the rounds (20 per second). The cases share the
-// dispatcher's and the store's code in this one process (string keys and `k` take different paths through it), so
-// read a case against its own reference: "typed (zod)" for string keys, "frames keyed with k" for `k`.
+// dispatcher's and the store's code in this one process (string keys and keys by id take different paths through
+// it), so read a case against its own reference: "typed (zod)" for string keys, "frames keyed by their ids" for ids.
 
 import * as v from "valibot";
 import { z } from "zod";
@@ -37,7 +37,8 @@ function standIn(): ServerWebSocket<Record<string, unknown>> {
 
 // Every case parses a freshly built frame, as a server parses what each socket read gives it; each frame carries a
 // distinct idempotency key, which only the idempotent cases read: as a string `"key":"client<c>:<n>"`, or for the
-// numbered case as `"k":<n>` after one string key per client's socket (as bunwire's client sends them).
+// numbered case as the request's id, after one string key with `"keys":"id"` per client's socket (as bunwire's client
+// sends them).
 // The keys are those of 64 clients counting up, each sending 8 frames in a row (what a socket read holds).
 let serial = 0;
 const CLIENTS = 64;
@@ -47,8 +48,8 @@ let client = 0;
 function nextFrame(numbered: boolean): string {
   const n = ++serial;
   client = (n >> 3) & (CLIENTS - 1);
-  const key = numbered ? ',"k":' + counters[client]!++ : ',"key":"client' + client + ':' + counters[client]!++ + '"';
-  return '{"event":"add","data":{"a":20,"b":' + (n & 63) + '},"id":' + (n & 1023) + key + "}";
+  if (numbered) return '{"event":"add","data":{"a":20,"b":' + (n & 63) + '},"id":' + counters[client]!++ + "}";
+  return '{"event":"add","data":{"a":20,"b":' + (n & 63) + '},"id":' + (n & 1023) + ',"key":"client' + client + ':' + counters[client]!++ + '"}';
 }
 
 type Message = (frame: string, ws: ServerWebSocket<Record<string, unknown>>) => unknown;
@@ -68,8 +69,8 @@ function typed(schema: "zod" | "valibot", idempotency?: "memory" | "nothing", nu
   const handlers = protocol.handle({ add: (_ws, { a, b }) => a + b }, idempotency !== undefined ? { idempotency: { store } } : {});
   for (const [c, ws] of sockets.entries()) {
     handlers.open(ws);
-    // each socket names its client once, as bunwire's client does before it sends numbers
-    if (numbered) handlers.message(ws, `{"event":"add","data":{"a":1,"b":2},"id":1,"key":"client${c}:1"}`);
+    // each socket names its client once, as bunwire's client does before its ids become its keys
+    if (numbered) handlers.message(ws, `{"event":"add","data":{"a":1,"b":2},"id":1,"key":"client${c}:1","keys":"id"}`);
   }
   return (frame, ws) => handlers.message(ws, frame);
 }
@@ -85,15 +86,15 @@ function window(message: Message, count: number, numbered: boolean): number {
   return ((used.user + used.system) * 1000) / count;
 }
 
-// [name, build, frames with `k` instead of a string key]
+// [name, build, frames keyed by their ids instead of a string key]
 const cases: Array<[string, () => Message, boolean]> = [
   ["raw JSON.parse + reply", raw, false],
   ["typed (zod)", () => typed("zod"), false],
   ["typed (valibot)", () => typed("valibot"), false],
   ["typed (zod), idempotency on (memory), string keys", () => typed("zod", "memory"), false],
   ["typed (zod), idempotency on, a store that keeps nothing", () => typed("zod", "nothing"), false],
-  ["typed (zod), frames keyed with k, idempotency off", () => typed("zod"), true],
-  ["typed (zod), idempotency on (memory), keys as k", () => typed("zod", "memory", true), true],
+  ["typed (zod), frames keyed by their ids, idempotency off", () => typed("zod"), true],
+  ["typed (zod), idempotency on (memory), keys by id", () => typed("zod", "memory", true), true],
 ];
 const built = cases.map(([name, build, numbered]) => [name, build(), numbered] as const);
 for (const [, message, numbered] of built) window(message, 100_000, numbered); // warm up the JIT

@@ -24,7 +24,8 @@ export type LoadJob =
       inflight: number;
       /**
        * rpc only: every request carries an idempotency key never sent before, as bunwire's client sends them (the
-       * first `"<run><connection>:<n>"`, then numbers, bench/load/wire.ts), or with "strings" all as strings
+       * first `"<run><connection>:<n>"` with `"keys":"id"`, then the ids alone, bench/load/wire.ts), or with
+       * "strings" all as strings
        */
       keyed?: boolean | "strings";
     } & Target &

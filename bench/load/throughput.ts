@@ -33,7 +33,7 @@ export async function runThroughput(job: Job): Promise<LoadResult> {
       // calibration: one request, one parsed reply gives the exact reply size on this wire (a keyed one names the client)
       c.send(keyed === undefined ? frames[0]! : keyed.first());
       const reply = await c.nextText((t) => isNoise(job.wire, t));
-      if (!replyMatches(job.wire, kind, reply.text)) throw new Error(`wrong ${kind} reply: ${reply.text.slice(0, 80)}`);
+      if (!replyMatches(job.wire, kind, reply.text, keyed?.firstId)) throw new Error(`wrong ${kind} reply: ${reply.text.slice(0, 80)}`);
       return { c, keyed, counter: { rx: 0, replySize: reply.size } as Counter };
     }),
   );

@@ -27,10 +27,11 @@ function requestText(wire: Wire, kind: Kind, i: number): string {
 
 /**
  * Keyed requests (rpc, plain wire) as bunwire's client sends them: the connection's first request carries the string
- * key `<scope>:<n>`, which names its client; once it is acked the keys go as their numbers (`"k":n`, docs/
- * PROTOCOL.md). With `strings`, every key is `<scope>:<n>` (a client that never sends numbers). Keys are of fixed
- * width (10 digits), so the frames of a batch keep one size and `stamp` rewrites only the digits, in place, before
- * each write. `scope` must be fixed-width too and new for each run (a server keeps keys for minutes).
+ * key `<scope>:<n>` with `"keys":"id"` (n its id), which names its client; once it is acked a request's id is its key,
+ * with no key field (docs/PROTOCOL.md). With `strings`, every key is `"key":"<scope>:<n>"` (a client that never
+ * names its client). Keys are of fixed width (10 digits), so the frames of a batch keep one size and `stamp` rewrites
+ * only the digits, in place, before each write. `scope` must be fixed-width too and new for each run (a server keeps
+ * keys for minutes).
  */
 export class KeyedFrames {
   readonly batch: Uint8Array;
@@ -55,9 +56,15 @@ export class KeyedFrames {
     this.mask = Array.from({ length: 10 }, (_, d) => frames[0]![maskAt + ((textAt + d) & 3)]!);
   }
 
-  /** The connection's first request, keyed by string: it names the client its numbered keys belong to. */
+  /** The request id of the connection's first request (set by `first()`), which its reply carries. */
+  firstId = 1000;
+
+  /** The connection's first request, keyed by string: it names the client its later ids are keys of. */
   first(): Uint8Array {
-    return maskedTextFrame(keyedText(1000, `"key":"${this.scope}:${this.next++}"`));
+    const n = this.next++;
+    if (this.strings) return maskedTextFrame(keyedText(1000, `"key":"${this.scope}:${n}"`));
+    this.firstId = n;
+    return maskedTextFrame(keyedText(n, `"key":"${this.scope}:${n}","keys":"id"`));
   }
 
   /** Gives the first `count` frames of the batch fresh keys. */
@@ -69,14 +76,15 @@ export class KeyedFrames {
     }
   }
 
+  /** A request keyed `n`: by its string, or (the id then being n) by its id alone. */
   private text(id: number, n: number): string {
-    return keyedText(id, this.strings ? `"key":"${this.scope}:${n}"` : `"k":${n}`);
+    return this.strings ? keyedText(id, `"key":"${this.scope}:${n}"`) : keyedText(n);
   }
 }
 
-/** `key`: the key's field, `"key":"<client>:<n>"` or `"k":<n>`. */
-function keyedText(id: number, key: string): string {
-  return `{"event":"add","data":{"a":${RPC_A},"b":${RPC_B}},"id":${id},${key}}`;
+/** `key`: the key's fields, as `"key":"<client>:<n>"`; none when the id is the key. */
+function keyedText(id: number, key?: string): string {
+  return `{"event":"add","data":{"a":${RPC_A},"b":${RPC_B}},"id":${id}${key === undefined ? "" : `,${key}`}}`;
 }
 
 /** The distinct frames a connection cycles through. */
@@ -93,8 +101,8 @@ export function deliveredText(wire: Wire, text: string): string {
   return wire === "socketio" ? `42["m","${text}"]` : text;
 }
 
-/** Is `text` the right reply to request 0 of `kind`? Checked once per connection during calibration. */
-export function replyMatches(wire: Wire, kind: Kind, text: string): boolean {
+/** Is `text` the right reply to request 0 of `kind` (with request id `id`)? Checked once per connection during calibration. */
+export function replyMatches(wire: Wire, kind: Kind, text: string, id = 1000): boolean {
   const sum = RPC_A + RPC_B;
   if (wire === "socketio") {
     if (kind === "rpc") return text === `431000[${sum}]`;
@@ -103,7 +111,7 @@ export function replyMatches(wire: Wire, kind: Kind, text: string): boolean {
   if (kind === "rpc") {
     try {
       const v = JSON.parse(text) as { id?: unknown; ack?: unknown };
-      return v.id === 1000 && v.ack === sum;
+      return v.id === id && v.ack === sum;
     } catch {
       return false;
     }

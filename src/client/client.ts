@@ -46,7 +46,10 @@ export class Client<P extends AnyProtocol> {
 
   private socket: WebSocket | undefined;
   private binary = false;
-  /** The server acked a request keyed `<clientId>:<n>` on this connection: keys now go as their numbers. */
+  /**
+   * The server acked a request keyed `<clientId>:<id>` (sent with `keys: "id"`) on this connection: keyed requests now
+   * go without a key field, keyed by their ids.
+   */
   #numbered = false;
   private userClosed = false;
   private attempt = 0;
@@ -226,9 +229,9 @@ export class Client<P extends AnyProtocol> {
   private send(entry: Outgoing | ReplyFrame): boolean {
     const socket = this.socket;
     if (socket === undefined || socket.readyState !== 1) return false;
-    // Once the server knows this connection's client id, a key goes as its number: no string for it to read.
-    const { key, id } = entry as Outgoing;
-    const frame = this.#numbered && key ? { event: entry.event, data: entry.data, id, k: id } : entry;
+    // A key `<clientId>:<id>` goes whole, with `keys: "id"` (the connection's keys are its ids), until the server
+    // acked one; then the id alone is the key: no field for the server to read (docs/PROTOCOL.md).
+    const frame = this.#numbered && (entry as Outgoing).key ? { event: entry.event, data: entry.data, id: (entry as Outgoing).id } : entry;
     // The cast: TypeScript 7's DOM typings take only ArrayBuffer-backed views, and codecs never return shared memory.
     socket.send(this.binary ? (this.options.codec!.encode(frame) as Uint8Array<ArrayBuffer>) : JSON.stringify(frame));
     return true;
@@ -244,8 +247,8 @@ export class Client<P extends AnyProtocol> {
     }
     if (message === null || typeof message !== "object") return;
     if (typeof message.id === "number") {
-      // An ack of a request keyed `<clientId>:<n>` on this connection: the server noted the client id, so the next
-      // keys go as their numbers (docs/PROTOCOL.md, "Exactly-once effects").
+      // An ack of a request keyed `<clientId>:<id>` on this connection: the server noted the client id, so the next
+      // keyed requests go with their ids alone (docs/PROTOCOL.md, "Exactly-once effects").
       if (!this.#numbered && message.error === undefined) this.#numbered = this.outbox.keyed(message.id);
       return this.outbox.settle(message.id, message);
     }

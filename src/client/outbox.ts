@@ -11,6 +11,8 @@ export interface Outgoing {
   id?: number;
   /** Idempotency key: the server runs the handler once per key and answers repeats with the first reply. */
   key?: string;
+  /** With `key` (`<clientId>:<id>`): `"id"`, the connection's later requests are keyed by their ids. */
+  keys?: "id";
 }
 
 export interface RequestOptions {
@@ -61,7 +63,7 @@ export class Outbox {
     if (signal?.aborted === true) return Promise.reject(aborted(event, signal));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.expire(id, `no ack for "${event}" within ${timeout} ms`, "TIMEOUT"), timeout);
-      const entry: Outgoing = options.keyPrefix === undefined ? { event, data, id } : { event, data, id, key: `${options.keyPrefix}:${id}` };
+      const entry: Outgoing = options.keyPrefix === undefined ? { event, data, id } : { event, data, id, key: `${options.keyPrefix}:${id}`, keys: "id" };
       const pending: Pending = { resolve, reject, timer, sent: false, entry, signal, abort: undefined };
       if (signal !== undefined) {
         pending.abort = () => this.expire(id, "", "ABORTED");

@@ -14,6 +14,7 @@ import { awaitsReply, socketGone, takeReply } from "./ask.ts";
 import { ProtocolError } from "./errors.ts";
 import type { Route } from "./route.ts";
 import { compileOnce, type Idempotency } from "./once.ts";
+import { keysById } from "./key-scope.ts";
 import { compileCheck, Unsettled, type Check } from "./check.ts";
 import { idOf, readEnvelope, Rejected, toWireIssues, type Envelope } from "./envelope.ts";
 import type { ProtocolSocketHandlers, RoomPolicy } from "./handle-types.ts";
@@ -203,7 +204,8 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
       }
       route.stats.received++;
       const id = envelope.id;
-      const keyed = once !== undefined && (envelope.k !== undefined || envelope.key !== undefined) ? envelope : undefined;
+      // A key: `key`, `k`, or the id on a connection keyed by ids (bunwire's client); `keys` alone is refused there.
+      const keyed = once !== undefined && (envelope.key !== undefined || envelope.k !== undefined || envelope.keys !== undefined || (id !== undefined && keysById(ws))) ? envelope : undefined;
       const check = route.check;
       const value = check === undefined ? envelope.data : check(envelope.data);
       if (value instanceof Unsettled) {

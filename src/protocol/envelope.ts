@@ -14,6 +14,8 @@ export interface Envelope {
   key?: unknown;
   /** A numbered key: `<client>:<k>`, the client named by this connection's latest string key (docs/PROTOCOL.md). */
   k?: unknown;
+  /** `"id"` beside a string key `<client>:<n>`: this connection's later requests are keyed `<client>:<id>`. */
+  keys?: unknown;
 }
 
 /** The error object on the wire. */

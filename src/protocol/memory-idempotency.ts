@@ -71,6 +71,11 @@ class NumberedWindow {
 
   constructor(private readonly cap: number, private readonly maxSlots: number) {}
 
+  /** Is `n` above every number claimed so far (so no slot holds it)? */
+  above(n: number): boolean {
+    return n > this.top;
+  }
+
   /** Is `n` inside the window (or above it: a new top)? Numbers at or below `top - cap` (or `low`) have left it. */
   covers(n: number): boolean {
     return n > this.top - this.cap && n > this.low;
@@ -120,6 +125,20 @@ class NumberedWindow {
     slots[at + 3] = ack;
     slots[at + 4] = error;
     if (expires > this.lastExpires) this.lastExpires = expires;
+  }
+
+  /**
+   * The usual synchronous run: `n` is the next number and its slot is free or holds the number leaving the window,
+   * so `n` takes it with its outcome in one step. Returns how many more slots are held (0 or 1), or -1 when `n` is
+   * not such a number (then `place` and `settle` do it).
+   */
+  settleNext(n: number, event: string, ack: unknown, error: WireError | undefined, expires: number): number {
+    if (n !== this.top + 1) return -1;
+    const before = this.count;
+    const at = this.takeNext(n);
+    if (at === -1) return -1;
+    this.settle(at, event, ack, error, expires);
+    return this.count - before;
   }
 
   /**
@@ -356,7 +375,10 @@ export class MemoryIdempotency implements IdempotencyStore {
    */
   peekNumbered(keys: ClientKeys, n: number): Claim | null {
     const group = this.groupFor(keys);
-    if (group.numbered !== undefined && !group.numbered.covers(n)) return null;
+    const window = group.numbered;
+    // A number above the client's highest is held by no slot, nor by string unless a run lost its slot (rare).
+    if (window !== undefined && window.above(n) && group.named.size === 0) return CLAIMED;
+    if (window !== undefined && !window.covers(n)) return null;
     return this.answerIn(group, n, undefined, keys.client, coarseNow()) ?? CLAIMED;
   }
 
@@ -369,6 +391,12 @@ export class MemoryIdempotency implements IdempotencyStore {
     if (++this.claims % SWEEP_EVERY === 0) this.sweep(now);
     const group = this.groupFor(keys);
     const window = (group.numbered ??= new NumberedWindow(this.maxKeysPerClient, this.maxSlots));
+    const added = window.settleNext(n, event, ack, error, now + windowMs);
+    if (added !== -1) {
+      this.held += added;
+      if (this.held > this.maxKeys) this.dropOldest(now);
+      return;
+    }
     if (!window.covers(n)) return this.keep(`${keys.client}:${n}`, error === undefined ? { event, ack } : { event, error }, now, windowMs);
     window.settle(this.slotFor(window, n, now), event, ack, error, now + windowMs);
     if (this.held > this.maxKeys) this.dropOldest(now);

@@ -4,8 +4,8 @@
 // the first run still goes waits for it (on this instance through its promise, across instances by asking the store
 // again). Keys are scoped to the caller: the connection's user when it has one, else the key itself, which
 // bunwire's client makes from a random per-client id, so no client reads another's reply. A key comes as a string
-// (`key`) or as a number of the client a string key named on this connection (`k`, key-scope.ts); with the memory
-// store both go straight to that client's keys.
+// (`key`), or as a number of the client a string key named on this connection: `k`, or the request's id once that
+// string key came with `keys: "id"` (key-scope.ts); with the memory store all go straight to that client's keys.
 
 import { CONNECTION, type PinnedSocket } from "../engine/connection.ts";
 import { BunwireError } from "../engine/errors.ts";
@@ -60,7 +60,10 @@ export interface OnceHooks {
   toWire(error: unknown, event: string): WireError;
 }
 
-/** `envelope` carries `key` (a string) or `k` (a number of the connection's client). */
+/**
+ * `envelope` carries `key` (a string, with `keys: "id"` when it makes the connection keyed by ids), `k` (a number of
+ * the connection's client), or neither on a connection keyed by ids (its `id` is the number).
+ */
 export type RunOnce = (ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, envelope: Envelope) => void | Promise<void>;
 
 export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce {
@@ -172,21 +175,27 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     const user = (ws as unknown as PinnedSocket)[CONNECTION]?.user;
     const key = envelope.key;
     if (key === undefined) {
-      // `k`: the usual keyed request of bunwire's client, a number of a known client, in the memory store (synchronous).
-      const n = envelope.k;
+      // A number of the client a string key named: `k`, or the request id on a connection keyed by ids (the usual
+      // keyed request of bunwire's client); in the memory store, synchronous.
+      const k = envelope.k;
+      const n = k === undefined ? id : k;
       const scope = scopeOf(ws);
       if (scope !== undefined && scope.keys !== undefined && scope.owner === memory && typeof n === "number" && (n | 0) === n && n >= 0 && scope.user === user) {
         return onceNumbered(ws, route, value, id, binary, scope, n);
       }
-      if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return badKey(ws, route, id, binary, "envelope.k must be an integer >= 0");
-      if (scope === undefined || scope.user !== user) return badKey(ws, route, id, binary, "envelope.k needs a string key <client>:<n> earlier on this connection (under the same user): it names the client");
+      if (envelope.keys !== undefined) return badKey(ws, route, id, binary, 'envelope.keys ("id") goes with a string key <client>:<n>, which names the client');
+      const field = k === undefined ? "envelope.id (the key on a connection keyed by ids)" : "envelope.k";
+      if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return badKey(ws, route, id, binary, `${field} must be an integer >= 0`);
+      if (scope === undefined || scope.user !== user) return badKey(ws, route, id, binary, `${field} needs a string key <client>:<n> earlier on this connection (under the same user): it names the client`);
       // A store that reads strings, or a number past the memory store's windows: the whole key.
       return claimByString(ws, route, value, id, binary, `${scope.scoped}:${n}`);
     }
     if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH || key.charCodeAt(0) < 33) {
       return badKey(ws, route, id, binary, `envelope.key must be a string of 1 to ${MAX_KEY_LENGTH} characters, not starting with a space or control character`);
     }
-    const scope = noteScope(ws, key, user, memory);
+    const keys = envelope.keys;
+    if (keys !== undefined && keys !== "id") return badKey(ws, route, id, binary, 'envelope.keys must be "id" when present');
+    const scope = noteScope(ws, key, user, memory, keys === "id");
     // `<client>:<n>` with n a plain number: the same key as `k: n`, found the same way (no lookup of its client).
     const n = scope?.keys === undefined ? -1 : numberOf(key, scope.client.length);
     if (n !== -1) return onceNumbered(ws, route, value, id, binary, scope!, n);

@@ -80,12 +80,13 @@ describe("bench load generator", () => {
         keyed.stamp(count);
         return Array.from({ length: count }, (_, i) => unmask(keyed.batch.subarray(keyed.offsets[i], keyed.offsets[i + 1])));
       };
-      // the connection's first request names its client; bunwire's client sends the next keys as numbers
-      expect(JSON.parse(unmask(keyed.first()))).toEqual({ event: "add", data: { a: 20, b: 22 }, id: 1000, key: "run0001:1000000000" });
-      const first = texts(8).map((text) => JSON.parse(text) as { event: string; data: unknown; id: number; key?: string; k?: number });
-      const second = texts(3).map((text) => JSON.parse(text) as { key?: string; k?: number });
-      expect(first[0]).toEqual({ event: "add", data: { a: 20, b: 22 }, id: 1000, ...(strings ? { key: "run0001:1000000001" } : { k: 1000000001 }) });
-      const keys = [...first, ...second].map((frame) => frame.key ?? frame.k);
+      // the connection's first request names its client (and says ids are keys); bunwire's client then sends the ids alone
+      expect(JSON.parse(unmask(keyed.first()))).toEqual({ event: "add", data: { a: 20, b: 22 }, ...(strings ? { id: 1000, key: "run0001:1000000000" } : { id: 1000000000, key: "run0001:1000000000", keys: "id" }) });
+      expect(keyed.firstId).toBe(strings ? 1000 : 1000000000);
+      const first = texts(8).map((text) => JSON.parse(text) as { event: string; data: unknown; id: number; key?: string });
+      const second = texts(3).map((text) => JSON.parse(text) as { id: number; key?: string });
+      expect(first[0]).toEqual({ event: "add", data: { a: 20, b: 22 }, ...(strings ? { id: 1000, key: "run0001:1000000001" } : { id: 1000000001 }) });
+      const keys = [...first, ...second].map((frame) => frame.key ?? frame.id);
       expect(new Set(keys).size).toBe(11);
       expect(keys.at(-1)).toBe(strings ? "run0001:1000000011" : 1000000011);
       expect(new Set(keyed.offsets.slice(1).map((end, i) => end - keyed.offsets[i]!)).size).toBe(1);

@@ -89,12 +89,12 @@ test("cut after the handler ran on A, before its reply arrived; the retry lands 
   expect(b.claims.at(-1)).toBe("done");
 });
 
-test("the lost request went with a numbered key (an earlier ack on that connection); its retry on B, a string key, is the same key", async () => {
+test("the lost request went keyed by its id alone (an earlier ack on that connection); its retry on B, a string key, is the same key", async () => {
   const [a, b] = [instance("A"), instance("B")];
   const proxy = proxyTo(a.port);
   const client = clientBehind(proxy);
   await client.whenOpen();
-  expect(await client.request("pay", { amount: 1 })).toEqual({ receipt: "A#1:1" }); // from now on keys go as numbers
+  expect(await client.request("pay", { amount: 1 })).toEqual({ receipt: "A#1:1" }); // from now on a keyed request goes with its id alone
   expect(await payWithLostReply(client, proxy, 12, b.port)).toEqual({ receipt: "A#2:12" });
   expect([a.runs, b.runs]).toEqual([2, 0]);
   expect(b.claims.at(-1)).toBe("done");

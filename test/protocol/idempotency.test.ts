@@ -145,6 +145,56 @@ describe("the server keeps keys", () => {
     expect(shopA.runs).toBe(6);
   });
 
+  test('`keys: "id"` with a string key: the connection\'s later requests are keyed <client>:<id>, the same keys as their string form', async () => {
+    const shopA = start();
+    const [p, other, plain] = [await probe(shopA.url()), await probe(shopA.url()), await probe(shopA.url())];
+    expect(await p.ask({ event: "pay", data: { amount: 3 }, id: 1, key: "c8:1", keys: "id" })).toEqual({ id: 1, ack: { receipt: "A#1:3" } });
+    expect(await p.ask({ event: "pay", data: { amount: 4 }, id: 2 })).toEqual({ id: 2, ack: { receipt: "A#2:4" } });
+    expect(await p.ask({ event: "pay", data: { amount: 4 }, id: 2 })).toEqual({ id: 2, ack: { receipt: "A#2:4" } }); // a repeat
+    // another connection (a reconnect) repeats both by their strings, then names the client itself
+    expect(await other.ask({ event: "pay", data: { amount: 4 }, id: 7, key: "c8:2" })).toEqual({ id: 7, ack: { receipt: "A#2:4" } });
+    expect(await other.ask({ event: "pay", data: { amount: 3 }, id: 8, key: "c8:1", keys: "id" })).toEqual({ id: 8, ack: { receipt: "A#1:3" } });
+    expect(await other.ask({ event: "pay", data: { amount: 5 }, id: 3 })).toEqual({ id: 3, ack: { receipt: "A#3:5" } });
+    expect(await p.ask({ event: "pay", data: { amount: 5 }, id: 3 })).toEqual({ id: 3, ack: { receipt: "A#3:5" } });
+    // `k` still names a number of the same client; an emit (no id) is no keyed request
+    expect(await p.ask({ event: "pay", data: { amount: 6 }, id: 9, k: 3 })).toEqual({ id: 9, ack: { receipt: "A#3:5" } });
+    p.send({ event: "pay", data: { amount: 7 } });
+    // a later string key without `keys` ends it: an id is no key again
+    expect(await p.ask({ event: "pay", data: { amount: 8 }, id: 10, key: "c9:1" })).toEqual({ id: 10, ack: { receipt: "A#5:8" } });
+    expect(await p.ask({ event: "pay", data: { amount: 9 }, id: 11 })).toEqual({ id: 11, ack: { receipt: "A#6:9" } });
+    expect(await p.ask({ event: "pay", data: { amount: 9 }, id: 11 })).toEqual({ id: 11, ack: { receipt: "A#7:9" } });
+    // without the declaration an id is no key; a bad `keys`, or `keys` with no string key, is refused
+    expect(await plain.ask({ event: "pay", data: { amount: 1 }, id: 2 })).toEqual({ id: 2, ack: { receipt: "A#8:1" } });
+    expect(await plain.ask({ event: "pay", data: { amount: 1 }, id: 3, key: "c10:3", keys: "k" })).toMatchObject({ id: 3, error: { code: "INVALID_ENVELOPE", message: expect.stringContaining("envelope.keys") } });
+    expect(await plain.ask({ event: "pay", data: { amount: 1 }, id: 4, keys: "id" })).toMatchObject({ id: 4, error: { code: "INVALID_ENVELOPE", message: expect.stringContaining("envelope.keys") } });
+    expect(shopA.runs).toBe(8);
+  });
+
+  test('ids as keys over MessagePack, with a store that reads strings, and scoped to the user', async () => {
+    const claimed: string[] = [];
+    const memory = new MemoryIdempotency();
+    const store: IdempotencyStore = {
+      claim: (key, leaseMs) => (claimed.push(key), memory.claim(key, leaseMs)),
+      complete: (key, record, windowMs) => memory.complete(key, record, windowMs),
+      close: () => memory.close(),
+    };
+    const shopA = start({ store });
+    const p = await probe(shopA.url(), [MSGPACK_SUBPROTOCOL]);
+    const ask = async (id: number, key: object = {}) => decodeMsgpack(await p.ask(encodeMsgpack({ event: "pay", data: { amount: 2 }, id, ...key })));
+    expect(await ask(1, { key: "m3:1", keys: "id" })).toEqual({ id: 1, ack: { receipt: "A#1:2" } });
+    expect(await ask(1)).toEqual({ id: 1, ack: { receipt: "A#1:2" } });
+    expect(await ask(2)).toEqual({ id: 2, ack: { receipt: "A#2:2" } });
+    expect(claimed).toEqual(["m3:1", "m3:1", "m3:2"]);
+    const shopB = start();
+    const [ada, bob] = [await probe(shopB.url("ada")), await probe(shopB.url("bob"))];
+    expect(await ada.ask({ event: "pay", data: { amount: 1 }, id: 1, key: "tab:1", keys: "id" })).toEqual({ id: 1, ack: { receipt: "A#1:1" } });
+    expect(await bob.ask({ event: "pay", data: { amount: 2 }, id: 1, key: "tab:1", keys: "id" })).toEqual({ id: 1, ack: { receipt: "A#2:2" } });
+    expect(await bob.ask({ event: "pay", data: { amount: 3 }, id: 2 })).toEqual({ id: 2, ack: { receipt: "A#3:3" } });
+    expect(await ada.ask({ event: "pay", data: { amount: 4 }, id: 2 })).toEqual({ id: 2, ack: { receipt: "A#4:4" } });
+    expect(await ada.ask({ event: "pay", data: { amount: 4 }, id: 2 })).toEqual({ id: 2, ack: { receipt: "A#4:4" } });
+    expect(shopB.runs).toBe(4);
+  });
+
   test("numbered keys over MessagePack, and with a store that reads strings", async () => {
     const claimed: string[] = [];
     const memory = new MemoryIdempotency();
@@ -280,8 +330,10 @@ describe("the client's keys on the wire", () => {
       fetch: (req, srv) => (srv.upgrade(req, { data: undefined }) ? undefined : new Response("no", { status: 400 })),
       websocket: {
         message(ws, text) {
-          const frame = JSON.parse(String(text)) as { id: number; key?: unknown; k?: unknown };
-          seen.keys.push(frame.k ?? frame.key);
+          const frame = JSON.parse(String(text)) as { id: number; key?: unknown; keys?: unknown; k?: unknown };
+          // A key with what it says of later keys, or the bare id; `k` is never sent by bunwire's client.
+          seen.keys.push(frame.key === undefined ? frame.id : `${String(frame.key)} keys=${String(frame.keys)}`);
+          if (frame.k !== undefined) seen.keys.push("k");
           ws.send(JSON.stringify(seen.failing ? { id: frame.id, error: { code: "NOPE", message: "no" } } : { id: frame.id, ack: frame.id }));
         },
       },
@@ -289,7 +341,7 @@ describe("the client's keys on the wire", () => {
     return { server, seen };
   }
 
-  test("a connection's first keys are strings <clientId>:<n>; after an ack of one, numbers; after a reconnect, strings again", async () => {
+  test("a connection's first keys are strings <clientId>:<id> saying keys are ids; after an ack of one, the ids alone; after a reconnect, strings again", async () => {
     const first = recorder();
     const port = first.server.port!;
     const client = connect<typeof shop>(`ws://127.0.0.1:${port}/`, { heartbeat: false, clientId: "tab", idempotent: true, reconnect: { initialDelay: 10, maxDelay: 20 } });
@@ -302,7 +354,7 @@ describe("the client's keys on the wire", () => {
       for (let n = 0; n < 3; n++) await client.request("pay", { amount: 1 });
       await client.request("pay", { amount: 1 }, { idempotent: false });
       await client.request("pay", { amount: 1 });
-      expect(first.seen.keys).toEqual(["tab:1", "tab:2", 3, 4, undefined, 6]);
+      expect(first.seen.keys).toEqual(["tab:1 keys=id", "tab:2 keys=id", 3, 4, 5, 6]);
     } finally {
       await first.server.stop(true); // the connection drops: the client reconnects to the next server on the same port
     }
@@ -310,9 +362,10 @@ describe("the client's keys on the wire", () => {
     const second = recorder(port);
     try {
       await until(() => client.state === "open", 2000, "the client to reconnect");
+      await client.request("pay", { amount: 1 }, { idempotent: false }); // no key, before the keyed ones
       await client.request("pay", { amount: 1 });
       await client.request("pay", { amount: 1 });
-      expect(second.seen.keys).toEqual(["tab:7", 8]);
+      expect(second.seen.keys).toEqual([7, "tab:8 keys=id", 9]);
     } finally {
       second.server.stop(true);
     }
