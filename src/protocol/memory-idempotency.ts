@@ -1,8 +1,8 @@
 // The in-memory idempotency store of one instance (the default of `handle(..., { idempotency: true })`).
 //
 // Keys are grouped by client: the part of a key before its last ":" (bunwire's client sends `<clientId>:<n>`, n
-// counting up). A client's numbered keys live in a ring of slots indexed by the number (number and expiry in one
-// Float64Array, the outcome in one array): a new key writes the slot after the last one, and the key that leaves the
+// counting up). A client's numbered keys live in a ring of slots indexed by the number (number, expiry and outcome
+// side by side, in chunks of 64 slots): a new key writes the slot after the last one, and the key that leaves the
 // client's window sits a fixed distance behind, so a claim touches memory in order and no hash table. (A Map of
 // thousands of keys per client, each insert and delete at a random place in memory, cost more than the rest of a keyed
 // request.) Any other key (a custom client's UUIDs, a number older than the window) goes to a Map with a queue in claim
@@ -50,15 +50,24 @@ const FIRST_SLOTS = 8;
 const SLOT = 5;
 
 /**
+ * Slots per chunk of a ring (2^CHUNK_BITS). A ring is an array of small arrays, not one large one: the garbage
+ * collector rescans a whole array that was written since its last collection, and a ring is written on every
+ * request, so one array of 4 096 slots was rescanned in full by every young collection (GC time per request tripled);
+ * now only the chunks written since, the client's newest.
+ */
+const CHUNK_BITS = 6;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+
+/**
  * A client's numbered keys within its window: the numbers in (top - cap, top], each in slot `n & mask`. A slot holds
- * its number, when it expires and the run's outcome (`event` undefined while the run goes), side by side in one
- * array: a claim reads one object and touches one or two neighbouring cache lines (the loads a claim chains one
+ * its number, when it expires and the run's outcome (`event` undefined while the run goes), side by side in its
+ * chunk: a claim reads one object and touches one or two neighbouring cache lines (the loads a claim chains one
  * after another, from the connection to its slot, cost more than the arithmetic). The ring starts small and doubles
  * while the window needs more slots, up to a power of two >= cap, where two numbers of one window can no longer
  * share a slot.
  */
 class NumberedWindow {
-  private slots = newSlots(FIRST_SLOTS);
+  private chunks = newChunks(FIRST_SLOTS);
   private mask = FIRST_SLOTS - 1;
   /** The highest number claimed; `EMPTY` before the first. */
   private top = EMPTY;
@@ -81,49 +90,56 @@ class NumberedWindow {
     return n > this.top - this.cap && n > this.low;
   }
 
+  /** The number slot `slot` holds (`EMPTY`: none). */
+  private held(slot: number): number {
+    return this.chunks[slot >> CHUNK_BITS]![(slot & CHUNK_MASK) * SLOT] as number;
+  }
+
   /** The slot holding `n`, or -1. */
   find(n: number): number {
     const at = n & this.mask;
-    return this.slots[at * SLOT] === n ? at : -1;
+    return this.held(at) === n ? at : -1;
   }
 
   holds(slot: number, n: number): boolean {
-    return this.slots[slot * SLOT] === n;
+    return this.held(slot) === n;
   }
 
   live(slot: number, now: number): boolean {
-    return (this.slots[slot * SLOT + 1] as number) > now;
+    return (this.chunks[slot >> CHUNK_BITS]![(slot & CHUNK_MASK) * SLOT + 1] as number) > now;
   }
 
   running(slot: number): boolean {
-    return this.slots[slot * SLOT + 2] === undefined;
+    return this.chunks[slot >> CHUNK_BITS]![(slot & CHUNK_MASK) * SLOT + 2] === undefined;
   }
 
   /** The slot's outcome as a record (a new object: a repeat is rare). */
   record(slot: number): IdempotencyRecord {
-    const at = slot * SLOT;
-    const event = this.slots[at + 2] as string;
-    const error = this.slots[at + 4] as WireError | undefined;
-    return error === undefined ? { event, ack: this.slots[at + 3] } : { event, error };
+    const chunk = this.chunks[slot >> CHUNK_BITS]!;
+    const at = (slot & CHUNK_MASK) * SLOT;
+    const event = chunk[at + 2] as string;
+    const error = chunk[at + 4] as WireError | undefined;
+    return error === undefined ? { event, ack: chunk[at + 3] } : { event, error };
   }
 
   /** A run starts in the slot: no outcome yet, held until `expires`. */
   start(slot: number, expires: number): void {
-    const at = slot * SLOT;
-    this.slots[at + 1] = expires;
+    const chunk = this.chunks[slot >> CHUNK_BITS]!;
+    const at = (slot & CHUNK_MASK) * SLOT;
+    chunk[at + 1] = expires;
     // No event marks a run that goes; `settle` writes all three (a slot taken over may keep an old ack until then).
-    this.slots[at + 2] = undefined;
+    chunk[at + 2] = undefined;
     if (expires > this.lastExpires) this.lastExpires = expires;
   }
 
   /** The slot's run ended with this outcome, kept until `expires`. */
   settle(slot: number, event: string, ack: unknown, error: WireError | undefined, expires: number): void {
-    const at = slot * SLOT;
-    const slots = this.slots;
-    slots[at + 1] = expires;
-    slots[at + 2] = event;
-    slots[at + 3] = ack;
-    slots[at + 4] = error;
+    const chunk = this.chunks[slot >> CHUNK_BITS]!;
+    const at = (slot & CHUNK_MASK) * SLOT;
+    chunk[at + 1] = expires;
+    chunk[at + 2] = event;
+    chunk[at + 3] = ack;
+    chunk[at + 4] = error;
     if (expires > this.lastExpires) this.lastExpires = expires;
   }
 
@@ -153,13 +169,12 @@ class NumberedWindow {
     if (n > this.top) this.raise(n);
     let at = n & this.mask;
     for (;;) {
-      const held = this.slots[at * SLOT] as number;
+      const held = this.held(at);
       if (held === EMPTY || !this.covers(held) || !this.live(at, now) || this.mask + 1 >= this.maxSlots) break;
       this.grow();
       at = n & this.mask;
     }
-    if (this.slots[at * SLOT] === EMPTY) this.count++;
-    this.slots[at * SLOT] = n;
+    this.take(at, n);
     return at;
   }
 
@@ -169,19 +184,25 @@ class NumberedWindow {
    * `raise` and `place` would do, in one look at the slot. -1 when the slot holds another number.
    */
   private takeNext(n: number): number {
-    const slots = this.slots;
     const at = n & this.mask;
     // None leaves below 0, nor at or below `low` (those went already).
     const leaving = n - this.cap > this.low ? n - this.cap : EMPTY;
-    const held = slots[at * SLOT];
+    const held = this.held(at);
     if (held === EMPTY) {
-      this.count++;
       // A ring larger than `cap` keeps the leaving number in a slot of its own.
-      if (leaving !== EMPTY && slots[(leaving & this.mask) * SLOT] === leaving) this.free(leaving & this.mask);
+      if (leaving !== EMPTY && this.held(leaving & this.mask) === leaving) this.free(leaving & this.mask);
     } else if (held !== leaving) return -1;
-    slots[at * SLOT] = n;
+    this.take(at, n);
     this.top = n;
     return at;
+  }
+
+  /** `n` goes into slot `at` (empty, or holding a number that leaves). */
+  private take(at: number, n: number): void {
+    const chunk = this.chunks[at >> CHUNK_BITS]!;
+    const first = (at & CHUNK_MASK) * SLOT;
+    if (chunk[first] === EMPTY) this.count++;
+    chunk[first] = n;
   }
 
   /** Frees the window's `count` oldest numbers (all it holds, if fewer), and returns how many it freed. */
@@ -190,7 +211,7 @@ class NumberedWindow {
     let left = Math.max(this.top - this.cap, this.low) + 1;
     for (; left <= this.top && freed < count; left++) {
       const at = left & this.mask;
-      if (this.slots[at * SLOT] === left) {
+      if (this.held(at) === left) {
         this.free(at);
         freed++;
       }
@@ -205,48 +226,56 @@ class NumberedWindow {
     const slots = this.mask + 1;
     if (n - this.top >= slots) {
       for (let at = 0; at < slots; at++) {
-        const held = this.slots[at * SLOT] as number;
+        const held = this.held(at);
         if (held !== EMPTY && held <= last) this.free(at);
       }
     } else {
       for (let left = Math.max(0, this.top - this.cap + 1, this.low + 1); left <= last; left++) {
         const at = left & this.mask;
-        if (this.slots[at * SLOT] === left) this.free(at);
+        if (this.held(at) === left) this.free(at);
       }
     }
     this.top = n;
   }
 
-  private free(at: number): void {
-    const first = at * SLOT;
-    this.slots[first] = EMPTY;
+  private free(slot: number): void {
+    const chunk = this.chunks[slot >> CHUNK_BITS]!;
+    const first = (slot & CHUNK_MASK) * SLOT;
+    chunk[first] = EMPTY;
     // Its ack and error are let go; its event (a protocol's event name, kept anyway) is read only once it is held.
-    this.slots[first + 3] = this.slots[first + 4] = undefined;
+    chunk[first + 3] = chunk[first + 4] = undefined;
     this.count--;
   }
 
   /** Twice the slots; every held number of the window moves to its slot in the larger ring. */
   private grow(): void {
-    const old = this.slots;
+    const old = this.chunks;
     const size = (this.mask + 1) * 2;
-    this.slots = newSlots(size);
+    this.chunks = newChunks(size);
     this.mask = size - 1;
     this.count = 0;
-    for (let from = 0; from < old.length; from += SLOT) {
-      const n = old[from] as number;
-      if (n === EMPTY || !this.covers(n)) continue;
-      const to = (n & this.mask) * SLOT;
-      for (let i = 0; i < SLOT; i++) this.slots[to + i] = old[from + i];
-      this.count++;
+    for (const chunk of old) {
+      for (let from = 0; from < chunk.length; from += SLOT) {
+        const n = chunk[from] as number;
+        if (n === EMPTY || !this.covers(n)) continue;
+        const slot = n & this.mask;
+        const to = this.chunks[slot >> CHUNK_BITS]!;
+        const at = (slot & CHUNK_MASK) * SLOT;
+        for (let i = 0; i < SLOT; i++) to[at + i] = chunk[from + i];
+        this.count++;
+      }
     }
   }
 }
 
-/** `size` empty slots: every number `EMPTY`, every outcome undefined. */
-function newSlots(size: number): unknown[] {
-  const slots = new Array<unknown>(size * SLOT).fill(undefined);
-  for (let at = 0; at < slots.length; at += SLOT) slots[at] = EMPTY;
-  return slots;
+/** A ring of `size` empty slots (every number `EMPTY`, every outcome undefined), in chunks of up to 2^CHUNK_BITS. */
+function newChunks(size: number): unknown[][] {
+  const perChunk = Math.min(size, CHUNK_MASK + 1);
+  return Array.from({ length: size / perChunk }, () => {
+    const chunk = new Array<unknown>(perChunk * SLOT).fill(undefined);
+    for (let at = 0; at < chunk.length; at += SLOT) chunk[at] = EMPTY;
+    return chunk;
+  });
 }
 
 /** A key held by its string: a Map entry, and a place in the claim-order queue. */

@@ -130,6 +130,14 @@ describe("MemoryIdempotency under random traffic", () => {
     });
   }
 
+  // A window of 300 grows its ring to 512 slots: eight chunks of 64, so numbers cross chunk boundaries as they grow.
+  for (const seed of Number(process.env.EXTRA_SEEDS) > 0 ? Array.from({ length: Number(process.env.EXTRA_SEEDS) }, (_, i) => 100 + i) : [9, 10]) {
+    test(`seed ${seed}: a ring of several chunks remembers a key inside its window exactly`, () => {
+      const { exact } = traffic(seed, { cap: 300, maxKeys: 1_000_000, steps: 20_000 });
+      expect(exact).toBeGreaterThan(500);
+    });
+  }
+
   for (const seed of [7, 8]) {
     test(`seed ${seed}: past maxKeys keys go, never more than maxKeys are held, and a done key still answers with its own outcome`, () => {
       const { store } = traffic(seed, { cap: 64, maxKeys: 150, steps: 20_000 });
