@@ -1,4 +1,5 @@
-// `bun bench/guarantees.ts [--quick] [--connections=N]`: what the delivery guarantees cost (issue 14, "Numbers").
+// `bun bench/guarantees.ts [--quick] [--rounds=N] [--connections=N]`: what the delivery guarantees cost (issue 14,
+// "Numbers"); 5 rounds by default, more where the machine is noisy.
 // Bunwire server processes (bench/servers/bunwire-guarantees.ts, pinned to core 0, one per idempotency store, and
 // one for bunwire's client's traffic; one loaded at a time), driven two ways:
 //   - at capacity, by the load generator (bench/load on core 1, N connections with 32 requests in flight each, as
@@ -26,7 +27,7 @@ import { runGenerator, startRedis, startServer, type RunningServer } from "./run
 import { median } from "./runner/summary.ts";
 
 const quick = process.argv.includes("--quick");
-const ROUNDS = quick ? 1 : 5;
+const ROUNDS = quick ? 1 : Number(process.argv.find((arg) => arg.startsWith("--rounds="))?.slice(9) ?? 5);
 const WARMUP_MS = quick ? 300 : 1000;
 const WINDOW_MS = quick ? 1000 : 3000;
 const CONNECTIONS = Number(process.argv.find((arg) => arg.startsWith("--connections="))?.slice(14) ?? 64);
