@@ -3,15 +3,15 @@
 // Bunwire server processes (bench/servers/bunwire-guarantees.ts, pinned to core 0, one per idempotency store, and
 // one for bunwire's client's traffic; one loaded at a time), driven two ways:
 //   - at capacity, by the load generator (bench/load on core 1, N connections with 32 requests in flight each, as
-//     the full bench's rpc scenario): typed request/ack with idempotency off; the same frames carrying a key that
-//     is never repeated (as bunwire's client sends keys: a connection's first names its client, `"<id>:<n>"` with
-//     `"keys":"id"`, the others are their request ids), to the route without idempotency (the key is read by nothing:
-//     what carrying it costs, here only ids of 10 digits instead of 4); the
-//     same to the route with the in-memory store, with a store that keeps nothing (what the dispatcher's keyed path
-//     costs outside any store, against keyed frames sent to its own process) and with the Redis store (a throwaway
-//     redis-server), each store in a server process of its own; and every key as a string (a client that never
-//     names its client), in a server of its own. The server is the limit, so this is the cost per
-//     request in CPU.
+//     the full bench's rpc scenario): typed request/ack with idempotency off, as the full bench sends it (each
+//     connection cycles through 32 request ids); then frames as bunwire's client sends them, every id new and
+//     counting up (a connection's first request names its client, `"key":"<id>:<n>","keys":"id"`; the others carry
+//     only their id, which is their key), to the route without idempotency: the reference of the cost of
+//     idempotency, since its frames are the same; the same to the route with the in-memory store (the cost), with
+//     a store that keeps nothing (what the dispatcher's keyed path costs outside any store, against keyed frames
+//     sent to its own process) and with the Redis store (a throwaway redis-server), each store in a server process
+//     of its own; and every key as a string (a client that never names its client), in a server of its own. The
+//     server is the limit, so this is the cost per request in CPU.
 //   - by bunwire's own client in this process (8 clients, 32 requests in flight each, `idempotent` off and on), as
 //     an application sends them; the client is the limit here, so the server has time to spare.
 //   - server→client requests: the server keeps requests in flight, the client's handler answers.
@@ -139,15 +139,15 @@ interface Case {
   run(): Promise<Result>;
 }
 const cases: Case[] = [
-  { name: "at capacity: idempotency off", run: () => requestAck(server.port, only, "/rpc", false) },
-  { name: "at capacity: idempotency off, every frame carrying a new key", against: "at capacity: idempotency off", run: () => requestAck(server.port, only, "/rpc", true) },
+  { name: "at capacity: idempotency off, 32 request ids in turn (the full bench's rpc frames)", run: () => requestAck(server.port, only, "/rpc", false) },
+  { name: "at capacity: idempotency off, the same frames (ids counting up, as bunwire's client numbers them)", against: "at capacity: idempotency off, 32 request ids in turn (the full bench's rpc frames)", run: () => requestAck(server.port, only, "/rpc", true) },
   // Its server process is another heap: its ratio is taken against keyed frames sent to that same process.
-  { name: "at capacity: idempotency off, keyed frames, in the server whose store keeps nothing", against: "at capacity: idempotency off", run: () => requestAck(nothing.port, [nothing.pid], "/rpc", true) },
+  { name: "at capacity: idempotency off, keyed frames, in the server whose store keeps nothing", against: "at capacity: idempotency off, 32 request ids in turn (the full bench's rpc frames)", run: () => requestAck(nothing.port, [nothing.pid], "/rpc", true) },
   { name: "at capacity: idempotency on, a store that keeps nothing", against: "at capacity: idempotency off, keyed frames, in the server whose store keeps nothing", run: () => requestAck(nothing.port, [nothing.pid], "/rpc-idem", true) },
-  { name: "at capacity: idempotency on (memory)", against: "at capacity: idempotency off, every frame carrying a new key", run: () => requestAck(server.port, only, "/rpc-idem", true) },
-  { name: "at capacity: idempotency off, keys as strings, in a server of their own", against: "at capacity: idempotency off", run: () => requestAck(strings.port, [strings.pid], "/rpc", "strings") },
+  { name: "at capacity: idempotency on (memory)", against: "at capacity: idempotency off, the same frames (ids counting up, as bunwire's client numbers them)", run: () => requestAck(server.port, only, "/rpc-idem", true) },
+  { name: "at capacity: idempotency off, keys as strings, in a server of their own", against: "at capacity: idempotency off, 32 request ids in turn (the full bench's rpc frames)", run: () => requestAck(strings.port, [strings.pid], "/rpc", "strings") },
   { name: "at capacity: idempotency on (memory), keys as strings", against: "at capacity: idempotency off, keys as strings, in a server of their own", run: () => requestAck(strings.port, [strings.pid], "/rpc-idem", "strings") },
-  ...(redis === undefined || redisServer === undefined ? [] : [{ name: "at capacity: idempotency on (Redis)", against: "at capacity: idempotency off, every frame carrying a new key", run: () => requestAck(redisServer.port, [redisServer.pid, redis.pid], "/rpc-idem", true) }]),
+  ...(redis === undefined || redisServer === undefined ? [] : [{ name: "at capacity: idempotency on (Redis)", against: "at capacity: idempotency off, the same frames (ids counting up, as bunwire's client numbers them)", run: () => requestAck(redisServer.port, [redisServer.pid, redis.pid], "/rpc-idem", true) }]),
   { name: "bunwire client: idempotency off", run: () => clientRequestAck(clientsServer.port, [clientsServer.pid], "/rpc", false) },
   { name: "bunwire client: idempotent requests, memory store", against: "bunwire client: idempotency off", run: () => clientRequestAck(clientsServer.port, [clientsServer.pid], "/rpc-idem", true) },
   { name: "bunwire client: server→client request round trips", against: "bunwire client: idempotency off", run: () => serverRequests(clientsServer.port, [clientsServer.pid]) },
@@ -162,7 +162,7 @@ try {
   await redis?.stop();
 }
 const offAtCapacity = results.get(cases[0]!.name)!;
-console.log(`| case | ops/s | ops per server CPU-s | vs idempotency off at capacity | vs its reference (per server CPU-s) |\n|---|---:|---:|---:|---:|`);
+console.log(`| case | ops/s | ops per server CPU-s | vs the full bench's rpc frames (per server CPU-s) | vs its reference (per server CPU-s) |\n|---|---:|---:|---:|---:|`);
 for (const c of cases) {
   const rounds = results.get(c.name)!;
   const ratio = (against: Result[]) => `${median(rounds.map((r, i) => r.perServerCpuSecond / against[i]!.perServerCpuSecond)).toFixed(2)}x`;
