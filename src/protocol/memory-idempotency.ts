@@ -23,7 +23,8 @@ export interface MemoryIdempotencyOptions {
   /**
    * Keys kept per client, the part of a key before its last ":" (bunwire's client sends `<clientId>:<n>`, so each
    * client has its own window): its keys numbered within this many of its highest number, and as many other keys,
-   * the oldest going first (default 4 096).
+   * the oldest going first (default 4 096). Keys with no ":" (a custom client's UUIDs) belong to no client: only
+   * `maxKeys` bounds them.
    */
   maxKeysPerClient?: number;
 }
@@ -302,6 +303,12 @@ class KeyGroup {
   queue: Entry[] = NO_QUEUE;
   head = 0;
 
+  /**
+   * `cap`: keys it holds by string at most, `maxKeysPerClient`; `maxKeys` for the keys of no client (no ":", such
+   * as a custom client's UUIDs), which every such client shares.
+   */
+  constructor(readonly cap: number) {}
+
   get size(): number {
     return (this.numbered?.count ?? 0) + this.named.size;
   }
@@ -312,7 +319,8 @@ class KeyGroup {
   }
 
   /** Drops keys by string from the queue's front while expired or more than `cap`, `force` more. Returns how many. */
-  evictNamed(now: number, cap: number, force = 0): number {
+  evictNamed(now: number, force = 0): number {
+    const cap = this.cap;
     const queue = this.queue;
     let dropped = 0;
     while (this.head < queue.length) {
@@ -550,7 +558,7 @@ export class MemoryIdempotency implements IdempotencyStore {
     }
     group.named.set(key, fresh);
     group.queue.push(fresh);
-    this.held -= group.evictNamed(now, this.maxKeysPerClient);
+    this.held -= group.evictNamed(now);
     this.lastEntry = fresh;
     return CLAIMED;
   }
@@ -586,14 +594,14 @@ export class MemoryIdempotency implements IdempotencyStore {
   /** The keys of the client `name`, made on first use. */
   private named(name: string): KeyGroup {
     let group = this.groups.get(name);
-    if (group === undefined) this.groups.set(name, (group = new KeyGroup()));
+    if (group === undefined) this.groups.set(name, (group = new KeyGroup(name === "" ? this.maxKeys : this.maxKeysPerClient)));
     return group;
   }
 
   /** The longest-known client: its expired keys by string go, and all of it once every key has expired. */
   private sweep(now: number): void {
     for (const [name, group] of this.groups) {
-      this.held -= group.evictNamed(now, this.maxKeysPerClient);
+      this.held -= group.evictNamed(now);
       if (group.expired(now)) this.forget(name, group);
       else {
         this.groups.delete(name);
@@ -615,7 +623,7 @@ export class MemoryIdempotency implements IdempotencyStore {
     for (const [name, group] of this.groups) {
       if (this.held <= floor) return;
       let share = Math.min(this.held - floor, (group.size + 1) >> 1);
-      const named = group.evictNamed(now, this.maxKeysPerClient, Math.min(share, group.named.size));
+      const named = group.evictNamed(now, Math.min(share, group.named.size));
       this.held -= named;
       share -= named;
       if (share > 0 && group.numbered !== undefined) this.held -= group.numbered.trim(share);

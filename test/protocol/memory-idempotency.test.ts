@@ -236,6 +236,19 @@ describe("MemoryIdempotency under random traffic", () => {
     expect(run("b:3")).toBe("done");
   });
 
+  test("keys of no client (no ':', a custom client's UUIDs) are bounded by maxKeys, not by maxKeysPerClient", () => {
+    const store = new MemoryIdempotency({ maxKeysPerClient: 8, maxKeys: 1_000 });
+    const run = runner(store);
+    const uuids = Array.from({ length: 300 }, () => crypto.randomUUID());
+    for (const key of uuids) expect(run(key)).toBe("claimed");
+    for (const key of uuids) expect(run(key)).toBe("done");
+    // a client's keys by string keep to its own cap
+    for (let n = 0; n < 20; n++) run(`c:x${n}`);
+    expect(store.size).toBe(308);
+    expect(run("c:x11")).toBe("claimed");
+    expect(run("c:x19")).toBe("done");
+  });
+
   test("a run completing after another client's repeat was answered records its own key, not that client's", () => {
     const store = new MemoryIdempotency();
     const run = runner(store);
