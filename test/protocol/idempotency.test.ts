@@ -414,11 +414,15 @@ describe("MemoryIdempotency keeps a window per client", () => {
     expect(short.size).toBe(50);
   });
 
-  test("keys without a client part share one window", () => {
-    const store = new MemoryIdempotency({ maxKeysPerClient: 2 });
+  test("keys without a client part are bounded by maxKeys, not by one client's maxKeysPerClient", () => {
+    const store = new MemoryIdempotency({ maxKeysPerClient: 2, maxKeys: 64 });
     for (const key of ["k1", "k2", "k3"]) run(store, key);
-    expect(store.size).toBe(2);
-    expect(run(store, "k3")).toBe("done");
+    expect(store.size).toBe(3);
+    expect(run(store, "k1")).toBe("done");
+    for (let n = 4; n <= 70; n++) run(store, `k${n}`);
+    expect(store.size).toBeLessThanOrEqual(64);
+    expect(run(store, "k70")).toBe("done");
+    expect(run(store, "k2")).toBe("claimed"); // the oldest went past maxKeys
   });
 
   test("maxKeysPerClient must be a positive integer", () => {
