@@ -143,21 +143,10 @@ class KeyLog {
     return pos;
   }
 
-  /** `append` and `settle` in one step: a synchronous run's new key with its outcome. */
+  /** `append` and `settle`: a synchronous run's new key with its outcome. */
   appendSettled(owner: NumberedWindow, n: number, event: string, ack: unknown, error: WireError | undefined, expires: number): number {
-    const pos = this.cursor;
-    const chunk = (this.chunks[pos >> CHUNK_BITS] ??= newLogChunk());
-    const at = (pos & CHUNK_MASK) * ENTRY;
-    if (chunk[at] === undefined) this.live++;
-    chunk[at] = owner;
-    chunk[at + 1] = n;
-    chunk[at + 2] = expires;
-    chunk[at + 3] = event;
-    chunk[at + 4] = ack;
-    chunk[at + 5] = error;
-    const next = pos + 1 === this.capacity ? 0 : pos + 1;
-    if (this.scan === pos) this.scan = next;
-    this.cursor = next;
+    const pos = this.append(owner, n);
+    this.settle(pos, event, ack, error, expires);
     return pos;
   }
 
