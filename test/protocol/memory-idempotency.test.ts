@@ -226,6 +226,33 @@ describe("MemoryIdempotency under random traffic", () => {
     }
   });
 
+  test("a client's index grows from 512 slots to its window of 4 096, with gaps and late numbers, and keeps every key of the window exactly", () => {
+    const store = new MemoryIdempotency({ maxKeysPerClient: 4_096, maxKeys: 1_000_000 });
+    const keys = store.clientKeys("grow");
+    const acked = new Map<number, number>();
+    const put = (n: number) => {
+      const seen = store.peekNumbered(keys, n);
+      if (seen?.state === "claimed") {
+        store.settleNumbered(keys, n, "pay", n * 10, undefined, 60_000);
+        acked.set(n, n * 10);
+      }
+    };
+    // counting up with a gap every 97 numbers, filled in late (after 40 more), across both growths
+    const check = (from: number, to: number) => {
+      for (let m = from; m <= to; m++) {
+        if (acked.has(m)) expect(store.peekNumbered(keys, m)).toEqual({ state: "done", record: { event: "pay", ack: m * 10 } });
+      }
+    };
+    for (let n = 0; n < 6_000; n++) {
+      if (n % 97 !== 0) put(n);
+      if (n >= 40 && (n - 40) % 97 === 0) put(n - 40);
+      if (n === 1_000) check(0, 1_000); // the keys from before the growth moved with it
+    }
+    const top = 5_999;
+    check(top - 4_095, top);
+    expect(store.peekNumbered(keys, top - 4_096)).toBeNull(); // it left the window
+  });
+
   test("a connection's hold on a client outlives the client being forgotten: its next numbered key is kept and found", async () => {
     const store = new MemoryIdempotency();
     const held = store.clientKeys("tab");
