@@ -5,7 +5,7 @@
 // outcome side by side, in chunks of 64 entries, `maxKeys` of them, the oldest reused first), and each client has an
 // index from number to entry (`NumberedWindow`), so a claim touches memory in order and no hash table. (A Map of
 // thousands of keys per client, each insert and delete at a random place in memory, cost more than the rest of a
-// keyed request; a ring per client, written at 64 places at once by 64 busy clients, ~4 points of request/ack
+// keyed request; a ring per client, written at 64 places at once by 64 busy clients, 3–6 points of request/ack
 // throughput more than the log.) Any other key (a custom client's UUIDs, a number older than the window) goes to a Map with a queue in claim
 // order. Times come from the engine's coarse clock (a millisecond tick): two `Date.now()` calls were a fifth of what a
 // key cost.
@@ -71,9 +71,9 @@ const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
  * its owner (a client's window), number, expiry and outcome (`event` undefined while the run goes). A new key takes
  * the next entry; when the log is full that entry holds the oldest key, which goes. So requests write memory in
  * order, one stream for all clients, instead of each a slot of its own client's ring last written thousands of
- * requests ago (with 64 busy clients those scattered writes cost about 6 points of request/ack throughput). A request
- * reads nothing of the log: the owner of an overwritten entry is not told, and finds out when it looks the number up
- * (the entry's owner and number no longer match).
+ * requests ago (with 64 busy clients, rings at full size measured 3–6 points of request/ack throughput below this). Once
+ * a client's index is at full size, its next number reads nothing of the log: the owner of an overwritten entry is
+ * not told, and finds out when it looks the number up (the entry's owner and number no longer match).
  */
 class KeyLog {
   private readonly chunks: unknown[][] = [];
@@ -144,13 +144,6 @@ class KeyLog {
     return pos;
   }
 
-  /** `append` and `settle`: a synchronous run's new key with its outcome. */
-  appendSettled(owner: NumberedWindow, n: number, event: string, ack: unknown, error: WireError | undefined, expires: number): number {
-    const pos = this.append(owner, n);
-    this.settle(pos, event, ack, error, expires);
-    return pos;
-  }
-
   /** The entry's key went (it left its window, or its client was forgotten): the entry is free. */
   release(pos: number): void {
     const chunk = this.chunks[pos >> CHUNK_BITS]!;
@@ -168,7 +161,7 @@ class KeyLog {
       const chunk = this.chunks[pos >> CHUNK_BITS];
       const owner = chunk?.[(pos & CHUNK_MASK) * ENTRY] as NumberedWindow | undefined;
       if (owner !== undefined) {
-        owner.evicted(chunk![(pos & CHUNK_MASK) * ENTRY + 1] as number, pos);
+        owner.evicted(this.number(pos), pos);
         this.release(pos);
         break;
       }
@@ -262,13 +255,6 @@ class NumberedWindow {
    */
   settleNext(n: number, event: string, ack: unknown, error: WireError | undefined, expires: number): boolean {
     if (n !== this.top + 1) return false;
-    if (this.mask + 1 >= this.maxSlots) {
-      // The index at its full size: one write of the entry, one of the slot.
-      this.positions[n & this.mask] = this.log.appendSettled(this, n, event, ack, error, expires);
-      this.top = n;
-      if (expires > this.lastExpires) this.lastExpires = expires;
-      return true;
-    }
     const at = this.takeNext(n);
     if (at === -1) return false;
     this.settle(at, event, ack, error, expires);
@@ -713,7 +699,7 @@ export class MemoryIdempotency implements IdempotencyStore {
         this.turn++;
         return;
       }
-      this.forget(group.name, group);
+      this.forget(group);
     }
     // It leaves the turns: the last one takes its place.
     turns[this.turn] = turns[turns.length - 1]!;
@@ -744,15 +730,15 @@ export class MemoryIdempotency implements IdempotencyStore {
       this.namedHeld -= group.evictNamed(now, share);
       this.groups.delete(name);
       if (group.named.size > 0 || group.numbered !== undefined) this.groups.set(name, group);
-      else this.forget(name, group);
+      else this.forget(group);
     }
   }
 
-  private forget(name: string, group: KeyGroup): void {
+  private forget(group: KeyGroup): void {
     this.namedHeld -= group.named.size;
     group.numbered?.clear();
     group.gone = true;
-    this.groups.delete(name);
+    this.groups.delete(group.name);
     if (group === this.lastGroup) {
       this.lastGroup = undefined;
       this.lastKey = "";
