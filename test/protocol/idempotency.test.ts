@@ -274,6 +274,18 @@ describe("the server keeps keys", () => {
     expect(store.size).toBe(2);
   });
 
+  test("UUID keys (no client part) from many requests are all kept: more than one client's 4 096, up to maxKeys", async () => {
+    const shopA = start();
+    const p = await probe(shopA.url());
+    const keys = Array.from({ length: 5_000 }, () => crypto.randomUUID());
+    for (const [i, key] of keys.entries()) p.ws.send(JSON.stringify({ event: "pay", data: { amount: 1 }, id: i + 1, key }));
+    for (let i = 0; i < keys.length; i++) await p.next(); // every reply
+    expect(shopA.runs).toBe(5_000);
+    // the first key is still known: its repeat gets its first reply, the handler does not run again
+    expect(await p.ask({ event: "pay", data: { amount: 1 }, id: 9_001, key: keys[0]! })).toEqual({ id: 9_001, ack: { receipt: "A#1:1" } });
+    expect(shopA.runs).toBe(5_000);
+  });
+
   test("without the idempotency option keys are ignored: every repeat runs", async () => {
     const shopA = start(false);
     const p = await probe(shopA.url());
