@@ -1,5 +1,6 @@
-// `bun bench/guarantees.ts [--quick] [--rounds=N] [--connections=N]`: what the delivery guarantees cost (issue 14,
-// "Numbers"); 5 rounds by default, more where the machine is noisy.
+// `bun bench/guarantees.ts [--quick] [--rounds=N] [--connections=N] [--only=text]`: what the delivery guarantees cost
+// (issue 14, "Numbers"); 5 rounds by default, more where the machine is noisy. `--only` runs the cases whose name
+// contains the text, with the references they are compared against.
 // Bunwire server processes (bench/servers/bunwire-guarantees.ts, pinned to core 0, one per idempotency store, and
 // one for bunwire's client's traffic; one loaded at a time), driven two ways:
 //   - at capacity, by the load generator (bench/load on core 1, N connections with 32 requests in flight each, as
@@ -130,7 +131,7 @@ const nothing = await serve("nothing");
 // dispatcher code slows the at-capacity reference, and with it every ratio taken against it.
 const clientsServer = await serve("memory", {}, "memory-clients");
 const redisServer = redis === undefined ? undefined : await serve("redis", { REDIS_URL: `redis://127.0.0.1:${redis.port}` });
-const only = [server.pid];
+const serverOnly = [server.pid];
 
 interface Case {
   name: string;
@@ -139,12 +140,12 @@ interface Case {
   run(): Promise<Result>;
 }
 const cases: Case[] = [
-  { name: "at capacity: idempotency off, 32 request ids in turn (the full bench's rpc frames)", run: () => requestAck(server.port, only, "/rpc", false) },
-  { name: "at capacity: idempotency off, the same frames (ids counting up, as bunwire's client numbers them)", against: "at capacity: idempotency off, 32 request ids in turn (the full bench's rpc frames)", run: () => requestAck(server.port, only, "/rpc", true) },
+  { name: "at capacity: idempotency off, 32 request ids in turn (the full bench's rpc frames)", run: () => requestAck(server.port, serverOnly, "/rpc", false) },
+  { name: "at capacity: idempotency off, the same frames (ids counting up, as bunwire's client numbers them)", against: "at capacity: idempotency off, 32 request ids in turn (the full bench's rpc frames)", run: () => requestAck(server.port, serverOnly, "/rpc", true) },
   // Its server process is another heap: its ratio is taken against keyed frames sent to that same process.
   { name: "at capacity: idempotency off, keyed frames, in the server whose store keeps nothing", against: "at capacity: idempotency off, 32 request ids in turn (the full bench's rpc frames)", run: () => requestAck(nothing.port, [nothing.pid], "/rpc", true) },
   { name: "at capacity: idempotency on, a store that keeps nothing", against: "at capacity: idempotency off, keyed frames, in the server whose store keeps nothing", run: () => requestAck(nothing.port, [nothing.pid], "/rpc-idem", true) },
-  { name: "at capacity: idempotency on (memory)", against: "at capacity: idempotency off, the same frames (ids counting up, as bunwire's client numbers them)", run: () => requestAck(server.port, only, "/rpc-idem", true) },
+  { name: "at capacity: idempotency on (memory)", against: "at capacity: idempotency off, the same frames (ids counting up, as bunwire's client numbers them)", run: () => requestAck(server.port, serverOnly, "/rpc-idem", true) },
   { name: "at capacity: idempotency off, keys as strings, in a server of their own", against: "at capacity: idempotency off, 32 request ids in turn (the full bench's rpc frames)", run: () => requestAck(strings.port, [strings.pid], "/rpc", "strings") },
   { name: "at capacity: idempotency on (memory), keys as strings", against: "at capacity: idempotency off, keys as strings, in a server of their own", run: () => requestAck(strings.port, [strings.pid], "/rpc-idem", "strings") },
   ...(redis === undefined || redisServer === undefined ? [] : [{ name: "at capacity: idempotency on (Redis)", against: "at capacity: idempotency off, the same frames (ids counting up, as bunwire's client numbers them)", run: () => requestAck(redisServer.port, [redisServer.pid, redis.pid], "/rpc-idem", true) }]),
@@ -152,6 +153,13 @@ const cases: Case[] = [
   { name: "bunwire client: idempotent requests, memory store", against: "bunwire client: idempotency off", run: () => clientRequestAck(clientsServer.port, [clientsServer.pid], "/rpc-idem", true) },
   { name: "bunwire client: server→client request round trips", against: "bunwire client: idempotency off", run: () => serverRequests(clientsServer.port, [clientsServer.pid]) },
 ];
+const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice(7);
+if (only !== undefined) {
+  const wanted = new Set(cases.filter((c) => c.name.includes(only)).map((c) => c.name));
+  for (const c of cases) if (wanted.has(c.name) && c.against !== undefined) wanted.add(c.against);
+  if (!wanted.has(cases[0]!.name) && [...wanted].some((name) => name.startsWith("at capacity"))) wanted.add(cases[0]!.name);
+  cases.splice(0, cases.length, ...cases.filter((c) => wanted.has(c.name)));
+}
 const results = new Map<string, Result[]>(cases.map((c) => [c.name, []]));
 try {
   for (let round = 0; round < ROUNDS; round++) {
