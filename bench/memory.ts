@@ -22,6 +22,8 @@ const ENTRIES: Entry[] = [
   // raw Bun subscribing each socket to one topic: what a file route does by design
   { id: "raw-bun+topic", spec: spec("raw-bun"), path: "/fanout" },
   { id: "app", spec: spec("bunwire-app"), path: "/echo" },
+  // the App route keeping only `user-agent` for ws.data.req (`keepHeaders`)
+  { id: "app+keepHeaders", spec: spec("bunwire-app"), path: "/echo-slim" },
   { id: "app+protocol", spec: spec("bunwire-protocol"), path: "/rpc" },
   { id: "router", spec: spec("bunwire-router"), path: "/echo" },
   { id: "fs", spec: spec("bunwire-fs"), path: "/ws/echo" },

@@ -21,6 +21,14 @@ export function serveBenchApp(options: AppOptions, setup?: (app: App) => void): 
       ws.send(message);
     },
   });
+  // The same echo keeping only the header its handlers would read (`keepHeaders`): what idle memory costs without
+  // the cookie line (`bun bench/memory.ts 3 --servers=app,app+keepHeaders`).
+  app.ws("/echo-slim", {
+    keepHeaders: ["user-agent"],
+    message(ws, message) {
+      ws.send(message);
+    },
+  });
   app.ws("/fanout", {
     open(ws) {
       ws.subscribe("fan");

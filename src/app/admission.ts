@@ -6,6 +6,7 @@
 import type { Server } from "bun";
 import { isThenable, readMaybeDecision, refuseWithAnswer, toUser, type Admission, type Grant, type Params, type SocketRoute } from "../engine/index.ts";
 import { runChain, type ChainOutcome, type ChainStep } from "./middleware-chain.ts";
+import type { KeptHeaders } from "./kept-headers.ts";
 import type { BunwireRequest } from "./request.ts";
 import type { BunwireResponse } from "./response.ts";
 import type { WebSocketData, WebSocketRouteDefinition } from "./types.ts";
@@ -14,6 +15,8 @@ import type { WebSocketData, WebSocketRouteDefinition } from "./types.ts";
 export interface AppSocketRoute extends WebSocketRouteDefinition<any> {
   readonly where: string;
   readonly upgradeWhere: string;
+  /** The headers `ws.data.req` keeps (`keepHeaders`); undefined: all of them. */
+  readonly keep: KeptHeaders | undefined;
 }
 
 const PASSED: ChainOutcome = { kind: "passed" };
@@ -27,12 +30,12 @@ function stopped(outcome: ChainOutcome, res: BunwireResponse): Response {
 
 /**
  * What the App's middleware added to a grant: headers it set on `res` ride on the 101, `req.user` is the identity.
- * On an `app.ws` route (`keepsRequest`) a granted `req` lets its Fetch `Request` go: it may live on `ws.data.req`
+ * On an `app.ws` route (`route`) a granted `req` lets its Fetch `Request` go, keeping the route's `keepHeaders`: it may live on `ws.data.req`
  * as long as the socket. A mounted front door's `ws.data` is its own, so its `req` is dropped with the upgrade.
  */
-function withMiddleware(admission: Admission, req: BunwireRequest<any>, res: BunwireResponse, where: string, keepsRequest: boolean): Admission {
+function withMiddleware(admission: Admission, req: BunwireRequest<any>, res: BunwireResponse, where: string, route: AppSocketRoute | undefined): Admission {
   if (admission instanceof Response) return admission;
-  if (keepsRequest) req.detach();
+  if (route !== undefined) req.detach(route.keep);
   const grant: Grant = admission;
   const set = res.headersIfSet;
   if (set !== undefined) {
@@ -64,7 +67,7 @@ export function admitAppRoute(steps: ChainStep[], req: BunwireRequest<any>, res:
     // A bare route admits with the default data: what `readDecision(undefined)` gives, without building the
     // decision source and its closures on every upgrade. No code ran on `req`/`res`: no headers or user to add.
     req.params = params;
-    req.detach(); // the socket may keep `req` for its life: let Bun's Request go, as withMiddleware does
+    req.detach(route.keep); // the socket may keep `req` for its life: let Bun's Request go, as withMiddleware does
     return { data: defaultData(req, res, route, params), context: undefined };
   }
   const source = { where: route.upgradeWhere, defaultData: () => defaultData(req, res, route, params) };
@@ -72,8 +75,8 @@ export function admitAppRoute(steps: ChainStep[], req: BunwireRequest<any>, res:
     if (outcome.kind !== "passed") return stopped(outcome, res);
     req.params = params;
     const decided = readMaybeDecision(route.handlers.upgrade?.(req), source);
-    if (!isThenable(decided)) return withMiddleware(decided, req, res, route.where, true);
-    return decided.then((admission) => withMiddleware(admission, req, res, route.where, true));
+    if (!isThenable(decided)) return withMiddleware(decided, req, res, route.where, route);
+    return decided.then((admission) => withMiddleware(admission, req, res, route.where, route));
   };
   if (steps.length === 0) return decide(PASSED);
   const outcome = runChain(steps, req, res);
@@ -92,7 +95,7 @@ export function admitMountedRoute(
   const after = (outcome: ChainOutcome): Admission | Promise<Admission> => {
     if (outcome.kind !== "passed") return stopped(outcome, response);
     const admission = route.admit(upgrade.raw, upgrade.server, upgrade.params, upgrade.pathname);
-    return isThenable(admission) ? admission.then((settled) => withMiddleware(settled, request, response, where, false)) : withMiddleware(admission, request, response, where, false);
+    return isThenable(admission) ? admission.then((settled) => withMiddleware(settled, request, response, where, undefined)) : withMiddleware(admission, request, response, where, undefined);
   };
   const outcome = runChain(steps, request, response);
   return isThenable(outcome) ? outcome.then(after) : after(outcome);

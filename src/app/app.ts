@@ -39,6 +39,7 @@ import type { HttpRouter } from "./http-router.ts";
 import { LayerStack } from "./layers.ts";
 import type { ChainStep, ErrorMiddleware, Handler, Middleware } from "./middleware-chain.ts";
 import { SharedHeaderBlocks } from "./header-block.ts";
+import { readKeepHeaders } from "./kept-headers.ts";
 import { BunwireRequest, type RequestSettings } from "./request.ts";
 import { BunwireResponse } from "./response.ts";
 import type { ParamsOf, WebSocketData, WebSocketHandlers } from "./types.ts";
@@ -123,7 +124,8 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
     if (handlers === null || typeof handlers !== "object") throw new BunwireError("INVALID_HANDLER", `app.ws("${path}"): the last argument must be the handlers object { open, message, close, ... }`);
     if (handlers.upgrade !== undefined && typeof handlers.upgrade !== "function") throw new BunwireError("INVALID_HANDLER", `app.ws("${path}"): upgrade must be a function (req) => decision`);
     const middleware = args as Handler[];
-    const definition: AppSocketRoute = { path, middleware: middleware as Middleware[], handlers, where: `WS ${path}`, upgradeWhere: `WS ${path} upgrade()` };
+    const keep = readKeepHeaders(handlers.keepHeaders, path);
+    const definition: AppSocketRoute = { path, middleware: middleware as Middleware[], handlers, where: `WS ${path}`, upgradeWhere: `WS ${path} upgrade()`, keep };
     this.#addSocket({
       path,
       handlers,

@@ -72,13 +72,15 @@ function addLines(pieces: string[], name: string, value: string | string[]): voi
 }
 
 /**
- * Packs `headers`: `own` starts with `prefix` (the caller's own text, kept in the same string) and holds the
- * per-client lines; `shared` is the App's interned block for the rest. Upgrades run this once each, so it reads
- * the five per-client names directly and counts the rest, rather than asking a Set about every header.
+ * Packs `headers` (only those named in `keep`, when given): `own` starts with `prefix` (the caller's own text, kept
+ * in the same string) and holds the per-client lines; `shared` is the App's interned block for the rest. Upgrades
+ * run this once each, so it reads the five per-client names directly and counts the rest, rather than asking a Set
+ * about every header.
  */
-export function packHeaders(headers: Headers, table: SharedHeaderBlocks | undefined, prefix = ""): PackedHeaders {
+export function packHeaders(headers: Headers, table: SharedHeaderBlocks | undefined, prefix = "", keep?: ReadonlySet<string>): PackedHeaders {
   // One native call for every header (iterating `Headers` crosses into native code once per header).
-  const all = headers.toJSON() as Record<string, string | string[]>;
+  const received = headers.toJSON() as Record<string, string | string[]>;
+  const all = keep === undefined ? received : only(received, keep);
   const ownPieces = [prefix];
   let ownCount = 0;
   for (const name of OWN_NAMES) {
@@ -105,6 +107,16 @@ export function packHeaders(headers: Headers, table: SharedHeaderBlocks | undefi
   }
   const block = pieces.join("");
   return [own, table === undefined ? block : table.remember(agent, values, count, block)];
+}
+
+/** The headers of `all` named in `keep` (lower-case names), for a route that keeps only those (`keepHeaders`). */
+function only(all: Record<string, string | string[]>, keep: ReadonlySet<string>): Record<string, string | string[]> {
+  const kept: Record<string, string | string[]> = {};
+  for (const name of keep) {
+    const value = all[name];
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
 }
 
 /** A header of packed blocks, case-insensitive; repeats joined with ", " as `Headers.get` does. */

@@ -10,6 +10,7 @@ import type { Params, Socket, UserInit } from "../engine/index.ts";
 import { collectFields, DEFAULT_BODY_LIMIT, decodeText, parseBody, parseFormData, parseJson, readBytes } from "./body.ts";
 import { findCookie, parseCookies } from "./cookie.ts";
 import { headerIn, packHeaders, unpackHeaders, type SharedHeaderBlocks } from "./header-block.ts";
+import type { KeptHeaders } from "./kept-headers.ts";
 import { headersObject, type RequestHeaders } from "./request-headers.ts";
 import type { Session } from "./session-data.ts";
 
@@ -21,6 +22,8 @@ export interface RequestSettings {
   readonly bodyLimit: number;
   /** The App's table of header blocks its WebSocket requests share once detached. */
   readonly headerBlocks?: SharedHeaderBlocks;
+  /** A detached request of an `app.ws` route with `keepHeaders`: the headers it kept. */
+  readonly keptHeaders?: KeptHeaders;
 }
 
 export const DEFAULT_SETTINGS: RequestSettings = { trustProxy: false, bodyLimit: DEFAULT_BODY_LIMIT };
@@ -71,7 +74,8 @@ export class BunwireRequest<P extends object = Params> {
   #shared = "";
   // The server until `detach()`, then the socket the upgrade opened (`bindSocket`): where the address comes from.
   #peer: Server<unknown> | Socket<unknown> | undefined;
-  readonly #settings: RequestSettings;
+  // The App's settings; once detached on a route with `keepHeaders`, the route's copy of them (no field per socket).
+  #settings: RequestSettings;
   #memo: Memo | undefined;
   // This object lives as long as an App WebSocket does: what only some requests need is made when they need it.
   #body: BodyState | undefined;
@@ -103,14 +107,15 @@ export class BunwireRequest<P extends object = Params> {
    * @internal The upgrade is granted: keep the url, the headers (src/app/header-block.ts) and the address, and drop the Fetch
    * `Request` with its native `Headers`, which would otherwise live as long as the socket (issue 16).
    */
-  detach(): void {
+  detach(keep?: KeptHeaders): void {
     const raw = this.#raw;
     if (raw === undefined || this.#kept !== undefined) return;
     const url = raw.url;
+    if (keep !== undefined) this.#settings = keep.settingsFor(this.#settings);
     // One string per socket (the url, then the client's own header lines), and the url and path as offsets into
     // it: every string a socket keeps was allocated among its upgrade's garbage and pins far more memory than its
     // own bytes, a short one (a path, copied rather than shared when sliced) most of all (bench/findings.md).
-    const [kept, shared] = packHeaders(raw.headers, this.#settings.headerBlocks, url);
+    const [kept, shared] = packHeaders(raw.headers, this.#settings.headerBlocks, url, keep?.namesFor(this.#settings));
     this.#kept = kept;
     this.#urlLength = url.length;
     this.#shared = shared;
@@ -132,8 +137,10 @@ export class BunwireRequest<P extends object = Params> {
   /** A request header (null when absent), read from the packed block once the Request is gone. */
   #header(name: string): string | null {
     const kept = this.#kept;
+    if (kept === undefined) return this.#raw!.headers.get(name);
+    this.#settings.keptHeaders?.check(name, this.#settings);
     // The url before the lines holds no "\n", so a header line is found in the whole string.
-    return kept === undefined ? this.#raw!.headers.get(name) : headerIn(kept, this.#shared, name);
+    return headerIn(kept, this.#shared, name);
   }
 
   #absoluteUrl(): string {
@@ -221,7 +228,8 @@ export class BunwireRequest<P extends object = Params> {
     if (known !== undefined) return known;
     if (this.#kept === undefined) return clientIp(this.#raw!, this.#peer as Server<unknown> | undefined, this.#settings.trustProxy);
     const socket = this.#peer as Socket<unknown> | undefined;
-    return (this.#remember().ip = forwardedIp(this.#header("x-forwarded-for"), this.#settings.trustProxy) ?? socket?.remoteAddress ?? "");
+    const forwarded = this.#settings.trustProxy === false ? null : this.#header("x-forwarded-for");
+    return (this.#remember().ip = forwardedIp(forwarded, this.#settings.trustProxy) ?? socket?.remoteAddress ?? "");
   }
 
   /** With `trustProxy`: X-Forwarded-For's addresses, client first; otherwise empty (as in Express). */

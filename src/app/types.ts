@@ -40,6 +40,14 @@ export type BunWebSocket<Data = WebSocketData> = ServerWebSocket<Data>;
 export type WebSocketHandlers<Data = WebSocketData> = SocketHandlers<Data> & {
   /** `true`/`undefined` admit with the default `ws.data`; `{ data, headers, user }` admit with those; `false` or a Response >= 400 refuse. */
   upgrade?(req: BunwireRequest<any>): MaybeDecision;
+  /**
+   * The request headers `ws.data.req` keeps once the socket is open (default `true`: all of them). A list of names
+   * keeps only those (with `trustProxy`, the X-Forwarded-* and Forwarded headers too), `false` none: the cookie line a
+   * browser sends costs a few hundred bytes per idle socket otherwise. Middleware and `upgrade(req)` still see every
+   * header; after the upgrade, reading one that was not kept (`get`, `cookies`, `hostname`...) throws
+   * `HEADER_NOT_KEPT`, and `req.headers` lists the kept ones. `req.session`, `params`, `query`, `ip` and `url` stay.
+   */
+  keepHeaders?: boolean | readonly string[];
 };
 
 export interface WebSocketRouteDefinition<Data = WebSocketData> {

@@ -41,6 +41,7 @@ export type BunwireErrorCode =
   | "TOO_MANY_ROOMS"
   | "INVALID_BODY"
   | "PAYLOAD_TOO_LARGE"
+  | "HEADER_NOT_KEPT"
   | "PATH_FORBIDDEN"
   | "FILE_NOT_FOUND"
   // The typed protocol, server requests, presence, histories and idempotency
