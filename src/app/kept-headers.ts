@@ -5,8 +5,13 @@
 // upgrade (session(), auth) still sees every header. Reading one that was not kept throws HEADER_NOT_KEPT rather
 // than answering "absent", which would be a silent lie.
 
+import type { TrustProxy } from "../engine/client-ip.ts";
 import { BunwireError } from "../engine/errors.ts";
-import type { RequestSettings } from "./request.ts";
+
+/** What of a request's settings (`RequestSettings` in request.ts) decides which headers it keeps. */
+interface Settings {
+  readonly trustProxy: TrustProxy;
+}
 
 /** What `req.ip`, `ips`, `hostname` and `protocol` read behind a trusted proxy: kept whenever `trustProxy` is set. */
 const FORWARDING = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "forwarded"];
@@ -17,7 +22,7 @@ export class KeptHeaders {
   /** `names` and the forwarding headers: what a request of an App with `trustProxy` keeps. */
   readonly withForwarding: ReadonlySet<string>;
   /** The request settings of a socket of this route, per App settings (one object for all its sockets). */
-  readonly #settings = new WeakMap<RequestSettings, RequestSettings>();
+  readonly #settings = new WeakMap<Settings, Settings>();
 
   constructor(
     readonly route: string,
@@ -28,19 +33,19 @@ export class KeptHeaders {
   }
 
   /** The names a request keeps under these settings. */
-  namesFor(settings: RequestSettings): ReadonlySet<string> {
+  namesFor(settings: Settings): ReadonlySet<string> {
     return settings.trustProxy === false ? this.names : this.withForwarding;
   }
 
   /** `settings` with this route's names: what a detached request of the route reads its headers through. */
-  settingsFor(settings: RequestSettings): RequestSettings {
+  settingsFor<S extends Settings>(settings: S): S & { readonly keptHeaders: KeptHeaders } {
     let derived = this.#settings.get(settings);
     if (derived === undefined) this.#settings.set(settings, (derived = { ...settings, keptHeaders: this }));
-    return derived;
+    return derived as S & { readonly keptHeaders: KeptHeaders };
   }
 
   /** Throws unless `name` was kept (under `settings`). */
-  check(name: string, settings: RequestSettings): void {
+  check(name: string, settings: Settings): void {
     const lower = name.toLowerCase();
     if (this.namesFor(settings).has(lower)) return;
     const kept = this.names.size === 0 ? "keepHeaders: false" : `keepHeaders: [${[...this.names].map((n) => JSON.stringify(n)).join(", ")}]`;
