@@ -78,9 +78,9 @@ function addLines(pieces: string[], name: string, value: string | string[]): voi
  * about every header.
  */
 export function packHeaders(headers: Headers, table: SharedHeaderBlocks | undefined, prefix = "", keep?: ReadonlySet<string>): PackedHeaders {
-  // One native call for every header (iterating `Headers` crosses into native code once per header).
-  const received = headers.toJSON() as Record<string, string | string[]>;
-  const all = keep === undefined ? received : only(received, keep);
+  // Every header in one native call (iterating `Headers` crosses into native code once per header); only the kept
+  // ones, one call each, when a route keeps a few: no string made for the others.
+  const all = keep === undefined ? (headers.toJSON() as Record<string, string | string[]>) : only(headers, keep);
   const ownPieces = [prefix];
   let ownCount = 0;
   for (const name of OWN_NAMES) {
@@ -109,12 +109,12 @@ export function packHeaders(headers: Headers, table: SharedHeaderBlocks | undefi
   return [own, table === undefined ? block : table.remember(agent, values, count, block)];
 }
 
-/** The headers of `all` named in `keep` (lower-case names), for a route that keeps only those (`keepHeaders`). */
-function only(all: Record<string, string | string[]>, keep: ReadonlySet<string>): Record<string, string | string[]> {
-  const kept: Record<string, string | string[]> = {};
+/** The headers named in `keep` (lower-case names), for a route that keeps only those (`keepHeaders`). */
+function only(headers: Headers, keep: ReadonlySet<string>): Record<string, string> {
+  const kept: Record<string, string> = {};
   for (const name of keep) {
-    const value = all[name];
-    if (value !== undefined) kept[name] = value;
+    const value = headers.get(name);
+    if (value !== null) kept[name] = value;
   }
   return kept;
 }
