@@ -63,7 +63,8 @@ export class InspectorService {
         if (presence === undefined) return { topic, members: count, sample: [] };
         try {
           const members = await presence.list(topic);
-          return { topic, members: members.length, sample: members.slice(0, 10).map((member) => member.id) };
+          // The first ids in order, not in join order: the same room reads the same from one refresh to the next.
+          return { topic, members: members.length, sample: members.map((member) => member.id).sort().slice(0, 10) };
         } catch {
           return { topic, members: count, sample: [] };
         }
