@@ -3,7 +3,9 @@
 // one that was not kept throws HEADER_NOT_KEPT, naming the header and the route.
 import { afterEach, expect, test } from "bun:test";
 import { heapStats } from "bun:jsc";
-import { bunwire, BunwireError, MemoryStore, session, type App, type BunWebSocket, type BunwireRequest } from "bunwire";
+import { z } from "zod";
+import { bunwire, BunwireError, defineProtocol, MemoryStore, session, type App, type BunWebSocket, type BunwireRequest } from "bunwire";
+import { connect } from "bunwire/client";
 import { SharedHeaderBlocks } from "../../src/app/header-block.ts";
 import { readKeepHeaders } from "../../src/app/kept-headers.ts";
 import { BunwireRequest as Request_, type RequestSettings } from "../../src/app/request.ts";
@@ -121,6 +123,30 @@ test("behind a trusted proxy the forwarding headers are kept with any list, so r
   const seen = (await socket.json()) as Record<string, unknown>;
   expect(seen.ip).toBe("203.0.113.7");
   expect(seen.agent).toStartWith("HEADER_NOT_KEPT: ");
+});
+
+test("a typed protocol's handlers spread with keepHeaders read the kept headers; the others fail the request by name", async () => {
+  const whoami = defineProtocol({ name: "whoami", client: { host: z.object({}), cookie: z.object({}) }, server: {}, acks: { host: z.string(), cookie: z.string() } });
+  const app = bunwire();
+  const handlers = whoami.handle({
+    host: (ws: BunWebSocket<any>) => ws.data.req.get("host") ?? "none",
+    cookie: (ws: BunWebSocket<any>) => ws.data.req.get("cookie") ?? "none",
+  });
+  app.ws("/who", { ...handlers, keepHeaders: ["host"] });
+  apps.push(app);
+  const port = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true }).port;
+  const client = connect<typeof whoami>(`ws://127.0.0.1:${port}/who`, { heartbeat: false });
+  try {
+    await client.whenOpen();
+    expect(await client.request("host", {})).toBe(`127.0.0.1:${port}`);
+    const failed = await client.request("cookie", {}).then(
+      () => undefined,
+      (error: unknown) => error as { code?: string },
+    );
+    expect(failed?.code).toBe("HEADER_NOT_KEPT"); // a BunwireError thrown in a handler reaches the client by its code
+  } finally {
+    client.close();
+  }
 });
 
 test("a keepHeaders that is not a list of header names is refused when the route is registered", () => {
