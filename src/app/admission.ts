@@ -30,8 +30,9 @@ function stopped(outcome: ChainOutcome, res: BunwireResponse): Response {
 
 /**
  * What the App's middleware added to a grant: headers it set on `res` ride on the 101, `req.user` is the identity.
- * On an `app.ws` route (`route`) a granted `req` lets its Fetch `Request` go, keeping the route's `keepHeaders`: it may live on `ws.data.req`
- * as long as the socket. A mounted front door's `ws.data` is its own, so its `req` is dropped with the upgrade.
+ * On an `app.ws` route (`route`) a granted `req` lets its Fetch `Request` go, keeping the headers the route keeps
+ * (`keepHeaders`): it may live on `ws.data.req` as long as the socket. A mounted front door's `ws.data` is its own,
+ * so its `req` is dropped with the upgrade.
  */
 function withMiddleware(admission: Admission, req: BunwireRequest<any>, res: BunwireResponse, where: string, route: AppSocketRoute | undefined): Admission {
   if (admission instanceof Response) return admission;
