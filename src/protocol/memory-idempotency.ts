@@ -20,6 +20,7 @@ export interface MemoryIdempotencyOptions {
    * Keys kept at most, over all clients (default 100 000): past it the oldest numbered keys go first, whoever's
    * they are; then keys held by string, oldest first, taking turns from the longest-known client, at most half of a
    * client's per turn. A numbered key that left its client's window keeps its entry until a newer key reuses it.
+   * Clients known are bounded by it too: past it, a new one forgets a longest-known client that holds no key.
    */
   maxKeys?: number;
   /**
@@ -47,12 +48,19 @@ const SWEEP_EVERY = 64;
 const EMPTY = -1;
 
 /**
- * Slots a client's index starts with (2 KB; fewer when its window is smaller): each growth before the index
- * reaches the window's size reads the log, so a client's first thousands of keys cost more when it starts small (8
- * slots: 0.88x of keyed request/ack without idempotency at capacity; 512: 0.90x; 4 096: 0.91x). It grows eightfold at
- * a time (from 512, straight to 4 096: 0.916x against 0.887x growing twofold, interleaved).
+ * Slots a client's index starts with: a client that sends one key (a page load, a script, or a hostile connection
+ * naming a new client per request) costs a few dozen bytes of index, not kilobytes.
+ */
+const START_SLOTS = 8;
+/**
+ * Slots after a client's first growth (2 KB): each growth before the index reaches the window's size reads the log,
+ * so a busy client's first thousands of keys cost more when it grows in small steps (8 slots doubling: 0.88x of keyed
+ * request/ack without idempotency at capacity; 512: 0.90x; 4 096: 0.91x). From here it grows eightfold at a time
+ * (from 512, straight to 4 096: 0.916x against 0.887x growing twofold, interleaved).
  */
 const FIRST_SLOTS = 512;
+/** Clients a new one looks at, when more clients than `maxKeys` are known, to forget one that holds no key. */
+const IDLE_LOOKS = 4;
 /** An index slot that points at no entry of the log. */
 const NONE = -1;
 
@@ -135,8 +143,12 @@ class KeyLog {
     const pos = this.cursor;
     const chunk = (this.chunks[pos >> CHUNK_BITS] ??= newLogChunk());
     const at = (pos & CHUNK_MASK) * ENTRY;
-    if (chunk[at] === undefined) this.live++;
+    const previous = chunk[at] as NumberedWindow | undefined;
+    // Over the oldest key: its owner is not told (it finds out when it looks the number up), but holds one fewer.
+    if (previous === undefined) this.live++;
+    else previous.held--;
     chunk[at] = owner;
+    owner.held++;
     chunk[at + 1] = n;
     const next = pos + 1 === this.capacity ? 0 : pos + 1;
     if (this.scan === pos) this.scan = next;
@@ -148,6 +160,7 @@ class KeyLog {
   release(pos: number): void {
     const chunk = this.chunks[pos >> CHUNK_BITS]!;
     const at = (pos & CHUNK_MASK) * ENTRY;
+    (chunk[at] as NumberedWindow).held--;
     chunk[at] = undefined;
     chunk[at + 4] = chunk[at + 5] = undefined; // its ack and error are let go
     this.live--;
@@ -189,9 +202,11 @@ class NumberedWindow {
   private top = EMPTY;
   /** The latest expiry written: once it has passed, every key here has expired. */
   lastExpires = 0;
+  /** Entries of the log this window owns (kept by the log as it writes, releases and reuses entries). */
+  held = 0;
 
   constructor(private readonly log: KeyLog, private readonly cap: number, private readonly maxSlots: number) {
-    const slots = Math.min(FIRST_SLOTS, maxSlots);
+    const slots = Math.min(START_SLOTS, maxSlots);
     this.positions = new Int32Array(slots).fill(NONE);
     this.mask = slots - 1;
   }
@@ -345,11 +360,14 @@ class NumberedWindow {
     this.top = n;
   }
 
-  /** Eight times the slots (at most `maxSlots`); every held number of the window moves to its slot in the larger index. */
+  /**
+   * `FIRST_SLOTS` slots, then eight times as many (at most `maxSlots`); every held number of the window moves to its
+   * slot in the larger index.
+   */
   private grow(): void {
     const old = this.positions;
     const oldMask = this.mask;
-    const size = Math.min(old.length * 8, this.maxSlots);
+    const size = Math.min(old.length < FIRST_SLOTS ? FIRST_SLOTS : old.length * 8, this.maxSlots);
     this.positions = new Int32Array(size).fill(NONE);
     this.mask = size - 1;
     for (let from = 0; from < old.length; from++) {
@@ -392,6 +410,11 @@ class KeyGroup {
    * as a custom client's UUIDs), which every such client shares.
    */
   constructor(readonly name: string, readonly cap: number) {}
+
+  /** Does it hold a key (a numbered one still in the log, or one by string)? */
+  holdsKeys(): boolean {
+    return (this.numbered !== undefined && this.numbered.held > 0) || this.named.size > 0;
+  }
 
   /** Are all its keys expired? */
   expired(now: number): boolean {
@@ -677,10 +700,38 @@ export class MemoryIdempotency implements IdempotencyStore {
   private named(name: string): KeyGroup {
     let group = this.groups.get(name);
     if (group === undefined) {
+      if (this.groups.size >= this.maxKeys) this.forgetIdle();
       this.groups.set(name, (group = new KeyGroup(name, name === "" ? this.maxKeys : this.maxKeysPerClient)));
+      // Forgotten clients wait in the turns until the sweep reaches them: past twice the known ones, they go at once.
+      if (this.turns.length >= 2 * this.groups.size + SWEEP_EVERY) this.compactTurns();
       this.turns.push(group);
     }
     return group;
+  }
+
+  /**
+   * As many clients known as `maxKeys`: every key belongs to one client, so past it some hold none (the log reused
+   * their entries, their keys by string went). The longest-known are looked at, `IDLE_LOOKS` of them: one that holds
+   * no key is forgotten, one that does goes to the back. Without this, a connection naming a new client on every
+   * request (`"key": "<new>:1"`) made a client per request, kept until its keys' window ended, whatever `maxKeys` said.
+   */
+  private forgetIdle(): void {
+    let looks = IDLE_LOOKS;
+    for (const [name, group] of this.groups) {
+      if (looks-- === 0 || this.groups.size < this.maxKeys) return;
+      this.groups.delete(name);
+      if (group.holdsKeys()) this.groups.set(name, group);
+      else this.forget(group);
+    }
+  }
+
+  /** The turns without the clients forgotten since they were taken (the sweep skips those one at a time). */
+  private compactTurns(): void {
+    const turns = this.turns;
+    let kept = 0;
+    for (const group of turns) if (!group.gone) turns[kept++] = group;
+    turns.length = kept;
+    this.turn = 0;
   }
 
   /**

@@ -2,6 +2,7 @@
 // key and scope; a repeat gets the first reply under its own id; a repeat during the first run waits for it; and the
 // real client re-sends its unanswered keyed requests after a cut, getting the reply of the run that already happened.
 
+import { heapStats } from "bun:jsc";
 import { afterEach, describe, expect, test } from "bun:test";
 import { connect, type Client } from "../../src/client/index.ts";
 import { MemoryIdempotency, decodeMsgpack, encodeMsgpack, MSGPACK_SUBPROTOCOL, type IdempotencyStore } from "../../src/protocol/index.ts";
@@ -286,6 +287,32 @@ describe("the server keeps keys", () => {
     expect(shopA.runs).toBe(5_000);
   });
 
+  test("a connection naming a new client on every request costs the store no more than maxKeys keys' worth of memory", async () => {
+    const store = new MemoryIdempotency({ maxKeys: 500 });
+    const shopA = start({ store });
+    const p = await probe(shopA.url());
+    const send = (from: number, count: number) => {
+      for (let i = from; i < from + count; i++) p.ws.send(JSON.stringify({ event: "pay", data: { amount: 1 }, id: i + 1, key: `c${i}-with-a-client-id-of-some-length:1` }));
+    };
+    const receive = async (count: number) => {
+      for (let i = 0; i < count; i++) await p.next();
+    };
+    send(0, 2_000); // the JIT warmed, the store full
+    await receive(2_000);
+    Bun.gc(true);
+    const before = heapStats().heapSize;
+    send(2_000, 20_000);
+    await receive(20_000);
+    Bun.gc(true);
+    // Each new client was a KeyGroup with an index kept for the keys' window (minutes): ~3 KB each, 60 MB here.
+    expect(heapStats().heapSize - before).toBeLessThan(6_000_000);
+    expect(store.size).toBe(500);
+    // the newest keys are still known: a repeat is answered without a run
+    const runs = shopA.runs;
+    expect(await p.ask({ event: "pay", data: { amount: 1 }, id: 99_999, key: "c21999-with-a-client-id-of-some-length:1" })).toEqual({ id: 99_999, ack: expect.anything() });
+    expect(shopA.runs).toBe(runs);
+  });
+
   test("without the idempotency option keys are ignored: every repeat runs", async () => {
     const shopA = start(false);
     const p = await probe(shopA.url());
@@ -395,8 +422,8 @@ describe("MemoryIdempotency keeps a window per client", () => {
     const store = new MemoryIdempotency({ maxKeysPerClient: 3 });
     for (const n of [1, 2, 3]) run(store, `quiet:${n}`);
     for (let n = 1; n <= 10; n++) run(store, `busy:${n}`);
-    // 6 keys inside the windows; the entries of numbers that left one stay in memory until the log reuses them
-    expect(store.size).toBe(13);
+    // 6 keys inside the windows: an index below its full size (8 slots for a window of 3) frees the number leaving
+    expect(store.size).toBe(6);
     // the busy client's first keys ran out of its window; its last three and the quiet client's three are known
     expect(run(store, "busy:1")).toBe("claimed");
     expect(run(store, "busy:10")).toBe("done");

@@ -175,6 +175,22 @@ describe("MemoryIdempotency under random traffic", () => {
     expect(run("a:10")).toBe("claimed");
   });
 
+  test("past maxKeys clients, those that hold no key any more are forgotten: one new client per key stays bounded", () => {
+    const store = new MemoryIdempotency({ maxKeys: 100 });
+    const run = runner(store);
+    run("busy:0");
+    for (let n = 0; n < 10_000; n++) {
+      run(`once${n}:1`);
+      if (n % 10 === 0) run(`busy:${n / 10 + 1}`); // a client that keeps sending: never idle, never forgotten
+    }
+    expect(store.size).toBe(100);
+    const known = (store as unknown as { groups: Map<string, unknown> }).groups.size;
+    expect(known).toBeLessThanOrEqual(200); // ~10 000 without the bound
+    // the busy client's newest keys (within the last 100 written), through all of it
+    for (const n of [998, 999, 1_000]) expect(run(`busy:${n}`)).toBe("done");
+    expect(run("once9999:1")).toBe("done");
+  });
+
   test("past maxKeys with keys held by string too: numbered keys go first, then keys by string, never more than maxKeys", () => {
     const store = new MemoryIdempotency({ maxKeys: 64 });
     const run = runner(store);
