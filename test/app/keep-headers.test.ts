@@ -8,7 +8,7 @@ import { bunwire, BunwireError, defineProtocol, MemoryStore, session, type App, 
 import { connect } from "bunwire/client";
 import { SharedHeaderBlocks } from "../../src/app/header-block.ts";
 import { readKeepHeaders } from "../../src/app/kept-headers.ts";
-import { BunwireRequest as Request_, type RequestSettings } from "../../src/app/request.ts";
+import { BunwireRequest as AppRequest, type RequestSettings } from "../../src/app/request.ts";
 import { NO_PARAMS } from "../../src/engine/path-pattern.ts";
 import { TestSocket } from "../support/socket.ts";
 
@@ -161,7 +161,7 @@ test("a request detached with keepHeaders retains fewer bytes than one keeping e
   const keep = readKeepHeaders(["user-agent"], "/idle");
   const cookie = (i: number) => `theme=dark; _ga=GA1.1.17${i}.1732950000; sid=s%3A${i.toString(36).padStart(8, "0")}Qm9yZWFsaXMtYmVuY2gtc2Vzc2lvbg.xq7Jd0v2yKp0ZC9qW1m3v5dX8f0`;
   const detached = (i: number, slim: boolean) => {
-    const req = new Request_(new Request(`http://127.0.0.1:3000/idle?n=${i}`, { headers: { "User-Agent": AGENT, Cookie: cookie(i), "Sec-WebSocket-Key": `key-${i}==` } }), undefined, "/idle", NO_PARAMS, settings);
+    const req = new AppRequest(new Request(`http://127.0.0.1:3000/idle?n=${i}`, { headers: { "User-Agent": AGENT, Cookie: cookie(i), "Sec-WebSocket-Key": `key-${i}==` } }), undefined, "/idle", NO_PARAMS, settings);
     req.detach(slim ? keep : undefined);
     return req;
   };
