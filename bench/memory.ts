@@ -1,4 +1,4 @@
-// Idle memory per connection, quickly: `bun bench/memory.ts [rounds] [--connections=N] [--servers=a,b] [--scale] [--warm-heap=N]
+// Idle memory per connection, quickly: `bun bench/memory.ts [rounds] [--connections=N] [--hold=N] [--servers=a,b] [--scale] [--warm-heap=N]
 // [--warm-zod=N]`.
 // Runs only the idle job of `npm run bench` (browser-like handshakes, RSS growth and JS heap after a full GC) for
 // raw Bun and every front door, in alternated order, and prints each round, the medians and the ratio to raw Bun
@@ -55,12 +55,16 @@ if (opt("warm-heap")) process.env.BENCH_WARM_HEAP = opt("warm-heap");
 if (opt("warm-zod")) process.env.BENCH_WARM_ZOD = opt("warm-zod");
 // --churn=N: N connections opened and closed before the baseline reading (bench/load/idle.ts)
 const churn = Number(opt("churn") ?? 0);
+// --hold=N: N connections opened and kept open before the baseline reading (5 000 by default, as `npm run bench`; 0 with
+// --scale): the figure is then the cost of the next connections (the slope at scale), not of the first ones
+// (bench/load/idle.ts). "from first" is RSS growth counted from the first connection, held ones included.
+const hold = Number(opt("hold") ?? (scale ? 0 : 5000));
 
 async function measure(e: Entry, connections: number): Promise<LoadResult> {
   const server = await startServer(e.spec, e.env);
   try {
     return await runGenerator(
-      { mode: "idle", path: e.path, origin: e.spec.origin, connections, concurrency: 200, settleMs, churn, host: "127.0.0.1", port: server.port, serverPid: server.pid, wire: e.spec.wire },
+      { mode: "idle", path: e.path, origin: e.spec.origin, connections, concurrency: 200, settleMs, churn, hold, host: "127.0.0.1", port: server.port, serverPid: server.pid, wire: e.spec.wire },
       300_000,
     );
   } finally {
@@ -77,21 +81,23 @@ async function table(connections: number): Promise<void> {
     for (const e of order) {
       const r = await measure(e, connections);
       results.get(e.id)!.push(r);
-      console.log(`r${round} ${e.id.padEnd(14)} ${fmt(r.bytesPerConnection).padStart(6)} B/conn RSS  ${fmt(r.heapBytesPerConnection).padStart(5)} B/conn heap  ${fmt(r.rssAfterGcPerConnection).padStart(6)} B/conn RSS after GC  ${fmt(r.rssShrunkPerConnection).padStart(6)} B/conn after shrink  cap ${fmt(r.heapCapacityPerConnection)} malloc ${fmt(r.mallocLivePerConnection)}/${fmt(r.mallocCommittedPerConnection)}  ${(r.objectsPerConnection ?? NaN).toFixed(1)} objs/conn${r.errors ? `  ${r.errors} closed` : ""}`);
+      console.log(`r${round} ${e.id.padEnd(14)} ${fmt(r.bytesPerConnection).padStart(6)} B/conn RSS (${fmt(r.bytesPerConnectionFromFirst)} from first)  ${fmt(r.heapBytesPerConnection).padStart(5)} B/conn heap  ${fmt(r.rssAfterGcPerConnection).padStart(6)} B/conn RSS after GC  ${fmt(r.rssShrunkPerConnection).padStart(6)} B/conn after shrink  cap ${fmt(r.heapCapacityPerConnection)} malloc ${fmt(r.mallocLivePerConnection)}/${fmt(r.mallocCommittedPerConnection)}  ${(r.objectsPerConnection ?? NaN).toFixed(1)} objs/conn${r.errors ? `  ${r.errors} closed` : ""}`);
     }
   }
   const raw = results.get("raw-bun")!;
   console.log(`\n${connections} idle connections, ${rounds} alternated rounds\n`);
-  console.log("| server | RSS B/conn per round | median | ratio to raw Bun | JS heap B/conn after GC | RSS B/conn after GC | after GC + shrink | JS heap capacity | native malloc live / committed | objects/conn | object types/conn (last round) |");
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log("| server | RSS B/conn per round | median | ratio to raw Bun | from the first connection (ratio) | JS heap B/conn after GC | RSS B/conn after GC | after GC + shrink | JS heap capacity | native malloc live / committed | objects/conn | object types/conn (last round) |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const e of entries) {
     const mine = results.get(e.id)!;
     const ratio = median(mine.map((r, i) => r.bytesPerConnection! / raw[i]!.bytesPerConnection!));
+    const fromFirst = median(mine.map((r) => r.bytesPerConnectionFromFirst ?? NaN));
+    const fromFirstRatio = median(mine.map((r, i) => (r.bytesPerConnectionFromFirst ?? NaN) / (raw[i]!.bytesPerConnectionFromFirst ?? NaN)));
     const types = Object.entries(mine.at(-1)?.objectTypesPerConnection ?? {})
       .map(([t, n]) => `${t} ${n}`)
       .join(", ");
     console.log(
-      `| ${e.id} | ${mine.map((r) => fmt(r.bytesPerConnection)).join(" / ")} | ${fmt(median(mine.map((r) => r.bytesPerConnection!)))} | ${ratio.toFixed(2)}× | ${fmt(median(mine.map((r) => r.heapBytesPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.rssAfterGcPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.rssShrunkPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.heapCapacityPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.mallocLivePerConnection ?? NaN)))} / ${fmt(median(mine.map((r) => r.mallocCommittedPerConnection ?? NaN)))} | ${median(mine.map((r) => r.objectsPerConnection ?? NaN)).toFixed(1)} | ${types} |`,
+      `| ${e.id} | ${mine.map((r) => fmt(r.bytesPerConnection)).join(" / ")} | ${fmt(median(mine.map((r) => r.bytesPerConnection!)))} | ${ratio.toFixed(2)}× | ${fmt(fromFirst)} (${fromFirstRatio.toFixed(2)}×) | ${fmt(median(mine.map((r) => r.heapBytesPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.rssAfterGcPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.rssShrunkPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.heapCapacityPerConnection ?? NaN)))} | ${fmt(median(mine.map((r) => r.mallocLivePerConnection ?? NaN)))} / ${fmt(median(mine.map((r) => r.mallocCommittedPerConnection ?? NaN)))} | ${median(mine.map((r) => r.objectsPerConnection ?? NaN)).toFixed(1)} | ${types} |`,
     );
   }
 }

@@ -27,6 +27,16 @@ export async function runIdle(job: Job): Promise<LoadResult> {
   const first = await WireConn.open(target(0));
   await preamble(job.wire, first);
   await sleep(job.settleMs);
+  const rssStart = rssBytes(pid);
+  // `hold`: that many connections opened first and kept open through the measurement, so the figure is the slope of
+  // memory over connections at scale (what the next connections cost), not what the first ones cost while they fill
+  // the free space the process's start-up left (bench/findings.md, eleventh session).
+  const held = await openMany(job.hold ?? 0, job.concurrency, async (i) => {
+    const c = await WireConn.open(target(job.connections + 1 + i), 30_000);
+    await preamble(job.wire, c);
+    return c;
+  });
+  if (held.length > 0) await sleep(job.settleMs);
   const heapBefore = await readHeap(pid);
   const rssBefore = rssBytes(pid);
   const a = snapshot(job.serverPid);
@@ -42,9 +52,12 @@ export async function runIdle(job: Job): Promise<LoadResult> {
   const heapAfter = heapBefore === undefined ? undefined : await readHeap(pid);
   const closed = conns.filter((c) => c.closed).length;
   for (const c of conns) c.terminate();
+  for (const c of held) c.terminate();
   first.terminate();
   const stats = windowStats(a, b);
   const bytesPerConnection = (rssAfter - rssBefore) / job.connections;
+  // every connection counted from the first: the figure without `hold`
+  const bytesPerConnectionFromFirst = (rssAfter - rssStart) / (job.connections + held.length);
   const heap =
     heapBefore !== undefined && heapAfter !== undefined
       ? {
@@ -66,6 +79,7 @@ export async function runIdle(job: Job): Promise<LoadResult> {
     perCpuSecond: NaN,
     stats,
     bytesPerConnection,
+    bytesPerConnectionFromFirst,
     ...heap,
     rssBefore,
     rssAfter,

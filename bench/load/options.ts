@@ -45,7 +45,7 @@ export type LoadJob =
     } & Target &
       Timing)
   | ({ mode: "upgrade"; path: string; headers?: Record<string, string>; concurrency: number } & Target & Timing)
-  | ({ mode: "idle"; path: string; origin?: string; connections: number; concurrency: number; settleMs: number; churn?: number } & Target);
+  | ({ mode: "idle"; path: string; origin?: string; connections: number; concurrency: number; settleMs: number; churn?: number; hold?: number } & Target);
 
 export interface LoadResult {
   mode: LoadJob["mode"] | "http";
@@ -58,6 +58,8 @@ export interface LoadResult {
   stats: WindowStats;
   /** idle mode only */
   bytesPerConnection?: number;
+  /** idle mode with `hold`: RSS growth per connection counted from the first one (held ones included) */
+  bytesPerConnectionFromFirst?: number;
   /** idle mode on a Bun server: JS heap (bytes, objects, objects by type) each connection retains after a full GC */
   heapBytesPerConnection?: number;
   objectsPerConnection?: number;

@@ -18,6 +18,13 @@ export interface Settings {
    */
   upgradeWarmupMs: number;
   idleConnections: number;
+  /**
+   * Idle connections opened and held before the measured ones: the figure is what the next connections cost at
+   * scale, not what the first ones cost while they fill the free space a process's start-up left (that part moves
+   * with the size of a server's module graph; bench/findings.md, eleventh session). RSS counted from the first
+   * connection is reported beside it.
+   */
+  idleHold: number;
   idleRounds: number;
   /** Wait before each idle-memory reading, so the server's memory settles (the tests use a few ms). */
   idleSettleMs: number;
@@ -38,6 +45,7 @@ export const FULL: Settings = {
   upgradeWindowMs: 1500,
   upgradeWarmupMs: 2500,
   idleConnections: 10_000,
+  idleHold: 5_000,
   idleRounds: 3,
   idleSettleMs: 1000,
   connections: 64,
@@ -48,7 +56,7 @@ export const FULL: Settings = {
   fanoutRounds: 7,
 };
 
-export const QUICK: Settings = { ...FULL, quick: true, rounds: 1, fanoutRounds: 1, idleRounds: 1, warmupMs: 300, windowMs: 1000, upgradeWindowMs: 1000, upgradeWarmupMs: 300, idleConnections: 5000 };
+export const QUICK: Settings = { ...FULL, quick: true, rounds: 1, fanoutRounds: 1, idleRounds: 1, idleHold: 2000, warmupMs: 300, windowMs: 1000, upgradeWindowMs: 1000, upgradeWarmupMs: 300, idleConnections: 5000 };
 
 export interface ScenarioInfo {
   id: ScenarioId;
@@ -99,7 +107,7 @@ export function measurements(id: ScenarioId, s: ServerSpec, port: number, pid: n
       return round % 2 ? [mw, bare] : [bare, mw];
     }
     case "idle":
-      return [{ variant: "", job: { mode: "idle", path: routePath(s, "echo"), origin: s.origin, connections: cfg.idleConnections, concurrency: 200, settleMs: cfg.idleSettleMs, ...target } }];
+      return [{ variant: "", job: { mode: "idle", path: routePath(s, "echo"), origin: s.origin, connections: cfg.idleConnections, hold: cfg.idleHold, concurrency: 200, settleMs: cfg.idleSettleMs, ...target } }];
     case "redis":
       return []; // hook: see bench/runner/redis.ts
     case "http":

@@ -108,7 +108,11 @@ export function summarize(samples: Sample[], servers: ServerSpec[], pending: Map
 /** Idle memory: the JS heap each connection keeps after a full GC, beside the RSS figure (Bun servers only). */
 function heapNote(ok: Sample[]): string {
   const h = ok.map((x) => x.result!.heapBytesPerConnection).filter((x) => x !== undefined);
-  return h.length ? `JS heap after GC ${Math.round(median(h))} B/conn` : "";
+  const f = ok.map((x) => x.result!.bytesPerConnectionFromFirst).filter((x) => x !== undefined);
+  const notes = [];
+  if (h.length) notes.push(`JS heap after GC ${Math.round(median(h))} B/conn`);
+  if (f.length) notes.push(`RSS from the first connection ${Math.round(median(f))} B/conn`);
+  return notes.join("; ");
 }
 
 function latencyNote(ok: Sample[]): string {

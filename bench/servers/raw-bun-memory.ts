@@ -1,6 +1,6 @@
 // Raw Bun.serve keeping, per connection, one thing bunwire keeps (MEM_VARIANT), so `bun bench/memory.ts` can price
 // each alone: "pin" (an object under a symbol on the socket), "set" (the socket in a Set), "weakmap" (a WeakMap
-// put at upgrade, taken at open), "record" (a 16-field record on ws.data), "request" (the upgrade Request on
+// put at upgrade, taken at open), "pinshared" (one shared object under a symbol on the socket: the property alone), "record" (a 16-field record on ws.data), "request" (the upgrade Request on
 // ws.data), "headers" (the headers packed into one string), "topic" (one topic subscription), "empty" ({} data),
 // "url", "slice", "copy", "str", "num", "method" (one string or number of that kind on ws.data), and what the App's
 // `ws.data.req` keeps (the url, the cookie and the key, about 440 bytes here) as "own" (one string), "ownbytes" (a
@@ -83,6 +83,7 @@ const server = Bun.serve<Record<string, unknown>>({
     perMessageDeflate: false,
     open(ws) {
       if (variant === "pin") (ws as unknown as Record<symbol, unknown>)[PIN] = { at: 1 };
+      if (variant === "pinshared") (ws as unknown as Record<symbol, unknown>)[PIN] = IGNORED;
       if (variant === "set") sockets.add(ws);
       if (variant === "weakmap") pending.delete(ws.data);
       if (variant === "topic") ws.subscribe("fan");

@@ -33,63 +33,117 @@ export interface ConnectionEntry {
   readonly policy: Policy;
   /** The counters of the route pattern (metrics, the inspector): `++` on them, nothing more. */
   readonly stats: RouteStats;
+  /** The binding its last connection got: the next one with the same handlers, params and context shares it. */
+  last?: Binding;
 }
 
-/** What few connections have, kept apart: a plain connection carries one null instead of four fields. */
-interface Extras {
-  user: ConnectionUser | undefined;
-  ip: string | undefined;
-  topics: Set<string> | null;
-  id: string | undefined;
-}
-
-function extras(user: ConnectionUser | undefined, ip: string | undefined): Extras {
-  return { user, ip, topics: null, id: undefined };
-}
-
-export class Connection {
+/**
+ * What a connection runs with: its route's entry, its handlers, params and front-door context. Every connection of
+ * a route without params whose admission added nothing of its own shares one (`bindingFor`), so a socket carries
+ * one field for the four (issue 16: bytes per idle connection).
+ */
+export interface Binding {
   readonly entry: ConnectionEntry;
   readonly handlers: RouteHandlers;
   readonly params: Params;
   /** The per-connection context a front door granted at admission (a file route's `ctx`). */
   readonly context: unknown;
+}
+
+/** The entry's last binding when it holds exactly these, else a new one (remembered for the next connection). */
+export function bindingFor(entry: ConnectionEntry, handlers: RouteHandlers, params: Params, context: unknown): Binding {
+  const last = entry.last;
+  if (last !== undefined && last.handlers === handlers && last.params === params && last.context === context) return last;
+  return (entry.last = { entry, handlers, params, context });
+}
+
+/** Events held while an async handler runs, and their weight against `maxQueuedBytes`. */
+export interface Backlog {
+  readonly events: QueuedEvent[];
+  bytes: number;
+}
+
+/**
+ * What few connections have, kept apart: a plain connection carries one null instead of six fields. A rate bucket
+ * is made at admission when a limit applies; a backlog when an async handler first holds events.
+ */
+interface Extras {
+  user: ConnectionUser | undefined;
+  ip: string | undefined;
+  topics: Set<string> | null;
+  id: string | undefined;
+  bucket: RateBucket | null;
+  backlog: Backlog | null;
+}
+
+function extras(user: ConnectionUser | undefined, ip: string | undefined, bucket: RateBucket | null): Extras {
+  return { user, ip, topics: null, id: undefined, bucket, backlog: null };
+}
+
+/** Six fields (64 bytes of heap): what every connection has. The rest is in its shared binding or its extras. */
+export class Connection {
+  readonly binding: Binding;
   readonly serial: number;
   openedAt = 0;
   /** BUSY | RATE_LIMITED | DROPPING. */
   state: number;
-  /** Events held while an async handler runs, so one connection is handled in order. */
-  queue: QueuedEvent[] | null = null;
-  queuedBytes = 0;
-  readonly bucket: RateBucket | null;
   /** Where the engine's registry of open sockets holds this one (src/engine/open-connections.ts); -1: not there. */
   slot = -1;
   #extras: Extras | null = null;
 
-  constructor(entry: ConnectionEntry, handlers: RouteHandlers, params: Params, context: unknown, user: ConnectionUser | undefined, ip: string | undefined, serial: number, bucket: RateBucket | null) {
-    this.entry = entry;
-    this.handlers = handlers;
-    this.params = params;
-    this.context = context;
+  constructor(binding: Binding, user: ConnectionUser | undefined, ip: string | undefined, serial: number, bucket: RateBucket | null) {
+    this.binding = binding;
     this.serial = serial;
-    this.bucket = bucket;
     this.state = bucket === null ? 0 : RATE_LIMITED;
-    if (user !== undefined || ip !== undefined) this.#extras = extras(user, ip);
+    if (user !== undefined || ip !== undefined || bucket !== null) this.#extras = extras(user, ip, bucket);
   }
 
   #extra(): Extras {
-    return (this.#extras ??= extras(undefined, undefined));
+    return (this.#extras ??= extras(undefined, undefined, null));
+  }
+
+  get entry(): ConnectionEntry {
+    return this.binding.entry;
+  }
+
+  get handlers(): RouteHandlers {
+    return this.binding.handlers;
+  }
+
+  get params(): Params {
+    return this.binding.params;
+  }
+
+  /** The per-connection context a front door granted at admission (a file route's `ctx`). */
+  get context(): unknown {
+    return this.binding.context;
   }
 
   get route(): SocketRoute {
-    return this.entry.route;
+    return this.binding.entry.route;
   }
 
   get policy(): Policy {
-    return this.entry.policy;
+    return this.binding.entry.policy;
   }
 
   get stats(): RouteStats {
-    return this.entry.stats;
+    return this.binding.entry.stats;
+  }
+
+  /** The message rate bucket, when the route's policy has a limit (RATE_LIMITED is then set). */
+  get bucket(): RateBucket | null {
+    return this.#extras?.bucket ?? null;
+  }
+
+  /** Events held while an async handler runs, so one connection is handled in order; made on first use. */
+  get backlog(): Backlog {
+    return (this.#extra().backlog ??= { events: [], bytes: 0 });
+  }
+
+  /** The backlog if one was ever made. */
+  get heldBacklog(): Backlog | null {
+    return this.#extras?.backlog ?? null;
   }
 
   get user(): ConnectionUser | undefined {

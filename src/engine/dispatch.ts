@@ -112,10 +112,10 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
 
   /** Runs held events in arrival order, stopping again at the next async handler. */
   function drainQueue(ws: Socket, connection: Connection): void {
-    const queue = connection.queue;
-    while (queue !== null && queue.length > 0) {
-      const event = queue.shift()!;
-      connection.queuedBytes -= sizeOf(event);
+    const backlog = connection.heldBacklog;
+    while (backlog !== null && backlog.events.length > 0) {
+      const event = backlog.events.shift()!;
+      backlog.bytes -= sizeOf(event);
       if (event.kind === "close") hooks.closed?.(ws, connection);
       const pending = invoke(ws, connection, event);
       if (pending !== undefined) return hold(ws, connection, pending);
@@ -128,10 +128,10 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
    * what waits (counted in the report), so the close handler runs as soon as the running handler settles.
    */
   function overflow(ws: Socket, connection: Connection, event: QueuedEvent, why: string): void {
-    const queue = connection.queue!;
-    const discarded = queue.length + 1;
-    queue.length = 0;
-    connection.queuedBytes = 0;
+    const backlog = connection.backlog;
+    const discarded = backlog.events.length + 1;
+    backlog.events.length = 0;
+    backlog.bytes = 0;
     connection.state |= DROPPING;
     connection.stats.queueOverflows++;
     const error = new BunwireError("QUEUE_OVERFLOW", `${why}; closed with 1013 and discarded ${discarded} waiting event${discarded === 1 ? "" : "s"}`, { closeCode: TRY_AGAIN_LATER });
@@ -140,17 +140,17 @@ export function createDispatch(hooks: DispatchHooks): Dispatch {
   }
 
   function enqueue(ws: Socket, connection: Connection, event: QueuedEvent): void {
-    const queue = (connection.queue ??= []);
+    const backlog = connection.backlog;
     if (event.kind !== "close") {
       if ((connection.state & DROPPING) !== 0) return;
       const { maxQueuedEvents, maxQueuedBytes } = connection.policy;
       // Bytes are counted only here, while a handler is busy: the idle path never measures a message.
       const size = sizeOf(event);
-      if (queue.length >= maxQueuedEvents) return overflow(ws, connection, event, `more than ${maxQueuedEvents} events waited for an async handler`);
-      if (connection.queuedBytes + size > maxQueuedBytes) return overflow(ws, connection, event, `more than ${maxQueuedBytes} bytes waited for an async handler`);
-      connection.queuedBytes += size;
+      if (backlog.events.length >= maxQueuedEvents) return overflow(ws, connection, event, `more than ${maxQueuedEvents} events waited for an async handler`);
+      if (backlog.bytes + size > maxQueuedBytes) return overflow(ws, connection, event, `more than ${maxQueuedBytes} bytes waited for an async handler`);
+      backlog.bytes += size;
     }
-    queue.push(event);
+    backlog.events.push(event);
   }
 
   function dispatch(ws: Socket, event: QueuedEvent): void {

@@ -162,7 +162,7 @@ export class Engine {
   addSocketRoute(route: SocketRoute): PathPattern {
     const policy = route.limits === undefined ? this.policy : this.#policyFor(route.limits, route.path);
     const stats = new RouteStats(route.path, this.stats);
-    const pattern = this.sockets.add(route.path, { route, policy, stats });
+    const pattern = this.sockets.add(route.path, { route, policy, stats, last: undefined });
     this.stats.routes.push(stats);
     if (this.#server !== undefined) route.handlers[SERVED_ON]?.(this.#server);
     return pattern;

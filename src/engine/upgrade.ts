@@ -6,27 +6,22 @@ import type { Server } from "bun";
 import { refusal, refusalCode, reservedParam } from "./admission.ts";
 import { RETRY_AFTER, type ConnectionCaps } from "./caps.ts";
 import { clientIp } from "./client-ip.ts";
-import { Connection, type PendingConnections } from "./connection.ts";
+import { bindingFor, Connection, type ConnectionEntry, type PendingConnections } from "./connection.ts";
 import type { OpenConnections } from "./open-connections.ts";
 import { BunwireError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { RateBucket } from "./message-rate.ts";
 import type { ErrorSource } from "./options.ts";
 import { pathnameOf, type Params } from "./path-pattern.ts";
-import type { Policy } from "./policy.ts";
 import type { RouteMatch, RouteTable } from "./route-table.ts";
-import type { RouteStats, ServerStats } from "./stats.ts";
-import type { Admission, HeadersLike, SocketRoute } from "./socket-route.ts";
+import type { ServerStats } from "./stats.ts";
+import type { Admission, HeadersLike } from "./socket-route.ts";
 import { redactText } from "./redact.ts";
 import { negotiate } from "./subprotocol.ts";
 import { isThenable } from "./thenable.ts";
 
 /** A WebSocket route as the engine keeps it: the front door's route, the policy of its scope, its counters. */
-export interface SocketEntry {
-  readonly route: SocketRoute;
-  readonly policy: Policy;
-  readonly stats: RouteStats;
-}
+export type SocketEntry = ConnectionEntry;
 
 export interface UpgradeContext {
   readonly sockets: RouteTable<SocketEntry>;
@@ -174,7 +169,8 @@ export class Upgrades {
       headers = negotiated;
     }
     const rate = entry.policy.rate;
-    const connection = new Connection(entry, handlers, admission.params ?? handshake.params, admission.context, admission.user, handshake.ip, ++this.#serial, rate === null ? null : new RateBucket(rate, Date.now()));
+    const binding = bindingFor(entry, handlers, admission.params ?? handshake.params, admission.context);
+    const connection = new Connection(binding, admission.user, handshake.ip, ++this.#serial, rate === null ? null : new RateBucket(rate, Date.now()));
     const data = admission.data;
     const pending = this.#context.pending;
     pending.expect(data, connection);

@@ -12,7 +12,7 @@ import { pendingReason, SERVERS } from "../../bench/servers/registry.ts";
 
 // Short windows: this checks that each job works, not how fast. Upgrades get 300 ms: under the whole suite's load a
 // fresh server through two middlewares (its JIT still cold) once completed none in 100 ms.
-const tiny = { ...QUICK, warmupMs: 20, windowMs: 150, upgradeWarmupMs: 20, upgradeWindowMs: 300, connections: 2, inflight: 4, subscribers: 5, publisherInflight: 4, publisherBatch: 2, idleConnections: 20, idleSettleMs: 20 };
+const tiny = { ...QUICK, warmupMs: 20, windowMs: 150, upgradeWarmupMs: 20, upgradeWindowMs: 300, connections: 2, inflight: 4, subscribers: 5, publisherInflight: 4, publisherBatch: 2, idleConnections: 20, idleHold: 10, idleSettleMs: 20 };
 
 describe("bench servers", () => {
   for (const spec of SERVERS.filter((s) => pendingReason(s) === null && !s.scenarios.every((sc) => sc === "redis"))) {
@@ -26,6 +26,8 @@ describe("bench servers", () => {
             expect({ sc, variant: m.variant, errors: r.errors }).toEqual({ sc, variant: m.variant, errors: 0 });
             // with the scenario named, so a failure says which job counted nothing
             expect({ sc, variant: m.variant, counted: r.count > 0 }).toEqual({ sc, variant: m.variant, counted: true });
+            // idle memory is read over connections opened after `idleHold` held ones, and from the first one too
+            if (sc === "idle") expect(Number.isFinite(r.bytesPerConnectionFromFirst)).toBe(true);
           }
         }
       } finally {
