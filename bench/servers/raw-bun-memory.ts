@@ -1,6 +1,6 @@
 // Raw Bun.serve keeping, per connection, one thing bunwire keeps (MEM_VARIANT), so `bun bench/memory.ts` can price
 // each alone: "pin" (an object under a symbol on the socket), "set" (the socket in a Set), "weakmap" (a WeakMap
-// put at upgrade, taken at open), "pinshared" (one shared object under a symbol on the socket: the property alone), "record" (a 16-field record on ws.data), "request" (the upgrade Request on
+// put at upgrade, taken at open), "pinshared" (one shared object under a symbol on the socket: the property alone), "garbage" (five short-lived objects per upgrade), "record" (a 16-field record on ws.data), "request" (the upgrade Request on
 // ws.data), "headers" (the headers packed into one string), "topic" (one topic subscription), "empty" ({} data),
 // "url", "slice", "copy", "str", "num", "method" (one string or number of that kind on ws.data), and what the App's
 // `ws.data.req` keeps (the url, the cookie and the key, about 440 bytes here) as "own" (one string), "ownbytes" (a
@@ -23,6 +23,7 @@ const IGNORED = new Response(null);
 const sockets = new Set<unknown>();
 const pending = new WeakMap<object, object>();
 let serial = 0;
+let sink: unknown;
 
 class Record16 {
   a = 1; b = 2; c = 3; d = 4; e = 5; f = 6; g = 7; h = 8; i = 9; j = 10; k = 11; l = 12; m = 13; n = 14; o = 15; p = 16;
@@ -64,6 +65,8 @@ const server = Bun.serve<Record<string, unknown>>({
       }
     }
     if (variant === "record") data.record = new Record16();
+    // "garbage": five short-lived objects per upgrade (about what a framework's admission allocates and drops)
+    if (variant === "garbage") for (let i = 0; i < 5; i++) sink = { i, at: serial++, a: null, b: null, c: null };
     if (variant === "weakmap") pending.set(data, { at: 1 });
     // In the order named: reading a header, giving the Request a property (as the Router's `req.params`).
     for (const step of steps) {
