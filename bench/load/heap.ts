@@ -51,7 +51,7 @@ export function typeGrowth(a: HeapReading, b: HeapReading, connections: number):
   const out: Record<string, number> = {};
   for (const [type, count] of Object.entries(b.objectTypeCounts)) {
     const per = (count - (a.objectTypeCounts[type] ?? 0)) / connections;
-    if (per >= Number(process.env.TYPE_GROWTH_MIN ?? 0.5)) out[type] = Math.round(per * 100) / 100;
+    if (per >= 0.5) out[type] = Math.round(per * 100) / 100;
   }
   return out;
 }

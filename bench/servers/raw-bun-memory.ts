@@ -1,10 +1,11 @@
 // Raw Bun.serve keeping, per connection, one thing bunwire keeps (MEM_VARIANT), so `bun bench/memory.ts` can price
-// each alone: "pin" (an object under a symbol on the socket), "set" (the socket in a Set), "weakmap" (a WeakMap
-// put at upgrade, taken at open), "pinshared" (one shared object under a symbol on the socket: the property alone), "garbage" (five short-lived objects per upgrade), "record" (a 16-field record on ws.data), "request" (the upgrade Request on
-// ws.data), "headers" (the headers packed into one string), "topic" (one topic subscription), "empty" ({} data),
-// "url", "slice", "copy", "str", "num", "method" (one string or number of that kind on ws.data), and what the App's
-// `ws.data.req` keeps (the url, the cookie and the key, about 440 bytes here) as "own" (one string), "ownbytes" (a
-// Uint8Array each) or "arena" (offsets into 64 KB slabs shared by many sockets). Steps before the upgrade, in the
+// each alone: "pin" (an object under a symbol on the socket), "pinshared" (one shared object under a symbol on the
+// socket: the property alone), "set" (the socket in a Set), "weakmap" (a WeakMap put at upgrade, taken at open),
+// "garbage" (five short-lived objects per upgrade), "record" (a 16-field record on ws.data), "request" (the upgrade
+// Request on ws.data), "headers" (the headers packed into one string), "topic" (one topic subscription), "empty" ({}
+// data), "url", "slice", "copy", "str", "num", "method" (one string or number of that kind on ws.data), and what the
+// App's `ws.data.req` keeps (the url, the cookie and the key, about 440 bytes here) as "own" (one string), "ownbytes"
+// (a Uint8Array each) or "arena" (offsets into 64 KB slabs shared by many sockets). Steps before the upgrade, in the
 // order named and combined with "+": "getkey" (read one header), "origin" (bunwire's default same-origin check),
 // "defparams" / "setparams" (a property on the Request, as the Router's `req.params`), "response" (a shared Response
 // returned after the upgrade). With none of these, no header is read: on this machine Bun then keeps about 1.4 KB

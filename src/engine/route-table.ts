@@ -16,13 +16,9 @@ interface Entry<T> {
   readonly value: T;
 }
 
-/** A static route's match is the same every time: made once, so a hit allocates nothing. */
-interface StaticEntry<T> extends Entry<T> {
-  readonly match: RouteMatch<T>;
-}
-
 export class RouteTable<T> {
-  readonly #static = new Map<string, StaticEntry<T>>();
+  /** A static route's match is the same every time: made once, so a hit allocates nothing. */
+  readonly #static = new Map<string, RouteMatch<T>>();
   readonly #dynamic: Entry<T>[] = [];
   readonly #catchAll: Entry<T>[] = [];
   readonly #label: string;
@@ -36,7 +32,7 @@ export class RouteTable<T> {
     const list = pattern.keys.includes("*") ? this.#catchAll : this.#dynamic;
     const duplicate = pattern.isStatic ? this.#static.has(pattern.path) : list.some((e) => e.pattern.path === pattern.path);
     if (duplicate) throw new BunwireError("ROUTE_CONFLICT", `${this.#label} route "${pattern.path}" is already registered`);
-    if (pattern.isStatic) this.#static.set(pattern.path, { pattern, value, match: { value, params: NO_PARAMS, pattern } });
+    if (pattern.isStatic) this.#static.set(pattern.path, { value, params: NO_PARAMS, pattern });
     else list.push({ pattern, value });
     return pattern;
   }
@@ -44,7 +40,7 @@ export class RouteTable<T> {
   /** Throws MALFORMED_URI (400) when a matching param holds a bad escape. */
   match(pathname: string): RouteMatch<T> | null {
     const hit = this.#static.get(normalizePath(pathname));
-    if (hit !== undefined) return hit.match;
+    if (hit !== undefined) return hit;
     // Two calls, not `for (const list of [a, b])`: this runs on every upgrade, and that allocates an array each time.
     return firstMatch(this.#dynamic, pathname) ?? firstMatch(this.#catchAll, pathname);
   }
