@@ -1,6 +1,8 @@
 // Cookies both ways: the `Cookie` request header parsed by hand, and `Set-Cookie` values written with Express's
 // units (`maxAge` in milliseconds), which Bun's own `Bun.Cookie` (seconds) then serializes.
 
+import { BOOLEAN, oneOf, rule, TEXT, type Rule } from "./option-values.ts";
+
 /** Options of `res.cookie()`, in Express's units. */
 export interface CookieOptions {
   /** Lifetime in **milliseconds**, as in Express (written as `Max-Age` in seconds, rounded down). */
@@ -16,6 +18,18 @@ export interface CookieOptions {
   sameSite?: "strict" | "lax" | "none";
   partitioned?: boolean;
 }
+
+/** What `res.cookie()` and `session({ cookie })` accept. */
+export const COOKIE_RULES = {
+  maxAge: rule("a number of milliseconds", (value) => typeof value === "number" && !Number.isNaN(value)),
+  expires: rule("a Date or milliseconds since the epoch", (value) => value instanceof Date || typeof value === "number"),
+  path: TEXT,
+  domain: TEXT,
+  secure: BOOLEAN,
+  httpOnly: BOOLEAN,
+  sameSite: oneOf("strict", "lax", "none"),
+  partitioned: BOOLEAN,
+} as const satisfies Record<keyof CookieOptions, Rule>;
 
 /** One `Set-Cookie` value. The value is percent-encoded as Express's default `encodeURIComponent` does. */
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {

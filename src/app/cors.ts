@@ -6,6 +6,7 @@ import { checkOptionNames, optionKeys } from "../engine/option-names.ts";
 import { BunwireError, isUpgradeRequest } from "../engine/index.ts";
 import { isThenable } from "../engine/thenable.ts";
 import type { Middleware } from "./middleware-chain.ts";
+import { BOOLEAN, checkOptionValues, NAMES, SECONDS, STATUS } from "./option-values.ts";
 import type { BunwireRequest } from "./request.ts";
 import type { BunwireResponse } from "./response.ts";
 
@@ -75,9 +76,12 @@ function decider(option: CorsOptions["origin"], credentials: boolean): Decide {
 }
 
 const CORS_KEYS = optionKeys<CorsOptions>({ origin: true, methods: true, allowedHeaders: true, exposedHeaders: true, credentials: true, maxAge: true, preflightContinue: true, optionsSuccessStatus: true });
+// `origin` is checked entry by entry when it is compiled (originMatcher), with a message naming the entry.
+const CORS_RULES = { methods: NAMES, allowedHeaders: NAMES, exposedHeaders: NAMES, credentials: BOOLEAN, maxAge: SECONDS, preflightContinue: BOOLEAN, optionsSuccessStatus: STATUS };
 
 export function cors(options: CorsOptions = {}): Middleware {
   checkOptionNames(options, CORS_KEYS, "cors()");
+  checkOptionValues(options, CORS_RULES, "cors()");
   const credentials = options.credentials === true;
   const decide = decider(options.origin, credentials);
   const varies = options.origin !== undefined && options.origin !== "*" ? true : credentials;
@@ -86,7 +90,6 @@ export function cors(options: CorsOptions = {}): Middleware {
   const exposedHeaders = list(options.exposedHeaders);
   const maxAge = options.maxAge === undefined ? undefined : String(Math.floor(options.maxAge));
   const status = options.optionsSuccessStatus ?? 204;
-  if (options.maxAge !== undefined && !(options.maxAge >= 0)) throw new BunwireError("INVALID_OPTION", "cors(): maxAge is a number of seconds >= 0");
 
   const apply = (allowed: string | false, req: BunwireRequest<any>, res: BunwireResponse, next: (error?: unknown) => void): void => {
     if (varies) res.vary("Origin");

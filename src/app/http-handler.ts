@@ -11,7 +11,7 @@ import { errorAnswer } from "./http-errors.ts";
 import type { LayerStack } from "./layers.ts";
 import { runChain, type ChainOutcome } from "./middleware-chain.ts";
 import { BunwireRequest, type RequestSettings } from "./request.ts";
-import { BunwireResponse } from "./response.ts";
+import { BunwireResponse, withHeaders } from "./response.ts";
 
 export interface HttpContext {
   readonly stack: LayerStack;
@@ -88,9 +88,5 @@ function plain(status: number, body: string | null, res: BunwireResponse | undef
 
 function carry(response: Response, res: BunwireResponse): Response {
   const headers = kept(res);
-  if (!headers.keys().next().done) {
-    for (const [name, value] of response.headers) headers.set(name, value);
-    return new Response(response.body, { status: response.status, headers });
-  }
-  return response;
+  return headers.keys().next().done ? response : withHeaders(response, headers);
 }

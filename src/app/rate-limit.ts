@@ -6,6 +6,7 @@ import { checkOptionNames, optionKeys } from "../engine/option-names.ts";
 import { BunwireError } from "../engine/errors.ts";
 import { SIZES, type Sizes } from "../engine/sizes.ts";
 import type { Middleware } from "./middleware-chain.ts";
+import { checkOptionValues, COUNT, FUNCTION, MILLISECONDS, TEXT, type Rule } from "./option-values.ts";
 
 export interface RateLimitOptions {
   /** Window length in milliseconds (default 60 000). */
@@ -18,9 +19,11 @@ export interface RateLimitOptions {
 }
 
 const RATE_LIMIT_KEYS = optionKeys<RateLimitOptions>({ windowMs: true, max: true, key: true, message: true });
+const RATE_LIMIT_RULES = { windowMs: MILLISECONDS, max: COUNT, key: FUNCTION, message: TEXT } satisfies Record<keyof RateLimitOptions, Rule>;
 
 export function rateLimit(options: RateLimitOptions = {}): Middleware {
   checkOptionNames(options, RATE_LIMIT_KEYS, "rateLimit()");
+  checkOptionValues(options, RATE_LIMIT_RULES, "rateLimit()");
   const windowMs = options.windowMs ?? 60_000;
   const max = options.max ?? 100;
   const keyOf = options.key ?? ((req) => req.ip);

@@ -7,7 +7,8 @@ import { BunwireError } from "../engine/index.ts";
 import { serializeCookie, type CookieOptions } from "./cookie.ts";
 import { mediaType } from "./media-type.ts";
 import type { BunwireRequest } from "./request.ts";
-import { answerWithFile, fileNotFound, statOrUndefined, type FileOptions } from "./send-file.ts";
+import { checkOptionValues, NAME, type Rule } from "./option-values.ts";
+import { answerWithFile, DOTFILES, FILE_RULES, fileNotFound, statOrUndefined, type FileOptions } from "./send-file.ts";
 import { realPathInside, realRootOf, resolveUnder, type Dotfiles } from "./static-paths.ts";
 
 export type { CookieOptions } from "./cookie.ts";
@@ -18,6 +19,8 @@ export interface SendFileOptions extends FileOptions {
   root?: string;
   dotfiles?: Dotfiles;
 }
+
+const SEND_FILE_RULES = { ...FILE_RULES, root: NAME, dotfiles: DOTFILES } satisfies Record<keyof SendFileOptions, Rule>;
 
 export class BunwireResponse {
   statusCode = 200;
@@ -168,6 +171,7 @@ export class BunwireResponse {
    * rejects with FILE_NOT_FOUND (404), which reaches error middleware when the handler returns or awaits it.
    */
   async sendFile(path: string, options: SendFileOptions = {}): Promise<void> {
+    checkOptionValues(options, SEND_FILE_RULES, `res.sendFile("${path}")`);
     let target: string;
     if (options.root !== undefined) {
       const root = resolve(options.root);
@@ -231,10 +235,7 @@ export class BunwireResponse {
     const adopted = this.#adopted;
     if (adopted !== undefined) {
       if (this.#headers === undefined || this.#headers.keys().next().done === true) return adopted;
-      // The adopted response's headers may be immutable (a fetch() result): build one with both sets.
-      const headers = new Headers(adopted.headers);
-      for (const [name, value] of this.headers) if (name === "set-cookie" || !headers.has(name)) headers.append(name, value);
-      return new Response(adopted.body, { status: adopted.status, statusText: adopted.statusText, headers });
+      return withHeaders(adopted, this.#headers);
     }
     return new Response(this.#body, { status: this.statusCode, headers: this.headers });
   }
@@ -254,5 +255,35 @@ export class BunwireResponse {
     this.#finished = true;
     this.#body = body;
     this.#onFinish?.();
+  }
+}
+
+/**
+ * `response` sent with headers middleware set on `res` (CORS, cookies): its own headers win, Set-Cookie lines of
+ * both are kept. Made on a clone rather than rebuilt from `response.body`: Bun gives a string body its
+ * `text/plain` type and its Content-Length only while the body is still that string, and reading `.body` turns it
+ * into a stream (sent as application/octet-stream, chunked). A clone also leaves a Response the user returns more
+ * than once (a body-less constant) without one client's cookies.
+ */
+export function withHeaders(response: Response, extra: Iterable<[string, string]>): Response {
+  const copy = response.clone();
+  // The original's half of a stream body would otherwise queue everything the copy reads.
+  response.body?.cancel().catch(() => {});
+  let headers = copy.headers;
+  try {
+    merge(headers, extra);
+    return copy;
+  } catch {
+    // Immutable headers (Response.error()): a new Response carries both sets.
+    headers = new Headers(copy.headers);
+    merge(headers, extra);
+    return new Response(copy.body, { status: copy.status, statusText: copy.statusText, headers });
+  }
+}
+
+function merge(headers: Headers, extra: Iterable<[string, string]>): void {
+  for (const [name, value] of extra) {
+    if (name === "set-cookie") headers.append(name, value);
+    else if (!headers.has(name)) headers.set(name, value);
   }
 }

@@ -5,6 +5,7 @@
 import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { BunwireError } from "../engine/index.ts";
+import { BOOLEAN, MILLISECONDS, oneOf, STRING_RECORD, type Rule } from "./option-values.ts";
 
 /** What answering with a file reads of the request: the App's BunwireRequest, seen structurally. */
 export interface FileRequest {
@@ -35,6 +36,18 @@ export interface FileOptions {
   /** Extra headers on every file answer. */
   headers?: Record<string, string>;
 }
+
+/** What `sendFile` and `serveStatic` accept for the options they share. */
+export const FILE_RULES = {
+  maxAge: MILLISECONDS,
+  immutable: BOOLEAN,
+  etag: BOOLEAN,
+  lastModified: BOOLEAN,
+  acceptRanges: BOOLEAN,
+  headers: STRING_RECORD,
+} as const satisfies Record<keyof FileOptions, Rule>;
+
+export const DOTFILES = oneOf("ignore", "deny", "allow");
 
 export function fileNotFound(path: string): BunwireError {
   return new BunwireError("FILE_NOT_FOUND", `no file at ${path}`, { status: 404 });

@@ -10,7 +10,8 @@ import { SIZES, type Sizes } from "../engine/sizes.ts";
 import { isThenable } from "../engine/thenable.ts";
 import type { Middleware, NextFunction } from "./middleware-chain.ts";
 import type { BunwireRequest } from "./request.ts";
-import type { CookieOptions } from "./cookie.ts";
+import { COOKIE_RULES, type CookieOptions } from "./cookie.ts";
+import { BOOLEAN, checkOptionValues, NAME, OBJECT, rule } from "./option-values.ts";
 import type { Session, SessionData, SessionStore } from "./session-data.ts";
 import type { BunwireResponse } from "./response.ts";
 
@@ -149,10 +150,14 @@ function attach(data: SessionData, id: string, store: SessionStore, maxAge: numb
 }
 
 const SESSION_KEYS = optionKeys<SessionOptions>({ secret: true, cookieName: true, maxAge: true, store: true, cookie: true, saveUninitialized: true });
+const STORE = rule("a store with get, set and destroy", (value) => typeof value === "object" && value !== null && ["get", "set", "destroy"].every((name) => typeof (value as Record<string, unknown>)[name] === "function"));
+const SESSION_RULES = { cookieName: NAME, maxAge: rule("a number of milliseconds > 0", (value) => typeof value === "number" && value > 0), store: STORE, cookie: OBJECT, saveUninitialized: BOOLEAN };
 
 export function session(options: SessionOptions): Middleware {
   checkOptionNames(options, SESSION_KEYS, "session()");
   if (typeof options?.secret !== "string" || options.secret.length === 0) throw new BunwireError("INVALID_OPTION", "session(): a non-empty `secret` is required");
+  checkOptionValues(options, SESSION_RULES, "session()");
+  checkOptionValues(options.cookie, COOKIE_RULES, "session()'s cookie");
   const signer = new Signer(options.secret);
   const cookieName = options.cookieName ?? "bunwire.sid";
   const maxAge = options.maxAge ?? 86_400_000;

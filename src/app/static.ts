@@ -7,7 +7,8 @@ import { BunwireError } from "../engine/index.ts";
 import type { Stats } from "node:fs";
 import type { Middleware } from "./middleware-chain.ts";
 import type { BunwireResponse } from "./response.ts";
-import { answerWithFile, fileNotFound, statOrUndefined, type FileOptions } from "./send-file.ts";
+import { checkOptionValues, either, FUNCTION, NAME, NAME_LIST, oneOf, BOOLEAN } from "./option-values.ts";
+import { answerWithFile, DOTFILES, FILE_RULES, fileNotFound, statOrUndefined, type FileOptions } from "./send-file.ts";
 import { decodePath, realPathInside, realRootOf, resolveUnder, type Dotfiles } from "./static-paths.ts";
 
 export interface StaticOptions extends FileOptions {
@@ -40,8 +41,19 @@ const STATIC_KEYS = optionKeys<StaticOptions>({
   headers: true,
 });
 
+const STATIC_RULES = {
+  ...FILE_RULES,
+  index: either(NAME, NAME_LIST, oneOf(false)),
+  dotfiles: DOTFILES,
+  extensions: NAME_LIST,
+  redirect: BOOLEAN,
+  fallthrough: BOOLEAN,
+  setHeaders: FUNCTION,
+};
+
 export function serveStatic(dir: string, options: StaticOptions = {}): Middleware {
   checkOptionNames(options, STATIC_KEYS, "serveStatic()");
+  checkOptionValues(options, STATIC_RULES, "serveStatic()");
   if (typeof dir !== "string" || dir === "") throw new BunwireError("INVALID_OPTION", "serveStatic(dir): dir must be a non-empty path");
   const root = resolve(dir);
   const indexes = options.index === false ? [] : typeof options.index === "string" ? [options.index] : (options.index ?? ["index.html"]);

@@ -6,17 +6,16 @@ import type { MaybeDecision, SocketHandlers } from "../engine/index.ts";
 import type { Middleware } from "./middleware-chain.ts";
 import type { BunwireRequest } from "./request.ts";
 
-type ParamName<Segment extends string> = Segment extends `:${infer Name}?`
-  ? Name
-  : Segment extends `:${infer Name}`
-    ? Name
-    : Segment extends "*"
-      ? "*"
-      : never;
-type ParamNames<Path extends string> = Path extends `${infer Head}/${infer Rest}` ? ParamName<Head> | ParamNames<Rest> : ParamName<Path>;
+type Segments<Path extends string> = Path extends `${infer Head}/${infer Rest}` ? Head | Segments<Rest> : Path;
+/** `:name` and `*` are always there; `:name?` is absent from `req.params` when the request leaves it out. */
+type RequiredName<Segment extends string> = Segment extends `:${string}?` ? never : Segment extends `:${infer Name}` ? Name : Segment extends "*" ? "*" : never;
+type OptionalName<Segment extends string> = Segment extends `:${infer Name}?` ? Name : never;
+type Flat<T> = { [K in keyof T]: T[K] };
 
-/** The params of a route path: `ParamsOf<"/chat/:room">` is `{ room: string }`. */
-export type ParamsOf<Path extends string> = string extends Path ? Record<string, string> : { [Name in ParamNames<Path>]: string };
+/** The params of a route path: `ParamsOf<"/chat/:room/:page?">` is `{ room: string; page?: string }`. */
+export type ParamsOf<Path extends string> = string extends Path
+  ? Record<string, string>
+  : Flat<{ [Name in RequiredName<Segments<Path>>]: string } & { [Name in OptionalName<Segments<Path>>]?: string }>;
 
 /** `ws.data` on an App WebSocket route, plus whatever middleware put on `res.locals`. */
 export type WebSocketData<Params extends object = Record<string, string>, Extra extends object = {}> = Extra & {

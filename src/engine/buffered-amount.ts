@@ -1,14 +1,8 @@
 // `ws.bufferedAmount`, which code written for browser WebSockets reads but Bun's ServerWebSocket only offers as
-// `getBufferedAmount()`. Defined once as a getter on Bun's own prototype, so sockets stay unwrapped.
+// `getBufferedAmount()`. Defined once as a getter on Bun's own prototype, so sockets stay unwrapped. Its type is
+// declared in socket-route.ts, which every front door's published types import.
 
 import type { ServerWebSocket } from "bun";
-
-declare module "bun" {
-  interface ServerWebSocket<T> {
-    /** Bytes queued for sending and not yet written: `getBufferedAmount()` as a property (bunwire). */
-    readonly bufferedAmount: number;
-  }
-}
 
 // The prototype is the process's (every server shares it); this flag only spares the look-up on every open and
 // holds nothing that belongs to one app.

@@ -7,6 +7,13 @@ import type { ConnectionUser } from "./identity.ts";
 import type { RouteLimits } from "./limits.ts";
 import type { Params } from "./path-pattern.ts";
 
+declare module "bun" {
+  interface ServerWebSocket<T> {
+    /** Bytes queued for sending and not yet written: `getBufferedAmount()` as a property (bunwire, buffered-amount.ts). */
+    readonly bufferedAmount: number;
+  }
+}
+
 /** Bun's ServerWebSocket, as every handler receives it (no wrapper). */
 export type Socket<Data = unknown> = ServerWebSocket<Data>;
 

@@ -158,3 +158,37 @@ test("cookies: quoted values unquoted, a malformed escape kept as sent, the firs
   const cookies = await (await fetch(base, { headers: { Cookie: 'x="quoted"; bad=%E0%A4%A; x=second;  spaced = yes ; novalue' } })).json();
   expect(cookies).toEqual({ x: "quoted", bad: "%E0%A4%A", spaced: "yes" });
 });
+
+test("headers set by middleware ride on res.respond, a mounted Router's answer, the 404 and the 426 without losing their type", async () => {
+  const { Router } = await import("bunwire/router");
+  const app = bunwire();
+  app.use((_req, res, next) => {
+    res.set("x-mw", "1").cookie("a", "1");
+    next();
+  });
+  const shared = new Response(null, { status: 204 });
+  app.get("/respond", (_req, res) => res.respond(new Response("hello")));
+  app.get("/typed", (_req, res) => res.respond(new Response("{}", { headers: { "content-type": "application/json", "set-cookie": "b=2" } })));
+  app.get("/shared", (_req, res) => {
+    if (_req.query.who !== undefined) res.cookie("who", String(_req.query.who));
+    res.respond(shared);
+  });
+  const router = new Router();
+  router.get("/router", () => new Response("hi"));
+  app.use(router);
+  app.ws("/ws", {});
+  const base = start(app);
+  for (const path of ["/respond", "/router", "/nope", "/ws"]) {
+    const answer = await fetch(`${base}${path}`);
+    expect({ path, type: answer.headers.get("content-type"), mw: answer.headers.get("x-mw") }).toEqual({ path, type: "text/plain;charset=utf-8", mw: "1" });
+  }
+  const respond = await fetch(`${base}/respond`);
+  expect(respond.headers.get("content-length")).toBe("5");
+  expect(await respond.text()).toBe("hello");
+  const typed = await fetch(`${base}/typed`);
+  expect(typed.headers.get("content-type")).toBe("application/json");
+  expect(typed.headers.getSetCookie().map((line) => line.split(";")[0])).toEqual(["b=2", "a=1"]);
+  // A body-less Response returned to two clients: the second does not get the first one's cookie.
+  expect((await fetch(`${base}/shared?who=ada`)).headers.getSetCookie().some((line) => line.startsWith("who=ada"))).toBe(true);
+  expect((await fetch(`${base}/shared`)).headers.getSetCookie().some((line) => line.startsWith("who="))).toBe(false);
+});

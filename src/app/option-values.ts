@@ -1,0 +1,53 @@
+// The values of the App's middleware options (`serveStatic`, `session`, `rateLimit`, `cors`), checked when the
+// middleware is made: a wrong type would otherwise surface later as a 500 at request time, or worse, as a header
+// such as `max-age=NaN`. One table of rules per factory; names are checked apart (option-names.ts).
+
+import { BunwireError } from "../engine/errors.ts";
+
+/** A test and what it expects, as the error says it: "option maxAge must be <expected>". */
+export interface Rule {
+  readonly test: (value: unknown) => boolean;
+  readonly expected: string;
+}
+
+export const rule = (expected: string, test: (value: unknown) => boolean): Rule => ({ test, expected });
+
+export const BOOLEAN = rule("true or false", (value) => typeof value === "boolean");
+export const FUNCTION = rule("a function", (value) => typeof value === "function");
+export const TEXT = rule("a string", (value) => typeof value === "string");
+export const NAME = rule("a non-empty string", (value) => typeof value === "string" && value !== "");
+export const COUNT = rule("a number >= 0", (value) => typeof value === "number" && value >= 0);
+export const MILLISECONDS = rule("a number of milliseconds >= 0", (value) => typeof value === "number" && value >= 0);
+export const SECONDS = rule("a number of seconds >= 0", (value) => typeof value === "number" && value >= 0);
+export const STATUS = rule("an HTTP status (200-599)", (value) => Number.isInteger(value) && (value as number) >= 200 && (value as number) <= 599);
+export const NAMES = rule("a string or an array of strings", (value) => typeof value === "string" || (Array.isArray(value) && value.every((item) => typeof item === "string")));
+export const OBJECT = rule("an object", (value) => typeof value === "object" && value !== null && !Array.isArray(value));
+export const NAME_LIST = rule("an array of strings", (value) => Array.isArray(value) && value.every((item) => typeof item === "string"));
+export const STRING_RECORD = rule("an object of header names to strings", (value) => typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((item) => typeof item === "string"));
+
+export function oneOf(...values: readonly unknown[]): Rule {
+  return rule(values.map((value) => JSON.stringify(value)).join(", ").replace(/, ([^,]*)$/, " or $1"), (value) => values.includes(value));
+}
+
+export function either(...rules: readonly Rule[]): Rule {
+  return rule(rules.map((one) => one.expected).join(", or "), (value) => rules.some((one) => one.test(value)));
+}
+
+function shown(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "function") return "a function";
+  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
+  return String(value);
+}
+
+/** Throws INVALID_OPTION (`where: option maxAge must be ..., got "1d"`) for the first value its rule refuses. */
+export function checkOptionValues(options: object | undefined, rules: Readonly<Record<string, Rule>>, where: string): void {
+  if (options === undefined) return;
+  const values = options as Record<string, unknown>;
+  for (const name in rules) {
+    const value = values[name];
+    if (value === undefined) continue;
+    const { test, expected } = rules[name]!;
+    if (!test(value)) throw new BunwireError("INVALID_OPTION", `${where}: option ${name} must be ${expected}, got ${shown(value)}`);
+  }
+}
