@@ -12,7 +12,7 @@ import { BunwireError } from "./errors.ts";
 import type { RouteLimits } from "./limits.ts";
 import type { ListenOptions } from "./listen.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
-import { resolveServerOptions, type ErrorHook, type ErrorSource, type ResolvedServerOptions, type ServerOptions } from "./options.ts";
+import { checkCloseOptions, resolveServerOptions, type ErrorHook, type ErrorSource, type ResolvedServerOptions, type ServerOptions } from "./options.ts";
 import { pathnameOf, type PathPattern } from "./path-pattern.ts";
 import { OpenConnections, userTopic } from "./open-connections.ts";
 import { createPolicy, type Policy } from "./policy.ts";
@@ -266,6 +266,7 @@ export class Engine {
    * then leaves what is left behind and resolves.
    */
   close(options: CloseOptions = {}): Promise<void> {
+    checkCloseOptions(options);
     const server = this.#server;
     if (server === undefined) return Promise.resolve();
     this.#closing ??= this.#shutdown(server, options);

@@ -1,7 +1,7 @@
 // The engine's public surface for front doors (not a user-facing subpath).
 export { Engine, isUpgradeRequest, logError } from "./engine.ts";
 export type { EngineListenOptions, EngineOptions, PublishData } from "./engine.ts";
-export { checkOptions, resolveServerOptions } from "./options.ts";
+export { checkOptions, checkWebSocketOptions, resolveServerOptions } from "./options.ts";
 export type { ErrorHook, ErrorSource, ServerOptions, WebSocketOptions } from "./options.ts";
 export { pickLimits } from "./limits.ts";
 export type { AllowedOrigins, MessageRateLimit, OriginRule, RouteLimits, TrustProxy } from "./limits.ts";

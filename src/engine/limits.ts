@@ -74,6 +74,16 @@ function invalid(where: string, name: string, expected: string, value: unknown):
   return new BunwireError("INVALID_OPTION", `${where}: option ${name} must be ${expected}, got ${shown}`);
 }
 
+/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days): past it, setTimeout fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A deadline in milliseconds: > 0 and within a timer's reach, or Infinity for none. */
+export function isDeadline(value: unknown): value is number {
+  return value === Infinity || (typeof value === "number" && value > 0 && value <= MAX_TIMER_MS);
+}
+
+export const DEADLINE = "a number of milliseconds > 0 and <= 2147483647 (about 24.8 days), or Infinity for none";
+
 function positive(value: unknown, allowInfinity = false): boolean {
   return typeof value === "number" && value > 0 && (Number.isInteger(value) || (allowInfinity && value === Infinity));
 }
@@ -89,7 +99,7 @@ export function checkLimits(limits: RouteLimits, where: string): void {
   }
   if (maxQueuedEvents !== undefined && !positive(maxQueuedEvents, true)) throw invalid(where, "maxQueuedEvents", "a positive integer", maxQueuedEvents);
   if (maxQueuedBytes !== undefined && !positive(maxQueuedBytes, true)) throw invalid(where, "maxQueuedBytes", "a positive integer", maxQueuedBytes);
-  if (upgradeTimeout !== undefined && !positive(upgradeTimeout, true)) throw invalid(where, "upgradeTimeout", "a positive number of milliseconds", upgradeTimeout);
+  if (upgradeTimeout !== undefined && !isDeadline(upgradeTimeout)) throw invalid(where, "upgradeTimeout", DEADLINE, upgradeTimeout);
   if (messageRateLimit !== undefined && messageRateLimit !== false) {
     const rate = messageRateLimit as Partial<MessageRateLimit> | null;
     const expected = '{ messages?, bytes?, intervalMs?, action: "close" | "reply" } with messages or bytes, or false';

@@ -5,7 +5,7 @@ import type { WebSocketHandler } from "bun";
 import type { Bus } from "../bus/contract.ts";
 import { BunwireError } from "./errors.ts";
 import { checkOptionNames, optionKeys } from "./option-names.ts";
-import { checkLimits, LIMIT_KEYS, MiB, type RouteLimits } from "./limits.ts";
+import { checkLimits, DEADLINE, isDeadline, LIMIT_KEYS, MAX_TIMER_MS, MiB, type RouteLimits } from "./limits.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
 import { compileOrigins } from "./origin.ts";
 import type { Socket, SocketEventName } from "./socket-route.ts";
@@ -53,6 +53,37 @@ const SERVER_KEYS = optionKeys<Omit<ServerOptions, keyof RouteLimits>>({
   drainDelay: true,
   bodyLimit: true,
 });
+const WEBSOCKET_KEYS = optionKeys<WebSocketOptions>({
+  maxPayloadLength: true,
+  backpressureLimit: true,
+  closeOnBackpressureLimit: true,
+  idleTimeout: true,
+  publishToSelf: true,
+  sendPings: true,
+  perMessageDeflate: true,
+});
+
+/** Bun's WebSocket options, checked here: Bun would refuse a wrong type only at `listen()`, and ignore a typo. */
+export function checkWebSocketOptions(options: unknown, where: string): void {
+  const at = `${where} websocket`;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) fail(where, "option websocket must be an object of Bun WebSocket options");
+  checkOptionNames(options, WEBSOCKET_KEYS, at);
+  const o = options as Record<string, unknown>;
+  for (const name of ["maxPayloadLength", "backpressureLimit", "idleTimeout"]) {
+    const value = o[name];
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 0)) fail(at, `option ${name} must be a whole number >= 0, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+  for (const name of ["closeOnBackpressureLimit", "publishToSelf", "sendPings"]) {
+    const value = o[name];
+    if (value !== undefined && typeof value !== "boolean") fail(at, `option ${name} must be true or false, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+  const deflate = o.perMessageDeflate;
+  if (deflate !== undefined && typeof deflate !== "boolean") {
+    if (deflate === null || typeof deflate !== "object") fail(at, `option perMessageDeflate must be true, false or { compress, decompress }, got ${String(deflate)}`);
+    checkOptionNames(deflate, ["compress", "decompress"], `${at} perMessageDeflate`);
+  }
+}
+
 /** Every ServerOptions name: what each front door accepts (besides its own, such as `port`). */
 export const SERVER_OPTION_NAMES: readonly string[] = [...SERVER_KEYS, ...LIMIT_KEYS];
 
@@ -82,28 +113,39 @@ export function checkOptions(options: unknown, where: string, extra: readonly st
   if (options === undefined) return;
   checkOptionNames(options, [...SERVER_OPTION_NAMES, ...extra], where);
   const o = options as ServerOptions;
-  if (o.websocket !== undefined && (o.websocket === null || typeof o.websocket !== "object")) fail(where, "option websocket must be an object of Bun WebSocket options");
+  if (o.websocket !== undefined) checkWebSocketOptions(o.websocket, where);
   if (o.bus !== undefined && (o.bus === null || typeof o.bus !== "object" || typeof o.bus.publish !== "function")) fail(where, "option bus must be a bus (redisBus(...), natsBus(...))");
   if (o.onError !== undefined && typeof o.onError !== "function") fail(where, "option onError must be a function (error, source) => void");
   if (o.logger !== undefined && (o.logger === null || typeof o.logger !== "object" || ["info", "warn", "error"].some((level) => typeof (o.logger as unknown as Record<string, unknown>)[level] !== "function"))) {
     fail(where, "option logger must have info, warn and error methods (a pino logger works)");
   }
   if (o.development !== undefined && typeof o.development !== "boolean") fail(where, "option development must be true or false");
-  for (const name of ["shutdownTimeout", "bodyLimit"] as const) {
-    const value = o[name];
-    if (value !== undefined && !(typeof value === "number" && value > 0)) fail(where, `option ${name} must be a positive number, got ${String(value)}`);
-  }
-  if (o.drainDelay !== undefined && !(typeof o.drainDelay === "number" && o.drainDelay >= 0 && o.drainDelay < 2 ** 31)) {
-    fail(where, `option drainDelay must be a number of milliseconds >= 0, got ${String(o.drainDelay)}`);
-  }
+  if (o.shutdownTimeout !== undefined && !isDeadline(o.shutdownTimeout)) fail(where, `option shutdownTimeout must be ${DEADLINE}, got ${String(o.shutdownTimeout)}`);
+  if (o.bodyLimit !== undefined && !(typeof o.bodyLimit === "number" && o.bodyLimit > 0)) fail(where, `option bodyLimit must be a positive number, got ${String(o.bodyLimit)}`);
+  checkDrainDelay(o.drainDelay, where);
   checkLimits(o, where);
   // Compiled once here only to fail now for an entry that is no origin, not at the first upgrade.
   if (o.allowedOrigins !== undefined) compileOrigins(o.allowedOrigins, o.trustProxy ?? false, where);
 }
 
+export function checkDrainDelay(value: unknown, where: string): void {
+  if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= MAX_TIMER_MS)) {
+    fail(where, `option drainDelay must be a number of milliseconds >= 0 and <= ${MAX_TIMER_MS}, got ${String(value)}`);
+  }
+}
+
+/** `close({ timeout, drainDelay })`, checked as the server options are: a wrong deadline would fire at once. */
+export function checkCloseOptions(options: unknown): void {
+  checkOptionNames(options, ["timeout", "drainDelay"], "close()");
+  const o = (options ?? {}) as { timeout?: unknown; drainDelay?: unknown };
+  if (o.timeout !== undefined && !isDeadline(o.timeout)) fail("close()", `option timeout must be ${DEADLINE}, got ${String(o.timeout)}`);
+  checkDrainDelay(o.drainDelay, "close()");
+}
+
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
   return {
-    websocket: { maxPayloadLength: DEFAULT_MAX_PAYLOAD_LENGTH, ...options.websocket },
+    // `maxPayloadLength: undefined` (an unset config value) keeps the default rather than Bun's 16 MB.
+    websocket: { ...options.websocket, maxPayloadLength: options.websocket?.maxPayloadLength ?? DEFAULT_MAX_PAYLOAD_LENGTH },
     bus: options.bus,
     onError: options.onError,
     logger: options.logger ?? consoleLogger,

@@ -10,7 +10,7 @@ export interface PathPattern {
   /** Static patterns match by string equality: the route table keeps them in a Map. */
   readonly isStatic: boolean;
   readonly keys: readonly string[];
-  /** Params on a match, `null` when the path does not match. Throws MALFORMED_URI (400) on a bad escape. */
+  /** Params on a match, `null` when the path does not match. Throws MALFORMED_URI (400) on a bad escape or a NUL. */
   match(pathname: string): Params | null;
 }
 
@@ -23,11 +23,15 @@ function escapeRegExp(text: string): string {
 
 function decodeParam(value: string, pathname: string): string {
   if (value.indexOf("%") === -1) return value;
+  let decoded: string;
   try {
-    return decodeURIComponent(value);
+    decoded = decodeURIComponent(value);
   } catch {
     throw new BunwireError("MALFORMED_URI", `malformed URL escape in "${pathname}"`, { status: 400 });
   }
+  // A NUL cut short by C code (file paths, Redis keys, a topic name) would name something else than the client sent.
+  if (decoded.includes("\0")) throw new BunwireError("MALFORMED_URI", `a NUL byte (%00) in a route param of "${pathname}"`, { status: 400 });
+  return decoded;
 }
 
 /** Removes a trailing slash (but keeps "/"), so `/chat/` and `/chat` are one route. */

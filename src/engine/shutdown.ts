@@ -25,7 +25,7 @@ export interface ShutdownParts {
 export async function shutdown(parts: ShutdownParts, timeoutMs: number): Promise<void> {
   let timer: Timer | undefined;
   const deadline = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    if (timeoutMs !== Infinity) timer = setTimeout(() => resolve("timeout"), timeoutMs);
   });
   let busClosing: Promise<void> | undefined;
   const closeBus = () => (busClosing ??= parts.bus?.close().catch(() => {}) ?? Promise.resolve());

@@ -124,7 +124,8 @@ export class Upgrades {
     return new Promise<Answer>((resolve) => {
       let settled = false;
       const timeout = entry.policy.upgradeTimeout;
-      const timer = setTimeout(() => {
+      // Infinity: no deadline (a timer cannot take it: it would fire after 1 ms).
+      const timer = timeout === Infinity ? undefined : setTimeout(() => {
         settled = true;
         this.#release(handshake);
         // A hung admission is the server's bug, not the client's: reported as well as refused.

@@ -7,6 +7,7 @@ import type { Cluster } from "../cluster/cluster.ts";
 import {
   BunwireError,
   checkOptions,
+  checkWebSocketOptions,
   closeOnSignals,
   Engine,
   isMountable,
@@ -51,6 +52,7 @@ function splitConfig(config: WebSocketConfig<any>): { handlers: WebSocketConfig<
       options[key] = value;
     }
   }
+  checkWebSocketOptions(options, "router.websocket()");
   return { handlers: config, options: options as WebSocketOptions };
 }
 

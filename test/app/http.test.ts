@@ -114,13 +114,15 @@ test("error middleware (four parameters) can answer a failure", async () => {
   expect([response.status, await response.json()]).toEqual([503, { error: "nope" }]);
 });
 
-test("unknown route: 404; malformed escape in a param: 400; plain HTTP on a WebSocket path: 426", async () => {
+test("unknown route: 404; malformed escape or NUL in a param: 400; plain HTTP on a WebSocket path: 426", async () => {
   const app = bunwire();
   app.get("/items/:id", (req, res) => res.text(req.params.id));
   app.ws("/live", { message() {} });
   const base = start(app);
   expect((await fetch(`${base}/missing`)).status).toBe(404);
   expect((await fetch(`${base}/items/%E0%A4%A`)).status).toBe(400);
+  const nul = await fetch(`${base}/items/a%00b`);
+  expect([nul.status, await nul.text()]).toEqual([400, 'a NUL byte (%00) in a route param of "/items/a%00b"']);
   const live = await fetch(`${base}/live`);
   expect([live.status, live.headers.get("upgrade")]).toEqual([426, "websocket"]);
 });

@@ -198,6 +198,14 @@ export function admissionContract(label: string, mount: AdmissionMount, rules: A
       expect(calls).toBe(0);
     });
 
+    test("a route param with a NUL byte (%00) is refused with 400 MALFORMED_URI before the decision runs", async () => {
+      const server = await serve(() => true);
+      const refused = await upgradeAttempt(server.url("a%00b"));
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toStartWith("MALFORMED_URI");
+      expect(calls).toBe(0);
+    });
+
     test("maxConnections: past it 503 + Retry-After; a closed socket frees its slot", async () => {
       const server = await serve(() => true, { maxConnections: 1 });
       const first = await TestSocket.open(server.url("1"));

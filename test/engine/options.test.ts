@@ -89,6 +89,15 @@ for (const [door, make] of doors) {
         [{ upgradeTimeout: -5 }, "upgradeTimeout"],
         [{ logger: { info() {} } as never }, "logger"],
         [{ allowedOrigins: "app.example.com" }, "allowedOrigins"],
+        // Past a timer's reach setTimeout fires after 1 ms: every async admission, every close(), would give up at once.
+        [{ upgradeTimeout: 1e10 }, "upgradeTimeout"],
+        [{ shutdownTimeout: 2 ** 31 }, "shutdownTimeout"],
+        [{ drainDelay: 2 ** 31 }, "drainDelay"],
+        // Bun's own options: a typo would be ignored, a wrong type refused only by listen().
+        [{ websocket: { maxPayloadLenght: 1000 } as never }, 'unknown option "maxPayloadLenght" (did you mean "maxPayloadLength"?)'],
+        [{ websocket: { maxPayloadLength: "big" as never } }, "maxPayloadLength must be a whole number >= 0"],
+        [{ websocket: { publishToSelf: "yes" as never } }, "publishToSelf must be true or false"],
+        [{ websocket: { perMessageDeflate: { compres: true } as never } }, 'unknown option "compres"'],
       ];
       for (const [options, name] of bad) {
         const error = await failure(() => make(options));
@@ -132,4 +141,23 @@ test("a start-up error prints its code and message, with no stray status or clos
   const refused = new BunwireError("ORIGIN_FORBIDDEN", "no", { status: 403 });
   expect(refused.status).toBe(403);
   expect(refused.closeCode).toBeUndefined();
+});
+
+test("router.websocket() checks Bun's options it is given beside the handlers", () => {
+  const router = new Router();
+  expect(() => router.websocket({ message() {}, idleTimout: 30 } as never)).toThrow('router.websocket() websocket: unknown option "idleTimout" (did you mean "idleTimeout"?)');
+});
+
+test("websocket: { maxPayloadLength: undefined } keeps the 1 MiB default (not Bun's 16 MB)", async () => {
+  const app = bunwire({ websocket: { maxPayloadLength: undefined }, development: false });
+  const closed: number[] = [];
+  app.ws("/big", { message(ws, message) { ws.send(String(message.length)); } });
+  const server = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
+  closers.push(() => app.close());
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/big`);
+  await new Promise((resolve) => (ws.onopen = resolve));
+  const done = new Promise((resolve) => (ws.onclose = (event) => resolve(closed.push(event.code))));
+  ws.send("x".repeat(1024 * 1024 + 1));
+  await done;
+  expect(closed).toEqual([1009]);
 });

@@ -129,3 +129,27 @@ test("SIGTERM under load: every acknowledged message is in the handler's record,
   expect(acked.size).toBeGreaterThanOrEqual(200);
   for (const socket of [stuck, ...workers]) expect((await socket.closed).code).toBe(1001);
 }, 30_000);
+
+test("Infinity means no deadline: upgradeTimeout lets a slow admission decide, shutdownTimeout lets close() wait", async () => {
+  const errors: unknown[] = [];
+  const app = bunwire({ development: false, upgradeTimeout: Infinity, shutdownTimeout: Infinity, onError: (error) => void errors.push(error) });
+  const log: string[] = [];
+  app.ws("/slow", {
+    async upgrade() {
+      await Bun.sleep(60);
+      return true;
+    },
+    async message() {
+      await Bun.sleep(80);
+      log.push("handler done");
+    },
+  });
+  const server = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
+  const client = await TestSocket.open(`ws://127.0.0.1:${server.port}/slow`);
+  client.send("go");
+  await Bun.sleep(5);
+  await app.close();
+  expect(log).toEqual(["handler done"]);
+  expect(errors).toEqual([]);
+  expect(() => app.close({ timeout: 2 ** 31 })).toThrow("close(): option timeout must be a number of milliseconds > 0 and <= 2147483647");
+});
