@@ -183,6 +183,11 @@ export class Upgrades {
     }
     if (upgraded) return undefined;
     this.#release(handshake);
+    // Bun answers a version other than 13 itself (426 with Sec-WebSocket-Version: 13): record what the client got.
+    const version = req.headers.get("sec-websocket-version");
+    if (version !== null && version !== "13") {
+      return this.#refuse(req, pathname, entry.route.path, new BunwireError("UPGRADE_FAILED", `Sec-WebSocket-Version ${version} is not supported (only 13)`, { status: 426 }));
+    }
     return this.#refuse(req, pathname, entry.route.path, new BunwireError("UPGRADE_FAILED", "the request is not a valid WebSocket handshake (Sec-WebSocket-Key, Sec-WebSocket-Version: 13)", { status: 400 }));
   }
 

@@ -7,7 +7,7 @@ import { fileRoutes } from "bunwire/fs";
 import { Application } from "bunwire/gateway";
 import { Router } from "bunwire/router";
 import { writeTree } from "../fs/support.ts";
-import { TestSocket, upgradeAttempt } from "../support/socket.ts";
+import { rawHandshake, TestSocket, upgradeAttempt } from "../support/socket.ts";
 import { recordingLogger } from "./support.ts";
 
 const closers: Array<() => Promise<void>> = [];
@@ -16,6 +16,22 @@ afterEach(async () => {
 });
 
 describe("refused upgrades in development", () => {
+  test("a handshake Bun refuses itself is logged with the status the client got: 426 for a version other than 13, 400 without a key", async () => {
+    const logger = recordingLogger();
+    const app = bunwire({ development: true, logger });
+    app.ws("/live", {});
+    const server = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
+    closers.push(() => app.close());
+    const request = (lines: string[]) => `GET /live HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n${lines.join("\r\n")}\r\n\r\n`;
+    const url = `ws://127.0.0.1:${server.port}/live`;
+    const oldVersion = await rawHandshake(url, {}, request(["Sec-WebSocket-Version: 8", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="]));
+    expect([oldVersion.status, oldVersion.header("sec-websocket-version")]).toEqual([426, "13"]);
+    expect((await rawHandshake(url, {}, request(["Sec-WebSocket-Version: 13"]))).status).toBe(400);
+    const warnings = logger.messages("warn");
+    expect(warnings[0]).toContain("refused with 426: UPGRADE_FAILED: Sec-WebSocket-Version 8 is not supported (only 13)");
+    expect(warnings[1]).toContain("refused with 400: UPGRADE_FAILED");
+  });
+
   test("each refusal is logged with its status and reason", async () => {
     const logger = recordingLogger();
     const app = bunwire({ development: true, logger, maxConnections: 1 });

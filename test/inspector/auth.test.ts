@@ -7,6 +7,7 @@ import { bunwire, isBunwireError, type App } from "bunwire";
 import { observe } from "bunwire/metrics";
 import { rawHandshake, upgradeAttempt } from "../support/socket.ts";
 import { TOKEN } from "../metrics/support.ts";
+import { cookieValue } from "../../src/metrics/token.ts";
 
 let app: App;
 let base = "";
@@ -43,7 +44,7 @@ test("signing in: a wrong token is refused; the right one sets a scoped HttpOnly
   expect(right.status).toBe(303);
   expect(right.headers.get("location")).toBe(PAGE);
   const setCookie = right.headers.get("set-cookie")!;
-  expect(setCookie).toMatch(/^bunwire_inspector=[\w-]+; Path=\/_bunwire\/inspector; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+  expect(setCookie).toMatch(/^bunwire_inspector=\d+\.[\w-]+; Path=\/_bunwire\/inspector; HttpOnly; SameSite=Strict; Max-Age=43200$/);
   expect(setCookie).not.toContain(TOKEN);
   const cookie = setCookie.split(";")[0]!;
 
@@ -56,6 +57,20 @@ test("signing in: a wrong token is refused; the right one sets a scoped HttpOnly
   expect(script.headers.get("content-type")).toStartWith("text/javascript");
   expect((await rawHandshake(`${base.replace("http", "ws")}${PAGE}/ws`, { Cookie: cookie })).status).toBe(101);
   expect((await rawHandshake(`${base.replace("http", "ws")}${PAGE}/ws`, { Authorization: `Bearer ${TOKEN}` })).status).toBe(101);
+});
+
+test("a sign-in cookie is refused once its 12 hours are over, and its expiry cannot be moved without the token", async () => {
+  const now = Date.now();
+  const stale = cookieValue(TOKEN, now - 12 * 3600_000 - 1000);
+  const fresh = cookieValue(TOKEN, now);
+  const [freshExpiry, freshSignature] = fresh.split(".");
+  const open = (value: string) => fetch(`${base}${PAGE}`, { headers: { cookie: `bunwire_inspector=${value}` } });
+  expect((await open(fresh)).status).toBe(200);
+  expect((await open(stale)).status).toBe(401);
+  expect((await upgradeAttempt(`${base.replace("http", "ws")}${PAGE}/ws`, { Cookie: `bunwire_inspector=${stale}` })).status).toBe(401);
+  // The stale cookie's signature with a later expiry, and the fresh expiry moved on a day: both refused.
+  expect((await open(`${freshExpiry}.${stale.split(".")[1]}`)).status).toBe(401);
+  expect((await open(`${Number(freshExpiry) + 86_400}.${freshSignature}`)).status).toBe(401);
 });
 
 test("metrics with a token of their own: 401 without it, 200 with it", async () => {

@@ -46,12 +46,12 @@ async function readCapped(req: Request, max: number): Promise<string | undefined
   }
 }
 
-async function signIn(req: Request, base: string, token: string, cookie: string): Promise<Response> {
+async function signIn(req: Request, base: string, token: string): Promise<Response> {
   const body = await readCapped(req, MAX_FORM_BYTES);
   if (body === undefined) return signInPage(base, 413, "That form was too large.");
   const given = new URLSearchParams(body).get("token") ?? "";
   if (!sameSecret(given, token)) return signInPage(base, 401, "Wrong token.");
-  return new Response(null, { status: 303, headers: { location: base, "set-cookie": sessionCookie(cookie, base, isSecure(req)), "cache-control": "no-store" } });
+  return new Response(null, { status: 303, headers: { location: base, "set-cookie": sessionCookie(cookieValue(token), base, isSecure(req)), "cache-control": "no-store" } });
 }
 
 export function instanceOf(engine: Engine): string {
@@ -60,15 +60,14 @@ export function instanceOf(engine: Engine): string {
 
 export function mountInspector(target: MountTarget, base: string, token: string, context: Omit<InstanceContext, "instance" | "hiddenTopics">, options: InspectorOptions): void {
   const engine = target.engine;
-  const cookie = cookieValue(token);
   const tail = options.tail === true ? {} : options.tail === false || options.tail === undefined ? undefined : options.tail;
   const service = new InspectorService({ ...context, instance: instanceOf(engine), hiddenTopics: new Set([OWN_TOPIC]) }, tail);
   // From now on the engine keeps open sockets per route (search) and publishes per topic (hottest topics).
   engine.stats.track();
-  const allowed = (req: Request) => authorized(req, token, cookie);
+  const allowed = (req: Request) => authorized(req, token);
 
   target.addHttpRoute("GET", base, (req) => (allowed(req) ? inspectorPage(base) : signInPage(base, 401)));
-  target.addHttpRoute("POST", base, (req) => signIn(req, base, token, cookie));
+  target.addHttpRoute("POST", base, (req) => signIn(req, base, token));
   target.addHttpRoute("GET", `${base}/app.js`, async (req) => {
     if (!allowed(req)) return new Response("unauthorized", { status: 401 });
     return new Response(await pageScript(), { headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-store" } });
