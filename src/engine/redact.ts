@@ -22,19 +22,40 @@ export function redactText(text: string): string {
   return out;
 }
 
+/** How deep a chain of causes is followed: a cycle or a very long chain stops here. */
+const MAX_CAUSES = 8;
+
 /**
- * The error as a log line may carry it: the same object when its message has nothing to mask, else an Error of
- * the same name, code, message and stack with the secrets masked (the original stays untouched for your hooks).
+ * The error as a log line may carry it: the same object when nothing in it has to be masked, else an Error of the
+ * same name, code, message, stack and cause with the secrets masked (the original stays untouched for your hooks).
+ * Its `cause` chain is masked too (a driver's error often carries the connection URL there), and a thrown value
+ * that is no Error (`throw { message }`) is masked as its JSON text.
  */
-export function redactError(error: unknown): unknown {
-  if (!(error instanceof Error)) return typeof error === "string" ? redactText(error) : error;
+export function redactError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error)) return redactValue(error);
   const message = redactText(error.message);
   const stack = error.stack === undefined ? undefined : redactText(error.stack);
-  if (message === error.message && stack === error.stack) return error;
-  const copy = new Error(message);
+  const cause = depth < MAX_CAUSES && error.cause !== undefined ? redactError(error.cause, depth + 1) : error.cause;
+  if (message === error.message && stack === error.stack && cause === error.cause) return error;
+  const copy = new Error(message, cause === undefined ? undefined : { cause });
   copy.name = error.name;
   copy.stack = stack;
   const code = (error as { code?: unknown }).code;
   if (code !== undefined) (copy as Error & { code?: unknown }).code = code;
   return copy;
+}
+
+/** A thrown string, or an object as its JSON text, masked; the same value when there is nothing to mask. */
+function redactValue(value: unknown): unknown {
+  if (typeof value === "string") return redactText(value);
+  if (typeof value !== "object" || value === null) return value;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return "[an unserializable thrown value]";
+  }
+  if (text === undefined) return value;
+  const masked = redactText(text);
+  return masked === text ? value : masked;
 }

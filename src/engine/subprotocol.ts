@@ -21,7 +21,8 @@ export function negotiate(req: Request, supported: readonly string[], headers: H
   const offers = offered.split(",").map((name) => name.trim());
   const chosen = supported.find((name) => offers.includes(name));
   if (chosen === undefined) {
-    return new BunwireError("UNSUPPORTED_SUBPROTOCOL", `the client offered ${offers.join(", ")}; this route speaks ${supported.join(", ") || "none"}`, { status: 400 });
+    // Only how many: browsers carry tokens as subprotocols (`access_token, <jwt>`), and this message is logged.
+    return new BunwireError("UNSUPPORTED_SUBPROTOCOL", `the client offered ${offers.length} subprotocol${offers.length === 1 ? "" : "s"}, none of them spoken here; this route speaks ${supported.join(", ") || "none"}`, { status: 400 });
   }
   const merged = new Headers(headers);
   merged.set("Sec-WebSocket-Protocol", chosen);

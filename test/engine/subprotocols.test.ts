@@ -73,6 +73,14 @@ for (const [door, serve] of doors) {
       expect(body).toContain("bunwire.v2+msgpack, bunwire.v2+json");
     });
 
+    test("what the client offered is not repeated in the refusal (browsers send tokens as subprotocols)", async () => {
+      const refused = await upgradeAttempt(start(), { "Sec-WebSocket-Protocol": "access_token, eyJhbGciOiJIUzI1NiJ9.c2VjcmV0" });
+      const body = await refused.text();
+      expect(body).toContain("the client offered 2 subprotocols, none of them spoken here");
+      expect(body).not.toContain("eyJ");
+      expect(body).not.toContain("access_token");
+    });
+
     test("an explicit Sec-WebSocket-Protocol header from the decision wins", async () => {
       const head = await rawHandshake(start("bunwire.v2+json"), { "Sec-WebSocket-Protocol": "bunwire.v2+msgpack, bunwire.v2+json" });
       expect(head.status).toBe(101);

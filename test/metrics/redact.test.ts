@@ -30,8 +30,30 @@ test("an error with a secret is copied with its name, code and stack masked; one
   expect(leaky.message).toContain("token=abc");
 });
 
+test("an error's cause chain is masked too, and a thrown value that is no Error is masked as its JSON", () => {
+  const root = new Error("connect redis://admin:SECRET_A@db:6379");
+  const wrapped = new Error("query failed", { cause: root });
+  const copy = redactError(wrapped) as Error;
+  expect(copy).not.toBe(wrapped);
+  expect(copy.message).toBe("query failed");
+  expect((copy.cause as Error).message).toBe("connect redis://[redacted]@db:6379");
+  expect(wrapped.cause).toBe(root);
+  const clean = new Error("outer", { cause: new Error("inner") });
+  expect(redactError(clean)).toBe(clean);
+  // A cycle of causes ends.
+  const a = new Error("a password=x");
+  const b = new Error("b", { cause: a });
+  a.cause = b;
+  expect((redactError(b) as Error).cause).toBeInstanceOf(Error);
+  expect(redactError({ message: "password=SECRET2 token=SECRET3" })).toBe('{"message":"password=[redacted] token=[redacted]"}');
+  const harmless = { reason: "full" };
+  expect(redactError(harmless)).toBe(harmless);
+});
+
 test("the tail's default redaction masks JSON values under secret-looking keys, at any depth, and describes binary", () => {
   expect(defaultRedact('{"user":{"name":"ada","accessToken":"x"},"items":[{"apiKey":"y"}]}')).toBe('{"user":{"name":"ada","accessToken":"[redacted]"},"items":[{"apiKey":"[redacted]"}]}');
   expect(defaultRedact("plain text /p?q=1")).toBe("plain text /p?[redacted]");
   expect(defaultRedact(new Uint8Array(5))).toBe("<binary, 5 bytes>");
+  // JSON carried as a string inside JSON (an envelope whose payload was serialized twice).
+  expect(defaultRedact(JSON.stringify({ data: JSON.stringify({ token: "SECRET7", n: 1 }) }))).toBe(JSON.stringify({ data: JSON.stringify({ token: "[redacted]", n: 1 }) }));
 });

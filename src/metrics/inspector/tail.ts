@@ -21,6 +21,7 @@ const TAIL_IDLE_MS = 15_000;
 const SECRET_KEY = /token|secret|password|passwd|pwd|cookie|authorization|api[_-]?key|session|credential/i;
 
 function maskKeys(value: unknown, depth: number): unknown {
+  if (typeof value === "string") return depth > 8 ? value : maskJsonText(value, depth);
   if (depth > 8 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((item) => maskKeys(item, depth + 1));
   const out: Record<string, unknown> = {};
@@ -28,17 +29,21 @@ function maskKeys(value: unknown, depth: number): unknown {
   return out;
 }
 
+/** JSON text masked by key, at any depth, including JSON carried as a string inside it (an envelope's payload). */
+function maskJsonText(text: string, depth: number): string {
+  const first = text.trimStart()[0];
+  if (first !== "{" && first !== "[") return text;
+  try {
+    return JSON.stringify(maskKeys(JSON.parse(text), depth + 1));
+  } catch {
+    return text;
+  }
+}
+
 /** bunwire's own masking: JSON values under secret-looking keys, then secret-looking text (src/engine/redact.ts). */
 export function defaultRedact(data: string | Uint8Array): string {
   if (typeof data !== "string") return `<binary, ${data.byteLength} bytes>`;
-  let text = data;
-  const first = text.trimStart()[0];
-  if (first === "{" || first === "[") {
-    try {
-      text = JSON.stringify(maskKeys(JSON.parse(text), 0));
-    } catch {}
-  }
-  return redactText(text);
+  return redactText(maskJsonText(data, 0));
 }
 
 function asPayload(data: unknown): string | Uint8Array {
