@@ -2,6 +2,7 @@
 // origin (403) → connection caps (503 / 429) → the front door's admission, bounded by `upgradeTimeout` (503) →
 // subprotocol negotiation (400) → `server.upgrade` with the connection record waiting for `open`.
 
+import { STATUS_CODES } from "node:http";
 import type { Server } from "bun";
 import { refusal, refusalCode, reservedParam } from "./admission.ts";
 import { RETRY_AFTER, type ConnectionCaps } from "./caps.ts";
@@ -213,12 +214,17 @@ export class Upgrades {
     return refusal(error, headers);
   }
 
-  /** A thrown admission: a BunwireError below 500 refuses with its status; anything else is reported and 500. */
+  /**
+   * A thrown admission: a BunwireError below 500 refuses with its status; anything else is reported and answered
+   * with the error's 5xx status (a BunwireError's, as over HTTP) or 500, showing only the status text.
+   */
   #fail(req: Request, pathname: string, routePath: string | undefined, error: unknown): Response {
-    if (error instanceof BunwireError && error.status !== undefined && error.status < 500) return this.#refuse(req, pathname, routePath, error);
-    this.#context.stats.refused(routePath ?? "none", 500, error instanceof BunwireError ? error.code : "HANDLER_ERROR");
+    const status = error instanceof BunwireError ? error.status : undefined;
+    if (status !== undefined && status < 500) return this.#refuse(req, pathname, routePath, error as BunwireError);
+    const answered = status !== undefined && status <= 599 ? status : 500;
+    this.#context.stats.refused(routePath ?? "none", answered, error instanceof BunwireError ? error.code : "HANDLER_ERROR");
     this.#context.report(error, routePath === undefined ? { kind: "http", request: req } : { kind: "upgrade", request: req, routePath });
-    return new Response("Internal Server Error", { status: 500 });
+    return new Response(STATUS_CODES[answered] ?? "Internal Server Error", { status: answered });
   }
 
   /** One line per refusal (development): the path without its query string, never a header but the Origin. */

@@ -150,7 +150,7 @@ export function admissionContract(label: string, mount: AdmissionMount, rules: A
       });
     }
 
-    test("a throwing decision is a reported 500; a thrown BunwireError below 500 answers its own status", async () => {
+    test("a throwing decision is a reported 500; a thrown BunwireError answers its own status (a 5xx with its status text only, reported)", async () => {
       let error: Error = new Error("broken hook");
       const server = await serve(() => {
         throw error;
@@ -160,6 +160,11 @@ export function admissionContract(label: string, mount: AdmissionMount, rules: A
       error = new BunwireError("PAYMENT_REQUIRED", "subscribe first", { status: 402 });
       expect((await upgradeAttempt(server.url("1"))).status).toBe(402);
       expect(server.errors.length).toBe(1);
+      // A 5xx BunwireError answers its own status as over HTTP, with the status text only, and is reported.
+      error = new BunwireError("BACKEND_DOWN", "db at 10.0.0.5 unreachable", { status: 503 });
+      const unavailable = await upgradeAttempt(server.url("1"));
+      expect([unavailable.status, await unavailable.text()]).toEqual([503, "Service Unavailable"]);
+      expect(server.errors.length).toBe(2);
     });
 
     test("a decision that never settles: 503 UPGRADE_TIMEOUT after upgradeTimeout", async () => {
