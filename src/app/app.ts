@@ -72,7 +72,6 @@ interface AppSocketEntry {
 export class App extends HttpRoutes implements MountTarget, Mountable {
   readonly engine: Engine;
   readonly [STACK]: LayerStack;
-  readonly #routes: Array<[method: string, path: string]> = [];
   readonly #settings: RequestSettings;
   readonly #http: HttpContext;
   /** The limits this App sets itself: they follow its routes when it is mounted into another App. */
@@ -173,7 +172,7 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
     // Live, as in Express: the sub-app's stack runs below the prefix, with `req.baseUrl` set to it; socket routes
     // are handed on now and as they are added (#addSocket).
     target.#stack.mount(prefix, this.#stack);
-    for (const [method, path] of this.#routes) if (method !== "WS") target.#routes.push([method, joinPaths(prefix, path)]);
+    for (const [method, path] of this.routeLines()) if (method !== "WS") target.listing.push([method, joinPaths(prefix, path)]);
     this.#parents.push({ app: target, prefix });
     for (const entry of this.#sockets) this.#handOn(entry, target, prefix);
   }
@@ -249,13 +248,13 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
 
   /** Prints (and returns) one line per route: `GET     /`, `WS      /chat`. */
   printRoutes(): string {
-    const text = this.#routes.map(([method, path]) => `${method.padEnd(8)}${path}`).join("\n");
+    const text = this.routeLines().map(([method, path]) => `${method.padEnd(8)}${path}`).join("\n");
     console.log(text);
     return text;
   }
 
   protected override registered(method: string, path: string): void {
-    this.#routes.push([method, path]);
+    super.registered(method, path);
     for (const { app, prefix } of this.#parents) app.registered(method, joinPaths(prefix, path));
   }
 
@@ -272,7 +271,7 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
       opened: bindRequest,
     });
     this.#sockets.push(entry);
-    this.#routes.push(["WS", entry.path]);
+    this.listing.push(["WS", entry.path]);
     for (const { app, prefix } of this.#parents) this.#handOn(entry, app, prefix);
   }
 }

@@ -1,7 +1,7 @@
 // What the App and an HttpRouter share: Express's route methods (`get` ... `options`, `all`), `route(path)` for
 // chaining methods on one path, `param(name, fn)`, and the reading of `use` arguments. Both keep a LayerStack.
 
-import { BunwireError } from "../engine/index.ts";
+import { BunwireError, joinPaths } from "../engine/index.ts";
 import { checkBodyLimit } from "./body.ts";
 import { LayerStack, type ParamHandler, type RouteOptions } from "./layers.ts";
 import type { Handler, Middleware } from "./middleware-chain.ts";
@@ -59,6 +59,8 @@ export class RouteBuilder<Path extends string> {
 
 export abstract class HttpRoutes {
   abstract readonly [STACK]: LayerStack;
+  /** What `printRoutes` lists, in the order it was added: a route, or an HttpRouter mounted below a prefix (live). */
+  protected readonly listing: Array<[method: string, path: string] | [prefix: string, routes: HttpRoutes]> = [];
 
   get<Path extends string>(path: Path, ...args: RouteArgs<Path>): this {
     return this.addRoute("GET", path, args);
@@ -118,11 +120,25 @@ export abstract class HttpRoutes {
   /** @internal `use` items that are not functions or routers are left to the subclass (the App mounts Routers). */
   protected useItem(path: string, item: unknown): boolean {
     if (typeof item === "function") this[STACK].use(path, [item as Handler]);
-    else if (item instanceof HttpRoutes) this[STACK].mount(path, item[STACK]);
-    else return false;
+    else if (item instanceof HttpRoutes) {
+      this[STACK].mount(path, item[STACK]);
+      this.listing.push([path, item]);
+    } else return false;
     return true;
   }
 
   /** Called for each route added (the App lists them in `printRoutes`). */
-  protected registered(_method: string, _path: string): void {}
+  protected registered(method: string, path: string): void {
+    this.listing.push([method, path]);
+  }
+
+  /** @internal Every route as `[method, path]` below `prefix`, mounted HttpRouters' included as they are now. */
+  routeLines(prefix = ""): Array<[method: string, path: string]> {
+    const lines: Array<[string, string]> = [];
+    for (const [first, second] of this.listing) {
+      if (typeof second === "string") lines.push([first, joinPaths(prefix, second)]);
+      else lines.push(...second.routeLines(joinPaths(prefix, first)));
+    }
+    return lines;
+  }
 }

@@ -1,5 +1,5 @@
 // Runs Express-style `(req, res, next)` handlers in order. The outcome says how the chain ended: a handler
-// answered, every handler passed (`next()` past the last), one failed (a throw, a rejection, `next(err)`), or
+// answered (through `res`, or by returning a Response), every handler passed (`next()` past the last), one failed (a throw, a rejection, `next(err)`), or
 // none did anything before the deadline. It settles synchronously when the handlers do, so a route without
 // async middleware costs no promise; a timer is armed only when the chain is still open after the sync run.
 
@@ -48,6 +48,12 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
   };
   res.onFinish(() => settle(ANSWERED));
 
+  // A handler written Fetch-style (`() => new Response(...)`, as on the Router) answers with what it returns,
+  // rather than leaving the request open until the client gives up.
+  const answerWith = (response: Response): void => {
+    if (outcome === undefined && !res.headersSent) res.respond(response);
+  };
+
   const next: NextFunction = (error?: unknown) => {
     if (outcome !== undefined) return;
     if (error === "route") {
@@ -71,7 +77,15 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
               failure = undefined;
               return (step.handler as ErrorMiddleware)(pending, req, res, next);
             })();
-        if (isThenable(result)) result.then(undefined, (rejection: unknown) => next(rejection ?? new BunwireError("HANDLER_ERROR", `middleware rejected with ${String(rejection)}`)));
+        if (result instanceof Response) answerWith(result);
+        else if (isThenable(result)) {
+          result.then(
+            (value) => {
+              if (value instanceof Response) answerWith(value);
+            },
+            (rejection: unknown) => next(rejection ?? new BunwireError("HANDLER_ERROR", `middleware rejected with ${String(rejection)}`)),
+          );
+        }
       } catch (thrown) {
         next(thrown ?? new BunwireError("HANDLER_ERROR", `middleware threw ${String(thrown)}`));
       }

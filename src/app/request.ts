@@ -5,7 +5,7 @@
 // when a matching route is about to run or a handler asks (`await req.json()`).
 
 import type { Server } from "bun";
-import { clientIp, forwardedIp, type TrustProxy } from "../engine/client-ip.ts";
+import { clientIp, forwardedIp, forwardedIps, type TrustProxy } from "../engine/client-ip.ts";
 import type { Params, Socket, UserInit } from "../engine/index.ts";
 import { collectFields, DEFAULT_BODY_LIMIT, decodeText, parseBody, parseFormData, parseJson, readBytes } from "./body.ts";
 import { findCookie, parseCookies } from "./cookie.ts";
@@ -232,10 +232,10 @@ export class BunwireRequest<P extends object = Params> {
     return (this.#remember().ip = forwardedIp(forwarded, this.#settings.trustProxy) ?? socket?.remoteAddress ?? "");
   }
 
-  /** With `trustProxy`: X-Forwarded-For's addresses, client first; otherwise empty (as in Express). */
+  /** With `trustProxy`: the X-Forwarded-For addresses it trusts, client first; otherwise empty (as in Express). */
   get ips(): string[] {
     const forwarded = this.#settings.trustProxy === false ? null : this.#header("x-forwarded-for");
-    return forwarded === null ? [] : forwarded.split(",").map((address) => address.trim()).filter((address) => address !== "");
+    return forwardedIps(forwarded, this.#settings.trustProxy);
   }
 
   /** The Host header without its port (X-Forwarded-Host with `trustProxy`). */

@@ -15,6 +15,16 @@ export function clientIp(req: Request, server: Server<unknown> | undefined, trus
 }
 
 /** The client address an X-Forwarded-For header names under `trustProxy`, or undefined (the socket's peer then). */
+/**
+ * The addresses X-Forwarded-For names that `trustProxy` vouches for, client first (Express's `req.ips`): the last N
+ * with N hops, every one with `true`, none without trust. Entries left of them are whatever the client wrote.
+ */
+export function forwardedIps(forwarded: string | null, trustProxy: TrustProxy): string[] {
+  if (forwarded === null || trustProxy === false || trustProxy === 0) return [];
+  const hops = forwarded.split(",").map((address) => address.trim()).filter((address) => address !== "");
+  return trustProxy === true ? hops : hops.slice(Math.max(0, hops.length - trustProxy));
+}
+
 export function forwardedIp(forwarded: string | null, trustProxy: TrustProxy): string | undefined {
   if (forwarded === null || trustProxy === false || trustProxy === 0) return undefined;
   const hops = forwarded.split(",");

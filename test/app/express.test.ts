@@ -214,7 +214,9 @@ test("trustProxy: X-Forwarded-For/-Proto/-Host feed req.ip, ips, protocol, hostn
   };
   expect(await read()).toEqual({ ip: "127.0.0.1", ips: [], protocol: "http", secure: false, hostname: "127.0.0.1" });
   expect(await read({ trustProxy: true })).toEqual({ ip: "203.0.113.7", ips: ["203.0.113.7", "10.0.0.2"], protocol: "https", secure: true, hostname: "shop.example" });
-  expect((await read({ trustProxy: 1 })).ip).toBe("10.0.0.2");
+  // One trusted hop: the address it saw is the client; what it forwarded from the left is the client's own claim.
+  expect(await read({ trustProxy: 1 })).toMatchObject({ ip: "10.0.0.2", ips: ["10.0.0.2"] });
+  expect(await read({ trustProxy: 2 })).toMatchObject({ ip: "203.0.113.7", ips: ["203.0.113.7", "10.0.0.2"] });
 });
 
 test("res.location, res.vary and res.attachment set their headers", async () => {

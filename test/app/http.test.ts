@@ -1,6 +1,6 @@
 // The App's HTTP side: Express-style routes and middleware, params/query/body/cookies, responses, errors, 404.
 import { afterEach, expect, test } from "bun:test";
-import { bunwire, type App, type ErrorMiddleware } from "bunwire";
+import { bunwire, httpRouter, type App, type ErrorMiddleware } from "bunwire";
 
 const apps: App[] = [];
 afterEach(async () => {
@@ -193,4 +193,44 @@ test("headers set by middleware ride on res.respond, a mounted Router's answer, 
   // A body-less Response returned to two clients: the second does not get the first one's cookie.
   expect((await fetch(`${base}/shared?who=ada`)).headers.getSetCookie().some((line) => line.startsWith("who=ada"))).toBe(true);
   expect((await fetch(`${base}/shared`)).headers.getSetCookie().some((line) => line.startsWith("who="))).toBe(false);
+});
+
+test("a handler that returns a Response (Fetch style, sync or async) answers with it, headers middleware set included", async () => {
+  const app = bunwire();
+  app.use((_req, res, next) => {
+    res.set("x-mw", "1");
+    next();
+  });
+  app.get("/sync", () => new Response("sync", { status: 201 }));
+  app.get("/async", async () => {
+    await Bun.sleep(1);
+    return Response.json({ ok: true });
+  });
+  app.ws("/live", () => new Response("no entry", { status: 403 }), {});
+  const base = start(app);
+  const sync = await fetch(`${base}/sync`);
+  expect([sync.status, await sync.text(), sync.headers.get("x-mw")]).toEqual([201, "sync", "1"]);
+  const later = await fetch(`${base}/async`);
+  expect([later.status, await later.json(), later.headers.get("x-mw")]).toEqual([200, { ok: true }, "1"]);
+  const refused = await fetch(`${base}/live`, { headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" } });
+  expect([refused.status, await refused.text()]).toEqual([403, "no entry"]);
+});
+
+test("printRoutes lists an httpRouter's routes below its prefix, nested routers and routes added after mounting included", () => {
+  const app = bunwire();
+  const books = httpRouter();
+  const reviews = httpRouter();
+  books.get("/", (_req, res) => res.json([]));
+  books.use("/:id/reviews", reviews);
+  app.use("/api/books", books);
+  app.ws("/live", {});
+  books.post("/", (_req, res) => res.status(201).end());
+  reviews.get("/", (_req, res) => res.json([]));
+  const log = console.log;
+  console.log = () => {};
+  try {
+    expect(app.printRoutes().split("\n")).toEqual(["GET     /api/books", "GET     /api/books/:id/reviews", "POST    /api/books", "WS      /live"]);
+  } finally {
+    console.log = log;
+  }
 });
