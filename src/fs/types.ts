@@ -1,7 +1,7 @@
 // The file-route contract: what a `ws/**/route.ts` module may export and the `ctx` its handlers receive, generic
 // over the route's `ws.data` (a loose record by default, so `ws.data.room` compiles on an untyped socket).
 
-import type { LooseData, MaybeDecision, Params, PublishData, ServerWebSocket } from "../engine/index.ts";
+import type { BunwireError, LooseData, MaybeDecision, Params, PublishData, ServerWebSocket } from "../engine/index.ts";
 
 /** The one socket type of every entry point (Bun's own); `ws.data` is what `upgrade` returned as `data` (default `{}`). */
 export type { ServerWebSocket } from "../engine/index.ts";
@@ -31,9 +31,10 @@ export interface WebSocketContext<P extends Params = Params> {
 export type UpgradeResult<Data = LooseData> = MaybeDecision<Data>;
 
 /**
- * A `ws/<path>/route.ts` module. Every export is optional, but at least one handler must be there. `Data` types
- * `ws.data` (`satisfies WebSocketRouteModule<{ user: string }>` on an object of handlers, or annotate each one with
- * `ServerWebSocket<{ user: string }>`).
+ * A `ws/<path>/route.ts` module: these as named exports, or one object of them as the default export
+ * (`export default { onMessage(ws, message, ctx) {...} } satisfies WebSocketRouteModule<{ user: string }>`, which
+ * types every handler at once), never both. Every one is optional, but at least one must be there. `Data` types
+ * `ws.data` (or annotate each named export with `ServerWebSocket<{ user: string }>`).
  */
 export interface WebSocketRouteModule<Data = LooseData> {
   upgrade?(req: Request, ctx: WebSocketContext): UpgradeResult<Data>;
@@ -46,6 +47,11 @@ export interface WebSocketRouteModule<Data = LooseData> {
   onPong?(ws: ServerWebSocket<Data>, data: Buffer, ctx: WebSocketContext): unknown;
   /** Receives what another handler threw; without it the error is logged and the server keeps serving. */
   onError?(ws: ServerWebSocket<Data>, error: unknown, ctx: WebSocketContext): unknown;
+  /**
+   * A message `messageRateLimit` with `action: "reply"` refused, instead of `onMessage`: `error` is its
+   * `RATE_LIMITED` BunwireError. Without it such a message is dropped without a word.
+   */
+  onRejected?(ws: ServerWebSocket<Data>, message: string | Buffer, error: BunwireError, ctx: WebSocketContext): unknown;
 }
 
-export const ROUTE_EXPORTS = ["upgrade", "onOpen", "onMessage", "onClose", "onDrain", "onPing", "onPong", "onError"] as const;
+export const ROUTE_EXPORTS = ["upgrade", "onOpen", "onMessage", "onClose", "onDrain", "onPing", "onPong", "onError", "onRejected"] as const;

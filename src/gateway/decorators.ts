@@ -101,6 +101,12 @@ export const OnDrain = lifecycle("drain");
 /** `@OnPing()` and `@OnPong()`: `(ws, data)` for control frames from the client. */
 export const OnPing = lifecycle("ping");
 export const OnPong = lifecycle("pong");
+/**
+ * `@OnRejected()`: `(ws, message, error)` for a frame `messageRateLimit` with `action: "reply"` refused (`error` is
+ * the RATE_LIMITED BunwireError), instead of `@OnMessage`. On a gateway with `@SubscribeMessage` it runs after the
+ * RATE_LIMITED error reply the protocol sends.
+ */
+export const OnRejected = lifecycle("rejected");
 
 /**
  * `@SubscribeMessage("event", schema?)`: handles envelopes `{ event, data, id? }` (JSON text or MessagePack) as

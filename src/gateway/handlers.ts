@@ -1,6 +1,7 @@
 // One gateway instance as engine handlers: its decorated methods bound once at start-up, so the engine calls
-// them directly per event (no wrapper on `@OnMessage`'s hot path). `@SubscribeMessage` methods, or typed-message
-// options on `@WebSocketGateway`, put the protocol's one dispatcher in front (subscriptions.ts).
+// them directly per event (no wrapper on `@OnMessage`'s hot path; `@OnRejected` is the engine's `rejected`).
+// `@SubscribeMessage` methods, or typed-message options on `@WebSocketGateway`, put the protocol's one dispatcher
+// in front (subscriptions.ts).
 
 import type { SocketHandlers, Socket } from "../engine/socket-route.ts";
 import { isThenable } from "../engine/thenable.ts";
@@ -24,10 +25,12 @@ export function gatewayHandlers(definition: GatewayDefinition, instance: object,
   const message = bound(instance, lifecycle.message) as SocketHandlers["message"];
   const close = bound(instance, lifecycle.close) as SocketHandlers["close"];
   const error = bound(instance, lifecycle.error) as SocketHandlers["error"];
+  const rejected = bound(instance, lifecycle.rejected) as SocketHandlers["rejected"];
   const handlers: SocketHandlers<WebSocketConnectionData> = {};
   if (open !== undefined) handlers.open = open;
   if (close !== undefined) handlers.close = close;
   if (error !== undefined) handlers.error = error;
+  if (rejected !== undefined) handlers.rejected = rejected;
   for (const control of ["drain", "ping", "pong"] as const) {
     const method = bound(instance, lifecycle[control]);
     if (method !== undefined) handlers[control] = method as never;
@@ -50,8 +53,9 @@ export function gatewayHandlers(definition: GatewayDefinition, instance: object,
       report(ws, again);
     }
   };
-  // The dispatcher's open/close/message replace the bound ones (it calls them) and add the SERVED_ON hook.
-  return Object.assign(handlers, subscriptionHandlers({
+  // The dispatcher's open/close/message/rejected replace the bound ones (it calls open and close) and add the
+  // SERVED_ON hook; its `rejected` answers RATE_LIMITED, then the gateway's @OnRejected runs (see below).
+  const typed = Object.assign(handlers, subscriptionHandlers({
     name: definition.cls.name,
     path: definition.path,
     subscriptions,
@@ -61,4 +65,13 @@ export function gatewayHandlers(definition: GatewayDefinition, instance: object,
     fallback: message,
     failed,
   }));
+  const reply = typed.rejected;
+  if (rejected !== undefined && reply !== undefined) {
+    // Built once at start-up: the reply first, so the client's request settles even if @OnRejected throws.
+    typed.rejected = (ws, frame, refusal) => {
+      reply(ws, frame, refusal);
+      return rejected(ws, frame, refusal);
+    };
+  }
+  return typed;
 }

@@ -5,7 +5,7 @@ import "reflect-metadata";
 
 export { Application } from "./application.ts";
 export type { ApplicationOptions } from "./application.ts";
-export { Injectable, Module, OnClose, OnDrain, OnError, OnMessage, OnOpen, OnPing, OnPong, OnUpgrade, SubscribeMessage, WebSocketGateway } from "./decorators.ts";
+export { Injectable, Module, OnClose, OnDrain, OnError, OnMessage, OnOpen, OnPing, OnPong, OnRejected, OnUpgrade, SubscribeMessage, WebSocketGateway } from "./decorators.ts";
 export type { GatewayClassDecorator, GatewayMethodDecorator } from "./decorators.ts";
 export type { GatewayOptions } from "./subscriptions.ts";
 export { WebSocketGatewayRegistry } from "./registry.ts";

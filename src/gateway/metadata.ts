@@ -6,7 +6,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { GatewayOptions } from "./subscriptions.ts";
 import type { Class, ModuleOptions } from "./types.ts";
 
-export type Lifecycle = "upgrade" | "open" | "message" | "close" | "error" | "drain" | "ping" | "pong";
+export type Lifecycle = "upgrade" | "open" | "message" | "close" | "error" | "drain" | "ping" | "pong" | "rejected";
 
 export const LIFECYCLE_DECORATOR: { readonly [K in Lifecycle]: string } = {
   upgrade: "@OnUpgrade()",
@@ -17,6 +17,7 @@ export const LIFECYCLE_DECORATOR: { readonly [K in Lifecycle]: string } = {
   drain: "@OnDrain()",
   ping: "@OnPing()",
   pong: "@OnPong()",
+  rejected: "@OnRejected()",
 };
 
 export interface Subscription {

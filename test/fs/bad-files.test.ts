@@ -60,7 +60,7 @@ describe("bad route files", () => {
     for (const file of Object.keys(byFile)) expect(error.message).toContain(join(dir, file));
   });
 
-  test("a syntax error or a throw while loading is reported at file:line:column, with the line and a caret", async () => {
+  test("a syntax error or a throw while loading is reported at file:line:column, each with the line and a caret", async () => {
     const dir = writeTree({
       "ws/syntax/route.ts": `export function onMessage(ws, m) {\n  ws.send(m;\n}\n`,
       "ws/throws/route.ts": `export function onOpen() {}\nconst port = Number("x");\nif (Number.isNaN(port)) throw new Error("PORT is not a number");\n`,
@@ -72,6 +72,10 @@ describe("bad route files", () => {
     expect(syntax.reason).toContain("  ws.send(m;\n");
     const thrown = error.problems.find((p) => p.file.endsWith("ws/throws/route.ts"))!;
     expect(thrown.line).toBe(3);
+    // A throw shows its source line too, read from the file, with a caret under the column the stack names.
+    const throwLine = `if (Number.isNaN(port)) throw new Error("PORT is not a number");`;
+    expect(thrown.reason).toContain(`\n      ${throwLine}\n      ${" ".repeat(thrown.column! - 1)}^`);
+    expect(thrown.column).toBeLessThanOrEqual(throwLine.length);
     expect(error.message).toContain(`${join(dir, "ws/syntax/route.ts")}:2:12: failed to import`);
     expect(error.message).toContain(`${join(dir, "ws/throws/route.ts")}:3:`);
     expect(error.message).toContain("PORT is not a number");

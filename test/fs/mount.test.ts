@@ -58,6 +58,20 @@ describe("app.use(await fileRoutes(dir))", () => {
     a.close();
   });
 
+  test("mounted, the file routes have no server or port of their own; publish and counts go through the App's", async () => {
+    const files = await fileRoutes(writeTree(TREE));
+    const app = bunwire();
+    app.use(files);
+    const server = listen(app);
+    expect([files.server, files.port]).toEqual([undefined, undefined]);
+    const c = await connected(wsUrl(server, "/ws/room/9"));
+    expect(await c.next()).toBe("joined ws-room-9");
+    expect(files.subscriberCount("ws-room-9")).toBe(1);
+    expect(files.publish("ws-room-9", "via the files")).toBeGreaterThan(0);
+    expect(await c.next()).toBe("via the files");
+    c.close();
+  });
+
   test("the App's middleware runs before a route's upgrade", async () => {
     const app = bunwire();
     app.use((req, res, next) => (req.query.token === "ok" ? next() : res.status(401).send("token please")));

@@ -7,7 +7,7 @@ import { fileRoutes, type FileRoutes } from "../../src/fs/index.ts";
 import { escapeSegment, topicOf } from "../../src/fs/topic.ts";
 import { scanRoutes } from "../../src/fs/scan.ts";
 import { connected, rawHandshake, wsUrl, type Client } from "../router/support.ts";
-import { writeTree } from "./support.ts";
+import { SRC, writeTree } from "./support.ts";
 
 const served: FileRoutes[] = [];
 afterEach(async () => {
@@ -80,6 +80,46 @@ describe("file-route topics", () => {
       expect(refused.status).toBe(400);
       expect(refused.body).toContain("RESERVED_TOPIC");
     }
+  });
+});
+
+// A typed-protocol route; `upgrade` keeps the connection's ctx in ws.data so a handler can call ctx.broadcast.
+const SOCKETS = `
+import { defineProtocol } from "${SRC}index.ts";
+const anything = { "~standard": { version: 1, vendor: "test", validate: (value) => ({ value }) } };
+const p = defineProtocol({ client: { shout: anything, subscribed: anything }, server: {} });
+export function upgrade(req, ctx) { return { data: { ctx } }; }
+export default p.handle({
+  shout(ws, text) { return ws.data.ctx.broadcast("shout " + text); },
+  subscribed(ws) { return ws.isSubscribed(ws.data.ctx.topic); },
+}, { open(ws) { ws.send("opened " + ws.data.ctx.topic); } });
+`;
+
+describe("sockets/ routes are on their topic too", () => {
+  test("a connection is subscribed to its sockets-... topic: files.publish and ctx.broadcast reach it, its own open still runs", async () => {
+    const files = await fileRoutes(writeTree({ "sockets/s/route.ts": SOCKETS, "sockets/room/[id]/route.ts": SOCKETS }));
+    served.push(files);
+    const server = files.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
+    const [a, b] = await Promise.all([connected(wsUrl(server, "/sockets/s")), connected(wsUrl(server, "/sockets/s"))]);
+    const room = await connected(wsUrl(server, "/sockets/room/7"));
+    expect(await a.next()).toBe("opened sockets-s");
+    expect(await b.next()).toBe("opened sockets-s");
+    expect(await room.next()).toBe("opened sockets-room-7");
+    a.send(JSON.stringify({ event: "subscribed", data: null, id: 1 }));
+    expect(JSON.parse((await a.next()) as string)).toEqual({ id: 1, ack: true });
+    expect(files.subscriberCount("sockets-s")).toBe(2);
+    expect(files.subscriberCount("sockets-room-7")).toBe(1);
+    expect(files.publish("sockets-s", "from the server")).toBeGreaterThan(0);
+    expect(await a.next()).toBe("from the server");
+    expect(await b.next()).toBe("from the server");
+    // ctx.broadcast publishes to the route's topic, the sender included; the other room hears nothing (order below).
+    a.send(JSON.stringify({ event: "shout", data: "hi", id: 2 }));
+    expect(await a.next()).toBe("shout hi");
+    expect(await b.next()).toBe("shout hi");
+    expect(JSON.parse((await a.next()) as string).id).toBe(2);
+    files.publish("sockets-room-7", "room only");
+    expect(await room.next()).toBe("room only");
+    for (const c of [a, b, room]) c.close();
   });
 });
 

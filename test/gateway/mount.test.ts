@@ -70,3 +70,28 @@ test("app.use(prefix, gateways): the App's middleware admits upgrades, HTTP rout
     await app.close();
   }
 });
+
+test("mounted, the Application has no server or port of its own; publish and counts go through the App's", async () => {
+  @WebSocketGateway("/room")
+  class RoomGateway {
+    @OnOpen() open(ws: ServerWebSocket) {
+      ws.subscribe("room");
+      ws.send("in");
+    }
+  }
+  const gateways = new Application({ globalRegistry: false }).registerGateway(RoomGateway);
+  const app = bunwire();
+  app.use(gateways);
+  const server = app.listen({ port: 0, quiet: true });
+  try {
+    expect([gateways.server, gateways.port]).toEqual([undefined, undefined]);
+    const c = new Client(`ws://127.0.0.1:${server.port}/room`);
+    await c.opened;
+    expect(await c.text()).toBe("in");
+    expect(gateways.subscriberCount("room")).toBe(1);
+    expect(gateways.publish("room", "via the gateways")).toBeGreaterThan(0);
+    expect(await c.text()).toBe("via the gateways");
+  } finally {
+    await app.close();
+  }
+});

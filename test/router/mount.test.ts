@@ -105,6 +105,20 @@ describe("app.use(router)", () => {
     for (const s of [routed, me, own]) s.close();
   });
 
+  test("mounted, the router has no server or port of its own; publish and counts go through the App's", async () => {
+    const router = chatRouter();
+    const app = bunwire();
+    app.use(router);
+    const server = listen(app);
+    expect([router.server, router.port]).toEqual([undefined, undefined]);
+    const c = await connected(wsUrl(server, "/"));
+    expect(await c.next()).toBe("hello anonymous");
+    expect(router.subscriberCount("all")).toBe(1);
+    expect(router.publish("all", "via the router")).toBeGreaterThan(0);
+    expect(await c.next()).toBe("via the router");
+    c.close();
+  });
+
   test("two routers with websocket() on the same prefix: a clear error at mount time, not a silent shadow", () => {
     const app = bunwire();
     app.use(chatRouter());
