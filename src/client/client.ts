@@ -1,7 +1,7 @@
 // The reconnecting client: one WebSocket at a time, typed emit/request/on, answers to server requests, an offline
 // queue flushed in order (keyed requests re-sent after a reconnect), rooms rejoined with their last offsets (events
-// kept in sequence order, see rooms.ts), a heartbeat for half-open connections, and a stop on close codes that mean
-// "do not retry". No server code: it shares only the protocol's types with the server.
+// kept in sequence order, see rooms.ts), a connect timeout and a heartbeat for connections that stop answering, and
+// a stop on close codes that mean "do not retry". No server code: it shares only the protocol's types with the server.
 
 import type { JoinResult } from "../protocol/envelope.ts";
 import type { AckOf, AnyProtocol, ClientEvents, ClientPayload, ReplyInput, ServerEvents, ServerPayload, ServerRequests } from "../protocol/define.ts";
@@ -11,7 +11,7 @@ import { offeredSubprotocols, resolveUrl, speaksCodec } from "./handshake.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Listeners, type EventMeta, type Listener } from "./listeners.ts";
 import { Outbox, type Outgoing } from "./outbox.ts";
-import { reconnectDelay, type ClientState, type ResolvedOptions } from "./options.ts";
+import { randomId, reconnectDelay, type ClientState, type ResolvedOptions } from "./options.ts";
 import { PresenceFollows, type RoomPresence } from "./presence.ts";
 import { Rooms, type Positioned } from "./rooms.ts";
 
@@ -47,8 +47,8 @@ export class Client<P extends AnyProtocol> {
   private socket: WebSocket | undefined;
   private binary = false;
   /**
-   * The server acked a request keyed `<clientId>:<id>` (sent with `keys: "id"`) on this connection: keyed requests now
-   * go without a key field, keyed by their ids.
+   * The server acked a request keyed `<clientId>:<session>:<id>` (sent with `keys: "id"`) on this connection: keyed
+   * requests now go without a key field, keyed by their ids.
    */
   #numbered = false;
   private userClosed = false;
@@ -61,10 +61,17 @@ export class Client<P extends AnyProtocol> {
   private readonly rooms: Rooms;
   private presences: PresenceFollows | undefined;
   private readonly answers = new Answers();
+  /**
+   * `<clientId>:<session>`, what this client's keys start with: the same across reconnects, so a retry is a repeat;
+   * new with each client object, whose request ids start at 1 again, so another client with the same `clientId`
+   * (a reloaded page, a second tab) never sends a key of this one's and gets its reply.
+   */
+  readonly #keyScope: string;
 
   constructor(private readonly url: string, private readonly options: ResolvedOptions) {
+    this.#keyScope = `${options.clientId}:${randomId(9)}`;
     this.outbox = new Outbox(options, (entry) => this.send(entry));
-    this.heartbeat = new Heartbeat(options.heartbeat);
+    this.heartbeat = new Heartbeat(options.heartbeat, options.connectTimeout);
     this.rooms = new Rooms({
       deliver: (message) => this.listeners.deliver(message as Inbound & Positioned),
       recover: (topic) => this.state === "open" && this.sendJoin(topic, true),
@@ -74,7 +81,7 @@ export class Client<P extends AnyProtocol> {
     this.open();
   }
 
-  /** This client's id: the scope of its idempotency keys, the same across reconnects. */
+  /** This client's id (`clientId`); its idempotency keys are `<id>:<session>:<request id>` (see `#keyScope`). */
   get id(): string {
     return this.options.clientId;
   }
@@ -187,6 +194,7 @@ export class Client<P extends AnyProtocol> {
     socket.onclose = (event) => socket === this.socket && this.lost(event.code, event.reason);
     // A close event always follows an error; the `ws` package would throw on an error nobody listens to.
     socket.onerror = ignore;
+    this.heartbeat.connecting(() => this.abandon());
   }
 
   private opened(socket: WebSocket): void {
@@ -223,14 +231,14 @@ export class Client<P extends AnyProtocol> {
 
   private call(event: string, data: unknown, timeout: number, keyed: boolean, signal?: AbortSignal): Promise<unknown> {
     if (this.state === "closed") return Promise.reject(closedError());
-    return this.outbox.request(event, data, { timeout, signal, keyPrefix: keyed ? this.options.clientId : undefined }, this.state === "open");
+    return this.outbox.request(event, data, { timeout, signal, keyPrefix: keyed ? this.#keyScope : undefined }, this.state === "open");
   }
 
   private send(entry: Outgoing | ReplyFrame): boolean {
     const socket = this.socket;
     if (socket === undefined || socket.readyState !== 1) return false;
-    // A key `<clientId>:<id>` goes whole, with `keys: "id"` (the connection's keys are its ids), until the server
-    // acked one; then the id alone is the key: no field for the server to read (docs/PROTOCOL.md).
+    // A key `<clientId>:<session>:<id>` goes whole, with `keys: "id"` (the connection's keys are its ids), until the
+    // server acked one; then the id alone is the key: no field for the server to read (docs/PROTOCOL.md).
     const frame = this.#numbered && (entry as Outgoing).key ? { event: entry.event, data: entry.data, id: (entry as Outgoing).id } : entry;
     // The cast: TypeScript 7's DOM typings take only ArrayBuffer-backed views, and codecs never return shared memory.
     socket.send(this.binary ? (this.options.codec!.encode(frame) as Uint8Array<ArrayBuffer>) : JSON.stringify(frame));
@@ -247,8 +255,8 @@ export class Client<P extends AnyProtocol> {
     }
     if (message === null || typeof message !== "object") return;
     if (typeof message.id === "number") {
-      // An ack of a request keyed `<clientId>:<id>` on this connection: the server noted the client id, so the next
-      // keyed requests go with their ids alone (docs/PROTOCOL.md, "Exactly-once effects").
+      // An ack of a request keyed `<clientId>:<session>:<id>` on this connection: the server noted the client, so the
+      // next keyed requests go with their ids alone (docs/PROTOCOL.md, "Exactly-once effects").
       if (!this.#numbered && message.error === undefined) this.#numbered = this.outbox.keyed(message.id);
       return this.outbox.settle(message.id, message);
     }
@@ -263,6 +271,17 @@ export class Client<P extends AnyProtocol> {
     // Events of a joined topic with a history go through its sequence: once each, in order.
     if (typeof message.topic === "string" && typeof message.seq === "number" && typeof message.offset === "string" && this.rooms.receive(message as Positioned)) return;
     this.listeners.deliver(message);
+  }
+
+  /**
+   * The handshake got no answer within `connectTimeout`: the attempt is given up (a socket still connecting takes no
+   * close code) and counts as a failed connection, retried with the usual backoff.
+   */
+  private abandon(): void {
+    const socket = this.socket;
+    this.detach();
+    socket?.close();
+    this.lost(1006, "connect timeout");
   }
 
   private declareDead(): void {

@@ -17,6 +17,8 @@ export function connect<P extends AnyProtocol>(url: string, options: ClientOptio
 export { Client } from "./client.ts";
 export type { EventMeta, RequestOptions } from "./client.ts";
 export { ClientError, RequestError } from "./errors.ts";
+// The base of both, and what a `client.onRequest` handler throws to answer with its own code (answers.ts).
+export { BunwireError } from "../engine/errors.ts";
 export { RoomPresence } from "./presence.ts";
 export type { PresenceChange, PresenceMeta } from "./presence.ts";
 export type { ClientErrorCode, RequestIssue } from "./errors.ts";

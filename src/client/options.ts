@@ -43,6 +43,12 @@ export interface ClientOptions {
   reconnect?: ReconnectOptions | false;
   /** false disables the heartbeat. */
   heartbeat?: HeartbeatOptions | false;
+  /**
+   * Ms a connection attempt may take, from opening the socket to the server's answer to the upgrade (default
+   * 10000; Infinity waits for ever). Past it the attempt is abandoned (`lastClose` is `{ code: 1006, reason:
+   * "connect timeout" }`) and the client reconnects with the usual backoff.
+   */
+  connectTimeout?: number;
   /** Emits and requests kept while not connected (default 1000). */
   maxQueue?: number;
   /** When the queue is full: drop the oldest entry (default) or reject the new one (emit throws QUEUE_FULL). */
@@ -67,7 +73,11 @@ export interface ClientOptions {
    * Per request: `request(event, data, { idempotent })`. Default false.
    */
   idempotent?: boolean;
-  /** This client's id, the scope of its keys when the connection has no user (default: 128 random bits). */
+  /**
+   * This client's id (default: 128 random bits). Its idempotency keys are `<clientId>:<session>:<request id>`, the
+   * session 72 random bits of this client object: two clients given the same id (two tabs, a page reload) never
+   * share a key.
+   */
   clientId?: string;
   /**
    * Keep each joined topic's position across page reloads (`true`: in `sessionStorage`), so a `join` after a reload
@@ -81,6 +91,7 @@ export interface ResolvedOptions {
   codec: ClientCodec | undefined;
   reconnect: Required<ReconnectOptions> | false;
   heartbeat: Required<HeartbeatOptions> | false;
+  connectTimeout: number;
   maxQueue: number;
   overflow: "drop-oldest" | "reject";
   onDrop: ((event: string, data: unknown) => void) | undefined;
@@ -98,6 +109,7 @@ const CLIENT_KEYS = optionKeys<ClientOptions>({
   codec: true,
   reconnect: true,
   heartbeat: true,
+  connectTimeout: true,
   maxQueue: true,
   overflow: true,
   onDrop: true,
@@ -126,6 +138,8 @@ export function resolveOptions(options: ClientOptions, globalWebSocket: WebSocke
     interval: options.heartbeat?.interval ?? 25_000,
     timeout: options.heartbeat?.timeout ?? 10_000,
   };
+  const connectTimeout = options.connectTimeout ?? 10_000;
+  if (!(connectTimeout > 0)) return "options.connectTimeout must be a number > 0";
   const maxQueue = options.maxQueue ?? 1000;
   if (!(maxQueue >= 0)) return "options.maxQueue must be a number >= 0";
   const gapTimeout = options.gapTimeout ?? 1000;
@@ -139,6 +153,7 @@ export function resolveOptions(options: ClientOptions, globalWebSocket: WebSocke
     codec: options.codec,
     reconnect,
     heartbeat,
+    connectTimeout,
     maxQueue,
     overflow: options.overflow ?? "drop-oldest",
     onDrop: options.onDrop,
@@ -152,9 +167,9 @@ export function resolveOptions(options: ClientOptions, globalWebSocket: WebSocke
   };
 }
 
-/** 128 random bits, base64url: unguessable, so a client's keys are its own when its connection has no user. */
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+/** Random bits, base64url (128 by default): unguessable, so a client's keys are its own when its connection has no user. */
+export function randomId(byteCount = 16): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(byteCount));
   let text = "";
   for (const byte of bytes) text += String.fromCharCode(byte);
   return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");

@@ -11,13 +11,13 @@ export interface Outgoing {
   id?: number;
   /** Idempotency key: the server runs the handler once per key and answers repeats with the first reply. */
   key?: string;
-  /** With `key` (`<clientId>:<id>`): `"id"`, the connection's later requests are keyed by their ids. */
+  /** With `key` (`<clientId>:<session>:<id>`): `"id"`, the connection's later requests are keyed by their ids. */
   keys?: "id";
 }
 
 export interface RequestOptions {
   timeout: number;
-  /** Prefix of the request's idempotency key (the client's id); none: the request has no key. */
+  /** Prefix of the request's idempotency key (`<clientId>:<session>`); none: the request has no key. */
   keyPrefix: string | undefined;
   signal: AbortSignal | undefined;
 }

@@ -3,7 +3,8 @@
 // consecutive sequence numbers: a number already delivered is a duplicate (a replay overlapping live delivery) and
 // is dropped; a number ahead of the next one waits, in order, until the missing ones arrive, by replay or late
 // live delivery. A gap that stays open for `gapTimeout` is recovered by rejoining from the last offset, so the
-// application sees every event once, in order, instead of silently skipping.
+// application sees every event once, in order, instead of silently skipping; when the history cannot fill it
+// (`recovered: false`), the events that waited are delivered all the same and the app is told to resync.
 
 import type { JoinResult } from "../protocol/envelope.ts";
 import type { SavedOffsets } from "./saved-offsets.ts";
@@ -111,14 +112,21 @@ export class Rooms {
     if (room === undefined) return;
     room.joining = false;
     room.acked = true;
+    const held = room.held;
+    const last = room.seq;
+    if (!result.recovered && last !== undefined && held !== undefined && held.size > 0) {
+      // A failed recovery replays nothing, and never will: the live events that came while the gap was open, past the
+      // last one delivered, go to the app now, in order, gaps and all, rather than being dropped. Up to the topic's
+      // position; all of them when it is unknown (the history is down) or behind them (a new history numbers anew).
+      this.flush(room, result.seq === undefined || result.seq < last ? Infinity : result.seq);
+    }
     // A first join starts at the topic's position; a failed recovery restarts there (the app resyncs). A recovered
     // rejoin keeps its own: the replay has advanced it, and a later live copy of a replayed event is a duplicate.
-    if (result.seq !== undefined && (room.seq === undefined || !result.recovered)) {
+    if (result.seq !== undefined && (last === undefined || !result.recovered)) {
       room.seq = result.seq;
       room.offset = result.offset;
       if (result.offset !== undefined) this.hooks.saved?.save(topic, result.offset, result.seq);
     }
-    const held = room.held;
     if (held !== undefined && held.size > 0) {
       if (room.seq === undefined) room.seq = Math.min(...held.keys()) - 1;
       for (const seq of held.keys()) if (seq <= room.seq) held.delete(seq);
@@ -159,6 +167,16 @@ export class Rooms {
     room.offset = message.offset;
     this.hooks.saved?.save(message.topic, message.offset, message.seq);
     this.hooks.deliver(message);
+  }
+
+  /** Delivers the held events numbered up to `limit`, in order, whatever numbers are missing between them. */
+  private flush(room: Room, limit: number): void {
+    const held = room.held!;
+    const due = [...held.keys()].filter((seq) => seq <= limit).sort((a, b) => a - b);
+    for (const seq of due) {
+      this.deliver(room, held.get(seq)!);
+      held.delete(seq);
+    }
   }
 
   /** Delivers the held events that have become next in line. */

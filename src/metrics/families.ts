@@ -122,7 +122,7 @@ export const FAMILIES: readonly Family[] = [
     name: "bunwire_closes_total",
     type: "counter",
     labels: ["route", "code"],
-    help: "WebSocket connections closed, per route pattern and close code (1000 normal, 1001 going away, 1006 abnormal, 1008 policy, 1009 too big, 1013 try again later, ...).",
+    help: "WebSocket connections closed, per route pattern and close code (1000 normal, 1001 going away, 1006 abnormal, which includes a message over maxPayloadLength that the client sees as 1009; 1008 policy, 1013 try again later, ...).",
     collect: ({ engine }) => engine.stats.routes.flatMap((s) => keyed(s.closes, { route: s.route }, "code")),
   },
   { name: "bunwire_messages_received_total", type: "counter", labels: ["route"], help: "WebSocket messages received, per route pattern (before any limit applies).", collect: perRoute((s) => s.messagesIn) },

@@ -28,6 +28,13 @@ export interface IdempotencyStore {
    * after that), or tells that a run holds it, or returns its record.
    */
   claim(key: string, leaseMs: number): Claim | Promise<Claim>;
+  /**
+   * Extends the lease of `key` to `leaseMs` from now while its run still goes (a key already done is left as it is).
+   * Called every `leaseMs / 3` while a handler runs, so a slow handler keeps its key and a repeat waits for it; the
+   * lease then ends only when the instance running it died. A store without it: a run longer than `leaseMs` loses
+   * its key, and a repeat after that runs the handler again.
+   */
+  renew?(key: string, leaseMs: number): void | Promise<void>;
   /** Records the outcome of the run that claimed `key`, kept `windowMs`. */
   complete(key: string, record: IdempotencyRecord, windowMs: number): void | Promise<void>;
   close(): Promise<void>;

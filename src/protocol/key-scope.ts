@@ -1,5 +1,5 @@
 // Whose keys a connection sends. bunwire's client names its client once per connection with a string key
-// `<clientId>:<id>` and `"keys": "id"`, then sends no key at all: its request ids are its key numbers
+// `<clientId>:<session>:<id>` and `"keys": "id"`, then sends no key at all: its request ids are its key numbers
 // (docs/PROTOCOL.md). A custom client may send numbers (`"k": n`) instead. The connection keeps that client, scoped
 // by its user, and the memory store's hold on the client's keys, so no form looks the client up per request.
 

@@ -1,7 +1,7 @@
 // The in-memory idempotency store of one instance (the default of `handle(..., { idempotency: true })`).
 //
-// Keys are grouped by client: the part of a key before its last ":" (bunwire's client sends `<clientId>:<n>`, n
-// counting up). Numbered keys, every client's, go to one log written in order (`KeyLog`: owner, number, expiry and
+// Keys are grouped by client: the part of a key before its last ":" (bunwire's client sends `<clientId>:<session>:<n>`,
+// n counting up). Numbered keys, every client's, go to one log written in order (`KeyLog`: owner, number, expiry and
 // outcome side by side, in chunks of 64 entries, `maxKeys` of them, the oldest reused first), and each client has an
 // index from number to entry (`NumberedWindow`), so a claim touches memory in order and no hash table. (A Map of
 // thousands of keys per client, each insert and delete at a random place in memory, cost more than the rest of a
@@ -24,10 +24,10 @@ export interface MemoryIdempotencyOptions {
    */
   maxKeys?: number;
   /**
-   * Keys kept per client, the part of a key before its last ":" (bunwire's client sends `<clientId>:<n>`, so each
-   * client has its own window): its keys numbered within this many of its highest number, and as many other keys,
-   * the oldest going first (default 4 096). Keys with no ":" (a custom client's UUIDs) belong to no client: only
-   * `maxKeys` bounds them.
+   * Keys kept per client, the part of a key before its last ":" (bunwire's client sends `<clientId>:<session>:<n>`,
+   * so each client object has its own window): its keys numbered within this many of its highest number, and as
+   * many other keys, the oldest going first (default 4 096). Keys with no ":" (a custom client's UUIDs) belong to no
+   * client: only `maxKeys` bounds them.
    */
   maxKeysPerClient?: number;
 }
@@ -635,6 +635,26 @@ export class MemoryIdempotency implements IdempotencyStore {
       entry.record = record;
       entry.expires = now + windowMs;
     } else this.keep(key, record, now, windowMs);
+  }
+
+  /**
+   * A run of `key` still goes: its lease ends `leaseMs` from now. Looks the key up by its string without touching the
+   * remembered last claim (`lastKey`, `lastGroup`), which a completion right after its claim reads.
+   */
+  renew(key: string, leaseMs: number): void {
+    const at = key.lastIndexOf(":");
+    const group = this.groups.get(at <= 0 ? "" : key.slice(0, at));
+    if (group === undefined) return;
+    const expires = coarseNow() + leaseMs;
+    const n = numberOf(key, at);
+    const window = group.numbered;
+    const slot = n === EMPTY || window === undefined || !window.covers(n) ? -1 : window.find(n);
+    if (slot !== -1) {
+      if (window!.running(slot)) window!.start(slot, expires);
+      return;
+    }
+    const entry = group.named.get(key);
+    if (entry !== undefined && !entry.dead && entry.record === undefined) entry.expires = expires;
   }
 
   close(): Promise<void> {

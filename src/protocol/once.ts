@@ -1,14 +1,16 @@
 // Exactly-once effects for client requests that carry a key (`handle(..., { idempotency })`): the first arrival of a
 // key claims it and runs the handler; its outcome (ack or error reply) is kept for `windowMs`; a repeat within the
 // window gets that outcome again, under its own request id, without running the handler; a repeat that arrives while
-// the first run still goes waits for it (on this instance through its promise, across instances by asking the store
-// again). Keys are scoped to the caller: the connection's user when it has one, else the key itself, which
-// bunwire's client makes from a random per-client id, so no client reads another's reply. A key comes as a string
+// the first run still goes waits for it (on this instance through its promise, whatever the store says; across
+// instances by asking the store again, while this instance renews the run's lease until it ends). Keys are scoped to
+// the caller: the connection's user when it has one, else the key itself, which bunwire's client makes from a random
+// per-client id and session, so no client reads another's reply. A key comes as a string
 // (`key`), or as a number of the client a string key named on this connection: `k`, or the request's id once that
 // string key came with `keys: "id"` (key-scope.ts); with the memory store all go straight to that client's keys.
 
 import { CONNECTION, type PinnedSocket } from "../engine/connection.ts";
 import { BunwireError } from "../engine/errors.ts";
+import { MAX_TIMER_MS } from "../engine/limits.ts";
 import { isThenable } from "../engine/thenable.ts";
 import type { Route } from "./route.ts";
 import type { Envelope, WireError } from "./envelope.ts";
@@ -23,7 +25,10 @@ export interface IdempotencyOptions {
   store?: IdempotencyStore;
   /** How long a key's outcome is remembered after its run (default 300 000 ms = 5 minutes). */
   windowMs?: number;
-  /** How long a run may hold its key before a repeat may run again (an instance that died mid-run; default 60 000). */
+  /**
+   * How long a run holds its key without word from its instance, which renews it every `leaseMs / 3` while the
+   * handler runs: a repeat runs the handler again only when the instance running it died (default 60 000).
+   */
   leaseMs?: number;
 }
 
@@ -72,6 +77,36 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
   const running = new Map<string, Promise<IdempotencyRecord>>();
   /** The store failed and it was logged: quiet until a claim works again. */
   let storeDown = false;
+  /** Renews the leases of `running` every leaseMs / 3 while there are any: one timer per handle(), not one per run. */
+  let renewal: ReturnType<typeof setInterval> | undefined;
+  /** A renewal failed and it was logged: quiet until one works again. */
+  let renewalDown = false;
+
+  function renewLeases(): void {
+    if (running.size === 0) {
+      clearInterval(renewal);
+      renewal = undefined;
+      return;
+    }
+    for (const scoped of running.keys()) {
+      try {
+        const renewed = store.renew!(scoped, leaseMs);
+        if (isThenable(renewed)) renewed.then(renewedOk, unrenewed);
+        else renewalDown = false;
+      } catch (error) {
+        unrenewed(error);
+      }
+    }
+  }
+
+  function renewedOk(): void {
+    renewalDown = false;
+  }
+
+  function unrenewed(error: unknown): void {
+    if (!renewalDown) console.error(`[bunwire] idempotency store could not renew the lease of a running key (another instance may run it again once the lease ends):`, error);
+    renewalDown = true;
+  }
 
   function record(scoped: string, kept: IdempotencyRecord): IdempotencyRecord {
     try {
@@ -122,6 +157,11 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
       },
     );
     running.set(scoped, run);
+    if (renewal === undefined && store.renew !== undefined) {
+      renewal = setInterval(renewLeases, Math.min(leaseMs / 3, MAX_TIMER_MS));
+      // Not what keeps a process alive: it stops by itself once no run goes.
+      (renewal as { unref?: () => void }).unref?.();
+    }
     return run.then((kept) => {
       running.delete(scoped);
       // The reply goes to the socket that asked, if it is still there: a retry elsewhere reads the record.
@@ -139,9 +179,20 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
 
   function claimed(ws: ProtocolSocket, route: Route, value: unknown, id: number | undefined, binary: boolean, scoped: string, claim: Claim): void | Promise<void> {
     storeDown = false;
-    if (claim.state === "claimed") return execute(ws, route, value, id, binary, scoped);
+    if (claim.state === "claimed") {
+      // A run of this key still goes here (its lease ran out while the event loop was blocked, or the store lost it):
+      // wait for it, whatever the store says.
+      const local = running.size === 0 ? undefined : running.get(scoped);
+      if (local !== undefined) return follow(ws, route, id, binary, local);
+      return execute(ws, route, value, id, binary, scoped);
+    }
     if (claim.state === "done") return repeat(ws, route, id, binary, claim.record);
     return wait(ws, route, value, id, binary, scoped);
+  }
+
+  /** A repeat of a run that goes on this instance: its outcome, when it comes. */
+  async function follow(ws: ProtocolSocket, route: Route, id: number | undefined, binary: boolean, run: Promise<IdempotencyRecord>): Promise<void> {
+    return repeat(ws, route, id, binary, await run);
   }
 
   /** A run holds the key: await it here, or ask the store until it completes (or its lease ends: run then). */
@@ -168,6 +219,11 @@ export function compileOnce(idempotency: Idempotency, hooks: OnceHooks): RunOnce
     const held = memory!.peekNumbered(keys, n);
     if (held === null) return claimed(ws, route, value, id, binary, `${scope.scoped}:${n}`, memory!.claimNumbered(keys, n, leaseMs));
     if (held.state !== "claimed") return claimed(ws, route, value, id, binary, `${scope.scoped}:${n}`, held);
+    // Free in the store, but maybe still running here (its lease lapsed): the string only while some run goes.
+    if (running.size !== 0) {
+      const local = running.get(`${scope.scoped}:${n}`);
+      if (local !== undefined) return follow(ws, route, id, binary, local);
+    }
     return execute(ws, route, value, id, binary, scope.scoped, keys, n);
   }
 

@@ -27,11 +27,17 @@ if held then return held end
 redis.call('SET', KEYS[1], 'r', 'PX', ARGV[1])
 return false`;
 
+// KEYS: the key. ARGV: lease ms. A key still held by a run ("r") is held leaseMs from now; a done one is left alone.
+const RENEW = `
+if redis.call('GET', KEYS[1]) == 'r' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return 0`;
+
 /** A completed key holds "d" followed by its record as JSON; a claimed one holds "r" (see CLAIM). */
 const DONE = "d";
 
 interface Scripts {
   bwClaim(key: string, leaseMs: string): Promise<string | null>;
+  bwRenew(key: string, leaseMs: string): Promise<number>;
 }
 
 const CLAIMED: Claim = Object.freeze({ state: "claimed" });
@@ -56,6 +62,7 @@ export class RedisIdempotency implements IdempotencyStore {
       (options.url !== undefined ? new ioredis.Redis(options.url, common) : new ioredis.Cluster(options.cluster!, { clusterRetryStrategy: retryStrategy(), enableOfflineQueue: false, redisOptions: common }));
     this.redis.on("error", () => {});
     this.redis.defineCommand("bwClaim", { numberOfKeys: 1, lua: CLAIM });
+    this.redis.defineCommand("bwRenew", { numberOfKeys: 1, lua: RENEW });
     this.scripts = this.redis as unknown as Scripts;
   }
 
@@ -71,6 +78,12 @@ export class RedisIdempotency implements IdempotencyStore {
       }
     }
     return HELD;
+  }
+
+  /** The run of `key` still goes on this instance: other instances keep waiting for it (see RENEW). */
+  async renew(key: string, leaseMs: number): Promise<void> {
+    await this.ready();
+    await this.scripts.bwRenew(this.prefix + key, String(Math.ceil(leaseMs)));
   }
 
   async complete(key: string, record: IdempotencyRecord, windowMs: number): Promise<void> {

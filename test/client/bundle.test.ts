@@ -12,7 +12,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 test("the client bundle is small and free of server code", async () => {
   const { path, bytes } = await buildClient(join(dir, "client.js"));
   const text = await Bun.file(path).text();
-  expect(bytes).toBeLessThan(20_000);
+  // About 20 KB: 19 995 bytes before the connect timeout, the per-object key session and the delivery of held events
+  // after a failed recovery (about 800 more); a budget, so growth is a decision.
+  expect(bytes).toBeLessThan(21_000);
   // Strings that only exist in the server half (dispatch, replies, rooms) and in msgpackr.
   for (const serverOnly of ["binary frames are not accepted", "does not let clients join", "ack is not serialisable", "Unexpected end of MessagePack data"]) {
     expect(text).not.toContain(serverOnly);

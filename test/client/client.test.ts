@@ -1,9 +1,11 @@
 // bunwire/client against real servers: typed requests, reconnect across a server restart on the same port,
-// the offline queue, do-not-retry close codes, the heartbeat, MessagePack. Rooms and recovery: rooms.test.ts.
+// the offline queue, do-not-retry close codes, the connect timeout, the heartbeat, MessagePack. Rooms and recovery: rooms.test.ts.
 
 import { afterEach, describe, expect, test } from "bun:test";
+import type { Socket } from "bun";
 import { ClientError, connect, RequestError, type Client } from "../../src/client/index.ts";
 import { msgpack } from "bunwire/client/msgpack";
+import { until } from "../support/socket.ts";
 import { deadPort, notes, NotesServer, stateReached } from "./fixture.ts";
 
 const fast = { reconnect: { initialDelay: 10, maxDelay: 50 }, heartbeat: false } as const;
@@ -124,5 +126,52 @@ describe("reconnect and the offline queue", () => {
     } finally {
       await silent.stop(true);
     }
+  });
+
+  test("a handshake that gets no answer is abandoned after connectTimeout and retried; the client opens once a server answers", async () => {
+    const s = server();
+    // In front of the server, the way a load balancer is: until `answering`, it accepts TCP and never answers the
+    // upgrade (a hung proxy, a server that stopped serving); then it passes each new connection through.
+    let answering = false;
+    const accepted: number[] = [];
+    const front = Bun.listen<{ upstream?: Promise<Socket> }>({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: {
+        open(socket) {
+          accepted.push(Date.now());
+          if (!answering) return;
+          socket.data = {
+            upstream: Bun.connect({
+              hostname: "127.0.0.1",
+              port: s.port,
+              socket: { data: (_up, chunk) => void socket.write(chunk), close: () => void socket.end() },
+            }),
+          };
+        },
+        data: (socket, chunk) => void socket.data?.upstream?.then((up) => up.write(chunk)),
+        close: (socket) => void socket.data?.upstream?.then((up) => up.end()),
+      },
+    });
+    try {
+      const states: string[] = [];
+      const c = client(`ws://127.0.0.1:${front.port}/`, { ...fast, connectTimeout: 100 });
+      c.onState((state) => states.push(state));
+      await stateReached(c, "reconnecting");
+      expect(c.lastClose).toEqual({ code: 1006, reason: "connect timeout" });
+      await until(() => accepted.length >= 2, 2000, "a second attempt");
+      expect(accepted[1]! - accepted[0]!).toBeGreaterThanOrEqual(90); // abandoned at connectTimeout, not at once
+      expect(c.state).not.toBe("open");
+      answering = true;
+      await stateReached(c, "open");
+      expect(await c.request("add", { a: 1, b: 2 })).toBe(3);
+      expect(states.at(-1)).toBe("open");
+    } finally {
+      front.stop(true);
+    }
+  });
+
+  test("connectTimeout must be a number > 0", () => {
+    expect(() => connect("ws://127.0.0.1:1/", { connectTimeout: 0 })).toThrow(/connectTimeout/);
   });
 });

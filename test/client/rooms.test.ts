@@ -4,7 +4,7 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Server } from "bun";
-import { connect, type Client, type ClientOptions } from "../../src/client/index.ts";
+import { connect, type Client, type ClientOptions, type JoinResult } from "../../src/client/index.ts";
 import { serializeEvent } from "../../src/protocol/index.ts";
 import { notes, NotesServer, stateReached } from "./fixture.ts";
 
@@ -180,5 +180,38 @@ describe("sequence order", () => {
     while (seen.length < 4) await settle(c); // the test times out if the gap is never recovered
     expect(seen).toEqual([1, 2, 3, 4]);
     expect(offsets).toEqual([undefined, "o-1"]);
+  });
+
+  test("a gap the history cannot fill (recovered: false): the live events that waited are delivered, in order, then the live ones after", async () => {
+    const url = scriptedServer(
+      // 2 and 3 are lost for good (trimmed); 5 and 4 came live, out of order, while the gap was open.
+      (join) => (join === 1 ? ["ack", event(1), event(5), event(4)] : ["ack", event(6), event(5)]),
+      (join) => (join === 1 ? { recovered: true, missed: 0, offset: "o-0", seq: 0 } : { recovered: false, missed: 0, offset: "o-5", seq: 5 }),
+    );
+    const seen: number[] = [];
+    const rejoined: JoinResult[] = [];
+    const c = client(url, { ...fast, gapTimeout: 10, onRejoin: (_topic, result) => rejoined.push(result) });
+    c.on("posted", (data) => seen.push(data.n));
+    await c.join("r");
+    while (rejoined.length === 0) await settle(c); // the test times out if the gap is never given up on
+    await settle(c);
+    expect(rejoined).toEqual([{ recovered: false, missed: 0, offset: "o-5", seq: 5 }]);
+    expect(seen).toEqual([1, 4, 5, 6]); // a late live copy of 5 is a duplicate
+  });
+
+  test("a gap while the history is down (recovered: false, no position): the waiting events are delivered and live ones go on", async () => {
+    const url = scriptedServer(
+      (join) => (join === 1 ? ["ack", event(1), event(3)] : ["ack", event(4)]),
+      (join) => (join === 1 ? { recovered: true, missed: 0, offset: "o-0", seq: 0 } : { recovered: false, missed: 0 }),
+    );
+    const seen: number[] = [];
+    const rejoined: JoinResult[] = [];
+    const c = client(url, { ...fast, gapTimeout: 10, onRejoin: (_topic, result) => rejoined.push(result) });
+    c.on("posted", (data) => seen.push(data.n));
+    await c.join("r");
+    while (rejoined.length === 0) await settle(c);
+    await settle(c);
+    expect(rejoined).toEqual([{ recovered: false, missed: 0 }]);
+    expect(seen).toEqual([1, 3, 4]);
   });
 });

@@ -1,7 +1,7 @@
 // Exactly-once effects across instances (issue 14, item 2) with keys in a real Redis (`redisIdempotency`): the
 // real client behind a proxy that moves it from instance A to instance B, the way a load balancer does after a
 // cut. The handler runs once and the client gets the reply, whether A finished before the retry or is still running
-// it; an instance killed (kill -9) after the run changes nothing; one killed during the run frees the key after its
+// it (for longer than the lease, which A renews); an instance killed (kill -9) after the run changes nothing; one killed during the run frees the key after its
 // lease; Redis restarted without persistence forgets the keys.
 
 import { afterAll, afterEach, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
@@ -42,6 +42,7 @@ function instance(name: string, leaseMs = 60_000): ShopInstance & { claims: stri
       claims.push(claim.state);
       return claim;
     },
+    renew: (key, lease) => store.renew(key, lease),
     complete: (key, record, windowMs) => store.complete(key, record, windowMs),
     close: () => store.close(),
   };
@@ -117,6 +118,26 @@ test("the retry reaches B while A still runs the handler: B waits for A's run an
   expect([a.runs, b.runs]).toEqual([1, 0]);
 });
 
+test("A's run lasts longer than leaseMs: A renews its lease, so the retry on B waits for A's run instead of running it again", async () => {
+  const [a, b] = [instance("A", 200), instance("B", 200)];
+  const proxy = proxyTo(a.port);
+  const client = clientBehind(proxy);
+  await client.whenOpen();
+  a.gate.close();
+  const entered = a.gate.entered();
+  const paid = client.request("pay", { amount: 8 });
+  await entered;
+  await Bun.sleep(600); // three leases: without renewal the key would be free again
+  proxy.target = b.port;
+  proxy.cut();
+  await until(() => b.claims.includes("running"), 5000, "the retry to find A's run in Redis");
+  await Bun.sleep(400); // two more leases, B asking Redis all along
+  expect(b.claims.every((state) => state === "running")).toBe(true);
+  a.gate.open();
+  expect(await paid).toEqual({ receipt: "A#1:8" });
+  expect([a.runs, b.runs]).toEqual([1, 0]);
+});
+
 interface ShopProcess {
   port: number;
   runs(): number;
@@ -157,7 +178,12 @@ test("instance crash: A is killed (kill -9) after the run, its reply lost; the r
   // The run is recorded in Redis before its reply is sent; wait for the write to land, then kill A.
   const keys = new Redis(redis.url);
   cleanups.push(() => keys.disconnect());
-  while (!((await keys.get(`bunwire:i:${client.id}:1`)) ?? "").startsWith("d")) await Bun.sleep(5); // "d": done
+  // The key is `<client id>:<session>:1`, the session this client object's own.
+  const held = async () => {
+    const [key] = await keys.keys(`bunwire:i:${client.id}:*:1`);
+    return key === undefined ? "" : ((await keys.get(key)) ?? "");
+  };
+  while (!(await held()).startsWith("d")) await Bun.sleep(5); // "d": done
   await a.kill();
   await loseReplyAndMove(proxy, b.port, Promise.resolve());
   expect(await paid).toEqual({ receipt: "P#1:3" });

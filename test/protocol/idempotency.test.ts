@@ -99,6 +99,75 @@ describe("the server keeps keys", () => {
     expect(shopA.runs).toBe(2);
   });
 
+  test("a run longer than leaseMs: a repeat on this instance still waits for it, even when the store says the key is free", async () => {
+    const claims: string[] = [];
+    const memory = new MemoryIdempotency();
+    // No `renew`: the lease runs out during the run, and the store answers the repeat "claimed".
+    const store: IdempotencyStore = {
+      claim: (key, leaseMs) => {
+        const claim = memory.claim(key, leaseMs);
+        claims.push(claim.state);
+        return claim;
+      },
+      complete: (key, record, windowMs) => memory.complete(key, record, windowMs),
+      close: () => memory.close(),
+    };
+    const shopA = start({ store, leaseMs: 20 });
+    const [first, second] = [await probe(shopA.url()), await probe(shopA.url())];
+    shopA.gate.close();
+    const entered = shopA.gate.entered();
+    first.send({ event: "pay", data: { amount: 9 }, id: 1, key: "c9:1" });
+    await entered;
+    await Bun.sleep(80); // four leases: the key's lease is over, its run is not
+    second.send({ event: "pay", data: { amount: 9 }, id: 7, key: "c9:1" });
+    await until(() => claims.length === 2, 2000, "the retry to reach the store");
+    expect(claims).toEqual(["claimed", "claimed"]);
+    await Bun.sleep(20); // the repeat has arrived and waits
+    expect(shopA.runs).toBe(1);
+    shopA.gate.open();
+    expect(await first.next()).toEqual({ id: 1, ack: { receipt: "A#1:9" } });
+    expect(await second.next()).toEqual({ id: 7, ack: { receipt: "A#1:9" } });
+    expect(shopA.runs).toBe(1);
+  });
+
+  test("a run longer than leaseMs keeps its key in the store (its lease is renewed): a repeat through another handle() on the same store waits", async () => {
+    const memory = new MemoryIdempotency();
+    const [shopA, shopB] = [start({ store: memory, leaseMs: 60 }), start({ store: memory, leaseMs: 60 })];
+    const [first, second] = [await probe(shopA.url()), await probe(shopB.url())];
+    shopA.gate.close();
+    const entered = shopA.gate.entered();
+    first.send({ event: "pay", data: { amount: 4 }, id: 1, key: "c10:1" });
+    await entered;
+    await Bun.sleep(250); // four leases
+    second.send({ event: "pay", data: { amount: 4 }, id: 1, key: "c10:1" });
+    await Bun.sleep(150); // the repeat waits on B, asking the store again and again
+    expect([shopA.runs, shopB.runs]).toEqual([1, 0]);
+    shopA.gate.open();
+    expect(await first.next()).toEqual({ id: 1, ack: { receipt: "A#1:4" } });
+    expect(await second.next()).toEqual({ id: 1, ack: { receipt: "A#1:4" } });
+    expect([shopA.runs, shopB.runs]).toEqual([1, 0]);
+  });
+
+  test("the real client cut during a run longer than leaseMs: its retry gets the first run's reply; the handler ran once", async () => {
+    const shopA = start({ leaseMs: 20 });
+    const proxy = SwitchProxy.start(shopA.port);
+    proxies.push(proxy);
+    const client = connect<typeof shop>(proxy.url("/shop"), { heartbeat: false, idempotent: true, reconnect: { initialDelay: 10, maxDelay: 20 } });
+    clients.push(client);
+    await client.whenOpen();
+    shopA.gate.close();
+    const entered = shopA.gate.entered();
+    const paid = client.request("pay", { amount: 6 });
+    await entered;
+    await Bun.sleep(80);
+    proxy.cut();
+    await until(() => proxy.accepted === 2, 2000, "the client to reconnect");
+    await Bun.sleep(50); // the retry has arrived and waits
+    shopA.gate.open();
+    expect(await paid).toEqual({ receipt: "A#1:6" });
+    expect(shopA.runs).toBe(1);
+  });
+
   test("an error reply is kept too; a validation failure is not (the handler never ran)", async () => {
     const shopA = start();
     const p = await probe(shopA.url());
@@ -380,11 +449,12 @@ describe("the client's keys on the wire", () => {
     return { server, seen };
   }
 
-  test("a connection's first keys are strings <clientId>:<id> saying keys are ids; after an ack of one, the ids alone; after a reconnect, strings again", async () => {
+  test("a connection's first keys are strings <clientId>:<session>:<id> saying keys are ids; after an ack of one, the ids alone; after a reconnect, strings again", async () => {
     const first = recorder();
     const port = first.server.port!;
     const client = connect<typeof shop>(`ws://127.0.0.1:${port}/`, { heartbeat: false, clientId: "tab", idempotent: true, reconnect: { initialDelay: 10, maxDelay: 20 } });
     clients.push(client);
+    let scope: string | undefined;
     try {
       await client.whenOpen();
       first.seen.failing = true;
@@ -393,7 +463,9 @@ describe("the client's keys on the wire", () => {
       for (let n = 0; n < 3; n++) await client.request("pay", { amount: 1 });
       await client.request("pay", { amount: 1 }, { idempotent: false });
       await client.request("pay", { amount: 1 });
-      expect(first.seen.keys).toEqual(["tab:1 keys=id", "tab:2 keys=id", 3, 4, 5, 6]);
+      scope = /^(tab:[\w-]{12}):1 keys=id$/.exec(String(first.seen.keys[0]))?.[1];
+      expect(scope).toBeString();
+      expect(first.seen.keys).toEqual([`${scope}:1 keys=id`, `${scope}:2 keys=id`, 3, 4, 5, 6]);
     } finally {
       await first.server.stop(true); // the connection drops: the client reconnects to the next server on the same port
     }
@@ -404,10 +476,30 @@ describe("the client's keys on the wire", () => {
       await client.request("pay", { amount: 1 }, { idempotent: false }); // no key, before the keyed ones
       await client.request("pay", { amount: 1 });
       await client.request("pay", { amount: 1 });
-      expect(second.seen.keys).toEqual([7, "tab:8 keys=id", 9]);
+      expect(second.seen.keys).toEqual([7, `${scope}:8 keys=id`, 9]); // the same session: a retry is a repeat
     } finally {
       second.server.stop(true);
     }
+  });
+});
+
+describe("clients that share a clientId", () => {
+  test("a new client object with the same clientId (a page reload, a second tab) never gets an earlier one's reply", async () => {
+    const shopA = start();
+    const url = shopA.url();
+    const options = { heartbeat: false, idempotent: true, clientId: "device-42" } as const;
+    const first = connect<typeof shop>(url, options);
+    clients.push(first);
+    expect(await first.request("pay", { amount: 10 })).toEqual({ receipt: "A#1:10" });
+    first.close();
+    // Request ids start at 1 again: with the key `device-42:1` this got the first page's receipt for 10.
+    const reloaded = connect<typeof shop>(url, options);
+    clients.push(reloaded);
+    expect(await reloaded.request("pay", { amount: 99 })).toEqual({ receipt: "A#2:99" });
+    const tab = connect<typeof shop>(url, options); // open beside `reloaded`, same id
+    clients.push(tab);
+    expect(await tab.request("pay", { amount: 5 })).toEqual({ receipt: "A#3:5" });
+    expect(shopA.runs).toBe(3);
   });
 });
 
