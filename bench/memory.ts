@@ -37,7 +37,23 @@ const rawVariant = (id: string): Entry => ({
   env: { MEM_VARIANT: id.slice(4) },
 });
 
+const USAGE = `Usage: bun bench/memory.ts [rounds] [--servers=raw-bun,app,router,...|raw:<variant>] [--connections=N] [--hold=N]
+  [--scale [--sizes=1000,5000,...]] [--settle=ms] [--churn=N] [--probe-wait=ms] [--warm-heap=N] [--warm-zod=N]
+Idle memory per connection (RSS growth and JS heap after GC) for raw Bun and each front door; a run takes minutes.
+Server ids: ${ENTRIES.map((e) => e.id).join(", ")}.`;
+const VALUED = ["servers", "connections", "sizes", "hold", "settle", "churn", "probe-wait", "warm-heap", "warm-zod"];
+
 const args = process.argv.slice(2);
+// A typo would otherwise run minutes of rounds with the default instead: refuse it, and answer --help.
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const unknown = args.filter((a) => !/^\d+$/.test(a) && a !== "--scale" && !VALUED.some((name) => a.startsWith(`--${name}=`)));
+if (unknown.length > 0) {
+  console.error(`bench/memory.ts: unknown argument${unknown.length > 1 ? "s" : ""} ${unknown.join(" ")}\n${USAGE}`);
+  process.exit(2);
+}
 const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 3);
 const scale = args.includes("--scale");

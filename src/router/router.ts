@@ -224,10 +224,12 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
   }
 
   #mountAnyPath(mount: RouterMount): void {
-    if (!(mount.target instanceof ServeTarget) && Object.keys(this.#websocketOptions).length > 0) {
-      // Bun takes WebSocket options per server: mounted, the app's apply and these would silently do nothing.
-      const names = Object.keys(this.#websocketOptions).join(", ");
-      mount.engine.options.logger.warn({ options: names }, `[bunwire] router.websocket() options (${names}) apply to router.listen() / serve() only; mounted into an app, set them on the app`);
+    // Bun takes WebSocket options per server: mounted, the app's apply, and these (given to `new Router({ websocket })`
+    // or beside the handlers in `router.websocket()`) would silently do nothing.
+    const own = Object.keys({ ...this.#options.websocket, ...this.#websocketOptions });
+    if (!(mount.target instanceof ServeTarget) && own.length > 0) {
+      const names = own.join(", ");
+      mount.engine.options.logger.warn({ options: names }, `[bunwire] the Router's WebSocket options (${names}) apply to router.listen() / serve() only; mounted into an app, set them on the app`);
     }
     mount.addAnyPath(this.#websocket!);
   }

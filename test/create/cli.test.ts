@@ -55,6 +55,14 @@ test("without --, npm keeps --bunwire for itself: its npm_config_bunwire is read
   expect(manifestOf("via-npm").dependencies.bunwire).toBe(`file:${join(cwd, "bunwire-8.8.8.tgz")}`);
   expect(createBunwire(["via-npm-equals"], { ...quiet, npmBunwire: "^0.2.0" })).toBe(0);
   expect(manifestOf("via-npm-equals").dependencies.bunwire).toBe("^0.2.0");
+  // The order npm leaves them in says nothing: the spec is the one that looks like one, before or after the directory.
+  expect(createBunwire(["0.1.0", "spec-first"], { ...quiet, npmBunwire: "true" })).toBe(0);
+  expect(manifestOf("spec-first").dependencies.bunwire).toBe("0.1.0");
+  expect(createBunwire(["./bunwire-8.8.8.tgz"], { ...quiet, npmBunwire: "true" })).toBe(0);
+  expect(manifestOf("bunwire-app").dependencies.bunwire).toBe(`file:${join(cwd, "bunwire-8.8.8.tgz")}`);
+  const errors: string[] = [];
+  expect(createBunwire(["one-app", "other-app"], { ...quiet, error: (text) => errors.push(text), npmBunwire: "true" })).toBe(1);
+  expect(errors.join()).toContain("cannot say which of one-app, other-app is its value: write --bunwire=<spec>");
 });
 
 test("under `bun create` the next steps say bun", () => {

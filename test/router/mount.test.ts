@@ -6,6 +6,7 @@ import type { Server } from "bun";
 import { bunwire, type App } from "../../src/index.ts";
 import { Router } from "../../src/router/index.ts";
 import { connected, httpUrl, rawHandshake, wsUrl } from "./support.ts";
+import { recordingLogger } from "../engine/support.ts";
 
 const apps: App[] = [];
 afterEach(async () => {
@@ -125,4 +126,22 @@ describe("app.use(router)", () => {
     expect(() => app.use(chatRouter())).toThrow(/mount them under different prefixes/);
     app.use("/other", chatRouter());
   });
+});
+
+test("mounted, a Router's own WebSocket options say they do nothing, whether given to new Router() or router.websocket()", () => {
+  for (const [label, make] of [
+    ["constructor", () => new Router({ websocket: { idleTimeout: 30, maxPayloadLength: 1024 } }).websocket({ message() {} })],
+    ["websocket()", () => new Router().websocket({ idleTimeout: 30, maxPayloadLength: 1024, message() {} })],
+  ] as const) {
+    const logger = recordingLogger();
+    const app = bunwire({ logger });
+    app.use(make());
+    expect({ label, warnings: logger.messages("warn") }).toEqual({
+      label,
+      warnings: ["[bunwire] the Router's WebSocket options (idleTimeout, maxPayloadLength) apply to router.listen() / serve() only; mounted into an app, set them on the app"],
+    });
+  }
+  const quiet = recordingLogger();
+  bunwire({ logger: quiet }).use(new Router().websocket({ message() {} }));
+  expect(quiet.messages("warn")).toEqual([]);
 });

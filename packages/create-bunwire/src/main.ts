@@ -46,6 +46,24 @@ export function createBunwire(argv: string[], output: Output): number {
   }
 }
 
+/** A tarball, a `host:`/`file:` spec or a version range: what `--bunwire` takes, and no directory name looks like. */
+function looksLikeSpec(text: string): boolean {
+  return text.endsWith(".tgz") || text.includes(":") || /^(?:[\^~<>=*]|v?\d)/.test(text);
+}
+
+/**
+ * `--bunwire x` without `--`: npm kept `--bunwire` and left its value among the positionals, in an order npm does
+ * not say. The value is the one that looks like a spec; when that does not settle it, ask for `--bunwire=x`.
+ */
+function specAmong(positionals: string[]): [directories: string[], spec: string] {
+  const specs = positionals.filter(looksLikeSpec);
+  if (positionals.length >= 1 && positionals.length <= 2 && specs.length === 1) return [positionals.filter((item) => item !== specs[0]), specs[0]!];
+  throw new CreateError(
+    "INVALID_ARGUMENT",
+    `npm kept --bunwire for itself and cannot say which of ${positionals.length === 0 ? "no arguments" : positionals.join(", ")} is its value: write --bunwire=<spec>, or put the options after -- (npm create bunwire my-app -- --bunwire <spec>)\n\n${USAGE}`,
+  );
+}
+
 function run(argv: string[], output: Output): number {
   let parsed;
   try {
@@ -63,7 +81,7 @@ function run(argv: string[], output: Output): number {
   let bunwire = values.bunwire;
   if (bunwire === undefined && output.npmBunwire !== undefined && output.npmBunwire !== "") {
     if (output.npmBunwire !== "true") bunwire = output.npmBunwire;
-    else if (positionals.length === 2) [positionals, bunwire] = [positionals.slice(0, 1), positionals[1]];
+    else [positionals, bunwire] = specAmong(positionals);
   }
   if (values.help === true || values.version === true) {
     output.log(values.help === true ? USAGE : VERSION);
