@@ -7,6 +7,11 @@
 
 /** Headers kept per request, never shared: they differ from one client to the next. */
 const OWN_NAMES = ["cookie", "authorization", "sec-websocket-key", "x-forwarded-for", "forwarded"];
+/**
+ * The handshake's nonce: spent once the 101 is sent, so a request keeping every header leaves it out (about 45 bytes
+ * per socket); a route that names it in `keepHeaders` keeps it.
+ */
+export const SPENT_HEADER = "sec-websocket-key";
 const OWN = new Set(OWN_NAMES);
 /** Distinct shared blocks remembered per App before the table starts over (it only saves memory, never changes a value). */
 const MAX_SHARED = 1024;
@@ -87,6 +92,7 @@ export function packHeaders(headers: Headers, table: SharedHeaderBlocks | undefi
     const value = all[name];
     if (value === undefined) continue;
     ownCount++;
+    if (name === SPENT_HEADER && keep === undefined) continue;
     addLines(ownPieces, name, value);
   }
   let total = 0;

@@ -6,10 +6,11 @@
 
 import type { Server } from "bun";
 import { clientIp, forwardedIp, forwardedIps, type TrustProxy } from "../engine/client-ip.ts";
+import { BunwireError } from "../engine/errors.ts";
 import type { Params, Socket, UserInit } from "../engine/index.ts";
 import { collectFields, DEFAULT_BODY_LIMIT, decodeText, parseBody, parseFormData, parseJson, readBytes } from "./body.ts";
 import { findCookie, parseCookies } from "./cookie.ts";
-import { headerIn, packHeaders, unpackHeaders, type SharedHeaderBlocks } from "./header-block.ts";
+import { headerIn, packHeaders, SPENT_HEADER, unpackHeaders, type SharedHeaderBlocks } from "./header-block.ts";
 import type { KeptHeaders } from "./kept-headers.ts";
 import { headersObject, type RequestHeaders } from "./request-headers.ts";
 import type { Session } from "./session-data.ts";
@@ -45,6 +46,11 @@ interface BodyState {
   parsed: boolean;
   bytes: Promise<Uint8Array> | undefined;
   limit: number;
+}
+
+/** Reading the handshake's nonce once the socket is open: it was not kept (header-block.ts), and null would be a lie. */
+function spentHeader(): BunwireError {
+  return new BunwireError("HEADER_NOT_KEPT", `the "${SPENT_HEADER}" header is the handshake's nonce, spent once the socket opened: read it in middleware or upgrade(), or name it in keepHeaders`);
 }
 
 /** `#pathAt` packs the path's offset in `#kept` and its length into one number (one field fewer per socket). */
@@ -138,7 +144,9 @@ export class BunwireRequest<P extends object = Params> {
   #header(name: string): string | null {
     const kept = this.#kept;
     if (kept === undefined) return this.#raw!.headers.get(name);
-    this.#settings.keptHeaders?.check(name, this.#settings);
+    const keptHeaders = this.#settings.keptHeaders;
+    if (keptHeaders !== undefined) keptHeaders.check(name, this.#settings);
+    else if (name.length === SPENT_HEADER.length && name.toLowerCase() === SPENT_HEADER) throw spentHeader();
     // The url before the lines holds no "\n", so a header line is found in the whole string.
     return headerIn(kept, this.#shared, name);
   }

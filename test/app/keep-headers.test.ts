@@ -181,3 +181,29 @@ test("a request detached with keepHeaders retains fewer bytes than one keeping e
   // The cookie line alone is ~120 characters: the slim request keeps at least 80 bytes less of it.
   expect(all - slim).toBeGreaterThan(80);
 });
+
+test("the handshake's nonce (Sec-WebSocket-Key) is spent with the upgrade: middleware reads it, the socket's request does not keep it unless a route names it", async () => {
+  const app = bunwire();
+  let inMiddleware: string | undefined;
+  app.use((req, _res, next) => {
+    inMiddleware = req.get("sec-websocket-key");
+    next();
+  });
+  const report = (ws: BunWebSocket<any>) => {
+    const req = ws.data.req;
+    ws.send(JSON.stringify({ key: read(req, () => req.get("Sec-WebSocket-Key")), listed: "sec-websocket-key" in req.headers, agent: req.get("user-agent") }));
+  };
+  app.ws("/default", { open: report });
+  app.ws("/named", { keepHeaders: ["user-agent", "sec-websocket-key"], open: report });
+  const socket = await open(app, "/default");
+  const spent = (await socket.json()) as { key: string; listed: boolean; agent: string };
+  expect(inMiddleware).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+  expect(spent.key).toStartWith('HEADER_NOT_KEPT: the "sec-websocket-key" header is the handshake\'s nonce');
+  expect([spent.listed, spent.agent]).toEqual([false, AGENT]);
+  const port = new URL(socket.ws.url).port;
+  const named = await TestSocket.open(`ws://127.0.0.1:${port}/named`, { headers: { "User-Agent": AGENT } });
+  sockets.push(named);
+  const kept = (await named.json()) as { key: string; listed: boolean };
+  expect(kept.key).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+  expect(kept.listed).toBe(true);
+});
