@@ -35,6 +35,22 @@ async function probe(url: string, protocols?: string[]): Promise<Probe> {
   return p;
 }
 
+/** The memory store without `renew`, recording what each claim of a key found ("claimed", "running", "done"). */
+function tellingStore(): { store: IdempotencyStore; claims: string[] } {
+  const claims: string[] = [];
+  const memory = new MemoryIdempotency();
+  const store: IdempotencyStore = {
+    claim: (key, leaseMs) => {
+      const claim = memory.claim(key, leaseMs);
+      claims.push(claim.state);
+      return claim;
+    },
+    complete: (key, record, windowMs) => memory.complete(key, record, windowMs),
+    close: () => memory.close(),
+  };
+  return { store, claims };
+}
+
 describe("the server keeps keys", () => {
   test("a repeated key gets the first reply under its own id, without running the handler again", async () => {
     const shopA = start();
@@ -55,18 +71,8 @@ describe("the server keeps keys", () => {
   });
 
   test("a repeat that arrives while the first run still goes waits for it; the handler runs once", async () => {
-    const claims: string[] = [];
-    const memory = new MemoryIdempotency();
     // The memory store, telling the test what each arrival of the key found.
-    const store: IdempotencyStore = {
-      claim: (key, leaseMs) => {
-        const claim = memory.claim(key, leaseMs);
-        claims.push(claim.state);
-        return claim;
-      },
-      complete: (key, record, windowMs) => memory.complete(key, record, windowMs),
-      close: () => memory.close(),
-    };
+    const { store, claims } = tellingStore();
     const shopA = start({ store });
     const [first, second] = [await probe(shopA.url()), await probe(shopA.url())];
     shopA.gate.close();
@@ -100,18 +106,8 @@ describe("the server keeps keys", () => {
   });
 
   test("a run longer than leaseMs: a repeat on this instance still waits for it, even when the store says the key is free", async () => {
-    const claims: string[] = [];
-    const memory = new MemoryIdempotency();
     // No `renew`: the lease runs out during the run, and the store answers the repeat "claimed".
-    const store: IdempotencyStore = {
-      claim: (key, leaseMs) => {
-        const claim = memory.claim(key, leaseMs);
-        claims.push(claim.state);
-        return claim;
-      },
-      complete: (key, record, windowMs) => memory.complete(key, record, windowMs),
-      close: () => memory.close(),
-    };
+    const { store, claims } = tellingStore();
     const shopA = start({ store, leaseMs: 20 });
     const [first, second] = [await probe(shopA.url()), await probe(shopA.url())];
     shopA.gate.close();
