@@ -1,7 +1,7 @@
 // Cookies both ways: the `Cookie` request header parsed by hand, and `Set-Cookie` values written with Express's
 // units (`maxAge` in milliseconds), which Bun's own `Bun.Cookie` (seconds) then serializes.
 
-import { BOOLEAN, oneOf, rule, TEXT, type Rule } from "./option-values.ts";
+import { BOOLEAN, oneOf, rule, TEXT, type Rule } from "../engine/option-values.ts";
 
 /** Options of `res.cookie()`, in Express's units. */
 export interface CookieOptions {

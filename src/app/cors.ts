@@ -6,7 +6,7 @@ import { checkOptionNames, optionKeys } from "../engine/option-names.ts";
 import { BunwireError, isUpgradeRequest } from "../engine/index.ts";
 import { isThenable } from "../engine/thenable.ts";
 import type { Middleware } from "./middleware-chain.ts";
-import { BOOLEAN, checkOptionValues, NAMES, SECONDS, STATUS } from "./option-values.ts";
+import { BOOLEAN, checkOptionValues, NAMES, SECONDS, STATUS } from "../engine/option-values.ts";
 import type { BunwireRequest } from "./request.ts";
 import type { BunwireResponse } from "./response.ts";
 

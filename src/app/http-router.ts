@@ -3,6 +3,8 @@
 // A mounted router is walked live: routes added after `app.use` count.
 
 import { BunwireError } from "../engine/index.ts";
+import { checkOptionNames } from "../engine/option-names.ts";
+import { BOOLEAN, checkOptionValues } from "../engine/option-values.ts";
 import { checkBodyLimit } from "./body.ts";
 import { HttpRoutes, STACK } from "./http-routes.ts";
 import { LayerStack } from "./layers.ts";
@@ -20,6 +22,8 @@ export class HttpRouter extends HttpRoutes {
 
   constructor(options: HttpRouterOptions = {}) {
     super();
+    checkOptionNames(options, ["mergeParams", "bodyLimit"], "httpRouter()");
+    checkOptionValues(options, { mergeParams: BOOLEAN }, "httpRouter()");
     if (options.bodyLimit !== undefined) checkBodyLimit(options.bodyLimit, "httpRouter()");
     this[STACK] = new LayerStack(options);
   }

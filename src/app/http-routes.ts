@@ -2,6 +2,7 @@
 // chaining methods on one path, `param(name, fn)`, and the reading of `use` arguments. Both keep a LayerStack.
 
 import { BunwireError, joinPaths } from "../engine/index.ts";
+import { checkOptionNames } from "../engine/option-names.ts";
 import { checkBodyLimit } from "./body.ts";
 import { LayerStack, type ParamHandler, type RouteOptions } from "./layers.ts";
 import type { Handler, Middleware } from "./middleware-chain.ts";
@@ -111,6 +112,7 @@ export abstract class HttpRoutes {
     for (const handler of handlers) {
       if (typeof handler !== "function") throw new BunwireError("INVALID_HANDLER", `${method} ${path}: every handler must be a function, got ${typeof handler}`);
     }
+    if (options !== undefined) checkOptionNames(options, ["bodyLimit"], `${method} ${path}`);
     if (options?.bodyLimit !== undefined) checkBodyLimit(options.bodyLimit, `${method} ${path}`);
     this[STACK].route(method, path, handlers as Handler[], options);
     this.registered(method, path);

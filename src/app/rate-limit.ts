@@ -6,7 +6,7 @@ import { checkOptionNames, optionKeys } from "../engine/option-names.ts";
 import { BunwireError } from "../engine/errors.ts";
 import { SIZES, type Sizes } from "../engine/sizes.ts";
 import type { Middleware } from "./middleware-chain.ts";
-import { checkOptionValues, COUNT, FUNCTION, MILLISECONDS, TEXT, type Rule } from "./option-values.ts";
+import { checkOptionValues, COUNT, FUNCTION, MILLISECONDS, TEXT, type Rule } from "../engine/option-values.ts";
 
 export interface RateLimitOptions {
   /** Window length in milliseconds (default 60 000). */

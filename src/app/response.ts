@@ -7,7 +7,7 @@ import { BunwireError } from "../engine/index.ts";
 import { serializeCookie, type CookieOptions } from "./cookie.ts";
 import { mediaType } from "./media-type.ts";
 import type { BunwireRequest } from "./request.ts";
-import { checkOptionValues, NAME, type Rule } from "./option-values.ts";
+import { checkOptionValues, NAME, type Rule } from "../engine/option-values.ts";
 import { answerWithFile, DOTFILES, FILE_RULES, fileNotFound, statOrUndefined, type FileOptions } from "./send-file.ts";
 import { realPathInside, realRootOf, resolveUnder, type Dotfiles } from "./static-paths.ts";
 

@@ -5,7 +5,7 @@
 import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { BunwireError } from "../engine/index.ts";
-import { BOOLEAN, MILLISECONDS, oneOf, STRING_RECORD, type Rule } from "./option-values.ts";
+import { BOOLEAN, MILLISECONDS, oneOf, STRING_RECORD, type Rule } from "../engine/option-values.ts";
 
 /** What answering with a file reads of the request: the App's BunwireRequest, seen structurally. */
 export interface FileRequest {

@@ -11,7 +11,7 @@ import { isThenable } from "../engine/thenable.ts";
 import type { Middleware, NextFunction } from "./middleware-chain.ts";
 import type { BunwireRequest } from "./request.ts";
 import { COOKIE_RULES, type CookieOptions } from "./cookie.ts";
-import { BOOLEAN, checkOptionValues, NAME, OBJECT, rule } from "./option-values.ts";
+import { BOOLEAN, checkOptionValues, NAME, OBJECT, rule } from "../engine/option-values.ts";
 import type { Session, SessionData, SessionStore } from "./session-data.ts";
 import type { BunwireResponse } from "./response.ts";
 

@@ -7,7 +7,7 @@ import { BunwireError } from "../engine/index.ts";
 import type { Stats } from "node:fs";
 import type { Middleware } from "./middleware-chain.ts";
 import type { BunwireResponse } from "./response.ts";
-import { checkOptionValues, either, FUNCTION, NAME, NAME_LIST, oneOf, BOOLEAN } from "./option-values.ts";
+import { checkOptionValues, either, FUNCTION, NAME, NAME_LIST, oneOf, BOOLEAN } from "../engine/option-values.ts";
 import { answerWithFile, DOTFILES, FILE_RULES, fileNotFound, statOrUndefined, type FileOptions } from "./send-file.ts";
 import { decodePath, realPathInside, realRootOf, resolveUnder, type Dotfiles } from "./static-paths.ts";
 

@@ -37,7 +37,7 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 export interface ClientOptions {
   /** For runtimes without a global WebSocket (Node < 22), or a custom implementation. */
   WebSocket?: WebSocketConstructor;
-  /** `msgpack` (from "bunwire/client") to speak MessagePack when the server agrees; JSON otherwise. */
+  /** `msgpack` (from "bunwire/client/msgpack") to speak MessagePack when the server agrees; JSON otherwise. */
   codec?: ClientCodec;
   /** false disables reconnecting. */
   reconnect?: ReconnectOptions | false;

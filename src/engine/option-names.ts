@@ -25,8 +25,16 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The known name a misspelt one most likely meant: the closest within a third of its length (at least 2 edits). */
+/**
+ * The known name a misspelt one most likely meant: one it abbreviates (`ttl` for `ttlMs`, `maxLen` for
+ * `maxLength`), else the closest within a third of its length (at least 2 edits).
+ */
 function nearest(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  if (lower.length >= 3) {
+    const longer = known.find((candidate) => candidate.toLowerCase().startsWith(lower));
+    if (longer !== undefined) return longer;
+  }
   let best: string | undefined;
   let bestDistance = Math.max(2, name.length / 3);
   for (const candidate of known) {

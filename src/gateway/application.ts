@@ -11,6 +11,7 @@ import { pickLimits, type RouteLimits } from "../engine/limits.ts";
 import { listenArgs, type ListenCallback, type ListenOptions } from "../engine/listen.ts";
 import { isMountable, joinPaths, MOUNT, type Mountable, type MountTarget } from "../engine/mount.ts";
 import { checkOptions, type ServerOptions } from "../engine/options.ts";
+import { BOOLEAN, checkOptionValues, NAME, PORT, type Rules } from "../engine/option-values.ts";
 import type { Params } from "../engine/path-pattern.ts";
 import { closeOnSignals, type CloseOptions } from "../engine/shutdown.ts";
 import type { SocketRoute } from "../engine/socket-route.ts";
@@ -27,12 +28,15 @@ import type { Class, MaybeUpgradeDecision } from "./types.ts";
  * server-wide options apply and the limits set here win over the App's for these gateways.
  */
 export interface ApplicationOptions extends ServerOptions {
-  /** Default 3000; `0` picks a free port (read it from `app.port`). */
+  /** Default 3000; `0` picks a free port (read it from `app.port`). A string of digits is accepted (`process.env.PORT`). */
   port?: number | string;
   hostname?: string;
   /** Also serve the gateways of `WebSocketGatewayRegistry.getInstance()` (default true). */
   globalRegistry?: boolean;
 }
+
+/** The Application's own options; the rest are the engine's, checked by `checkOptions`. */
+const WHERE_TO_LISTEN: Rules<Omit<ApplicationOptions, keyof ServerOptions>> = { port: PORT, hostname: NAME, globalRegistry: BOOLEAN };
 
 interface Prepared {
   readonly definition: GatewayDefinition;
@@ -56,7 +60,9 @@ export class Application implements Mountable {
   #http: ServeTarget | undefined;
 
   constructor(options: ApplicationOptions = {}) {
-    checkOptions(options, "new Application()", ["port", "hostname", "globalRegistry"]);
+    checkOptions(options, "new Application()", Object.keys(WHERE_TO_LISTEN));
+    // Here, not at listen(): a bad port would fail there with Bun's message, far from the line that set it.
+    checkOptionValues(options, WHERE_TO_LISTEN, "new Application()");
     this.#options = options;
     this.#limits = pickLimits(options);
     const { port: _port, hostname: _hostname, globalRegistry: _registry, ...engineOptions } = options;

@@ -5,8 +5,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { BunwireError } from "../engine/errors.ts";
 import { LIFECYCLE_DECORATOR, recordOf, type Lifecycle } from "./metadata.ts";
-import { checkOptionNames } from "../engine/option-names.ts";
-import { GATEWAY_OPTION_KEYS, type GatewayOptions } from "./subscriptions.ts";
+import { checkGatewayOptions, type GatewayOptions } from "./subscriptions.ts";
 import type { Class, ModuleOptions, WebSocketConnectionData } from "./types.ts";
 
 /** What TypeScript calls a method decorator with (legacy decorators). */
@@ -147,10 +146,11 @@ export function SubscribeMessage(event: string, schema?: StandardSchemaV1): Loos
 /**
  * `@WebSocketGateway("/path", options?)`: the class handles WebSocket connections on that path (params like
  * `/rooms/:id` too). `options` are `protocol` and the typed-message settings of its `@SubscribeMessage` methods,
- * every one `protocol.handle` takes (`rooms`, `history`, `presence`, ...); an unknown name is INVALID_OPTION.
+ * every one `protocol.handle` takes (`rooms`, `history`, `presence`, ...); an unknown name or a wrong value is
+ * INVALID_OPTION, thrown here, where the class is declared.
  */
 export function WebSocketGateway<Data = WebSocketConnectionData>(path: string, options?: GatewayOptions<Data>): GatewayClassDecorator {
-  checkOptionNames(options, GATEWAY_OPTION_KEYS, `@WebSocketGateway(${JSON.stringify(path)})`);
+  checkGatewayOptions(options, `@WebSocketGateway(${JSON.stringify(path)})`);
   return (target, context?: unknown) => {
     assertLegacy(context, `@WebSocketGateway(${JSON.stringify(path)})`);
     const record = recordOf(target);

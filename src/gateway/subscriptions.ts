@@ -4,12 +4,13 @@
 
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { BunwireError } from "../engine/errors.ts";
-import { optionKeys } from "../engine/option-names.ts";
+import { rule, type Rules } from "../engine/option-values.ts";
 import type { Socket, SocketHandlers } from "../engine/socket-route.ts";
 import type { AnyProtocol } from "../protocol/define.ts";
 import { compileDispatch, type Route } from "../protocol/dispatch.ts";
 import type { ProtocolSettings } from "../protocol/handle-types.ts";
-import { settingsOf, SETTINGS_KEYS } from "../protocol/handle.ts";
+import { checkProtocolOptions, SETTINGS_RULES } from "../protocol/handle-options.ts";
+import { settingsOf } from "../protocol/handle.ts";
 import type { ProtocolSocket } from "../protocol/reply.ts";
 import type { WebSocketConnectionData } from "./types.ts";
 
@@ -27,8 +28,19 @@ export interface GatewayOptions<Data = WebSocketConnectionData> extends Protocol
   protocol?: AnyProtocol;
 }
 
-/** Every name `GatewayOptions` has: the others are refused with INVALID_OPTION at the decorator. */
-export const GATEWAY_OPTION_KEYS: readonly string[] = [...SETTINGS_KEYS, ...optionKeys<Omit<GatewayOptions, keyof ProtocolSettings<unknown>>>({ protocol: true })];
+/** A declaration from `defineProtocol` (of `bunwire` or `bunwire/client`): what the gateway reads of it. */
+const PROTOCOL = rule("a protocol from defineProtocol()", (value) => {
+  const protocol = value as Partial<AnyProtocol> | null;
+  return typeof protocol === "object" && protocol !== null && typeof protocol.name === "string" && typeof protocol.client === "object" && protocol.client !== null;
+});
+
+/** A rule for every name of `GatewayOptions` (the compiler keeps the table complete): handle()'s settings and `protocol`. */
+const GATEWAY_RULES: Rules<GatewayOptions> = { ...SETTINGS_RULES, protocol: PROTOCOL };
+
+/** Throws INVALID_OPTION for an unknown name or a wrong value of `@WebSocketGateway(path, options)`, as `handle()` does. */
+export function checkGatewayOptions(options: unknown, where: string): void {
+  checkProtocolOptions(options, GATEWAY_RULES, where);
+}
 
 /** One `@SubscribeMessage` method, bound to the gateway instance. */
 export interface Subscribed {
@@ -69,7 +81,7 @@ export function subscriptionHandlers(gateway: GatewayDispatch): SocketHandlers<W
   }
   // Without a protocol the gateway's sockets belong to no protocol's broadcast; the state still carries rooms.
   const declaration = protocol ?? { name: `gateway:${gateway.path}`, client: {}, server: {}, acks: {} };
-  const settings = settingsOf(declaration, options, `@WebSocketGateway("${gateway.path}")`);
+  const settings = settingsOf(declaration, options);
   const handlers = compileDispatch({
     routes,
     ...settings,

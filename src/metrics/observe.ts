@@ -36,7 +36,8 @@ function check(options: unknown): asserts options is ObserveOptions {
   checkOptionNames(options, KNOWN, WHERE);
   const { token, metrics, health, inspector, presence } = options as ObserveOptions;
   if (token !== undefined) checkToken(token, `${WHERE}: token`);
-  if (inspector === true && token === undefined) throw new BunwireError("INVALID_OPTION", `${WHERE}: the inspector needs a token: observe({ token: process.env.INSPECTOR_TOKEN })`);
+  // `true` and `{ path, tail }` alike ask for an inspector, and one without a token would let no one in.
+  if (inspector !== undefined && inspector !== false && token === undefined) throw new BunwireError("INVALID_OPTION", `${WHERE}: the inspector needs a token: observe({ token: process.env.INSPECTOR_TOKEN })`);
   checkInspectorOptions(inspector, WHERE);
   checkHealthOptions(health, WHERE);
   if (metrics !== undefined && typeof metrics !== "boolean") {

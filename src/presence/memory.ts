@@ -2,6 +2,7 @@
 // events, list, track by connection identity) without a Redis. For one process; several instances need Redis.
 
 import { BunwireError } from "../engine/errors.ts";
+import { checkOptionNames } from "../engine/option-names.ts";
 import { checkPresenceName, PresenceTracking, type PresenceEvent, type PresenceListener, type PresenceMember, type PresenceMeta } from "./store.ts";
 
 const RESOLVED = Promise.resolve();
@@ -23,6 +24,7 @@ export class MemoryPresence extends PresenceTracking {
 
   constructor(options: MemoryPresenceOptions = {}) {
     super();
+    checkOptionNames(options, ["maxMetaBytes"], "memoryPresence()");
     const max = options.maxMetaBytes ?? 4096;
     if (!Number.isInteger(max) || max < 1) throw invalid(`memoryPresence maxMetaBytes must be an integer >= 1, got ${String(max)}`);
     this.#maxMetaBytes = max;

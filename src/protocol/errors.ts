@@ -16,6 +16,8 @@ export type ProtocolErrorCode =
   | "RATE_LIMITED"
   | "INVALID_PROTOCOL"
   | "IDEMPOTENCY_CONFLICT"
+  | "IDEMPOTENCY_UNAVAILABLE"
+  | "PRESENCE_UNAVAILABLE"
   | ServerRequestErrorCode;
 
 /**

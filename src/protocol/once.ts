@@ -9,7 +9,6 @@
 // string key came with `keys: "id"` (key-scope.ts); with the memory store all go straight to that client's keys.
 
 import { CONNECTION, type PinnedSocket } from "../engine/connection.ts";
-import { BunwireError } from "../engine/errors.ts";
 import { MAX_TIMER_MS } from "../engine/limits.ts";
 import { isThenable } from "../engine/thenable.ts";
 import type { Route } from "./route.ts";
@@ -38,18 +37,11 @@ export interface Idempotency {
   readonly leaseMs: number;
 }
 
-/** Reads `handle({ idempotency })`: false/undefined is off, true the defaults; bad values throw INVALID_OPTION. */
-export function readIdempotency(value: boolean | IdempotencyOptions | undefined, where: string): Idempotency | undefined {
+/** Reads `handle({ idempotency })`, once checked (handle-options.ts): false/undefined is off, true the defaults. */
+export function readIdempotency(value: boolean | IdempotencyOptions | undefined): Idempotency | undefined {
   if (value === undefined || value === false) return undefined;
   const options: IdempotencyOptions = value === true ? {} : value;
-  if (options === null || typeof options !== "object") throw new BunwireError("INVALID_OPTION", `${where}: idempotency must be true, false or { store?, windowMs?, leaseMs? }`);
-  const store = options.store ?? new MemoryIdempotency();
-  if (typeof store.claim !== "function" || typeof store.complete !== "function") throw new BunwireError("INVALID_OPTION", `${where}: idempotency.store must be an IdempotencyStore (claim, complete, close)`);
-  const windowMs = options.windowMs ?? 300_000;
-  const leaseMs = options.leaseMs ?? 60_000;
-  if (!(windowMs > 0)) throw new BunwireError("INVALID_OPTION", `${where}: idempotency.windowMs must be a number > 0, got ${String(options.windowMs)}`);
-  if (!(leaseMs > 0)) throw new BunwireError("INVALID_OPTION", `${where}: idempotency.leaseMs must be a number > 0, got ${String(options.leaseMs)}`);
-  return { store, windowMs, leaseMs };
+  return { store: options.store ?? new MemoryIdempotency(), windowMs: options.windowMs ?? 300_000, leaseMs: options.leaseMs ?? 60_000 };
 }
 
 const MAX_KEY_LENGTH = 200;

@@ -9,7 +9,6 @@ import type { PresenceEvent, PresenceMeta, PresenceStore } from "../presence/sto
 
 export type { PresenceOptions } from "./handle-types.ts";
 import { connectionOf } from "../engine/connection.ts";
-import { BunwireError } from "../engine/errors.ts";
 import type { Envelope } from "./envelope.ts";
 import { ProtocolError } from "./errors.ts";
 import type { PresenceOptions, RoomPolicy } from "./handle-types.ts";
@@ -43,15 +42,10 @@ function topicOf(data: unknown): string | ProtocolError {
   return topic;
 }
 
-/** Checks `handle()`'s `presence` option; undefined when it is not set. */
-export function presenceHooks<D>(options: PresenceOptions<D> | undefined, rooms: RoomPolicy<D> | undefined, closeOnInvalid: boolean, where: string): PresenceHooks | undefined {
+/** Reads `handle()`'s `presence` option, once checked (handle-options.ts); undefined when it is not set. */
+export function presenceHooks<D>(options: PresenceOptions<D> | undefined, rooms: RoomPolicy<D> | undefined, closeOnInvalid: boolean): PresenceHooks | undefined {
   if (options === undefined) return undefined;
-  const store = (options as { store?: PresenceStore } | null)?.store;
-  if (store === undefined || typeof store.list !== "function" || typeof store.subscribe !== "function" || typeof store.track !== "function") {
-    throw new BunwireError("INVALID_OPTION", `${where}: presence needs { store }: memoryPresence() or redisPresence(...)`);
-  }
-  if (options.meta !== undefined && typeof options.meta !== "function") throw new BunwireError("INVALID_OPTION", `${where}: presence.meta must be a function`);
-  return new Presence(store, (options.follow ?? rooms ?? false) as RoomPolicy<unknown>, options.meta as PresenceOptions<unknown>["meta"], closeOnInvalid);
+  return new Presence(options.store, (options.follow ?? rooms ?? false) as RoomPolicy<unknown>, options.meta as PresenceOptions<unknown>["meta"], closeOnInvalid);
 }
 
 /** How long a follow waits for the store's event subscription before answering PRESENCE_UNAVAILABLE. */

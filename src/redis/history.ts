@@ -5,7 +5,8 @@
 
 import type { HistoryEntry, HistoryPosition, Replay, TopicHistory } from "../engine/history.ts";
 import { BunwireError } from "../engine/errors.ts";
-import { RedisBusError } from "./errors.ts";
+import { optionKeys } from "../engine/option-names.ts";
+import { checkRedisOptionNames, RedisBusError } from "./errors.ts";
 import { ioredis, type Cluster, type Redis, type RedisClientLike } from "./peer.ts";
 import { retryStrategy } from "./retry.ts";
 
@@ -17,7 +18,7 @@ export interface RedisHistoryOptions {
   /** A ready ioredis client you manage (one server, Sentinel or Cluster); used as it is, not closed by `close()`. */
   client?: RedisClientLike;
   /** Entries kept per topic, at least (MAXLEN ~ trims in whole stream nodes; default 1000). */
-  maxLen?: number;
+  maxLength?: number;
   /** Entries older than this are not replayed, and trimmed on the next append (default: no age limit). */
   maxAgeMs?: number;
   /** Key prefix (default `"bunwire:"`). */
@@ -92,10 +93,11 @@ export class RedisHistory implements TopicHistory {
   private readonly holes = new Set<string>();
 
   constructor(options: RedisHistoryOptions) {
+    checkRedisOptionNames(options, HISTORY_KEYS, "REDIS_HISTORY_OPTIONS", "redisHistory");
     const sources = [options.url, options.cluster, options.client].filter((s) => s !== undefined).length;
     if (sources !== 1) throw new RedisBusError("REDIS_HISTORY_OPTIONS", "redisHistory needs exactly one of `url`, `cluster` or `client`");
-    const maxLen = options.maxLen ?? 1000;
-    if (!Number.isInteger(maxLen) || maxLen < 1) throw new RedisBusError("REDIS_HISTORY_OPTIONS", `redisHistory maxLen must be an integer >= 1, got ${maxLen}`);
+    const maxLen = options.maxLength ?? 1000;
+    if (!Number.isInteger(maxLen) || maxLen < 1) throw new RedisBusError("REDIS_HISTORY_OPTIONS", `redisHistory maxLength must be an integer >= 1, got ${maxLen}`);
     if (options.maxAgeMs !== undefined && !(options.maxAgeMs > 0)) throw new RedisBusError("REDIS_HISTORY_OPTIONS", `redisHistory maxAgeMs must be > 0, got ${options.maxAgeMs}`);
     this.maxLen = String(maxLen);
     this.maxAgeMs = options.maxAgeMs;
@@ -206,6 +208,8 @@ function newEpoch(): string {
 }
 
 /** A TopicHistory on Redis Streams, shared by every instance (pass it to the protocol's `handle({ history })`). */
+const HISTORY_KEYS = optionKeys<RedisHistoryOptions>({ url: true, cluster: true, client: true, maxLength: true, maxAgeMs: true, prefix: true });
+
 export function redisHistory(options: RedisHistoryOptions): RedisHistory {
   return new RedisHistory(options);
 }

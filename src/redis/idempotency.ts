@@ -5,9 +5,10 @@
 // the handler again.
 
 import type { Claim, IdempotencyRecord, IdempotencyStore } from "../protocol/idempotency.ts";
-import { BunwireError } from "../engine/errors.ts";
 import { ioredis, type Cluster, type Redis, type RedisClientLike } from "./peer.ts";
 import { retryStrategy } from "./retry.ts";
+import { optionKeys } from "../engine/option-names.ts";
+import { checkRedisOptionNames, RedisBusError } from "./errors.ts";
 
 export interface RedisIdempotencyOptions {
   /** One Redis server. Exactly one of `url`, `cluster`, `client`. */
@@ -40,6 +41,8 @@ interface Scripts {
   bwRenew(key: string, leaseMs: string): Promise<number>;
 }
 
+const IDEMPOTENCY_KEYS = optionKeys<RedisIdempotencyOptions>({ url: true, cluster: true, client: true, prefix: true });
+
 const CLAIMED: Claim = Object.freeze({ state: "claimed" });
 const HELD: Claim = Object.freeze({ state: "running" });
 
@@ -50,8 +53,9 @@ export class RedisIdempotency implements IdempotencyStore {
   private readonly prefix: string;
 
   constructor(options: RedisIdempotencyOptions) {
+    checkRedisOptionNames(options, IDEMPOTENCY_KEYS, "REDIS_IDEMPOTENCY_OPTIONS", "redisIdempotency");
     const sources = [options.url, options.cluster, options.client].filter((s) => s !== undefined).length;
-    if (sources !== 1) throw new BunwireError("REDIS_IDEMPOTENCY_OPTIONS", "redisIdempotency needs exactly one of `url`, `cluster` or `client`");
+    if (sources !== 1) throw new RedisBusError("REDIS_IDEMPOTENCY_OPTIONS", "redisIdempotency needs exactly one of `url`, `cluster` or `client`");
     this.prefix = `${options.prefix ?? "bunwire:"}i:`;
     this.owned = options.client === undefined;
     // No offline queue: during an outage a claim fails fast and the request is refused (IDEMPOTENCY_UNAVAILABLE)

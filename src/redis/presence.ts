@@ -8,7 +8,8 @@ import type { Server } from "bun";
 import { newInstanceId } from "../bus/frame.ts";
 import { SIZES, type Sizes } from "../engine/sizes.ts";
 import { checkPresenceName, PresenceTracking, type PresenceEvent, type PresenceListener, type PresenceMember, type PresenceMeta } from "../presence/store.ts";
-import { RedisBusError } from "./errors.ts";
+import { optionKeys } from "../engine/option-names.ts";
+import { checkRedisOptionNames, RedisBusError } from "./errors.ts";
 import type { RedisClientLike } from "./peer.ts";
 import { openPresenceConnection, PresenceKeys, type PresenceConnection } from "./presence-keys.ts";
 
@@ -31,6 +32,8 @@ export interface RedisPresenceOptions {
   /** Largest metadata accepted, as JSON (default 4096 bytes): presence lists travel whole. */
   maxMetaBytes?: number;
 }
+
+const PRESENCE_KEYS = optionKeys<RedisPresenceOptions>({ url: true, cluster: true, client: true, ttlMs: true, heartbeatMs: true, prefix: true, maxMetaBytes: true });
 
 /** Where `relay` delivers: a front door (its `server`) or Bun's Server. Both publish to THIS instance's sockets
  *  only (`server.publish`), which is what makes each client get each event once. */
@@ -70,6 +73,7 @@ export class RedisPresence extends PresenceTracking {
 
   constructor(options: RedisPresenceOptions) {
     super();
+    checkRedisOptionNames(options, PRESENCE_KEYS, "REDIS_PRESENCE_OPTIONS", "redisPresence");
     const ttlMs = options.ttlMs ?? 15_000;
     const heartbeatMs = options.heartbeatMs ?? Math.floor(ttlMs / 3);
     if (!(ttlMs >= 100) || !(heartbeatMs > 0) || heartbeatMs >= ttlMs) {

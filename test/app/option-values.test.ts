@@ -1,7 +1,7 @@
 // Wrong option values of the App's middleware are refused when the middleware is made (INVALID_OPTION naming the
 // option, what it takes and what it got), not found later as a 500 at request time or a `max-age=NaN` header.
 import { expect, test } from "bun:test";
-import { bunwire, cors, rateLimit, serveStatic, session } from "bunwire";
+import { bunwire, cors, httpRouter, rateLimit, serveStatic, session } from "bunwire";
 
 function refusal(make: () => unknown): string {
   try {
@@ -49,4 +49,11 @@ test("right values still pass, and res.sendFile refuses a wrong option as a 500 
   } finally {
     await app.close();
   }
+});
+
+test("httpRouter() and a route's own options refuse an unknown name or a wrong value", () => {
+  expect(refusal(() => httpRouter({ mergeparams: true } as never))).toBe('INVALID_OPTION: httpRouter(): unknown option "mergeparams" (did you mean "mergeParams"?)');
+  expect(refusal(() => httpRouter({ mergeParams: "yes" as never }))).toBe('INVALID_OPTION: httpRouter(): option mergeParams must be true or false, got "yes"');
+  expect(refusal(() => bunwire().get("/x", { bodyLimt: 1 } as never, (_req, res) => res.end()))).toBe('INVALID_OPTION: GET /x: unknown option "bodyLimt" (did you mean "bodyLimit"?)');
+  expect(refusal(() => httpRouter({ mergeParams: true, bodyLimit: 1024 }).post("/y", { bodyLimit: 2048 }, (_req, res) => res.end()))).toBe("accepted");
 });

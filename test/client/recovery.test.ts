@@ -29,7 +29,7 @@ let redis: RedisServer;
 const instances: Instance[] = [];
 
 async function instance(): Promise<Instance> {
-  const history = redisHistory({ url: redis.url, maxLen: 100_000 });
+  const history = redisHistory({ url: redis.url, maxLength: 100_000 });
   const app = bunwire({ bus: redisBus({ url: redis.url }) });
   const sockets = new Set<ServerWebSocket<unknown>>();
   app.ws("/feed", feed.handle({}, {

@@ -100,3 +100,26 @@ test("bad options fail at start-up with INVALID_OPTION", () => {
   invalid({ presence: {} }, /presence must be a presence/);
   expect(() => bunwire({ drainDelay: -1 })).toThrow(/drainDelay must be a number of milliseconds >= 0/);
 });
+
+test("an inspector asked for in either form needs a token: { path } without one is refused, not mounted unlocked", async () => {
+  for (const inspector of [true, {}, { path: "/i" }, { tail: false }]) {
+    let thrown: unknown;
+    try {
+      observe({ inspector });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isBunwireError(thrown, "INVALID_OPTION")).toBe(true);
+    expect((thrown as Error).message).toBe("observe(): the inspector needs a token: observe({ token: process.env.INSPECTOR_TOKEN })");
+  }
+  // No inspector asked for, or one with its token: accepted, and the token opens the page at its path.
+  expect(() => observe({ inspector: false })).not.toThrow();
+  const own = bunwire({ development: false }).use(observe({ token: TOKEN, inspector: { path: "/i" } }));
+  const port = own.listen({ port: 0, quiet: true }).port;
+  try {
+    expect((await fetch(`http://127.0.0.1:${port}/i`)).status).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${port}/i`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+  } finally {
+    await own.close();
+  }
+});

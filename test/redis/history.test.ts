@@ -7,7 +7,7 @@ import { RedisServer } from "../support/redis-server.ts";
 
 let redis: RedisServer;
 const histories: RedisHistory[] = [];
-function history(options: { maxLen?: number; maxAgeMs?: number } = {}): RedisHistory {
+function history(options: { maxLength?: number; maxAgeMs?: number } = {}): RedisHistory {
   const h = redisHistory({ url: redis.url, ...options });
   histories.push(h);
   return h;
@@ -62,7 +62,7 @@ describe("redisHistory", () => {
   });
 
   test("a gap trimmed by length is reported as recovered: false, with what is left", async () => {
-    const h = history({ maxLen: 10 });
+    const h = history({ maxLength: 10 });
     const topic = freshTopic();
     const first = (await h.append(topic, "first")).offset;
     let last = first;
@@ -118,8 +118,10 @@ describe("redisHistory", () => {
 
   test("bad options fail at construction with a named error", () => {
     expect(() => redisHistory({})).toThrow(RedisBusError);
-    expect(() => redisHistory({ url: redis.url, maxLen: 0 })).toThrow(/maxLen/);
+    expect(() => redisHistory({ url: redis.url, maxLength: 0 })).toThrow(/maxLength/);
     expect(() => redisHistory({ url: redis.url, maxAgeMs: -5 })).toThrow(/maxAgeMs/);
+    // A misspelt name (the in-memory history's is maxLength too) is refused, not ignored.
+    expect(() => redisHistory({ url: redis.url, maxLen: 5 } as never)).toThrow('redisHistory: unknown option "maxLen" (did you mean "maxLength"?)');
   });
 
   test("events that could not be recorded leave a gap that replay reports (Redis briefly unreachable, data kept)", async () => {

@@ -25,7 +25,7 @@ interface Node {
 }
 
 async function node(): Promise<Node> {
-  const history = redisHistory({ url: redis.url, maxLen: 100 });
+  const history = redisHistory({ url: redis.url, maxLength: 100 });
   const server = serveChat({ history, rooms: true });
   const bus = redisBus({ url: redis.url });
   await bus.connect((topic, data, compress) => server.publish(topic, data, compress));
