@@ -121,6 +121,18 @@ test("listen twice is ALREADY_LISTENING", () => {
   expect((error as BunwireError).code).toBe("ALREADY_LISTENING");
 });
 
+test("listen() refuses a port that is none, and a misspelt option, with INVALID_OPTION; a PORT string of digits is a port", async () => {
+  const doors = [bunwire({ development: false }), new Router({ development: false }), new Application({ development: false, globalRegistry: false }), await fileRoutes(tree, { development: false })];
+  for (const door of doors) {
+    expect(() => door.listen("abc")).toThrow('listen(): option port must be a port (an integer 0-65535, or a string of its digits), got "abc"');
+    expect(() => door.listen({ port: 70_000 })).toThrow("listen(): option port must be a port");
+    expect(() => door.listen({ port: 0, quite: true } as never)).toThrow('listen(): unknown option "quite" (did you mean "quiet"?)');
+  }
+  const app = doors[0] as ReturnType<typeof bunwire>;
+  closers.push(() => app.close());
+  expect(app.listen({ port: "0", hostname: "127.0.0.1", quiet: true }).port).toBeGreaterThan(0);
+});
+
 test("one listen signature: (port, hostname, callback), (port, callback) and ({ port, hostname, quiet }, callback)", () => {
   const seen: number[] = [];
   const a = bunwire({ development: false });
