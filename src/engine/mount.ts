@@ -22,6 +22,28 @@ export interface Mountable {
   [MOUNT](target: MountTarget, prefix: string): void;
 }
 
+/**
+ * The Bun servers a front door's routes run on now: its own once listening, the App's once mounted (where its
+ * `server` stays undefined). What publishes to "the sockets this front door serves" reads (typed publish,
+ * presence relay).
+ */
+export const SERVERS: unique symbol = Symbol.for("bunwire.servers");
+
+export interface ServedOn {
+  [SERVERS](): readonly Server<unknown>[];
+}
+
+/** The servers `target` runs on: a front door's (own or host's), a Bun server itself, `{ server }`; else undefined. */
+export function serversOf(target: object): readonly Server<unknown>[] | undefined {
+  const servedOn = (target as Partial<ServedOn>)[SERVERS];
+  if (typeof servedOn === "function") return servedOn.call(target);
+  if ("server" in target) {
+    const server = (target as { server?: Server<unknown> }).server;
+    return server === undefined ? [] : [server];
+  }
+  return undefined;
+}
+
 export function isMountable(value: unknown): value is Mountable {
   return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as Partial<Mountable>)[MOUNT] === "function";
 }

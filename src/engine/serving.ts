@@ -51,6 +51,13 @@ export class Serving {
     return this.#all;
   }
 
+  /** Every server the routes run on now: those it started, and the Apps' it is mounted into. */
+  servers(): Server<unknown>[] {
+    const servers: Server<unknown>[] = [];
+    for (const engine of this.#all) if (engine.server !== undefined) servers.push(engine.server);
+    return servers;
+  }
+
   /** The first server this front door started itself. */
   get server(): Server<unknown> | undefined {
     return this.#own[0]?.server;

@@ -11,6 +11,7 @@ import {
   listenArgs,
   MOUNT,
   pickLimits,
+  SERVERS,
   Serving,
   SIZES,
   sizesOf,
@@ -85,6 +86,11 @@ export class FileRoutes implements Mountable {
   use(...args: Array<string | Mountable>): this {
     this.#serving.use("fileRoutes", args);
     return this;
+  }
+
+  /** The servers its routes run on: its own, or the Apps' it is mounted into (typed publish, presence relay). */
+  [SERVERS](): readonly Server<unknown>[] {
+    return this.#serving.servers();
   }
 
   /** The server `listen()` started. */

@@ -9,7 +9,7 @@ import { BunwireError } from "../engine/errors.ts";
 import { readMaybeDecision } from "../engine/admission.ts";
 import { pickLimits, type RouteLimits } from "../engine/limits.ts";
 import { listenArgs, type ListenCallback, type ListenOptions } from "../engine/listen.ts";
-import { isMountable, joinPaths, MOUNT, type Mountable, type MountTarget } from "../engine/mount.ts";
+import { isMountable, joinPaths, MOUNT, SERVERS, type Mountable, type MountTarget } from "../engine/mount.ts";
 import { checkOptions, type ServerOptions } from "../engine/options.ts";
 import { BOOLEAN, checkOptionValues, NAME, PORT, type Rules } from "../engine/option-values.ts";
 import type { Params } from "../engine/path-pattern.ts";
@@ -162,9 +162,9 @@ export class Application implements Mountable {
   }
 
   #route(engine: Engine, path: string, definition: GatewayDefinition, instance: object, limits: RouteLimits | undefined): SocketRoute {
-    const handlers = gatewayHandlers(definition, instance, (ws, error) => {
+    const handlers = gatewayHandlers(definition, instance, (ws, error, typedEvent) => {
       try {
-        engine.onError(error, { kind: "websocket", ws, event: "message", routePath: path });
+        engine.onError(error, typedEvent === undefined ? { kind: "websocket", ws, event: "message", routePath: path } : { kind: "websocket", ws, event: "message", routePath: path, typedEvent });
       } catch (hookError) {
         console.error(`[bunwire] onError threw while reporting an error on WS ${path}:`, hookError, error);
       }
@@ -181,6 +181,12 @@ export class Application implements Mountable {
   get<T extends object>(cls: Class<T>): T {
     if (this.#container === undefined) throw new BunwireError("NOT_LISTENING", `app.get(${cls.name}): the application has not started; call app.listen() first`);
     return this.#container.get(cls);
+  }
+
+  /** The server the gateways run on: its own once listening, or the App's it is mounted into. */
+  [SERVERS](): readonly Server<unknown>[] {
+    const server = this.#serving.server;
+    return server === undefined ? [] : [server];
   }
 
   /** The running server, once listening. */

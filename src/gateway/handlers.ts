@@ -11,8 +11,8 @@ import type { WebSocketConnectionData } from "./types.ts";
 
 type Method = (...args: never[]) => unknown;
 
-/** Reports an error no `@OnError` handled: the application's onError hook. */
-export type Report = (ws: Socket<never>, error: unknown) => void;
+/** Reports an error no `@OnError` handled: the application's onError hook (`typedEvent`: a `@SubscribeMessage` event's). */
+export type Report = (ws: Socket<never>, error: unknown, typedEvent?: string) => void;
 
 function bound(instance: object, method: string | undefined): Method | undefined {
   if (method === undefined) return undefined;
@@ -44,13 +44,13 @@ export function gatewayHandlers(definition: GatewayDefinition, instance: object,
     subscriptions.push({ event: subscription.event, schema: subscription.schema, handler: bound(instance, subscription.method) as Subscribed["handler"] });
   }
   // A @SubscribeMessage failure was already answered; it then takes the same error path as any handler's.
-  const failed = (ws: Socket<never>, thrown: unknown): void => {
-    if (error === undefined) return report(ws, thrown);
+  const failed = (ws: Socket<never>, thrown: unknown, event: string): void => {
+    if (error === undefined) return report(ws, thrown, event);
     try {
       const result = error(ws, thrown);
-      if (isThenable(result)) result.then(undefined, (again: unknown) => report(ws, again));
+      if (isThenable(result)) result.then(undefined, (again: unknown) => report(ws, again, event));
     } catch (again) {
-      report(ws, again);
+      report(ws, again, event);
     }
   };
   // The dispatcher's open/close/message/rejected replace the bound ones (it calls open and close) and add the

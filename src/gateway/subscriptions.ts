@@ -59,8 +59,8 @@ export interface GatewayDispatch {
   readonly close: ((ws: Socket<never>, code: number, reason: string) => unknown) | undefined;
   /** The gateway's `@OnMessage`, for frames no route claims (not an envelope, unknown event). */
   readonly fallback: ((ws: Socket<never>, message: string | Buffer<ArrayBuffer>) => unknown) | undefined;
-  /** The error path for a method that threw or rejected (after the error reply was sent). */
-  readonly failed: (ws: Socket<never>, error: unknown) => void;
+  /** The error path for a method that threw or rejected (after the error reply was sent); `event` names it. */
+  readonly failed: (ws: Socket<never>, error: unknown, event: string) => void;
 }
 
 /** The gateway's `open`, `message` and `close` (and the engine's SERVED_ON hook); other lifecycle methods stay. */
@@ -88,7 +88,7 @@ export function subscriptionHandlers(gateway: GatewayDispatch): SocketHandlers<W
     broadcast: protocol !== undefined,
     fallback: gateway.fallback as ((ws: ProtocolSocket, message: string | Buffer) => unknown) | undefined,
     replyWithoutId: true,
-    failed: (ws, error) => gateway.failed(ws as Socket<never>, error),
+    failed: (ws, error, event) => gateway.failed(ws as Socket<never>, error, event),
     open: gateway.open as ((ws: ProtocolSocket) => unknown) | undefined,
     close: gateway.close as ((ws: ProtocolSocket, code: number, reason: string) => unknown) | undefined,
   });

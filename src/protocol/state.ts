@@ -8,6 +8,7 @@ import type { Server } from "bun";
 import type { TopicHistory } from "../engine/history.ts";
 import type { Sizes } from "../engine/sizes.ts";
 import type { AnyProtocol } from "./define.ts";
+import { serversOf } from "../engine/mount.ts";
 
 const HANDLED_BY = Symbol("bunwire.handledBy");
 const HOSTED = Symbol("bunwire.protocolStates");
@@ -70,10 +71,16 @@ export function ownState(declaration: AnyProtocol, target: object): HandleState 
  * front door's `server`) hosts; else, for a raw server or a custom target, those serving sockets right now.
  */
 export function statesAt(declaration: AnyProtocol, target: object): readonly HandleState[] {
-  const hosted = (target as Hosting)[HOSTED] ?? ((target as { server?: Hosting }).server?.[HOSTED]);
-  if (hosted !== undefined) return hosted.get(declaration) ?? [];
-  // A front door that is not listening (its `server` is undefined) hosts nothing yet.
-  if ("server" in target) return [];
+  const own = (target as Hosting)[HOSTED];
+  if (own !== undefined) return own.get(declaration) ?? [];
+  // A front door: the servers its routes run on, its own or (mounted) the App's; none yet when not serving.
+  const servers = serversOf(target);
+  if (servers !== undefined) {
+    if (servers.length === 1) return (servers[0] as Hosting)[HOSTED]?.get(declaration) ?? [];
+    const states = new Set<HandleState>();
+    for (const server of servers) for (const state of (server as Hosting)[HOSTED]?.get(declaration) ?? []) states.add(state);
+    return [...states];
+  }
   const serving = (declaration as Serving)[SERVING];
   return serving === undefined ? [] : [...serving];
 }

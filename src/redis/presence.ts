@@ -6,6 +6,7 @@
 
 import type { Server } from "bun";
 import { newInstanceId } from "../bus/frame.ts";
+import { serversOf } from "../engine/mount.ts";
 import { SIZES, type Sizes } from "../engine/sizes.ts";
 import { checkPresenceName, PresenceTracking, type PresenceEvent, type PresenceListener, type PresenceMember, type PresenceMeta } from "../presence/store.ts";
 import { optionKeys } from "../engine/option-names.ts";
@@ -189,8 +190,8 @@ export class RedisPresence extends PresenceTracking {
   relay(target: RelayTarget, options: RelayOptions = {}): () => void {
     const encode = options.encode ?? ((event: PresenceEvent) => JSON.stringify(event));
     const listener: PresenceListener = (event) => {
-      const server = "server" in target ? target.server : target;
-      server?.publish(event.topic, encode(event));
+      // A front door mounted into an App has no server of its own: the App's serves its sockets.
+      for (const server of serversOf(target) ?? [target as Server<unknown>]) server.publish(event.topic, encode(event));
     };
     if (options.topic !== undefined) {
       checkPresenceName(options.topic, "topic", invalidInput);

@@ -15,6 +15,7 @@ import {
   listenArgs,
   MOUNT,
   pickLimits,
+  SERVERS,
   Serving,
   SIZES,
   sizesOf,
@@ -186,6 +187,11 @@ export class Router<ClientData = Record<string, unknown>> implements Mountable {
   /** The server `listen()` / `serve()` started. */
   get server(): Server<unknown> | undefined {
     return this.#serving.server;
+  }
+
+  /** The servers its routes run on: its own, or the Apps' it is mounted into (typed publish, presence relay). */
+  [SERVERS](): readonly Server<unknown>[] {
+    return this.#serving.servers();
   }
 
   /** The port listened on (the real one when listening on port 0). */
