@@ -36,6 +36,7 @@ interface Inbound {
   topic?: unknown;
   offset?: unknown;
   seq?: unknown;
+  after?: unknown;
   rid?: unknown;
 }
 
@@ -212,7 +213,9 @@ export class Client<P extends AnyProtocol> {
     const room = this.rooms.joining(topic);
     if (room === undefined) return;
     const offset = room.offset;
-    this.call("$join", offset === undefined ? { topic } : { topic, offset }, this.options.requestTimeout, false).then(
+    // The seq with it lets the server stamp events it fails to record at or past this client's position.
+    const data = offset === undefined ? { topic } : room.seq === undefined ? { topic, offset } : { topic, offset, seq: room.seq };
+    this.call("$join", data, this.options.requestTimeout, false).then(
       (ack) => {
         const result = ack as JoinResult;
         this.rooms.joined(topic, result);
@@ -270,6 +273,8 @@ export class Client<P extends AnyProtocol> {
     if (event === "$error") return this.listeners.failed(new RequestError(message.error));
     // Events of a joined topic with a history go through its sequence: once each, in order.
     if (typeof message.topic === "string" && typeof message.seq === "number" && typeof message.offset === "string" && this.rooms.receive(message as Positioned)) return;
+    // An event its history could not record, older than where the history has since placed this client: dropped.
+    if (typeof message.after === "number" && typeof message.topic === "string" && this.rooms.outdated(message.topic, message.after)) return;
     this.listeners.deliver(message);
   }
 

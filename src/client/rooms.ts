@@ -5,6 +5,8 @@
 // live delivery. A gap that stays open for `gapTimeout` is recovered by rejoining from the last offset, so the
 // application sees every event once, in order, instead of silently skipping; when the history cannot fill it
 // (`recovered: false`), the events that waited are delivered all the same and the app is told to resync.
+// An event the history could not record has no number; it says which position it was published after (`after`),
+// and is dropped once the history has placed the client past that position (docs/PROTOCOL.md).
 
 import type { JoinResult } from "../protocol/envelope.ts";
 import type { SavedOffsets } from "./saved-offsets.ts";
@@ -28,6 +30,12 @@ export interface Room {
   offset: string | undefined;
   /** The sequence number of the last event delivered; undefined until the first join (or event) says. */
   seq: number | undefined;
+  /**
+   * The furthest position the history itself placed the client at: a join's ack, or an event delivered while a join
+   * was in flight (its replay). Live events alone do not move it: they may come from instances whose positions the
+   * publisher of an unrecorded event had not seen, and that event is no older than them.
+   */
+  anchor: number | undefined;
   /** Whether the server has acked a join once: later joins are rejoins (reported to `onRejoin`). */
   acked: boolean;
   /** A `$join` is in flight: events that arrive ahead of their turn wait for its replay. */
@@ -58,7 +66,7 @@ export class Rooms {
     if (room === undefined) {
       // A position saved before a page reload: the first join resumes from it and the server replays the rest.
       const saved = this.hooks.saved?.load(topic);
-      room = { offset: saved?.offset, seq: saved?.seq, acked: false, joining: false, held: undefined, gapTimer: undefined, waiters: [] };
+      room = { offset: saved?.offset, seq: saved?.seq, anchor: undefined, acked: false, joining: false, held: undefined, gapTimer: undefined, waiters: [] };
       this.rooms.set(topic, room);
     }
     room.waiters.push(waiter);
@@ -122,6 +130,7 @@ export class Rooms {
     }
     // A first join starts at the topic's position; a failed recovery restarts there (the app resyncs). A recovered
     // rejoin keeps its own: the replay has advanced it, and a later live copy of a replayed event is a duplicate.
+    if (result.seq !== undefined) placed(room, result.seq);
     if (result.seq !== undefined && (last === undefined || !result.recovered)) {
       room.seq = result.seq;
       room.offset = result.offset;
@@ -133,6 +142,15 @@ export class Rooms {
       this.drain(room);
       if (held.size > 0) this.armGap(room, topic);
     }
+  }
+
+  /**
+   * An event published after position `after` that its history could not record: true when it is older than where
+   * the history has since placed the client on `topic` (the `recovered: false` the client was told covers it).
+   */
+  outdated(topic: string, after: number): boolean {
+    const anchor = this.rooms.get(topic)?.anchor;
+    return anchor !== undefined && anchor > after;
   }
 
   /** The join failed without a reply (timeout): stop waiting for its replay. */
@@ -163,6 +181,7 @@ export class Rooms {
   }
 
   private deliver(room: Room, message: Positioned): void {
+    if (room.joining) placed(room, message.seq);
     room.seq = message.seq;
     room.offset = message.offset;
     this.hooks.saved?.save(message.topic, message.offset, message.seq);
@@ -211,4 +230,9 @@ export class Rooms {
       if (!room.joining && room.held !== undefined && room.held.size > 0) this.hooks.recover(topic);
     }, this.hooks.gapTimeout);
   }
+}
+
+/** The history placed the client at `seq` (a join's position, a replayed event). */
+function placed(room: Room, seq: number): void {
+  if (room.anchor === undefined || seq > room.anchor) room.anchor = seq;
 }

@@ -32,7 +32,11 @@ export interface Replay {
 }
 
 export interface TopicHistory {
-  /** Stores `payload` on `topic` and returns its position. Calls on one topic resolve in call order. */
+  /**
+   * Stores `payload` on `topic` and returns its position. Calls on one topic settle (resolve or reject) in call
+   * order, also when the store fails with some of them in flight: the protocol publishes each event as its append
+   * settles, so this order is the publisher's order.
+   */
   append(topic: string, payload: string): Promise<HistoryPosition>;
   /** Entries strictly after `offset` on `topic`. */
   since(topic: string, offset: string): Promise<Replay>;

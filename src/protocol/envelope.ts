@@ -107,6 +107,14 @@ export function withPosition(serializedEvent: string, topic: string, offset: str
   return serializedEvent.slice(0, -1) + ',"topic":' + JSON.stringify(topic) + ',"offset":' + JSON.stringify(offset) + ',"seq":' + seq + "}";
 }
 
+/**
+ * Adds topic and `after` to a serialised event its topic's history could not record: published after the event
+ * numbered `after` (the latest position the publishing instance knew), with no position of its own.
+ */
+export function withStamp(serializedEvent: string, topic: string, after: number): string {
+  return serializedEvent.slice(0, -1) + ',"topic":' + JSON.stringify(topic) + ',"after":' + after + "}";
+}
+
 // `undefined` has no JSON form: it becomes null so the frame stays valid JSON. Numbers and booleans (common acks)
 // skip JSON.stringify, which costs more than String for them; NaN and Infinity are null in JSON.
 function json(value: unknown): string {

@@ -5,7 +5,8 @@ import type { TopicHistory } from "../engine/history.ts";
 import { countPublish, logAbout } from "../engine/traffic.ts";
 import type { AnyProtocol } from "./define.ts";
 import type { PublishTarget } from "./handle-types.ts";
-import { serializeEvent, withPosition } from "./envelope.ts";
+import { serializeEvent, withPosition, withStamp } from "./envelope.ts";
+import { latestPositions } from "./positions.ts";
 import { ownState, statesAt, type HandleState } from "./state.ts";
 
 /** `$broadcast:<name>`: the same on every instance, so the bus carries it, and different for each protocol. */
@@ -46,9 +47,13 @@ function recordingState(declaration: AnyProtocol, target: PublishTarget, topic: 
 
 // TopicHistory resolves appends on one topic in call order, so publishes keep that order too.
 // If the history fails (its store is down), live delivery goes on without a position: subscribers still get the
-// event, only recovery loses it. The promise then resolves to undefined instead of rejecting, because callers
-// often do not await a publish and an unhandled rejection would take the process down.
+// event, only recovery loses it. It is stamped with the latest position this instance knows on the topic
+// (`after`), so a client the history has since placed further on drops it instead of taking an old event for a new
+// one (it arrives late from the bus's outage buffer; docs/PROTOCOL.md). The promise then resolves to undefined
+// instead of rejecting, because callers often do not await a publish and an unhandled rejection would take the
+// process down.
 async function publishRecorded(state: HandleState, history: TopicHistory, target: PublishTarget, topic: string, body: string): Promise<string | undefined> {
+  const latest = latestPositions(history);
   let offset: string;
   let seq: number;
   try {
@@ -58,11 +63,14 @@ async function publishRecorded(state: HandleState, history: TopicHistory, target
       state.historyFailing = true;
       logAbout(target, "error", { err: error, code: "HISTORY_APPEND_FAILED", topic }, `[bunwire] history append failed on topic "${topic}"; publishing without positions until it works again:`);
     }
-    target.publish(topic, body);
-    countPublish(target, topic, body);
+    const after = latest.of(topic);
+    const unrecorded = after === undefined ? body : withStamp(body, topic, after);
+    target.publish(topic, unrecorded);
+    countPublish(target, topic, unrecorded);
     return undefined;
   }
   state.historyFailing = false;
+  latest.note(topic, seq);
   const recorded = withPosition(body, topic, offset, seq);
   target.publish(topic, recorded);
   countPublish(target, topic, recorded);

@@ -14,6 +14,7 @@ import { countRecovery, countSent, logAbout } from "../engine/traffic.ts";
 import { ProtocolError } from "./errors.ts";
 import { withPosition, type JoinResult } from "./envelope.ts";
 import type { RoomPolicy } from "./handle-types.ts";
+import { latestPositions } from "./positions.ts";
 import type { RoomPresence } from "./presence.ts";
 import { rejectInput, sendAck, type ProtocolSocket } from "./reply.ts";
 
@@ -29,6 +30,8 @@ export interface RoomContext {
 interface JoinRequest {
   topic: string;
   offset: string | undefined;
+  /** The sequence number that goes with `offset` (the client's last event), when the client says. */
+  seq: number | undefined;
 }
 
 /** The topics this socket joined through `$join`, for the per-connection cap. */
@@ -37,11 +40,12 @@ type RoomSocket = ProtocolSocket & { [JOINED]?: Set<string> };
 
 function checkJoin(data: unknown, withOffsetField: boolean): JoinRequest | ProtocolError {
   if (data === null || typeof data !== "object") return new ProtocolError("INVALID_ENVELOPE", "expected data { topic: string }");
-  const { topic, offset } = data as { topic?: unknown; offset?: unknown };
+  const { topic, offset, seq } = data as { topic?: unknown; offset?: unknown; seq?: unknown };
   if (typeof topic !== "string" || topic.length === 0) return new ProtocolError("INVALID_ENVELOPE", "data.topic must be a non-empty string");
   if (withOffsetField && offset !== undefined && typeof offset !== "string") return new ProtocolError("INVALID_ENVELOPE", "data.offset must be a string");
+  if (withOffsetField && seq !== undefined && !Number.isSafeInteger(seq)) return new ProtocolError("INVALID_ENVELOPE", "data.seq must be an integer");
   if (topic.startsWith("$")) return new ProtocolError("NOT_ALLOWED", `topic "${topic}" is reserved: names starting with "$" are bunwire's`);
-  return { topic, offset: offset as string | undefined };
+  return { topic, offset: offset as string | undefined, seq: seq as number | undefined };
 }
 
 export function join(ws: RoomSocket, data: unknown, id: number | undefined, binary: boolean, context: RoomContext): void | Promise<void> {
@@ -76,17 +80,26 @@ async function joinAsync(ws: RoomSocket, request: JoinRequest, id: number | unde
   if (id !== undefined && ws.readyState === 1) sendAck(ws, id, result, binary);
 }
 
-/** Sends what the client missed (with a history) and says where it stands. Runs after the live subscription. */
-async function recover(ws: RoomSocket, { topic, offset }: JoinRequest, history: TopicHistory | undefined): Promise<JoinResult> {
+/**
+ * Sends what the client missed (with a history) and says where it stands. Runs after the live subscription. The
+ * positions handed out are noted (src/protocol/positions.ts): an event this instance later fails to record is
+ * stamped at or past them, so this client, placed there by the history, still takes it.
+ */
+async function recover(ws: RoomSocket, { topic, offset, seq }: JoinRequest, history: TopicHistory | undefined): Promise<JoinResult> {
   if (history === undefined) return { recovered: offset === undefined, missed: 0 };
+  const latest = latestPositions(history);
   if (offset !== undefined) {
     const replay = await historyCall(history.since(topic, offset), topic, ws);
     countRecovery(ws, replay?.recovered === true);
     if (replay?.recovered === true) {
+      // The client's own position is genuine for this history: it stands there, or at the last entry replayed.
+      if (seq !== undefined) latest.note(topic, seq);
       for (const entry of replay.entries) {
         const frame = withPosition(entry.payload, topic, entry.offset, entry.seq);
         countSent(ws, frame, ws.send(frame));
       }
+      const last = replay.entries.at(-1);
+      if (last !== undefined) latest.note(topic, last.seq);
       return { recovered: true, missed: replay.entries.length };
     }
     // Impossible recovery (trimmed, another history, or the history is down): replay nothing, since a partial
@@ -97,6 +110,7 @@ async function recover(ws: RoomSocket, { topic, offset }: JoinRequest, history: 
   if (position !== undefined) {
     result.offset = position.offset;
     result.seq = position.seq;
+    latest.note(topic, position.seq);
   }
   return result;
 }

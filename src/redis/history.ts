@@ -91,6 +91,12 @@ export class RedisHistory implements TopicHistory {
   private readonly firstReady: Promise<void>;
   /** Topics with events that could not be recorded (Redis unreachable): the next recorded entry skips a number. */
   private readonly holes = new Set<string>();
+  /**
+   * Per topic with appends in flight: settles once the latest of them has. Each append settles after the one
+   * before it (its own round trip already went out), so results come back in call order even when Redis dies with
+   * some of them in flight: those fail late, after later ones failed fast. The entry goes when the topic is idle.
+   */
+  private readonly settling = new Map<string, Promise<void>>();
 
   constructor(options: RedisHistoryOptions) {
     checkRedisOptionNames(options, HISTORY_KEYS, "REDIS_HISTORY_OPTIONS", "redisHistory");
@@ -127,8 +133,24 @@ export class RedisHistory implements TopicHistory {
   }
 
   /** Rejects if Redis is unreachable (the protocol still delivers the event live, without a position); the topic's
-   *  next recorded entry then skips a number, so clients that missed the unrecorded events learn it. */
-  async append(topic: string, payload: string): Promise<HistoryPosition> {
+   *  next recorded entry then skips a number, so clients that missed the unrecorded events learn it. Calls on one
+   *  topic settle in call order, whatever Redis does. */
+  append(topic: string, payload: string): Promise<HistoryPosition> {
+    const own = this.record(topic, payload);
+    // Handled now: it may fail while an earlier append is still in flight, before `ordered` adopts it.
+    own.then(undefined, noop);
+    const before = this.settling.get(topic);
+    // Waits for the previous append's settlement, not its round trip: the writes stay pipelined.
+    const ordered = before === undefined ? own : before.then(() => own);
+    const settled = ordered.then(noop, noop);
+    this.settling.set(topic, settled);
+    void settled.then(() => {
+      if (this.settling.get(topic) === settled) this.settling.delete(topic);
+    });
+    return ordered;
+  }
+
+  private async record(topic: string, payload: string): Promise<HistoryPosition> {
     const [stream, meta] = this.keys(topic);
     const minId = this.maxAgeMs === undefined ? "" : `${Date.now() - this.maxAgeMs}-0`;
     const ttl = this.maxAgeMs === undefined ? "" : String(Math.ceil(this.maxAgeMs));
@@ -202,6 +224,8 @@ function fieldsOf(fields: string[]): { n: number; p: string } {
   }
   return { n, p };
 }
+
+function noop(): void {}
 
 function newEpoch(): string {
   return Math.random().toString(36).slice(2, 10);

@@ -12,9 +12,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 test("the client bundle is small and free of server code", async () => {
   const { path, bytes } = await buildClient(join(dir, "client.js"));
   const text = await Bun.file(path).text();
-  // About 20 KB: 19 995 bytes before the connect timeout, the per-object key session and the delivery of held events
-  // after a failed recovery (about 800 more); a budget, so growth is a decision.
-  expect(bytes).toBeLessThan(21_000);
+  // About 21 KB: 19 995 bytes before the connect timeout, the per-object key session and the delivery of held events
+  // after a failed recovery (about 800 more), then the drop of events the history could not record that are older
+  // than the client's position (about 350 more); a budget, so growth is a decision.
+  expect(bytes).toBeLessThan(21_500);
   // Strings that only exist in the server half (dispatch, replies, rooms) and in msgpackr.
   for (const serverOnly of ["binary frames are not accepted", "does not let clients join", "ack is not serialisable", "Unexpected end of MessagePack data"]) {
     expect(text).not.toContain(serverOnly);

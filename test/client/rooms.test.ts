@@ -121,7 +121,7 @@ describe("rooms across reconnects", () => {
  * A server speaking the wire by hand, so the client meets exact frame orders: `script(topic, offset)` returns the
  * frames to send for each `$join` (events and the ack, marked by "ack").
  */
-function scriptedServer(script: (join: number, offset: string | undefined) => (object | "ack")[], ack: (join: number) => object): string {
+function scriptedServer(script: (join: number, offset: string | undefined, seq: number | undefined) => (object | "ack")[], ack: (join: number) => object): string {
   let joins = 0;
   const server = Bun.serve({
     port: 0,
@@ -129,11 +129,11 @@ function scriptedServer(script: (join: number, offset: string | undefined) => (o
     fetch: (req, srv) => (srv.upgrade(req, { data: undefined }) ? undefined : new Response("no", { status: 400 })),
     websocket: {
       message(ws, raw) {
-        const frame = JSON.parse(String(raw)) as { event: string; id?: number; data?: { offset?: string } };
+        const frame = JSON.parse(String(raw)) as { event: string; id?: number; data?: { offset?: string; seq?: number } };
         if (frame.event === "add") return void ws.send(JSON.stringify({ id: frame.id, ack: 0 }));
         if (frame.event !== "$join") return;
         const join = ++joins;
-        for (const step of script(join, frame.data?.offset)) ws.send(JSON.stringify(step === "ack" ? { id: frame.id, ack: ack(join) } : step));
+        for (const step of script(join, frame.data?.offset, frame.data?.seq)) ws.send(JSON.stringify(step === "ack" ? { id: frame.id, ack: ack(join) } : step));
       },
     },
   });
@@ -142,6 +142,8 @@ function scriptedServer(script: (join: number, offset: string | undefined) => (o
 }
 
 const event = (seq: number) => ({ event: "posted", data: { n: seq }, topic: "r", offset: `o-${seq}`, seq });
+/** An event the history could not record: no position, published after position `after`. */
+const unrecorded = (n: number, after: number) => ({ event: "posted", data: { n }, topic: "r", after });
 
 describe("sequence order", () => {
   test("live events that arrive before the join's ack wait for it; those it already covers are dropped", async () => {
@@ -197,6 +199,31 @@ describe("sequence order", () => {
     await settle(c);
     expect(rejoined).toEqual([{ recovered: false, missed: 0, offset: "o-5", seq: 5 }]);
     expect(seen).toEqual([1, 4, 5, 6]); // a late live copy of 5 is a duplicate
+  });
+
+  test("an unrecorded event older than where the history placed the client (join's ack, a rejoin's replay) is dropped; live events alone do not place it", async () => {
+    const joins: [string | undefined, number | undefined][] = [];
+    const url = scriptedServer(
+      (join, offset, seq) => {
+        joins.push([offset, seq]);
+        return join === 1
+          // The join places the client at 10. 100 came after it; 90, published after 5, is older: dropped. 11 and
+          // 12 come live (maybe from instances the publisher of 101 had not heard from): 101 is still delivered.
+          // 200 has no stamp (an older server): delivered as it comes. 14 opens a gap.
+          ? ["ack", unrecorded(90, 5), unrecorded(100, 10), event(11), event(12), unrecorded(101, 10), { event: "posted", data: { n: 200 } }, event(14)]
+          // The rejoin's replay places the client at 14: 102, published after 12, is older than it; 103 is not.
+          : [event(13), event(14), "ack", unrecorded(102, 12), unrecorded(103, 14), event(15)];
+      },
+      (join) => (join === 1 ? { recovered: true, missed: 0, offset: "o-10", seq: 10 } : { recovered: true, missed: 2 }),
+    );
+    const seen: number[] = [];
+    const c = client(url, { ...fast, gapTimeout: 10 });
+    c.on("posted", (data) => seen.push(data.n));
+    await c.join("r");
+    while (!seen.includes(15)) await settle(c); // the gap timer rejoins from offset 12; the test times out otherwise
+    expect(seen).toEqual([100, 11, 12, 101, 200, 13, 14, 103, 15]);
+    // The rejoin says which sequence number goes with its offset, so the server's stamps reach this position.
+    expect(joins).toEqual([[undefined, undefined], ["o-12", 12]]);
   });
 
   test("a gap while the history is down (recovered: false, no position): the waiting events are delivered and live ones go on", async () => {

@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Server } from "bun";
-import { decodeMsgpack, encodeMsgpack, MSGPACK_SUBPROTOCOL } from "../../src/protocol/index.ts";
+import { decodeMsgpack, encodeMsgpack, MemoryHistory, MSGPACK_SUBPROTOCOL } from "../../src/protocol/index.ts";
 import { chat, Probe, serveChat, urlOf, type ChatData } from "./fixture.ts";
 
 let server: Server<ChatData> | undefined;
@@ -111,6 +111,39 @@ describe("history outages", () => {
       expect(await alice.ask({ event: "$join", data: { topic: "r" }, id: 1 })).toEqual({ id: 1, ack: { recovered: true, missed: 0 } });
       alice.send({ event: "shout", data: { room: "r", text: "still live" } });
       expect(await bob.next()).toEqual({ event: "said", data: { from: expect.any(String), text: "still live" } });
+    } finally {
+      console.error = original;
+    }
+  });
+
+  test("an event the history fails to record goes out stamped with the latest position this instance knows (after)", async () => {
+    const memory = new MemoryHistory();
+    let failing = false;
+    const flaky = {
+      append: (topic: string, payload: string) => (failing ? Promise.reject(new Error("store down")) : memory.append(topic, payload)),
+      since: (topic: string, offset: string) => memory.since(topic, offset),
+      last: (topic: string) => memory.last(topic),
+      close: () => memory.close(),
+    };
+    const original = console.error;
+    console.error = () => {};
+    try {
+      server = serveChat({ rooms: true, history: flaky });
+      const [alice, bob, carol] = [await probeOf(server), await probeOf(server), await probeOf(server)];
+      const joined = (await bob.ask({ event: "$join", data: { topic: "r" }, id: 1 })).ack as { offset: string; seq: number };
+      await alice.ask({ event: "$join", data: { topic: "r" }, id: 1 });
+      alice.send({ event: "shout", data: { room: "r", text: "recorded" } });
+      expect(await bob.next()).toMatchObject({ topic: "r", seq: joined.seq + 1 });
+      failing = true;
+      alice.send({ event: "shout", data: { room: "r", text: "unrecorded" } });
+      expect(await bob.next()).toEqual({ event: "said", data: { from: expect.any(String), text: "unrecorded" }, topic: "r", after: joined.seq + 1 });
+      // A rejoin the history covers tells the server the client's own position: later stamps are at or past it.
+      await memory.append("r", '{"event":"said","data":{"from":"elsewhere","text":"x"}}'); // recorded by another instance
+      const position = await memory.last("r");
+      expect(await carol.ask({ event: "$join", data: { topic: "r", offset: position.offset, seq: position.seq }, id: 1 })).toEqual({ id: 1, ack: { recovered: true, missed: 0 } });
+      alice.send({ event: "shout", data: { room: "r", text: "after the rejoin" } });
+      expect(await carol.next()).toMatchObject({ topic: "r", after: position.seq });
+      expect((await carol.ask({ event: "$join", data: { topic: "r", offset: position.offset, seq: "7" }, id: 2 })).error.code).toBe("INVALID_ENVELOPE");
     } finally {
       console.error = original;
     }

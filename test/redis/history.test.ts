@@ -145,6 +145,39 @@ describe("redisHistory", () => {
     }
   });
 
+  test("appends on one topic settle in call order when Redis is killed with some in flight (they fail after later ones)", async () => {
+    const own = await RedisServer.start();
+    const h = redisHistory({ url: own.url });
+    try {
+      const topic = freshTopic();
+      await h.append(topic, "warm");
+      const settled: number[] = [];
+      const failed: number[] = [];
+      const pending: Promise<unknown>[] = [];
+      let n = 0;
+      const appendSome = () => {
+        for (let i = 0; i < 20; i++) {
+          const k = ++n;
+          pending.push(h.append(topic, String(k)).then(() => void settled.push(k), () => void (settled.push(k), failed.push(k))));
+        }
+      };
+      // Batches keep going out while Redis dies: some are in flight (their failure comes late), later ones fail fast.
+      const writer = setInterval(appendSome, 2);
+      await Bun.sleep(50);
+      await own.kill();
+      await Bun.sleep(50);
+      clearInterval(writer);
+      await Promise.all(pending);
+      expect(failed.length).toBeGreaterThan(0);
+      expect(settled).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      // Nothing is kept for a topic once its appends have settled.
+      expect((h as unknown as { settling: Map<string, unknown> }).settling.size).toBe(0);
+    } finally {
+      await h.close();
+      await own.stop();
+    }
+  });
+
   test("after Redis loses its data (kill -9, restart), old offsets read as recovered: false; appends go on", async () => {
     const own = await RedisServer.start();
     const h = redisHistory({ url: own.url });
