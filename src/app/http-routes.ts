@@ -97,9 +97,10 @@ export abstract class HttpRoutes {
   }
 
   /** `fn(req, res, next, value, name)` runs before the handlers of this stack's routes with `:name`, once per request and value. */
-  param(name: string, fn: ParamHandler): this {
-    if (typeof fn !== "function") throw new BunwireError("INVALID_HANDLER", `param("${name}", fn): fn must be a function`);
-    this[STACK].param(name, fn);
+  param(name: string | readonly string[], fn: ParamHandler): this {
+    if (typeof fn !== "function") throw new BunwireError("INVALID_HANDLER", `param("${String(name)}", fn): fn must be a function`);
+    // An array, as in Express 4: the callback for each name.
+    for (const one of typeof name === "string" ? [name] : name) this[STACK].param(one, fn);
     return this;
   }
 

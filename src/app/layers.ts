@@ -110,14 +110,14 @@ export class LayerStack {
   /** The `use` middleware that apply to `pathname` (what runs before an upgrade). Throws MALFORMED_URI. */
   middlewareFor(pathname: string): ChainStep[] {
     const chain: Chain = { steps: [], routed: false, bodyLimit: undefined };
-    this.#collect(chain, undefined, pathname, 0, NO_PARAMS, undefined);
+    this.#collect(chain, undefined, pathname, 0, NO_PARAMS, undefined, [this]);
     return chain.steps;
   }
 
   /** Every middleware and route handler for an HTTP request, in order. Throws MALFORMED_URI. */
   chainFor(method: string, pathname: string): Chain {
     const chain: Chain = { steps: [], routed: false, bodyLimit: undefined };
-    this.#collect(chain, method, pathname, 0, NO_PARAMS, undefined);
+    this.#collect(chain, method, pathname, 0, NO_PARAMS, undefined, [this]);
     return chain;
   }
 
@@ -138,8 +138,12 @@ export class LayerStack {
     return methods;
   }
 
-  /** `method` undefined: `use` middleware only (an upgrade). `offset`: how much of `pathname` mounts consumed. */
-  #collect(chain: Chain, method: string | undefined, pathname: string, offset: number, inherited: Params, limit: number | undefined): void {
+  /**
+   * `method` undefined: `use` middleware only (an upgrade). `offset`: how much of `pathname` mounts consumed.
+   * `scopes`: this stack and the stacks it is mounted in, outermost first; each step carries them, so an error
+   * middleware only takes errors raised inside its own router, as in Express (middleware-chain.ts).
+   */
+  #collect(chain: Chain, method: string | undefined, pathname: string, offset: number, inherited: Params, limit: number | undefined, scopes: readonly LayerStack[]): void {
     const path = offset === 0 ? pathname : pathname.slice(offset) || "/";
     const base = offset === 0 ? "" : pathname.slice(0, offset);
     const bodyLimit = this.bodyLimit ?? limit;
@@ -153,18 +157,18 @@ export class LayerStack {
       if (matched === null) continue;
       const params = merge ? { ...inherited, ...matched } : matched;
       if (layer.kind === "router") {
-        layer.stack.#collect(chain, method, pathname, offset + mountedLength(layer.depth, path, matched), params, bodyLimit);
+        layer.stack.#collect(chain, method, pathname, offset + mountedLength(layer.depth, path, matched), params, bodyLimit, [...scopes, layer.stack]);
       } else if (layer.kind === "use") {
         const mounted = base + path.slice(0, mountedLength(layer.depth, path, matched));
-        for (const handler of layer.handlers) chain.steps.push({ handler, params, base: mounted });
+        for (const handler of layer.handlers) chain.steps.push({ handler, params, base: mounted, scopes });
       } else {
         chain.routed = true;
         chain.bodyLimit ??= layer.bodyLimit ?? bodyLimit;
-        if (!layer.ownBody && !BODILESS.has(method!)) chain.steps.push({ handler: readBodyStep, params, base, route: layer });
+        if (!layer.ownBody && !BODILESS.has(method!)) chain.steps.push({ handler: readBodyStep, params, base, route: layer, scopes });
         for (const key of layer.pattern.keys) {
-          for (const handler of this.params.get(key) ?? []) chain.steps.push({ handler, params, base, route: layer });
+          for (const handler of this.params.get(key) ?? []) chain.steps.push({ handler, params, base, route: layer, scopes });
         }
-        for (const handler of layer.handlers) chain.steps.push({ handler, params, base, route: layer });
+        for (const handler of layer.handlers) chain.steps.push({ handler, params, base, route: layer, scopes });
       }
     }
   }

@@ -23,6 +23,12 @@ export interface ChainStep {
   readonly base?: string;
   /** The route this step belongs to: `next("route")` skips the steps that share it. */
   readonly route?: object;
+  /**
+   * The router stack this step was registered in, after the stacks that router is mounted in (outermost first). An
+   * error middleware takes a failure only when its own stack is among the failing step's: a router's error handler
+   * sees the errors of its own routes, not those of a sibling router (Express). Undefined: the App's own level.
+   */
+  readonly scopes?: readonly object[];
 }
 
 export type ChainOutcome = { kind: "answered" } | { kind: "passed" } | { kind: "failed"; error: unknown } | { kind: "timeout" };
@@ -36,7 +42,9 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
   let resolve: ((outcome: ChainOutcome) => void) | undefined;
   let timer: Timer | undefined;
   let index = 0;
-  let failure: { error: unknown } | undefined;
+  let failure: { error: unknown; scopes: readonly object[] | undefined } | undefined;
+  /** The step running now: a failure is raised inside its scopes. */
+  let current: ChainStep | undefined;
 
   const settle = (result: ChainOutcome): void => {
     if (outcome !== undefined) return;
@@ -60,13 +68,21 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
       // Express: skip the rest of this route's handlers and go on with the next matching layer.
       const route = index > 0 ? steps[index - 1]!.route : undefined;
       if (route !== undefined) while (index < steps.length && steps[index]!.route === route) index++;
+    } else if (error === "router") {
+      // Express: leave the router this step belongs to; the layers after it go on (at the App's level: nothing left).
+      const scopes = current?.scopes;
+      const router = scopes !== undefined && scopes.length > 1 ? scopes[scopes.length - 1] : undefined;
+      if (router === undefined) index = steps.length;
+      else while (index < steps.length && steps[index]!.scopes?.includes(router) === true) index++;
     } else if (error !== undefined && error !== null) {
-      failure = { error };
+      failure = { error, scopes: current?.scopes };
     }
     while (index < steps.length) {
       const step = steps[index++]!;
       const handlesErrors = step.handler.length === 4;
       if (handlesErrors !== (failure !== undefined)) continue;
+      if (failure !== undefined && !inScope(step, failure.scopes)) continue;
+      current = step;
       req.params = step.params;
       req.baseUrl = step.base ?? "";
       try {
@@ -100,4 +116,11 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
     resolve = done;
     if (timeoutMs !== undefined) timer = setTimeout(() => settle(TIMEOUT), timeoutMs);
   });
+}
+
+/** Whether error middleware `step` may take a failure raised in `scopes` (its own router is one of them). */
+function inScope(step: ChainStep, scopes: readonly object[] | undefined): boolean {
+  const own = step.scopes;
+  if (own === undefined || own.length <= 1 || scopes === undefined) return true;
+  return scopes.includes(own[own.length - 1]!);
 }

@@ -194,9 +194,10 @@ export class BunwireRequest<P extends object = Params> {
     return (this.#remember().headers ??= headersObject(this.#kept === undefined ? this.#raw!.headers : unpackHeaders(this.#ownLines(), this.#shared)));
   }
 
-  /** A request header, case-insensitive (`req.get("user-agent")`). */
+  /** A request header, case-insensitive (`req.get("user-agent")`); `Referrer` and `Referer` are one, as in Express. */
   get(name: string): string | undefined {
-    return this.#header(name) ?? undefined;
+    const header = name.length === 8 && name.toLowerCase() === "referrer" ? "referer" : name;
+    return this.#header(header) ?? undefined;
   }
 
   header(name: string): string | undefined {

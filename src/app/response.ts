@@ -73,25 +73,38 @@ export class BunwireResponse {
     return this.#finished;
   }
 
+  /** The status to answer with: 200-599, what a Fetch Response can carry (Express also takes 1xx and 6xx-9xx). */
   status(code: number): this {
+    if (!Number.isInteger(code) || code < 200 || code > 599) throw new BunwireError("INVALID_STATUS", `res.status(${code}): a response's status is an integer from 200 to 599`);
     this.statusCode = code;
     return this;
   }
 
-  set(name: string, value: string): this;
-  set(fields: Record<string, string>): this;
-  set(name: string | Record<string, string>, value?: string): this {
-    if (typeof name === "string") this.headers.set(name, value ?? "");
-    else for (const [key, field] of Object.entries(name)) this.headers.set(key, field);
+  /** Sets a header (an array: one line per value, as Set-Cookie needs), or several from an object. */
+  set(name: string, value: string | readonly string[]): this;
+  set(fields: Record<string, string | readonly string[]>): this;
+  set(name: string | Record<string, string | readonly string[]>, value?: string | readonly string[]): this {
+    if (typeof name === "string") this.#setOne(name, value ?? "");
+    else for (const [key, field] of Object.entries(name)) this.#setOne(key, field);
     return this;
   }
 
-  header(name: string, value: string): this {
+  #setOne(name: string, value: string | readonly string[]): void {
+    if (typeof value === "string") {
+      this.headers.set(name, value);
+      return;
+    }
+    this.headers.delete(name);
+    for (const one of value) this.headers.append(name, one);
+  }
+
+  header(name: string, value: string | readonly string[]): this {
     return this.set(name, value);
   }
 
-  append(name: string, value: string): this {
-    this.headers.append(name, value);
+  /** Adds a header line (an array: one per value), after those already set. */
+  append(name: string, value: string | readonly string[]): this {
+    for (const one of typeof value === "string" ? [value] : value) this.headers.append(name, one);
     return this;
   }
 
@@ -104,9 +117,13 @@ export class BunwireResponse {
     return this.set("Content-Type", mediaType(contentType));
   }
 
-  /** Sets the Location header (use `redirect()` to answer with it). */
+  /**
+   * Sets the Location header (use `redirect()` to answer with it), percent-encoded as Express does (spaces, non-ASCII;
+   * existing escapes kept). `"back"` is the request's Referer, else "/".
+   */
   location(url: string): this {
-    return this.set("Location", url);
+    const target = url === "back" ? (this.req?.get("referer") ?? "/") : url;
+    return this.set("Location", encodeUrl(target));
   }
 
   /** Adds `field` to the Vary header unless it is already there. */
@@ -210,7 +227,7 @@ export class BunwireResponse {
   redirect(status: number, url: string): void;
   redirect(statusOrUrl: number | string, url?: string): void {
     const [status, location] = typeof statusOrUrl === "number" ? [statusOrUrl, url ?? "/"] : [302, statusOrUrl];
-    this.status(status).set("Location", location);
+    this.status(status).location(location);
     this.#finish(null);
   }
 
@@ -286,4 +303,12 @@ function merge(headers: Headers, extra: Iterable<[string, string]>): void {
     if (name === "set-cookie") headers.append(name, value);
     else if (!headers.has(name)) headers.set(name, value);
   }
+}
+
+/** Characters a URL may carry as they are; everything else, and a `%` that starts no escape, gets percent-encoded. */
+const UNSAFE_IN_URL = /(?:[^\x21\x23-\x3B\x3D\x3F-\x5B\x5D\x5F\x61-\x7A\x7E]|%(?![0-9A-Fa-f]{2}))+/g;
+
+/** `url` as a header may carry it (what Express's encodeurl does): `/a b/ü` → `/a%20b/%C3%BC`. */
+export function encodeUrl(url: string): string {
+  return url.replace(UNSAFE_IN_URL, (run) => encodeURI(run.toWellFormed()));
 }

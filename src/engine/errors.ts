@@ -42,6 +42,7 @@ export type BunwireErrorCode =
   | "INVALID_BODY"
   | "PAYLOAD_TOO_LARGE"
   | "HEADER_NOT_KEPT"
+  | "INVALID_STATUS"
   | "PATH_FORBIDDEN"
   | "FILE_NOT_FOUND"
   // The typed protocol, server requests, presence, histories and idempotency

@@ -59,6 +59,8 @@ export function compilePattern(path: string, options: { prefix?: boolean } = {})
       keys.push(key);
       source += optional ? "(?:/([^/]+))?" : "/([^/]+)";
     } else {
+      // Express's older pattern syntax (`/ab?cd`, `/mid*end`, `/:id(\\d+)`) would match only its own text here.
+      if (/[*?()]/.test(segment)) throw new BunwireError("INVALID_ROUTE", `route "${path}": "${segment}" uses pattern syntax bunwire does not read; paths take literal segments, :param, :param? and a whole * segment`);
       source += segment === "" ? "" : `/${escapeRegExp(segment)}`;
     }
   }

@@ -2,7 +2,7 @@
 // in ms, res.type shorthands, err.status honoured, 404 when every handler passes, next("route"), 405 + Allow and
 // automatic OPTIONS, app.head/options/route/param, and Express's req.url family with trustProxy.
 import { afterEach, expect, test } from "bun:test";
-import { bunwire, httpRouter, type App, type AppOptions, type BunwireRequest } from "bunwire";
+import { bunwire, httpRouter, type App, type AppOptions, type BunwireRequest, type ErrorMiddleware } from "bunwire";
 
 const apps: App[] = [];
 afterEach(async () => {
@@ -255,4 +255,54 @@ test("types (checked by tsc): params typed through route options, route() and ro
   httpRouter().get("/c/:n", (req, res) => res.text(req.params.n));
   // @ts-expect-error: options come before the handlers, not after
   expect(() => app.get("/d", (_req, res) => res.end(), { bodyLimit: 1 })).toThrow("must be a function");
+});
+
+test("Express parity: Referrer is Referer, Location is percent-encoded and 'back' is the Referer, arrays set one line each, statuses outside 200-599 are refused by name", async () => {
+  const app = make();
+  app.get("/ref", (req, res) => res.json({ referrer: req.get("Referrer") ?? null, header: req.header("referrer") ?? null }));
+  app.get("/go", (_req, res) => res.redirect("/a b/ü?x=ä y&ok=%41"));
+  app.get("/far", (_req, res) => res.redirect("/日本"));
+  app.get("/back", (_req, res) => res.redirect("back"));
+  app.get("/cookies", (_req, res) => res.append("Set-Cookie", ["a=1; Path=/", "b=2; Path=/"]).set("Link", ["<a>", "<b>"]).end());
+  app.get("/odd", (_req, res) => res.sendStatus(999));
+  const errors: string[] = [];
+  const refused: ErrorMiddleware = (error, _req, res, _next) => {
+    errors.push(`${(error as { code?: string }).code}: ${(error as Error).message}`);
+    res.status(500).send("refused");
+  };
+  app.use(refused);
+  const base = start(app);
+  expect(await (await fetch(`${base}/ref`, { headers: { Referer: "http://r.example/" } })).json()).toEqual({ referrer: "http://r.example/", header: "http://r.example/" });
+  const go = await fetch(`${base}/go`, { redirect: "manual" });
+  expect([go.status, go.headers.get("location")]).toEqual([302, "/a%20b/%C3%BC?x=%C3%A4%20y&ok=%41"]);
+  expect((await fetch(`${base}/far`, { redirect: "manual" })).headers.get("location")).toBe("/%E6%97%A5%E6%9C%AC");
+  expect((await fetch(`${base}/back`, { redirect: "manual", headers: { Referer: "/from" } })).headers.get("location")).toBe("/from");
+  expect((await fetch(`${base}/back`, { redirect: "manual" })).headers.get("location")).toBe("/");
+  const cookies = await fetch(`${base}/cookies`);
+  expect(cookies.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
+  expect(cookies.headers.get("link")).toBe("<a>, <b>");
+  const odd = await fetch(`${base}/odd`);
+  expect([odd.status, errors]).toEqual([500, ["INVALID_STATUS: res.status(999): a response's status is an integer from 200 to 599"]]);
+});
+
+test("Express parity: next('router') leaves the router, app.param takes an array, Express's older path syntax is refused by name", async () => {
+  const app = make();
+  const admin = httpRouter();
+  admin.use((req, _res, next) => (req.get("x-admin") === "yes" ? next() : next("router")));
+  admin.get("/panel", (_req, res) => res.send("admin panel"));
+  app.use("/x", admin);
+  app.get("/x/panel", (_req, res) => res.send("public panel"));
+  const seen: string[] = [];
+  app.param(["a", "b"], (_req, _res, next, value, name) => {
+    seen.push(`${name}=${value}`);
+    next();
+  });
+  app.get("/p/:a/:b", (_req, res) => res.send("ok"));
+  const base = start(app);
+  expect(await (await fetch(`${base}/x/panel`)).text()).toBe("public panel");
+  expect(await (await fetch(`${base}/x/panel`, { headers: { "x-admin": "yes" } })).text()).toBe("admin panel");
+  expect(await (await fetch(`${base}/p/1/2`)).text()).toBe("ok");
+  expect(seen).toEqual(["a=1", "b=2"]);
+  for (const path of ["/ab?cd", "/mid*end"]) expect(() => make().get(path, (_req, res) => res.end())).toThrow("uses pattern syntax bunwire does not read");
+  expect(() => make().get("/user/:id(\\d+)", (_req, res) => res.end())).toThrow('invalid param name ":id(\\d+)"');
 });

@@ -182,3 +182,26 @@ test("bad arguments are refused with INVALID_HANDLER", () => {
   expect(() => router.use("/self", router)).toThrow("into itself");
   expect(() => bunwire().use("/x")).toThrow("no middleware given");
 });
+
+test("a router's error middleware takes the errors of its own routes only, as in Express; the App's takes every one", async () => {
+  const app = bunwire();
+  const users = httpRouter();
+  users.get("/boom", () => {
+    throw new Error("users boom");
+  });
+  const admin = httpRouter();
+  admin.get("/fail", () => {
+    throw new Error("admin fail");
+  });
+  const adminErrors: ErrorMiddleware = (error, _req, res, _next) => res.status(403).send(`admin handler: ${(error as Error).message}`);
+  admin.use(adminErrors);
+  app.use("/api", users);
+  app.use("/api", admin);
+  const appErrors: ErrorMiddleware = (error, _req, res, _next) => res.status(500).send(`app handler: ${(error as Error).message}`);
+  app.use(appErrors);
+  const base = start(app);
+  const boom = await fetch(`${base}/api/boom`);
+  expect([boom.status, await boom.text()]).toEqual([500, "app handler: users boom"]);
+  const fail = await fetch(`${base}/api/fail`);
+  expect([fail.status, await fail.text()]).toEqual([403, "admin handler: admin fail"]);
+});
