@@ -36,10 +36,15 @@ export class PresenceFollows {
       if (event !== null && typeof event === "object") this.#rooms.get(event.topic)?.apply(event);
     });
     this.#host.onState((state) => {
-      for (const room of this.#rooms.values()) {
-        if (state === "open") room.sync();
-        else room.disconnected(state === "closed");
+      if (state === "open") {
+        // After the rooms' `$join`s, which the client sends once it has announced "open": the server answers in
+        // order, so the snapshot already has this user back in its rooms (no "left, joined" of oneself).
+        queueMicrotask(() => {
+          if (this.#host.state === "open") for (const room of this.#rooms.values()) room.sync();
+        });
+        return;
       }
+      for (const room of this.#rooms.values()) room.disconnected(state === "closed");
     });
   }
 

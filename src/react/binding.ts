@@ -1,5 +1,7 @@
 // The React-free half of `useSocket`: owns one client per mount, forwards state changes, and keeps calls made
-// before the client exists (first render, before effects run) until it does. Testable without a renderer.
+// before the client exists (first render, before effects run) until it does. Listeners and request handlers stand:
+// they are registered on every client it opens (a new url), before that client can receive anything, so an event
+// the server sends the moment a socket opens is not missed. Testable without a renderer.
 
 import type { Client, ClientState, EventMeta } from "../client/index.ts";
 import type { AnyProtocol } from "../protocol/define.ts";
@@ -10,6 +12,8 @@ type Early<P extends AnyProtocol> = (client: Client<P>) => void;
 export class SocketBinding<P extends AnyProtocol> {
   client: Client<P> | undefined;
   private early: Early<P>[] = [];
+  /** Registrations kept for every client this binding opens, each with how to undo it on the current one. */
+  private readonly standing = new Map<(client: Client<P>) => () => void, (() => void) | undefined>();
   private readonly methods: Omit<Socket<P>, "state" | "client">;
 
   constructor(private readonly open: (url: string) => Client<P>) {
@@ -28,11 +32,16 @@ export class SocketBinding<P extends AnyProtocol> {
   start(url: string, onState: (state: ClientState) => void): () => void {
     const client = this.open(url);
     this.client = client;
+    for (const register of this.standing.keys()) this.standing.set(register, register(client));
     const off = client.onState(onState);
     onState(client.state);
     for (const call of this.early.splice(0)) call(client);
     return () => {
       off();
+      for (const [register, undo] of this.standing) {
+        undo?.();
+        this.standing.set(register, undefined);
+      }
       client.close();
       if (this.client === client) this.client = undefined;
     };
@@ -42,16 +51,12 @@ export class SocketBinding<P extends AnyProtocol> {
     return { state, client: this.client, ...this.methods };
   }
 
-  /** Registers on the client once it exists; the returned function undoes it (or cancels it if still waiting). */
+  /** Registers on the current client and on every later one; the returned function undoes it. */
   private attach(register: (client: Client<P>) => () => void): () => void {
-    let off: (() => void) | undefined;
-    let cancelled = false;
-    this.with((client) => {
-      if (!cancelled) off = register(client);
-    });
+    this.standing.set(register, this.client === undefined ? undefined : register(this.client));
     return () => {
-      cancelled = true;
-      off?.();
+      this.standing.get(register)?.();
+      this.standing.delete(register);
     };
   }
 

@@ -36,11 +36,10 @@ export function useSocketEvent<P extends AnyProtocol, E extends ServerEvents<P>>
 ): void {
   const latest = useRef(listener);
   latest.current = listener;
-  const client = socket.client;
-  useEffect(() => {
-    if (client === undefined) return;
-    return client.on(event, (data, meta) => latest.current(data, meta));
-  }, [client, event]);
+  // Through the binding, which registers it on the client before that client opens (and on the next one when the
+  // url changes): an event sent the moment the socket opens is not missed.
+  const on = socket.on;
+  useEffect(() => on(event, (data, meta) => latest.current(data, meta)), [on, event]);
 }
 
 /**
@@ -54,9 +53,6 @@ export function useSocketRequest<P extends AnyProtocol, E extends ServerRequests
 ): void {
   const latest = useRef(handler);
   latest.current = handler;
-  const client = socket.client;
-  useEffect(() => {
-    if (client === undefined) return;
-    return client.onRequest(event, (data) => latest.current(data));
-  }, [client, event]);
+  const onRequest = socket.onRequest;
+  useEffect(() => onRequest(event, (data) => latest.current(data)), [onRequest, event]);
 }

@@ -5,6 +5,7 @@ import { afterEach, expect, test } from "bun:test";
 import { connect, type ClientState } from "../../src/client/index.ts";
 import { SocketBinding } from "../../src/react/index.ts";
 import { notes, NotesServer } from "./fixture.ts";
+import { until } from "../support/socket.ts";
 
 const servers: NotesServer[] = [];
 afterEach(async () => {
@@ -54,4 +55,33 @@ test("a request handler registered before mount answers the server's requests; i
   } finally {
     stop();
   }
+});
+
+test("a listener and a request handler stand: registered before the client opens, they get what the server sends on open, on the next url's client too", async () => {
+  // Each server emits `posted` and asks `ask` the moment a socket opens: nothing the client does first.
+  const serverRequests: string[] = [];
+  const opening = (n: number) => ({
+    open: (ws: Parameters<NonNullable<NonNullable<ConstructorParameters<typeof NotesServer>[0]>["open"]>>[0]) => {
+      notes.emit(ws as never, "posted", { n });
+      void notes.request(ws as never, "ask", { q: `q${n}` }).then((answer) => void serverRequests.push(answer));
+    },
+  });
+  const a = new NotesServer(opening(1)).start();
+  const b = new NotesServer(opening(2)).start();
+  servers.push(a, b);
+  const binding = new SocketBinding<typeof notes>((url) => connect<typeof notes>(url, { heartbeat: false }));
+  const view = binding.view("connecting");
+  const posted: number[] = [];
+  const offPosted = view.on("posted", ({ n }) => void posted.push(n));
+  const offAsk = view.onRequest("ask", ({ q }) => `answer to ${q}`);
+  let stop = binding.start(a.url, () => {});
+  await until(() => posted.length === 1 && serverRequests.length === 1, 2000, "the open-time event and request on a");
+  stop();
+  stop = binding.start(b.url, () => {});
+  await until(() => posted.length === 2 && serverRequests.length === 2, 2000, "the open-time event and request on b");
+  expect(posted).toEqual([1, 2]);
+  expect(serverRequests).toEqual(["answer to q1", "answer to q2"]);
+  offPosted();
+  offAsk();
+  stop();
 });

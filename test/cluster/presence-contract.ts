@@ -144,5 +144,28 @@ export function presenceContract(label: string, setup: () => PresenceSetup): voi
       expect(changes).toEqual(["sync", "leave erin", "join frank", "sync"]);
       expect([...view.members.keys()]).toEqual(["frank"]);
     }, 15_000);
+
+    test("a follower that is in the room itself does not see itself leave and join again after a reconnect", async () => {
+      const nodes = await instances();
+      const at = (i: number) => nodes[i % nodes.length]!;
+      const gina = await client(at(1).url("gina"));
+      await gina.join("attic");
+      const view = gina.presence("attic");
+      const changes = record(view);
+      await view.ready;
+      const reopened = new Promise<void>((resolve) => {
+        let cut = false;
+        gina.onState((state) => {
+          if (state === "reconnecting") cut = true;
+          else if (state === "open" && cut) resolve();
+        });
+      });
+      expect((await at(1).app.cluster.disconnect({ user: "gina" }, { code: 4000, reason: "cut by the test" })).count).toBe(1);
+      await reopened;
+      await until(() => view.synced && changes.length >= 2, 5000, "the resync");
+      await Bun.sleep(100); // a late join of oneself would land here
+      expect(changes).toEqual(["sync", "sync"]);
+      expect([...view.members.keys()]).toEqual(["gina"]);
+    }, 15_000);
   });
 }
