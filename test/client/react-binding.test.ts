@@ -85,3 +85,20 @@ test("a listener and a request handler stand: registered before the client opens
   offAsk();
   stop();
 });
+
+test("a room joined through the binding stands: a client closed before the ack (StrictMode's first mount) does not reject the join, the next client joins and answers it", async () => {
+  const a = new NotesServer().start();
+  const b = new NotesServer().start();
+  servers.push(a, b);
+  const binding = new SocketBinding<typeof notes>((url) => connect<typeof notes>(url, { heartbeat: false }));
+  const view = binding.view("connecting");
+  let stop = binding.start(a.url, () => {});
+  const joined = view.join("room");
+  stop(); // unmounted before the server could ack
+  stop = binding.start(b.url, () => {});
+  expect(await joined).toMatchObject({ recovered: true, missed: 0 });
+  expect(b.events.filter((event) => event === "$join")).toEqual(["$join"]);
+  // Joining it again answers too (the server acks a repeated join).
+  expect(await view.join("room")).toMatchObject({ recovered: true });
+  stop();
+});
