@@ -40,7 +40,10 @@ export interface TopicHistory {
   append(topic: string, payload: string): Promise<HistoryPosition>;
   /** Entries strictly after `offset` on `topic`. */
   since(topic: string, offset: string): Promise<Replay>;
-  /** The position of the latest event on `topic`, where a new subscriber starts (an empty topic has one too). */
+  /**
+   * The position of the latest event on `topic`, where a new subscriber starts (an empty topic has one too). A read:
+   * it must not create or keep anything for a topic nothing was appended to, since any client's `$join` calls it.
+   */
   last(topic: string): Promise<HistoryPosition>;
   close(): Promise<void>;
 }

@@ -74,7 +74,12 @@ export abstract class PresenceTracking implements PresenceStore {
   }
 }
 
-/** A topic or id presence accepts: a non-empty string of at most 256 characters. */
+/** The longest topic or id presence accepts; the typed protocol bounds room topics the same (src/protocol/rooms.ts). */
+export const MAX_PRESENCE_NAME = 256;
+
+/** A topic or id presence accepts: a non-empty string of at most `MAX_PRESENCE_NAME` characters. */
 export function checkPresenceName(value: unknown, what: string, error: (message: string) => Error): asserts value is string {
-  if (typeof value !== "string" || value.length === 0 || value.length > 256) throw error(`presence ${what} must be a non-empty string of at most 256 characters`);
+  if (typeof value !== "string" || value.length === 0 || value.length > MAX_PRESENCE_NAME) {
+    throw error(`presence ${what} must be a non-empty string of at most ${MAX_PRESENCE_NAME} characters`);
+  }
 }

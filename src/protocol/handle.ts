@@ -38,7 +38,7 @@ export function settingsOf(declaration: AnyProtocol, options: ProtocolSettings<n
     closeOnInvalid,
     msgpack: options.msgpack !== false,
     idempotency: readIdempotency(options.idempotency),
-    presence: presenceHooks(options.presence as ProtocolSettings<unknown>["presence"], rooms, closeOnInvalid),
+    presence: presenceHooks(options.presence as ProtocolSettings<unknown>["presence"], rooms, closeOnInvalid, maxRooms),
   };
 }
 

@@ -2,7 +2,8 @@
 // so a client that reconnects to the same process gets what it missed. Offsets are "<epoch>-<seq>": the random
 // epoch makes offsets from another process (or an earlier history) read as "not recoverable" instead of wrong.
 // Memory is bounded twice: a sweep forgets topics whose events all expired, and at most `maxTopics` topics are
-// kept (the least recently written one goes first).
+// kept (the least recently written one goes first). Only appends create a topic: reading a position (a `$join`
+// of a topic nobody wrote) stores nothing, so clients cannot fill the history or push real topics out of it.
 
 import { BunwireError } from "../engine/errors.ts";
 import type { HistoryEntry, HistoryPosition, Replay, TopicHistory } from "../engine/history.ts";
@@ -47,8 +48,14 @@ export class MemoryHistory implements TopicHistory {
   private readonly epoch = Math.random().toString(36).slice(2, 10);
   /** In write order: the first key is the least recently written topic. */
   private readonly logs = new Map<string, Log>();
-  /** The highest number issued on any topic: a topic created again after being forgotten starts above it. */
+  /** The highest number appended on any topic. */
   private highest = 0;
+  /**
+   * `highest` when a topic was last forgotten, so at or above every number a topic not held now ever had. The
+   * position of a topic not held, and a new topic numbers from the next one: a position read before the first
+   * append is then that append's predecessor, unless a topic was forgotten in between.
+   */
+  private forgotten = 0;
   private readonly sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: MemoryHistoryOptions = {}) {
@@ -85,10 +92,12 @@ export class MemoryHistory implements TopicHistory {
     const dash = offset.lastIndexOf("-");
     const seq = Number(offset.slice(dash + 1));
     const log = this.logs.get(topic);
-    // Another epoch, a malformed offset, or a topic forgotten since: nothing here can vouch for the gap.
-    if (log === undefined || dash < 0 || offset.slice(0, dash) !== this.epoch || !Number.isSafeInteger(seq) || seq < 0) {
+    // Another epoch or a malformed offset: nothing here can vouch for the gap.
+    if (dash < 0 || offset.slice(0, dash) !== this.epoch || !Number.isSafeInteger(seq) || seq < 0) {
       return Promise.resolve({ recovered: false, entries: [] });
     }
+    // A topic not held (never written, or forgotten): nothing was missed unless it was forgotten after this offset.
+    if (log === undefined) return Promise.resolve({ recovered: seq >= this.forgotten && seq <= this.highest, entries: [] });
     this.trim(log);
     const oldest = log.entries[log.head]?.seq ?? log.next;
     // Recovered only if nothing between the client's offset and the oldest kept entry was dropped.
@@ -101,9 +110,10 @@ export class MemoryHistory implements TopicHistory {
     return Promise.resolve({ recovered: true, entries });
   }
 
-  /** The latest position on `topic`; an unknown topic is created empty, so its numbering is fixed from now on. */
+  /** The latest position on `topic`; a topic not held is not created (its first append takes the next number). */
   last(topic: string): Promise<HistoryPosition> {
-    const seq = this.logFor(topic).next - 1;
+    const log = this.logs.get(topic);
+    const seq = log === undefined ? this.forgotten : log.next - 1;
     return Promise.resolve({ offset: `${this.epoch}-${seq}`, seq });
   }
 
@@ -113,7 +123,7 @@ export class MemoryHistory implements TopicHistory {
     const cutoff = Date.now() - this.maxAgeMs;
     for (const [topic, log] of this.logs) {
       this.trim(log);
-      if (log.head >= log.entries.length && log.touched < cutoff) this.logs.delete(topic);
+      if (log.head >= log.entries.length && log.touched < cutoff) this.forget(topic);
     }
   }
 
@@ -128,11 +138,16 @@ export class MemoryHistory implements TopicHistory {
     if (log !== undefined) return log;
     if (this.logs.size >= this.maxTopics) {
       const oldest = this.logs.keys().next().value;
-      if (oldest !== undefined) this.logs.delete(oldest);
+      if (oldest !== undefined) this.forget(oldest);
     }
-    log = { next: this.highest + 1, head: 0, entries: [], touched: Date.now() };
+    log = { next: this.forgotten + 1, head: 0, entries: [], touched: Date.now() };
     this.logs.set(topic, log);
     return log;
+  }
+
+  private forget(topic: string): void {
+    this.logs.delete(topic);
+    this.forgotten = this.highest;
   }
 
   private trim(log: Log): void {

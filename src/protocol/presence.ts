@@ -1,6 +1,7 @@
 // Presence for clients of a typed protocol (`handle({ rooms, presence: { store } })`). A connection with a user
 // that `$join`s a room is present in it until it `$leave`s or closes; a client follows a room's presence with
-// `$presence { topic }` (authorised like a join, or by `follow`): the ack is the snapshot, then each join and leave
+// `$presence { topic }` (authorised like a join, or by `follow`, and bounded like joins: topics of at most 256
+// characters, at most `maxRooms` follows per connection): the ack is the snapshot, then each join and leave
 // arrives as a `$presence` event. A user counts once however many tabs, devices and instances (the store counts).
 // Events reach each follower from its own instance's store subscription, sent to it alone (in its own codec).
 
@@ -9,10 +10,12 @@ import type { PresenceEvent, PresenceMeta, PresenceStore } from "../presence/sto
 
 export type { PresenceOptions } from "./handle-types.ts";
 import { connectionOf } from "../engine/connection.ts";
+import { logAbout } from "../engine/traffic.ts";
 import type { Envelope } from "./envelope.ts";
 import { ProtocolError } from "./errors.ts";
 import type { PresenceOptions, RoomPolicy } from "./handle-types.ts";
 import { rejectInput, sendAck, sendError, sendEvent, type ProtocolSocket } from "./reply.ts";
+import { checkTopic } from "./topic-name.ts";
 
 
 /** The `$presence` ack: who is in the room now, one entry per user. */
@@ -36,16 +39,18 @@ export interface PresenceHooks extends RoomPresence {
 }
 
 function topicOf(data: unknown): string | ProtocolError {
-  const topic = data !== null && typeof data === "object" ? (data as { topic?: unknown }).topic : undefined;
-  if (typeof topic !== "string" || topic.length === 0) return new ProtocolError("INVALID_ENVELOPE", "expected data { topic: string }");
-  if (topic.startsWith("$")) return new ProtocolError("NOT_ALLOWED", `topic "${topic}" is reserved: names starting with "$" are bunwire's`);
-  return topic;
+  if (data === null || typeof data !== "object") return new ProtocolError("INVALID_ENVELOPE", "expected data { topic: string }");
+  return checkTopic((data as { topic?: unknown }).topic);
 }
 
-/** Reads `handle()`'s `presence` option, once checked (handle-options.ts); undefined when it is not set. */
-export function presenceHooks<D>(options: PresenceOptions<D> | undefined, rooms: RoomPolicy<D> | undefined, closeOnInvalid: boolean): PresenceHooks | undefined {
+/**
+ * Reads `handle()`'s `presence` option, once checked (handle-options.ts); undefined when it is not set. A
+ * connection follows at most `maxRooms` topics, counted apart from its joins (following a room one has not joined
+ * is allowed), so `maxRooms` bounds each separately.
+ */
+export function presenceHooks<D>(options: PresenceOptions<D> | undefined, rooms: RoomPolicy<D> | undefined, closeOnInvalid: boolean, maxRooms: number): PresenceHooks | undefined {
   if (options === undefined) return undefined;
-  return new Presence(options.store, (options.follow ?? rooms ?? false) as RoomPolicy<unknown>, options.meta as PresenceOptions<unknown>["meta"], closeOnInvalid);
+  return new Presence(options.store, (options.follow ?? rooms ?? false) as RoomPolicy<unknown>, options.meta as PresenceOptions<unknown>["meta"], closeOnInvalid, maxRooms);
 }
 
 /** How long a follow waits for the store's event subscription before answering PRESENCE_UNAVAILABLE. */
@@ -62,12 +67,15 @@ class Presence implements PresenceHooks {
   readonly #followers = new Map<string, { sockets: Set<ProtocolSocket>; stop: () => void }>();
   /** The topics each following connection follows (for close). */
   readonly #following = new WeakMap<ProtocolSocket, Set<string>>();
+  /** A store failure was logged and no store call has succeeded since: one log line per outage, not per join. */
+  #storeDown = false;
 
   constructor(
     private readonly store: PresenceStore,
     private readonly policy: RoomPolicy<unknown>,
     private readonly meta: PresenceOptions<unknown>["meta"],
     private readonly closeOnInvalid: boolean,
+    private readonly maxFollows: number,
   ) {}
 
   request(ws: ProtocolSocket, envelope: Envelope, binary: boolean): void | Promise<void> {
@@ -87,6 +95,12 @@ class Presence implements PresenceHooks {
       return rejectInput(ws, id, binary, new ProtocolError("NOT_ALLOWED", `not allowed to follow the presence of "${topic}"`), this.closeOnInvalid, "$presence");
     }
     if (ws.readyState !== 1) return;
+    let following = this.#following.get(ws);
+    // Checked before anything is stored: each follow holds a follower set and, with Redis, a channel subscription.
+    if (following !== undefined && !following.has(topic) && following.size >= this.maxFollows) {
+      const error = new ProtocolError("TOO_MANY_ROOMS", `this connection already follows the presence of ${this.maxFollows} topics (handle option \`maxRooms\`); $unpresence one first`);
+      return rejectInput(ws, id, binary, error, this.closeOnInvalid, "$presence");
+    }
     let followers = this.#followers.get(topic);
     if (followers === undefined) {
       const sockets = new Set<ProtocolSocket>();
@@ -97,7 +111,6 @@ class Presence implements PresenceHooks {
       this.#followers.set(topic, (followers = { sockets, stop }));
     }
     followers.sockets.add(ws);
-    let following = this.#following.get(ws);
     if (following === undefined) this.#following.set(ws, (following = new Set()));
     following.add(topic);
     let snapshot: PresenceSnapshot;
@@ -128,21 +141,34 @@ class Presence implements PresenceHooks {
   entered(ws: ProtocolSocket, topic: string): void | Promise<void> {
     if (ws.readyState !== 1 || connectionOf(ws)?.user === undefined) return;
     // Through a promise: a `meta` function that throws is reported like a store failure, never fails the join.
-    return this.#settle(Promise.resolve().then(() => this.store.track(ws, topic, this.meta?.(ws as ServerWebSocket<never>))));
+    const tracked = Promise.resolve().then(() => this.store.track(ws, topic, this.meta?.(ws as ServerWebSocket<never>)));
+    return this.#settle(ws, topic, tracked.then(() => void (this.#storeDown = false)));
   }
 
   left(ws: ProtocolSocket, topic: string): void {
-    void this.#settle(this.store.untrack(ws, topic));
+    void this.#settle(ws, topic, this.store.untrack(ws, topic));
   }
 
   closed(ws: ProtocolSocket): void {
     const following = this.#following.get(ws);
     if (following !== undefined) for (const topic of [...following]) this.#unfollow(ws, topic);
-    void this.#settle(this.store.untrack(ws));
+    void this.#settle(ws, undefined, this.store.untrack(ws));
   }
 
-  /** The room event itself already succeeded: a store that is down must not fail it (it catches up when back). */
-  #settle(pending: Promise<void>): Promise<void> {
-    return pending.then(undefined, (error: unknown) => console.error("[bunwire] presence store failed:", error));
+  /**
+   * The room event itself already succeeded: a store that is down must not fail it (it catches up when back). The
+   * failure goes where a history failure goes (the serving engine's logger, else the console), once until a `track`
+   * works again: a client joining in a loop must not turn each join into a stack trace.
+   */
+  #settle(ws: ProtocolSocket, topic: string | undefined, pending: Promise<void>): Promise<void> {
+    return pending.then(
+      () => undefined,
+      (error: unknown) => {
+        if (this.#storeDown) return;
+        this.#storeDown = true;
+        const where = topic === undefined ? "" : ` on topic "${topic}"`;
+        logAbout(ws, "error", { err: error, code: "PRESENCE_UNAVAILABLE", topic }, `[bunwire] presence store failed${where}; said once until it works again:`);
+      },
+    );
   }
 }

@@ -1,6 +1,6 @@
 // The reserved room events: `$join` (subscribe, then replay what the client missed from the topic history) and
-// `$leave`. Topics starting with "$" are the framework's own and cannot be joined by clients; a connection holds
-// at most `maxRooms` joins.
+// `$leave`. Topics starting with "$" are the framework's own and cannot be joined by clients, topics are at most
+// `MAX_TOPIC_LENGTH` characters (topic-name.ts), and a connection holds at most `maxRooms` joins.
 //
 // Order of a join with a history: subscribe, wait until the bus delivers the topic to this instance, and only
 // then read the history. Every event is then either in the replay or delivered live (or both: the overlap carries
@@ -16,6 +16,7 @@ import { withPosition, type JoinResult } from "./envelope.ts";
 import type { RoomPolicy } from "./handle-types.ts";
 import { latestPositions } from "./positions.ts";
 import type { RoomPresence } from "./presence.ts";
+import { checkTopic } from "./topic-name.ts";
 import { rejectInput, sendAck, type ProtocolSocket } from "./reply.ts";
 
 export interface RoomContext {
@@ -41,11 +42,11 @@ type RoomSocket = ProtocolSocket & { [JOINED]?: Set<string> };
 function checkJoin(data: unknown, withOffsetField: boolean): JoinRequest | ProtocolError {
   if (data === null || typeof data !== "object") return new ProtocolError("INVALID_ENVELOPE", "expected data { topic: string }");
   const { topic, offset, seq } = data as { topic?: unknown; offset?: unknown; seq?: unknown };
-  if (typeof topic !== "string" || topic.length === 0) return new ProtocolError("INVALID_ENVELOPE", "data.topic must be a non-empty string");
   if (withOffsetField && offset !== undefined && typeof offset !== "string") return new ProtocolError("INVALID_ENVELOPE", "data.offset must be a string");
   if (withOffsetField && seq !== undefined && !Number.isSafeInteger(seq)) return new ProtocolError("INVALID_ENVELOPE", "data.seq must be an integer");
-  if (topic.startsWith("$")) return new ProtocolError("NOT_ALLOWED", `topic "${topic}" is reserved: names starting with "$" are bunwire's`);
-  return { topic, offset: offset as string | undefined, seq: seq as number | undefined };
+  const checked = checkTopic(topic);
+  if (checked instanceof ProtocolError) return checked;
+  return { topic: checked, offset: offset as string | undefined, seq: seq as number | undefined };
 }
 
 export function join(ws: RoomSocket, data: unknown, id: number | undefined, binary: boolean, context: RoomContext): void | Promise<void> {

@@ -35,7 +35,7 @@ local n = redis.call('HINCRBY', KEYS[2], 'n', tonumber(ARGV[6]))
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'n', n, 'p', ARGV[2])
 redis.call('HSET', KEYS[2], 'l', id)
 if ARGV[4] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4]) end
-if ARGV[5] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[5]); redis.call('PEXPIRE', KEYS[2], ARGV[5]) end
+if ARGV[5] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[5]); redis.call('PEXPIRE', KEYS[2], ARGV[5]) else redis.call('PERSIST', KEYS[2]) end
 return {e, n, id}`;
 
 // KEYS: stream, meta. ARGV: client's epoch, client's stream id. Everything after it if the epoch matches, else all.
@@ -45,18 +45,25 @@ local n = redis.call('HGET', KEYS[2], 'n') or '0'
 if e ~= ARGV[1] then return {e, n, 0, redis.call('XRANGE', KEYS[1], '-', '+')} end
 return {e, n, 1, redis.call('XRANGE', KEYS[1], '(' .. ARGV[2], '+')}`;
 
-// KEYS: stream, meta. ARGV: new epoch, first number of a new epoch.
+// KEYS: stream, meta. ARGV: new epoch, first number of a new epoch, how long a position nobody wrote yet is kept (ms).
 const LAST = `
 local e = redis.call('HGET', KEYS[2], 'e')
-if not e then e = ARGV[1]; redis.call('HSET', KEYS[2], 'e', e, 'n', ARGV[2]) end
+if not e then e = ARGV[1]; redis.call('HSET', KEYS[2], 'e', e, 'n', ARGV[2]); redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
 return {e, redis.call('HGET', KEYS[2], 'n') or '0', redis.call('HGET', KEYS[2], 'l') or '0-0'}`;
+
+/**
+ * How long the position a join read on a topic nobody has written to is kept (an append makes it permanent, or
+ * subject to `maxAgeMs`): clients joining made-up topics cannot leave a key each behind for ever. A room whose first
+ * event comes later than this starts a new numbering, which its early joiners see as a gap (`recovered: false`).
+ */
+const UNWRITTEN_TTL = String(60 * 60 * 1000);
 
 type StreamEntry = [id: string, fields: string[]];
 
 interface Scripts {
   bwAppend(stream: string, meta: string, ...args: string[]): Promise<[string, number, string]>;
   bwSince(stream: string, meta: string, epoch: string, id: string): Promise<[string, string, number, StreamEntry[]]>;
-  bwLast(stream: string, meta: string, epoch: string, base: string): Promise<[string, string, string]>;
+  bwLast(stream: string, meta: string, epoch: string, base: string, unwrittenTtlMs: string): Promise<[string, string, string]>;
 }
 
 interface Offset {
@@ -203,7 +210,7 @@ export class RedisHistory implements TopicHistory {
     const [stream, meta] = this.keys(topic);
     await this.firstReady;
     try {
-      const [epoch, n, id] = await this.scripts.bwLast(stream, meta, newEpoch(), epochBase());
+      const [epoch, n, id] = await this.scripts.bwLast(stream, meta, newEpoch(), epochBase(), UNWRITTEN_TTL);
       return { offset: `${epoch}:${n}:${id}`, seq: Number(n) };
     } catch (error) {
       throw new BunwireError("HISTORY_UNAVAILABLE", `history read of "${topic}" failed: ${(error as Error).message}`);

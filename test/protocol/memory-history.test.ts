@@ -116,3 +116,16 @@ test("a failing history does not stop live delivery, and publish never rejects",
   expect(published).toEqual([["t", '{"event":"note","data":"hi"}'], ["t", '{"event":"note","data":"again"}']]);
   expect(errors.length).toBe(1); // said once per outage, not once per event
 });
+
+test("reading a topic's position stores nothing: the first append still follows it, writes elsewhere or not", async () => {
+  const history = new MemoryHistory({ maxTopics: 2 });
+  await history.append("real", "1");
+  const start = await history.last("fresh");
+  for (let i = 0; i < 100; i++) await history.last(`junk${i}`);
+  expect(history.size).toBe(1);
+  await history.append("real", "2"); // another topic moves on meanwhile
+  const first = await history.append("fresh", "1");
+  expect(first.seq).toBe(start.seq + 1);
+  expect(await history.since("fresh", start.offset)).toEqual({ recovered: true, entries: [{ ...first, payload: "1" }] });
+  expect(await history.since("never", (await history.last("never")).offset)).toEqual({ recovered: true, entries: [] });
+});

@@ -81,6 +81,25 @@ describe("redisHistory", () => {
     expect((await h.since(topic, last)).recovered).toBe(true);
   });
 
+  test("a position read on a topic nobody wrote to expires (made-up topics leave nothing for ever); the first append keeps it", async () => {
+    const h = history();
+    const topic = freshTopic();
+    const position = await h.last(topic);
+    const probe = new Redis(redis.url);
+    try {
+      const meta = `bunwire:h:{${topic}}:m`;
+      const ttl = await probe.pttl(meta);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60 * 60 * 1000);
+      const first = await h.append(topic, "first");
+      expect(first.seq).toBe(position.seq! + 1);
+      expect(await probe.pttl(meta)).toBe(-1);
+      expect(await h.since(topic, position.offset)).toMatchObject({ recovered: true, entries: [{ payload: "first" }] });
+    } finally {
+      probe.disconnect();
+    }
+  });
+
   test("entries older than maxAgeMs are not replayed and make the gap unrecoverable", async () => {
     const h = history({ maxAgeMs: 150 });
     const topic = freshTopic();
