@@ -91,6 +91,8 @@ export class BunwireResponse {
 
   #setOne(name: string, value: string | readonly string[]): void {
     if (typeof value === "string") {
+      // As Express: a text, JSON or JavaScript Content-Type set without a charset gets UTF-8's.
+      if (name.length === 12 && name.toLowerCase() === "content-type" && TAKES_CHARSET.test(value) && !/;\s*charset=/i.test(value)) value = `${value}; charset=utf-8`;
       this.headers.set(name, value);
       return;
     }
@@ -304,6 +306,9 @@ function merge(headers: Headers, extra: Iterable<[string, string]>): void {
     else if (!headers.has(name)) headers.set(name, value);
   }
 }
+
+/** Media types Express gives a charset when one is set without it (mime's `charsets.lookup`). */
+const TAKES_CHARSET = /^\s*(?:text\/|application\/(?:javascript|json)\b)/i;
 
 /** Characters a URL may carry as they are; everything else, and a `%` that starts no escape, gets percent-encoded. */
 const UNSAFE_IN_URL = /(?:[^\x21\x23-\x3B\x3D\x3F-\x5B\x5D\x5F\x61-\x7A\x7E]|%(?![0-9A-Fa-f]{2}))+/g;

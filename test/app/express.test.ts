@@ -306,3 +306,17 @@ test("Express parity: next('router') leaves the router, app.param takes an array
   for (const path of ["/ab?cd", "/mid*end"]) expect(() => make().get(path, (_req, res) => res.end())).toThrow("uses pattern syntax bunwire does not read");
   expect(() => make().get("/user/:id(\\d+)", (_req, res) => res.end())).toThrow('invalid param name ":id(\\d+)"');
 });
+
+test("Express parity: a text, JSON or JavaScript Content-Type set without a charset gets UTF-8's; others and explicit ones stay", async () => {
+  const app = make();
+  app.get("/html", (_req, res) => res.set("Content-Type", "text/html").send("<p>café</p>"));
+  app.get("/json", (_req, res) => res.type("application/json").send("{}"));
+  app.get("/latin", (_req, res) => res.set("Content-Type", "text/plain; charset=iso-8859-1").end("x"));
+  app.get("/png", (_req, res) => res.set({ "Content-Type": "image/png" }).end(new Uint8Array([1])));
+  const base = start(app);
+  const type = async (path: string) => (await fetch(`${base}${path}`)).headers.get("content-type");
+  expect(await type("/html")).toBe("text/html; charset=utf-8");
+  expect(await type("/json")).toBe("application/json; charset=utf-8");
+  expect(await type("/latin")).toBe("text/plain; charset=iso-8859-1");
+  expect(await type("/png")).toBe("image/png");
+});
