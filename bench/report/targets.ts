@@ -26,7 +26,7 @@ export function checkTargets(rows: Row[]): TargetCheck[] {
       // The checks themselves cost raw Bun something (an HMAC per upgrade): show the framework's own share apart.
       const byHand = rows.find((x) => x.scenario === "upgrade" && x.server === "raw-bun" && x.variant === "2 middlewares" && x.status === "ok");
       const last = out[out.length - 1]!;
-      if (byHand && r.status === "ok") last.value += `; raw Bun doing the same checks by hand: ${fmt(byHand.ratio)}, so the front door keeps ${fmt(r.absolute / byHand.absolute)} of it`;
+      if (byHand && r.status === "ok") last.value += `; raw Bun doing the same checks by hand: ${fmt(byHand.ratio)}, so the front door keeps ${fmt(r.ratio / byHand.ratio)} of it (the two ratios' quotient)`;
     }
     if (r.scenario === "idle") add("idle memory/conn ≤ 1.1× raw Bun", r, r.ratio, r.ratio <= 1.1);
     if (r.scenario === "rpc") {
