@@ -157,31 +157,36 @@ export class BunwireResponse {
     return this.cookie(name, "", { ...options, expires: new Date(0), maxAge: 0 });
   }
 
-  json(value: unknown): void {
+  // The answering methods return `res`, as in Express (`res.status(201).json(x)` chains before them; nothing useful
+  // chains after them: a second answer is ignored with a warning).
+  json(value: unknown): this {
     if (!this.headers.has("Content-Type")) this.headers.set("Content-Type", "application/json; charset=utf-8");
     this.#finish(JSON.stringify(value) ?? "null");
+    return this;
   }
 
-  text(value: string): void {
+  text(value: string): this {
     if (!this.headers.has("Content-Type")) this.headers.set("Content-Type", "text/plain; charset=utf-8");
     this.#finish(value);
+    return this;
   }
 
-  html(value: string): void {
+  html(value: string): this {
     if (!this.headers.has("Content-Type")) this.headers.set("Content-Type", "text/html; charset=utf-8");
     this.#finish(value);
+    return this;
   }
 
   /** Strings go as HTML (as in Express), bytes as octet-stream (a Blob as its own type), anything else as JSON. */
-  send(body?: string | Uint8Array | ArrayBuffer | Blob | object | null): void {
-    if (body === undefined || body === null) return this.#finish(null);
-    if (typeof body === "string") return this.html(body);
-    if (body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob) {
+  send(body?: string | Uint8Array | ArrayBuffer | Blob | object | null): this {
+    if (body === undefined || body === null) this.#finish(null);
+    else if (typeof body === "string") this.html(body);
+    else if (body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob) {
       const type = body instanceof Blob && body.type !== "" ? body.type : "application/octet-stream";
       if (!this.headers.has("Content-Type")) this.headers.set("Content-Type", type);
-      return this.#finish(body as BodyInit);
-    }
-    this.json(body);
+      this.#finish(body as BodyInit);
+    } else this.json(body);
+    return this;
   }
 
   /**
@@ -216,13 +221,14 @@ export class BunwireResponse {
   }
 
   /** The status and its reason phrase as text ("Not Found"); 204 and 304 carry no body. */
-  sendStatus(code: number): void {
+  sendStatus(code: number): this {
     if (code === 204 || code === 304) return this.status(code).end();
-    this.status(code).text(STATUS_CODES[code] ?? String(code));
+    return this.status(code).text(STATUS_CODES[code] ?? String(code));
   }
 
-  end(body?: string | Uint8Array): void {
+  end(body?: string | Uint8Array): this {
     this.#finish((body ?? null) as BodyInit | null);
+    return this;
   }
 
   redirect(url: string): void;
@@ -256,7 +262,15 @@ export class BunwireResponse {
       if (this.#headers === undefined || this.#headers.keys().next().done === true) return adopted;
       return withHeaders(adopted, this.#headers);
     }
-    return new Response(this.#body, { status: this.statusCode, headers: this.headers });
+    const status = this.statusCode;
+    if (status === 204 || status === 304) {
+      // No body, so nothing describes one (Express strips them too): a 204 from `res.status(204).json(x)` is empty.
+      const headers = this.headers;
+      headers.delete("Content-Type");
+      headers.delete("Content-Length");
+      return new Response(null, { status, headers });
+    }
+    return new Response(this.#body, { status, headers: this.headers });
   }
 
   #runBeforeSend(): void {

@@ -320,3 +320,16 @@ test("Express parity: a text, JSON or JavaScript Content-Type set without a char
   expect(await type("/latin")).toBe("text/plain; charset=iso-8859-1");
   expect(await type("/png")).toBe("image/png");
 });
+
+test("Express parity: answering methods return res; a 204 or 304 goes without body or Content-Type", async () => {
+  const app = make();
+  let returned: unknown;
+  app.get("/json", (_req, res) => void (returned = res.status(201).json({ ok: true })));
+  app.get("/empty", (_req, res) => res.status(204).json({ ignored: true }));
+  const base = start(app);
+  const json = await fetch(`${base}/json`);
+  expect([json.status, await json.json()]).toEqual([201, { ok: true }]);
+  expect(returned).toHaveProperty("headersSent", true);
+  const empty = await fetch(`${base}/empty`);
+  expect([empty.status, empty.headers.get("content-type"), await empty.text()]).toEqual([204, null, ""]);
+});
