@@ -5,6 +5,7 @@ import type { WebSocketHandler } from "bun";
 import type { Bus } from "../bus/contract.ts";
 import { BunwireError } from "./errors.ts";
 import { checkOptionNames, optionKeys } from "./option-names.ts";
+import { BOOLEAN, checkOptionValues, either, OBJECT, rule, type Rules } from "./option-values.ts";
 import { checkLimits, DEADLINE, isDeadline, LIMIT_KEYS, MAX_TIMER_MS, MiB, type RouteLimits } from "./limits.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
 import { compileOrigins } from "./origin.ts";
@@ -53,35 +54,27 @@ const SERVER_KEYS = optionKeys<Omit<ServerOptions, keyof RouteLimits>>({
   drainDelay: true,
   bodyLimit: true,
 });
-const WEBSOCKET_KEYS = optionKeys<WebSocketOptions>({
-  maxPayloadLength: true,
-  backpressureLimit: true,
-  closeOnBackpressureLimit: true,
-  idleTimeout: true,
-  publishToSelf: true,
-  sendPings: true,
-  perMessageDeflate: true,
-});
+const WHOLE = rule("a whole number >= 0", (value) => Number.isInteger(value) && (value as number) >= 0);
+const WEBSOCKET_RULES: Rules<WebSocketOptions> = {
+  maxPayloadLength: WHOLE,
+  backpressureLimit: WHOLE,
+  idleTimeout: WHOLE,
+  closeOnBackpressureLimit: BOOLEAN,
+  publishToSelf: BOOLEAN,
+  sendPings: BOOLEAN,
+  perMessageDeflate: either(BOOLEAN, rule("{ compress, decompress }", (value) => OBJECT.test(value))),
+};
+/** Its names: the rules' type lists every Bun WebSocket option, so a new one cannot go unchecked. */
+const WEBSOCKET_KEYS = Object.keys(WEBSOCKET_RULES);
 
 /** Bun's WebSocket options, checked here: Bun would refuse a wrong type only at `listen()`, and ignore a typo. */
 export function checkWebSocketOptions(options: unknown, where: string): void {
   const at = `${where} websocket`;
-  if (options === null || typeof options !== "object" || Array.isArray(options)) fail(where, "option websocket must be an object of Bun WebSocket options");
+  if (!OBJECT.test(options)) fail(where, "option websocket must be an object of Bun WebSocket options");
   checkOptionNames(options, WEBSOCKET_KEYS, at);
-  const o = options as Record<string, unknown>;
-  for (const name of ["maxPayloadLength", "backpressureLimit", "idleTimeout"]) {
-    const value = o[name];
-    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 0)) fail(at, `option ${name} must be a whole number >= 0, got ${JSON.stringify(value) ?? String(value)}`);
-  }
-  for (const name of ["closeOnBackpressureLimit", "publishToSelf", "sendPings"]) {
-    const value = o[name];
-    if (value !== undefined && typeof value !== "boolean") fail(at, `option ${name} must be true or false, got ${JSON.stringify(value) ?? String(value)}`);
-  }
-  const deflate = o.perMessageDeflate;
-  if (deflate !== undefined && typeof deflate !== "boolean") {
-    if (deflate === null || typeof deflate !== "object") fail(at, `option perMessageDeflate must be true, false or { compress, decompress }, got ${String(deflate)}`);
-    checkOptionNames(deflate, ["compress", "decompress"], `${at} perMessageDeflate`);
-  }
+  checkOptionValues(options as object, WEBSOCKET_RULES, at);
+  const deflate = (options as WebSocketOptions).perMessageDeflate;
+  if (typeof deflate === "object") checkOptionNames(deflate, ["compress", "decompress"], `${at} perMessageDeflate`);
 }
 
 /** Every ServerOptions name: what each front door accepts (besides its own, such as `port`). */
