@@ -56,12 +56,6 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
   };
   res.onFinish(() => settle(ANSWERED));
 
-  // A handler written Fetch-style (`() => new Response(...)`, as on the Router) answers with what it returns,
-  // rather than leaving the request open until the client gives up.
-  const answerWith = (response: Response): void => {
-    if (outcome === undefined && !res.headersSent) res.respond(response);
-  };
-
   const next: NextFunction = (error?: unknown) => {
     if (outcome !== undefined) return;
     if (error === "route") {
@@ -93,11 +87,14 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
               failure = undefined;
               return (step.handler as ErrorMiddleware)(pending, req, res, next);
             })();
-        if (result instanceof Response) answerWith(result);
-        else if (isThenable(result)) {
+        // A handler written Fetch-style (`() => new Response(...)`, as on the Router) answers with what it returns,
+        // rather than leaving the request open until the client gives up.
+        if (result instanceof Response) {
+          if (outcome === undefined && !res.headersSent) res.respond(result);
+        } else if (isThenable(result)) {
           result.then(
             (value) => {
-              if (value instanceof Response) answerWith(value);
+              if (value instanceof Response && outcome === undefined && !res.headersSent) res.respond(value);
             },
             (rejection: unknown) => next(rejection ?? new BunwireError("HANDLER_ERROR", `middleware rejected with ${String(rejection)}`)),
           );
