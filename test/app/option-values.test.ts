@@ -2,16 +2,7 @@
 // option, what it takes and what it got), not found later as a 500 at request time or a `max-age=NaN` header.
 import { expect, test } from "bun:test";
 import { bunwire, cors, httpRouter, rateLimit, serveStatic, session } from "bunwire";
-
-function refusal(make: () => unknown): string {
-  try {
-    make();
-  } catch (error) {
-    const { code, message } = error as { code?: string; message: string };
-    return `${code}: ${message}`;
-  }
-  return "accepted";
-}
+import { refusal } from "../support/thrown.ts";
 
 test.each([
   ["serveStatic maxAge as Express's string", () => serveStatic("public", { maxAge: "1d" as never }), 'option maxAge must be a number of milliseconds >= 0, got "1d"'],

@@ -6,18 +6,9 @@ import { z } from "zod";
 import { defineProtocol, MemoryIdempotency } from "bunwire";
 import { connect, defineProtocol as defineClientProtocol } from "bunwire/client";
 import { Application, SubscribeMessage, WebSocketGateway, type ApplicationOptions, type GatewayOptions } from "bunwire/gateway";
+import { refusal } from "../support/thrown.ts";
 
 const echo = defineProtocol({ name: "echo", client: { say: z.string() }, server: {} });
-
-function refusal(make: () => unknown): string {
-  try {
-    make();
-  } catch (error) {
-    const { code, message } = error as { code?: string; message: string };
-    return `${code}: ${message}`;
-  }
-  return "accepted";
-}
 
 /** Declares a gateway class with `options`, as user code does. */
 function declare(options: unknown): unknown {

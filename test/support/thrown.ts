@@ -13,3 +13,14 @@ export function thrownBunwireError(make: () => unknown, what = "the call"): Bunw
   }
   throw new Error(`${what} did not throw`);
 }
+
+/** What `make()` throws as `CODE: message`, or "accepted" when it throws nothing: for tables of right and wrong options. */
+export function refusal(make: () => unknown): string {
+  try {
+    make();
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    return `${code}: ${message}`;
+  }
+  return "accepted";
+}
