@@ -1,6 +1,8 @@
 // Raw Bun.serve keeping, per connection, one thing bunwire keeps (MEM_VARIANT), so `bun bench/memory.ts` can price
 // each alone: "pin" (an object under a symbol on the socket), "pinshared" (one shared object under a symbol on the
-// socket: the property alone), "set" (the socket in a Set), "weakmap" (a WeakMap put at upgrade, taken at open),
+// socket: the property alone), "pin6obj" (a six-field record under a symbol, as the engine's `Connection`),
+// "pin4props" / "pin6props" (that record's fields as properties of the socket itself), "wmlife" / "maplife" (the
+// record in a WeakMap or a Map keyed by the socket, for its life), "set" (the socket in a Set), "weakmap" (a WeakMap put at upgrade, taken at open),
 // "garbage" (five short-lived objects per upgrade), "record" (a 16-field record on ws.data), "request" (the upgrade
 // Request on ws.data), "headers" (the headers packed into one string), "topic" (one topic subscription), "empty" ({}
 // data), "url", "slice", "copy", "str", "num", "method" (one string or number of that kind on ws.data), and what the
@@ -23,8 +25,24 @@ const PIN = Symbol("pin");
 const IGNORED = new Response(null);
 const sockets = new Set<unknown>();
 const pending = new WeakMap<object, object>();
+/** "wmlife" / "maplife": the record found through a WeakMap or a Map keyed by the socket, for the socket's life. */
+const lifeWeak = new WeakMap<object, object>();
+const lifeMap = new Map<object, object>();
 let serial = 0;
 let sink: unknown;
+
+/** "pin6obj": a six-field record pinned under one symbol, as the engine's `Connection` is today. */
+class Record6 {
+  binding = IGNORED; serial = 0; openedAt = 0; state = 0; slot = -1; extras = null;
+  constructor(serial: number) {
+    this.serial = serial;
+  }
+}
+const SERIAL = Symbol("serial");
+const STATE = Symbol("state");
+const SLOT = Symbol("slot");
+const EXTRAS = Symbol("extras");
+const OPENED = Symbol("opened");
 
 class Record16 {
   a = 1; b = 2; c = 3; d = 4; e = 5; f = 6; g = 7; h = 8; i = 9; j = 10; k = 11; l = 12; m = 13; n = 14; o = 15; p = 16;
@@ -87,6 +105,21 @@ const server = Bun.serve<Record<string, unknown>>({
     perMessageDeflate: false,
     open(ws) {
       if (variant === "pin") (ws as unknown as Record<symbol, unknown>)[PIN] = { at: 1 };
+      if (variant === "wmlife") lifeWeak.set(ws, new Record6(++serial));
+      if (variant === "maplife") lifeMap.set(ws, new Record6(++serial));
+      if (variant === "pin6obj") (ws as unknown as Record<symbol, unknown>)[PIN] = new Record6(++serial);
+      if (variant === "pin4props" || variant === "pin6props") {
+        // the record's fields as properties of the socket itself: one butterfly, no record object
+        const w = ws as unknown as Record<symbol, unknown>;
+        w[PIN] = IGNORED;
+        w[SERIAL] = ++serial;
+        w[STATE] = 0;
+        w[SLOT] = serial;
+        if (variant === "pin6props") {
+          w[EXTRAS] = null;
+          w[OPENED] = 0;
+        }
+      }
       if (variant === "pinshared") (ws as unknown as Record<symbol, unknown>)[PIN] = IGNORED;
       if (variant === "set") sockets.add(ws);
       if (variant === "weakmap") pending.delete(ws.data);
@@ -97,6 +130,7 @@ const server = Bun.serve<Record<string, unknown>>({
     },
     close(ws) {
       sockets.delete(ws);
+      lifeMap.delete(ws);
     },
   },
 });

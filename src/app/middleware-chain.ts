@@ -50,7 +50,7 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
     if (outcome !== undefined) return;
     outcome = result;
     // What the request says after the chain (ws.data.req, the final 404) is relative to the app's root again.
-    req.baseUrl = "";
+    if (req.baseUrl !== "") req.baseUrl = "";
     if (timer !== undefined) clearTimeout(timer);
     resolve?.(result);
   };
@@ -78,7 +78,9 @@ export function runChain(steps: readonly ChainStep[], req: BunwireRequest<any>, 
       if (failure !== undefined && !inScope(step, failure.scopes)) continue;
       current = step;
       req.params = step.params;
-      req.baseUrl = step.base ?? "";
+      // Set only when it changes: a request no router is mounted for keeps no own `baseUrl` (request.ts).
+      const base = step.base ?? "";
+      if (req.baseUrl !== base) req.baseUrl = base;
       try {
         const result = failure === undefined
           ? (step.handler as Middleware)(req, res, next)

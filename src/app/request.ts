@@ -38,6 +38,9 @@ interface Memo {
   cookies?: Record<string, string>;
   headers?: RequestHeaders;
   ip?: string;
+  /** A detached request's `raw`: a copy rebuilt on first read. */
+  raw?: Request;
+  body?: BodyState;
 }
 
 /** The body's state, created on first use (or at once for a route with its own body limit). */
@@ -53,47 +56,54 @@ function spentHeader(): BunwireError {
   return new BunwireError("HEADER_NOT_KEPT", `the "${SPENT_HEADER}" header is the handshake's nonce, spent once the socket opened: read it in middleware or upgrade(), or name it in keepHeaders`);
 }
 
-/** `#pathAt` packs the path's offset in `#kept` and its length into one number (one field fewer per socket). */
+/** A detached request's path is a part of its kept string: its offset and length packed into one number. */
 const PATH_SPAN = 2 ** 26;
+
+/** Where a detached request's url ends in its kept string: at the first header line, if any. */
+function urlEnd(kept: string): number {
+  const end = kept.indexOf("\n");
+  return end === -1 ? kept.length : end;
+}
 
 export class BunwireRequest<P extends object = Params> {
   readonly method: string;
   /** Route params of the route now running, URL-decoded. */
   params: P;
+  // `session`, `user` and `baseUrl` are declared, not defined: a request gets them as own properties only when
+  // middleware sets them (`baseUrl` reads "" from the prototype until then), so a WebSocket's `ws.data.req` that
+  // no middleware touched carries no slot for them (issue 16: bytes per idle connection).
   /** Set by the `session()` middleware. */
-  session!: Session;
+  declare session: Session;
   /** Who the connection belongs to: set it in middleware before an upgrade (`"ada"` or `{ id, ...meta }`). */
-  user?: UserInit;
+  declare user?: UserInit;
   /** The path the running middleware or router is mounted on (`/api` inside `app.use("/api", router)`), else "". */
-  baseUrl = "";
+  declare baseUrl: string;
   declare [PARAM_CALLS]: Map<unknown, string> | undefined;
-  // The path as routed; after `detach()` undefined while it is a part of `#kept` (see there).
-  #pathname: string | undefined;
-  #pathAt = 0;
-  // Until `detach()`: the request Bun received. After: undefined until someone reads `raw` (then a rebuilt copy).
-  #raw: Request | undefined;
-  // After `detach()`: one string holding the absolute url (its first `#urlLength` characters), then the client's own
-  // header lines (src/app/header-block.ts); the shared lines are the App's. The address is read on first use, from
-  // the socket once it is open (`bindSocket`): finding it at upgrade would cost a native call each.
-  #kept: string | undefined;
-  #urlLength = 0;
+  // The path as routed; after `detach()`, while it is a part of the kept string, its offset and length
+  // (`PATH_SPAN`): a short string kept per socket pins more memory than its bytes (bench/findings.md).
+  #path: string | number;
+  // Until `detach()`: the request Bun received. After: one string holding the absolute url, then the client's own
+  // header lines (src/app/header-block.ts; the url holds no "\n", so the first one ends it); the shared lines are
+  // the App's (`#shared`). The address is read on first use, from the socket once it is open (`bindSocket`):
+  // finding it at upgrade would cost a native call each.
+  #source: Request | string;
   #shared = "";
   // The server until `detach()`, then the socket the upgrade opened (`bindSocket`): where the address comes from.
   #peer: Server<unknown> | Socket<unknown> | undefined;
   // The App's settings; once detached on a route with `keepHeaders`, the route's copy of them (no field per socket).
   #settings: RequestSettings;
+  // This object lives as long as an App WebSocket does: what only some requests need (parsed fields, the body's
+  // state) is made when they need it, in one object.
   #memo: Memo | undefined;
-  // This object lives as long as an App WebSocket does: what only some requests need is made when they need it.
-  #body: BodyState | undefined;
 
   constructor(raw: Request, server: Server<unknown> | undefined, path: string, params: P, settings: RequestSettings = DEFAULT_SETTINGS, bodyLimit = settings.bodyLimit) {
-    this.#raw = raw;
+    this.#source = raw;
     this.method = raw.method;
-    this.#pathname = path;
+    this.#path = path;
     this.params = params;
     this.#peer = server;
     this.#settings = settings;
-    if (bodyLimit !== settings.bodyLimit) this.#body = { value: undefined, parsed: false, bytes: undefined, limit: bodyLimit };
+    this.#memo = bodyLimit === settings.bodyLimit ? undefined : { body: { value: undefined, parsed: false, bytes: undefined, limit: bodyLimit } };
   }
 
   #remember(): Memo {
@@ -101,12 +111,14 @@ export class BunwireRequest<P extends object = Params> {
   }
 
   #bodyState(value: any, parsed: boolean): BodyState {
-    return (this.#body ??= { value, parsed, bytes: undefined, limit: this.#settings.bodyLimit });
+    return (this.#remember().body ??= { value, parsed, bytes: undefined, limit: this.#settings.bodyLimit });
   }
 
   /** The Fetch API request Bun received (its `url` is absolute); on a WebSocket's `ws.data.req`, a copy of it. */
   get raw(): Request {
-    return (this.#raw ??= new Request(this.#absoluteUrl(), { method: this.method, headers: [...unpackHeaders(this.#ownLines(), this.#shared)] }));
+    const source = this.#source;
+    if (typeof source !== "string") return source;
+    return (this.#remember().raw ??= new Request(this.#absoluteUrl(), { method: this.method, headers: [...unpackHeaders(this.#ownLines(), this.#shared)] }));
   }
 
   /**
@@ -114,24 +126,19 @@ export class BunwireRequest<P extends object = Params> {
    * `Request` with its native `Headers`, which would otherwise live as long as the socket (issue 16).
    */
   detach(keep?: KeptHeaders): void {
-    const raw = this.#raw;
-    if (raw === undefined || this.#kept !== undefined) return;
+    const raw = this.#source;
+    if (typeof raw === "string") return;
     const url = raw.url;
     if (keep !== undefined) this.#settings = keep.settingsFor(this.#settings);
     // One string per socket (the url, then the client's own header lines), and the url and path as offsets into
     // it: every string a socket keeps was allocated among its upgrade's garbage and pins far more memory than its
     // own bytes, a short one (a path, copied rather than shared when sliced) most of all (bench/findings.md).
     const [kept, shared] = packHeaders(raw.headers, this.#settings.headerBlocks, url, keep?.namesFor(this.#settings));
-    this.#kept = kept;
-    this.#urlLength = url.length;
+    this.#source = kept;
     this.#shared = shared;
-    const pathname = this.#pathname!;
+    const pathname = this.#path as string;
     const start = url.indexOf(pathname, url.indexOf("//") + 2);
-    if (start !== -1 && pathname.length < PATH_SPAN) {
-      this.#pathAt = start * PATH_SPAN + pathname.length;
-      this.#pathname = undefined;
-    }
-    this.#raw = undefined;
+    if (start !== -1 && pathname.length < PATH_SPAN) this.#path = start * PATH_SPAN + pathname.length;
     this.#peer = undefined;
   }
 
@@ -142,8 +149,8 @@ export class BunwireRequest<P extends object = Params> {
 
   /** A request header (null when absent), read from the packed block once the Request is gone. */
   #header(name: string): string | null {
-    const kept = this.#kept;
-    if (kept === undefined) return this.#raw!.headers.get(name);
+    const kept = this.#source;
+    if (typeof kept !== "string") return kept.headers.get(name);
     const keptHeaders = this.#settings.keptHeaders;
     if (keptHeaders !== undefined) keptHeaders.check(name, this.#settings);
     else if (name.length === SPENT_HEADER.length && name.toLowerCase() === SPENT_HEADER) throw spentHeader();
@@ -152,25 +159,27 @@ export class BunwireRequest<P extends object = Params> {
   }
 
   #absoluteUrl(): string {
-    const kept = this.#kept;
-    return kept === undefined ? this.#raw!.url : kept.slice(0, this.#urlLength);
+    const kept = this.#source;
+    return typeof kept !== "string" ? kept.url : kept.slice(0, urlEnd(kept));
   }
 
+  /** A detached request's own header lines. */
   #ownLines(): string {
-    return this.#kept!.slice(this.#urlLength);
+    const kept = this.#source as string;
+    return kept.slice(urlEnd(kept));
   }
 
-  #path(): string {
-    if (this.#pathname !== undefined) return this.#pathname;
-    const at = this.#pathAt;
+  #pathname(): string {
+    const at = this.#path;
+    if (typeof at === "string") return at;
     const start = Math.floor(at / PATH_SPAN);
-    return this.#kept!.slice(start, start + (at % PATH_SPAN));
+    return (this.#source as string).slice(start, start + (at % PATH_SPAN));
   }
 
   /** The path below `baseUrl`, not decoded (`/users/42`): the whole path outside mounted middleware and routers. */
   get path(): string {
     const base = this.baseUrl;
-    const path = this.#path();
+    const path = this.#pathname();
     return base === "" ? path : path.slice(base.length) || "/";
   }
 
@@ -191,7 +200,8 @@ export class BunwireRequest<P extends object = Params> {
 
   /** Headers as a plain object of lower-cased names (`req.headers["x-api-key"]`) that also has `get()`/`has()`. */
   get headers(): RequestHeaders {
-    return (this.#remember().headers ??= headersObject(this.#kept === undefined ? this.#raw!.headers : unpackHeaders(this.#ownLines(), this.#shared)));
+    const source = this.#source;
+    return (this.#remember().headers ??= headersObject(typeof source !== "string" ? source.headers : unpackHeaders(this.#ownLines(), this.#shared)));
   }
 
   /** A request header, case-insensitive (`req.get("user-agent")`); `Referrer` and `Referer` are one, as in Express. */
@@ -235,7 +245,8 @@ export class BunwireRequest<P extends object = Params> {
   get ip(): string {
     const known = this.#memo?.ip;
     if (known !== undefined) return known;
-    if (this.#kept === undefined) return clientIp(this.#raw!, this.#peer as Server<unknown> | undefined, this.#settings.trustProxy);
+    const source = this.#source;
+    if (typeof source !== "string") return clientIp(source, this.#peer as Server<unknown> | undefined, this.#settings.trustProxy);
     const socket = this.#peer as Socket<unknown> | undefined;
     const forwarded = this.#settings.trustProxy === false ? null : this.#header("x-forwarded-for");
     return (this.#remember().ip = forwardedIp(forwarded, this.#settings.trustProxy) ?? socket?.remoteAddress ?? "");
@@ -274,7 +285,7 @@ export class BunwireRequest<P extends object = Params> {
    * it only after `await req.readBody()`. Typed `any` as in Express: validate it (zod, valibot) before trusting it.
    */
   get body(): any {
-    return this.#body?.value;
+    return this.#memo?.body?.value;
   }
   set body(value: any) {
     const state = this.#bodyState(value, true);
@@ -284,7 +295,7 @@ export class BunwireRequest<P extends object = Params> {
 
   /** The most body bytes this request may send (the App's `bodyLimit`, or its route's). */
   get bodyLimit(): number {
-    return this.#body?.limit ?? this.#settings.bodyLimit;
+    return this.#memo?.body?.limit ?? this.#settings.bodyLimit;
   }
 
   /** The raw body bytes, read once, within the body limit (PAYLOAD_TOO_LARGE, 413, past it). */
@@ -314,14 +325,17 @@ export class BunwireRequest<P extends object = Params> {
 
   /** Reads and parses the body into `req.body` (once; a body set by middleware is kept). Resolves to it. */
   async readBody(): Promise<any> {
-    if (this.#body?.parsed === true) return this.#body.value;
+    const known = this.#memo?.body;
+    if (known?.parsed === true) return known.value;
     // a detached request is a granted upgrade: a GET without a body
-    if (this.#raw === undefined || this.#raw.body === null) return (this.body = undefined);
+    const source = this.#source;
+    if (typeof source === "string" || source.body === null) return (this.body = undefined);
+    const state = this.#bodyState(undefined, false);
     const parsed = await parseBody(await this.bytes(), this.#header("content-type") ?? "");
     // Middleware may have set `req.body` while the bytes arrived: theirs wins.
     // (re-read through a cast: TypeScript keeps the narrowing from before the await)
-    if ((this.#body as { parsed: boolean } | undefined)?.parsed !== true) this.body = parsed;
-    return this.#body!.value;
+    if ((state as { parsed: boolean }).parsed !== true) this.body = parsed;
+    return state.value;
   }
 
   #forwarded(name: string): string | undefined {
@@ -332,3 +346,6 @@ export class BunwireRequest<P extends object = Params> {
     return first === "" ? undefined : first;
   }
 }
+
+// Read when no middleware set one (see the declarations in the class).
+Object.defineProperty(BunwireRequest.prototype, "baseUrl", { value: "", writable: true, enumerable: false, configurable: true });
