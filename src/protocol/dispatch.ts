@@ -176,7 +176,7 @@ export function compileDispatch(spec: DispatchSpec): ProtocolSocketHandlers<unkn
     open(ws) {
       if (broadcast) {
         socketOpened(state, ws);
-        ws.subscribe(state.broadcastTopic);
+        if (state.broadcastTopic !== false) ws.subscribe(state.broadcastTopic);
       }
       if (userOpen !== undefined) return userOpen(ws) as void | Promise<void>;
     },

@@ -31,7 +31,7 @@ export const SETTINGS_RULES: Rules<ProtocolSettings<unknown>> = {
   invalid: oneOf("reply", "close"),
   msgpack: BOOLEAN,
   idempotency: rule("true, false or { store?, windowMs?, leaseMs? }", (value) => BOOLEAN.test(value) || OBJECT.test(value)),
-  broadcastTopic: NAME,
+  broadcastTopic: either(NAME, oneOf(false)),
   presence: rule("{ store, follow?, meta? }", (value) => OBJECT.test(value)),
 };
 

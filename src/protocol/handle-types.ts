@@ -46,8 +46,12 @@ export interface HandleOptions<D> {
    * instances).
    */
   idempotency?: boolean | IdempotencyOptions;
-  /** Topic every socket of these handlers joins, used by `broadcast` (default `$broadcast:<protocol name>`). */
-  broadcastTopic?: string;
+  /**
+   * Topic every socket of these handlers joins, used by `broadcast` (default `$broadcast:<protocol name>`). `false`:
+   * the sockets join none, which saves a topic subscription per connection (about 290 bytes at scale,
+   * docs/CAPACITY.md), and `broadcast` to them throws BROADCAST_OFF.
+   */
+  broadcastTopic?: string | false;
   /** Presence for clients: `$join`ed users are present, clients follow a room with `client.presence(room)`. */
   presence?: PresenceOptions<D>;
   /**

@@ -8,6 +8,7 @@ import type { PublishTarget } from "./handle-types.ts";
 import { serializeEvent, withPosition, withStamp } from "./envelope.ts";
 import { latestPositions } from "./positions.ts";
 import { ownState, statesAt, type HandleState } from "./state.ts";
+import { ProtocolError } from "./errors.ts";
 
 /** `$broadcast:<name>`: the same on every instance, so the bus carries it, and different for each protocol. */
 export function defaultBroadcastTopic(declaration: AnyProtocol): string {
@@ -77,16 +78,25 @@ async function publishRecorded(state: HandleState, history: TopicHistory, target
   return offset;
 }
 
+/** A broadcast that can reach no socket, because their handlers said `broadcastTopic: false`: said, not dropped. */
+function broadcastOff(declaration: AnyProtocol): ProtocolError {
+  return new ProtocolError("BROADCAST_OFF", `${declaration.name}.broadcast(): the handlers serving this target were given broadcastTopic: false, so their sockets join no broadcast topic; give them a topic, or publish to a topic they join`);
+}
+
 export function broadcastEvent(declaration: AnyProtocol, target: PublishTarget, event: string, data: unknown): void {
-  const body = serializeEvent(event, data);
   const own = ownState(declaration, target);
   if (own !== undefined) {
+    if (own.broadcastTopic === false) throw broadcastOff(declaration);
+    const body = serializeEvent(event, data);
     target.publish(own.broadcastTopic, body);
     return countPublish(target, own.broadcastTopic, body);
   }
   const states = statesAt(declaration, target);
-  if (states.length === 0) return void target.publish(defaultBroadcastTopic(declaration), body);
-  // Handlers given their own `broadcastTopic` are reached on it; each topic once.
-  const topics = new Set(states.map((state) => state.broadcastTopic));
+  if (states.length === 0) return void target.publish(defaultBroadcastTopic(declaration), serializeEvent(event, data));
+  // Handlers given their own `broadcastTopic` are reached on it; each topic once; those without one are skipped.
+  const topics = new Set<string>();
+  for (const state of states) if (state.broadcastTopic !== false) topics.add(state.broadcastTopic);
+  if (topics.size === 0) throw broadcastOff(declaration);
+  const body = serializeEvent(event, data);
   for (const topic of topics) target.publish(topic, body);
 }

@@ -26,7 +26,8 @@ export class HandleState {
     /** The protocol's declaration: the same key for `chat` and `serverProtocol(chat)`. */
     readonly declaration: AnyProtocol,
     readonly history: TopicHistory | undefined,
-    readonly broadcastTopic: string,
+    /** false: these sockets join no broadcast topic (`broadcastTopic: false`). */
+    readonly broadcastTopic: string | false,
     readonly maxRooms: number,
   ) {}
 }

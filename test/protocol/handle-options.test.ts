@@ -37,7 +37,8 @@ test.each([
   ["maxRooms negative", { maxRooms: -1 }, "option maxRooms must be an integer >= 0, got -1"],
   ["maxRooms a fraction", { maxRooms: 1.5 }, "option maxRooms must be an integer >= 0, got 1.5"],
   ["invalid misspelt", { invalid: "Close" }, 'option invalid must be "reply" or "close", got "Close"'],
-  ["broadcastTopic empty", { broadcastTopic: "" }, 'option broadcastTopic must be a non-empty string, got ""'],
+  ["broadcastTopic empty", { broadcastTopic: "" }, 'option broadcastTopic must be a non-empty string, or false, got ""'],
+  ["broadcastTopic true", { broadcastTopic: true }, "option broadcastTopic must be a non-empty string, or false, got true"],
   ["history not a history", { history: {} }, "option history must be a TopicHistory (append, since, last), got an object"],
   ["idempotency as a string", { idempotency: "on" }, 'option idempotency must be true, false or { store?, windowMs?, leaseMs? }, got "on"'],
   ["idempotency.windowMs as a string", { idempotency: { windowMs: "5" } }, `option idempotency.windowMs must be ${TIMER}, got "5"`],
@@ -62,7 +63,7 @@ test("every accepted form of every option is still accepted", () => {
   const accepted: HandleOptions<unknown>[] = [
     {},
     { rooms: true, maxRooms: 0, invalid: "reply", msgpack: true, broadcastTopic: "all" },
-    { rooms: false, invalid: "close", msgpack: false, idempotency: false },
+    { rooms: false, invalid: "close", msgpack: false, idempotency: false, broadcastTopic: false },
     { rooms: (_ws, topic) => topic.startsWith("room:"), idempotency: true },
     { idempotency: { store: new MemoryIdempotency(), windowMs: 1000, leaseMs: 2 ** 31 - 1 } },
     { history: new MemoryHistory(), presence: { store: memoryPresence(), follow: false, meta: () => ({ role: "x" }) } },

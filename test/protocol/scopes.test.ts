@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { bunwire } from "../../src/index.ts";
 import { MemoryHistory, servedOn, type HandleOptions } from "../../src/protocol/index.ts";
-import { chat, chatHandlers, Probe, type ChatData } from "./fixture.ts";
+import { chat, chatHandlers, Probe, registered, type ChatData } from "./fixture.ts";
 
 interface Served {
   history: MemoryHistory;
@@ -114,6 +114,40 @@ describe("raw Bun servers", () => {
       expect((await histories[1]!.last("t")).offset).toBe(offsets[1]!);
     } finally {
       await Promise.all(servers.map((server) => server.stop(true)));
+    }
+  });
+});
+
+describe("broadcastTopic: false", () => {
+  test("sockets join no broadcast topic, publish still reaches their rooms, and broadcast to them says why it cannot", async () => {
+    const quiet = serve({ rooms: true, broadcastTopic: false }).listen();
+    const loud = serve({ rooms: true }).listen();
+    try {
+      const [carol, erin] = [await probe(quiet.url), await probe(loud.url)];
+      expect(quiet.app.server!.subscriberCount("$broadcast:chat")).toBe(0);
+      expect(loud.app.server!.subscriberCount("$broadcast:chat")).toBe(1);
+      // Rooms and publish work as before.
+      await carol.ask({ event: "$join", data: { topic: "news" }, id: 1 });
+      await chat.publish(quiet.app, "news", "said", { from: "x", text: "room" });
+      expect(await carol.next()).toMatchObject({ event: "said", data: { text: "room" }, topic: "news" });
+      // Through the front door, or the socket: a clear error instead of a broadcast that reaches nobody.
+      let thrown: unknown;
+      try {
+        chat.broadcast(quiet.app, "said", { from: "x", text: "all" });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toMatchObject({ code: "BROADCAST_OFF" });
+      expect(String((thrown as Error).message)).toContain("broadcastTopic: false");
+      expect(() => chat.broadcast(quiet.app.server!, "said", { from: "x", text: "all" })).toThrow("broadcastTopic: false");
+      await carol.ask({ event: "register", data: { as: "carol-quiet" }, id: 2 });
+      expect(() => chat.broadcast(registered.get("carol-quiet")!, "said", { from: "x", text: "all" })).toThrow("broadcastTopic: false");
+      // The other app's sockets still get their broadcast, and carol got nothing.
+      chat.broadcast(loud.app, "said", { from: "y", text: "everyone" });
+      expect(await erin.next()).toEqual({ event: "said", data: { from: "y", text: "everyone" } });
+      expect(await carol.ask({ event: "$ping" })).toEqual({ event: "$pong" });
+    } finally {
+      await Promise.all([quiet.app.close(), loud.app.close()]);
     }
   });
 });
