@@ -25,6 +25,8 @@ const ENTRIES: Entry[] = [
   // the App route keeping only `user-agent` for ws.data.req (`keepHeaders`)
   { id: "app+keepHeaders", spec: spec("bunwire-app"), path: "/echo-slim" },
   { id: "app+protocol", spec: spec("bunwire-protocol"), path: "/rpc" },
+  // the same handlers with `broadcastTopic: false`: no topic subscription per socket
+  { id: "app+protocol-nobroadcast", spec: spec("bunwire-protocol"), path: "/rpc-nobroadcast" },
   { id: "router", spec: spec("bunwire-router"), path: "/echo" },
   { id: "fs", spec: spec("bunwire-fs"), path: "/ws/echo" },
   { id: "gateway", spec: spec("bunwire-gateway"), path: "/echo" },

@@ -11,6 +11,9 @@ const bench = defineProtocol({
 
 const app = bunwire({ websocket: { perMessageDeflate: false } });
 app.ws("/rpc", bench.handle({ add: (_ws, { a, b }) => a + b }));
+// The same handlers whose sockets join no broadcast topic (`broadcastTopic: false`): what idle memory costs without
+// that subscription (`bun bench/memory.ts 3 --servers=app+protocol,app+protocol-nobroadcast`).
+app.ws("/rpc-nobroadcast", bench.handle({ add: (_ws, { a, b }) => a + b }, { broadcastTopic: false }));
 
 const server = app.listen(0, "127.0.0.1");
 console.log(`PORT ${server.port}`);

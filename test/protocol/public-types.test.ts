@@ -19,6 +19,7 @@ const CODES: Record<ProtocolErrorCode, true> = {
   TOO_MANY_ROOMS: true,
   RATE_LIMITED: true,
   INVALID_PROTOCOL: true,
+  BROADCAST_OFF: true,
   IDEMPOTENCY_CONFLICT: true,
   IDEMPOTENCY_UNAVAILABLE: true,
   PRESENCE_UNAVAILABLE: true,
