@@ -40,6 +40,7 @@ test("@WebSocketGateway accepts every right form, protocols from bunwire and bun
     {},
     { protocol: echo, rooms: true, maxRooms: 0, invalid: "close", msgpack: false, broadcastTopic: "all" },
     { protocol: shared, rooms: () => true, idempotency: { store: new MemoryIdempotency(), windowMs: 1000 } },
+    { protocol: echo, broadcastTopic: false },
   ];
   for (const options of accepted) expect(refusal(() => declare(options))).toBe("accepted");
 });

@@ -5,7 +5,8 @@
 import { Application, OnClose, OnError, OnOpen, OnUpgrade, SubscribeMessage, WebSocketGateway, type ServerWebSocket } from "../../src/gateway/index.ts";
 import type { HandleOptions } from "../../src/protocol/index.ts";
 import { protocolContract } from "./contract.ts";
-import { chat, chatHandlers, type ChatData } from "./fixture.ts";
+import { expect, test } from "bun:test";
+import { chat, chatHandlers, Probe, type ChatData } from "./fixture.ts";
 
 let names = 0;
 
@@ -68,4 +69,19 @@ protocolContract("gateway @SubscribeMessage", (options) => {
   const app = new Application({ port: 0, globalRegistry: false }).registerGateway(chatGateway(options));
   app.listen();
   return { url: `ws://127.0.0.1:${app.port}/chat`, target: app, stop: () => app.close() };
+});
+
+test("a gateway with broadcastTopic: false joins no broadcast topic, and broadcast through it throws BROADCAST_OFF", async () => {
+  const app = new Application({ port: 0, globalRegistry: false }).registerGateway(chatGateway({ broadcastTopic: false }));
+  app.listen();
+  const probe = new Probe(`ws://127.0.0.1:${app.port}/chat`);
+  try {
+    await probe.opened;
+    expect(await probe.ask({ event: "add", data: { a: 1, b: 2 }, id: 1 })).toEqual({ id: 1, ack: 3 });
+    expect(app.server!.subscriberCount("$broadcast:chat")).toBe(0);
+    expect(() => chat.broadcast(app, "said", { from: "x", text: "all" })).toThrow("broadcastTopic: false");
+  } finally {
+    probe.ws.close();
+    await app.close();
+  }
 });
