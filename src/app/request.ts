@@ -140,6 +140,11 @@ export class BunwireRequest<P extends object = Params> {
     const start = url.indexOf(pathname, url.indexOf("//") + 2);
     if (start !== -1 && pathname.length < PATH_SPAN) this.#path = start * PATH_SPAN + pathname.length;
     this.#peer = undefined;
+    // What middleware parsed before the upgrade (`req.headers`, `cookies`, `query`) is parsed again from what is kept
+    // when a handler asks: the parsed copies hold every header value and cookie once more for the socket's life, and
+    // on a `keepHeaders` route they would answer for headers that were not kept.
+    const memo = this.#memo;
+    if (memo !== undefined) this.#memo = memo.body === undefined ? undefined : { body: memo.body };
   }
 
   /** @internal The socket this request opened: `ip` reads its peer address from there once the Request is gone. */
