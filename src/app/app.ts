@@ -55,6 +55,8 @@ interface Upgrade {
   readonly server: Server<unknown>;
   readonly params: Params;
   readonly pathname: string;
+  /** The path the route's App is mounted on (`/api` for a sub-App's route), "" at the root: the route's own middleware sees it as `req.baseUrl`. */
+  readonly base?: string;
 }
 
 /**
@@ -129,8 +131,8 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
       path,
       handlers,
       limits: undefined,
-      admit: (steps, req, res, { params }) => {
-        for (const handler of definition.middleware) steps.push({ handler, params });
+      admit: (steps, req, res, { params, base }) => {
+        for (const handler of definition.middleware) steps.push({ handler, params, base });
         return admitAppRoute(steps, req, res, definition, params);
       },
     });
@@ -183,7 +185,12 @@ export class App extends HttpRoutes implements MountTarget, Mountable {
       path: joinPaths(prefix, entry.path),
       handlers: entry.handlers,
       limits: this.#limitsFor(entry.limits),
-      admit: (steps, req, res, upgrade) => entry.admit(steps, req, res, { ...upgrade, pathname: belowPrefix(upgrade.pathname, prefix) }),
+      admit: (steps, req, res, upgrade) => {
+        const pathname = belowPrefix(upgrade.pathname, prefix);
+        // The part of the path the prefix matched, concrete (a `:param` in the prefix is its value here).
+        const mounted = pathname === "/" && !upgrade.pathname.endsWith("/") ? upgrade.pathname : upgrade.pathname.slice(0, upgrade.pathname.length - pathname.length);
+        return entry.admit(steps, req, res, { ...upgrade, pathname, base: (upgrade.base ?? "") + mounted });
+      },
     });
   }
 

@@ -513,3 +513,28 @@ test("what middleware parsed before the upgrade is not kept as a copy: a keepHea
     { custom: "yes", theme: "dark", query: { y: "2" } },
   ]);
 });
+
+test("a sub-App's WebSocket route's own middleware sees baseUrl as its mount, nested mounts and :param prefixes included", async () => {
+  const app = bunwire();
+  const tenant = bunwire();
+  const api = bunwire();
+  const seen: unknown[] = [];
+  const record = (where: string) => (req: BunwireRequest<any>, _res: unknown, next: () => void) => {
+    seen.push({ where, baseUrl: req.baseUrl, path: req.path, originalUrl: req.originalUrl });
+    next();
+  };
+  api.ws("/feed/:id", record("route middleware"), { open: (ws: BunWebSocket<any>) => void ws.send(JSON.stringify({ baseUrl: ws.data.req.baseUrl, path: ws.data.req.path })) });
+  tenant.use("/api", api);
+  app.use("/t/:tenant", tenant);
+  app.use("/api", api);
+  const { ws } = start(app);
+
+  const nested = await open(`${ws}/t/acme/api/feed/7?x=1`);
+  expect(await nested.json()).toEqual({ baseUrl: "", path: "/t/acme/api/feed/7" });
+  const direct = await open(`${ws}/api/feed/8`);
+  expect(await direct.json()).toEqual({ baseUrl: "", path: "/api/feed/8" });
+  expect(seen).toEqual([
+    { where: "route middleware", baseUrl: "/t/acme/api", path: "/feed/7", originalUrl: "/t/acme/api/feed/7?x=1" },
+    { where: "route middleware", baseUrl: "/api", path: "/feed/8", originalUrl: "/api/feed/8" },
+  ]);
+});
