@@ -24,6 +24,8 @@ const ENTRIES: Entry[] = [
   { id: "app", spec: spec("bunwire-app"), path: "/echo" },
   // the App route keeping only `user-agent` for ws.data.req (`keepHeaders`)
   { id: "app+keepHeaders", spec: spec("bunwire-app"), path: "/echo-slim" },
+  // the App echo behind middleware that reads req.headers and req.cookies before the upgrade
+  { id: "app+middlewareReads", spec: spec("bunwire-app"), path: "/echo-read" },
   { id: "app+protocol", spec: spec("bunwire-protocol"), path: "/rpc" },
   // the same handlers with `broadcastTopic: false`: no topic subscription per socket
   { id: "app+protocol-nobroadcast", spec: spec("bunwire-protocol"), path: "/rpc-nobroadcast" },

@@ -29,6 +29,19 @@ export function serveBenchApp(options: AppOptions, setup?: (app: App) => void): 
       ws.send(message);
     },
   });
+  // The same echo behind Express-style middleware that reads `req.headers` and `req.cookies` before the upgrade:
+  // what those parsed copies cost an idle socket (`bun bench/memory.ts 3 --servers=app,app+middlewareReads`).
+  app.ws(
+    "/echo-read",
+    (req, _res, next) => {
+      if (req.headers["x-blocked"] === undefined && req.cookies["blocked"] === undefined) next();
+    },
+    {
+      message(ws, message) {
+        ws.send(message);
+      },
+    },
+  );
   app.ws("/fanout", {
     open(ws) {
       ws.subscribe("fan");
