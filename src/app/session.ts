@@ -122,30 +122,40 @@ interface SessionState {
 }
 const STATE: unique symbol = Symbol("bunwire.session");
 
-function attach(data: SessionData, id: string, store: SessionStore, maxAge: number): Session & { [STATE]: SessionState } {
+/**
+ * `save` and `destroy` of the sessions one `session()` makes: one pair for all of them, not two closures per session.
+ * A session lives on `ws.data.req` as long as its socket, and a socket that came without a cookie has one of its
+ * own (issue 16: bytes per idle connection).
+ */
+interface SessionMethods {
+  save(this: Session): Promise<void>;
+  destroy(this: Session): Promise<void>;
+}
+
+function sessionMethods(store: SessionStore, maxAge: number): SessionMethods {
+  return {
+    async save(this: Session) {
+      const state = (this as Session & { [STATE]: SessionState })[STATE];
+      state.saved = true;
+      state.destroyed = false;
+      await store.set(this.id, this, maxAge);
+    },
+    async destroy(this: Session) {
+      (this as Session & { [STATE]: SessionState })[STATE].destroyed = true;
+      await store.destroy(this.id);
+    },
+  };
+}
+
+function attach(data: SessionData, id: string, methods: SessionMethods): Session & { [STATE]: SessionState } {
   // A stored session comes back as the same object on every request: it is already attached.
   if ((data as Partial<Session>).id === id && Object.hasOwn(data, STATE)) return data as Session & { [STATE]: SessionState };
   const state: SessionState = { saved: false, destroyed: false };
   return Object.defineProperties(data, {
     id: { value: id, enumerable: false, configurable: true },
     [STATE]: { value: state, enumerable: false, configurable: true },
-    save: {
-      value: async () => {
-        state.saved = true;
-        state.destroyed = false;
-        await store.set(id, data, maxAge);
-      },
-      enumerable: false,
-      configurable: true,
-    },
-    destroy: {
-      value: async () => {
-        state.destroyed = true;
-        await store.destroy(id);
-      },
-      enumerable: false,
-      configurable: true,
-    },
+    save: { value: methods.save, enumerable: false, configurable: true },
+    destroy: { value: methods.destroy, enumerable: false, configurable: true },
   }) as Session & { [STATE]: SessionState };
 }
 
@@ -165,10 +175,11 @@ export function session(options: SessionOptions): Middleware {
   const saveUninitialized = options.saveUninitialized === true;
   const cookie: CookieOptions = { httpOnly: true, sameSite: "lax", ...options.cookie, maxAge };
   const { expires: _ignored, ...cookieAttributes } = cookie;
+  const methods = sessionMethods(store, maxAge);
 
   const begin = (req: BunwireRequest<any>, res: BunwireResponse, id: string | undefined, stored: SessionData | undefined, next: NextFunction): unknown => {
     if (id !== undefined && stored !== undefined) {
-      const current = attach(stored, id, store, maxAge);
+      const current = attach(stored, id, methods);
       current[STATE].destroyed = false;
       req.session = current;
       // An existing session is saved again with each response, which renews its expiry in the store.
@@ -178,7 +189,7 @@ export function session(options: SessionOptions): Middleware {
       return next();
     }
     const fresh = randomBytes(18).toString("base64url");
-    const current = attach({}, fresh, store, maxAge);
+    const current = attach({}, fresh, methods);
     req.session = current;
     const sendCookie = () => res.cookie(cookieName, `${fresh}.${signer.sign(fresh)}`, cookieAttributes);
     if (saveUninitialized) {

@@ -10,6 +10,13 @@ interface Entry {
   resolve(): void;
 }
 
+/**
+ * A channel the broker confirmed: one shared entry for all of them. A pending entry's promise and closures serve only
+ * until then, and a bus has a channel per user with connections here (`$user:<id>`): kept per channel they cost
+ * about 1 KB for each such connection (issue 16).
+ */
+const LIVE: Entry = { live: Promise.resolve(), resolve() {} };
+
 export class Subscriptions {
   readonly #transport: Transport;
   readonly #channels = new Map<string, Entry>();
@@ -78,8 +85,14 @@ export class Subscriptions {
   }
 
   #listen(channel: string, entry: Entry): void {
-    this.#transport.subscribe(channel).then(entry.resolve, () => {
-      if (!this.#closed && this.#channels.get(channel) === entry) this.#retry.add(channel);
-    });
+    this.#transport.subscribe(channel).then(
+      () => {
+        entry.resolve();
+        if (this.#channels.get(channel) === entry) this.#channels.set(channel, LIVE);
+      },
+      () => {
+        if (!this.#closed && this.#channels.get(channel) === entry) this.#retry.add(channel);
+      },
+    );
   }
 }

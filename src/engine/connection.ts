@@ -35,6 +35,11 @@ export interface ConnectionEntry {
   readonly stats: RouteStats;
   /** The binding its last connection got: the next one with the same handlers, params and context shares it. */
   last?: Binding;
+  /**
+   * With a bus: the engine's topic counter (src/engine/topics.ts), set when its first connection opens. Kept here,
+   * per route, so a socket that never subscribes carries nothing for it.
+   */
+  counter?: unknown;
 }
 
 /**

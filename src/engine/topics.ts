@@ -28,16 +28,9 @@ export function toBusPayload(data: Publishable): BusPayload {
   return new Uint8Array(data as ArrayBuffer);
 }
 
-/** A socket's topics as counted for its engine's bus; `counter` is how the prototype override finds the engine. */
-class SocketTopics extends Set<string> {
-  constructor(readonly counter: TopicCounter) {
-    super();
-  }
-}
-
-function topicsOf(ws: Native): SocketTopics | null | undefined {
-  // Only a TopicCounter sets `connection.topics`, always to a SocketTopics.
-  return (ws as PinnedSocket)[CONNECTION]?.topics as SocketTopics | null | undefined;
+/** The bus counter of the engine that owns `ws`, if that engine has a bus (set on its route entry at open). */
+function counterOf(connection: Connection | undefined): TopicCounter | undefined {
+  return connection?.entry.counter as TopicCounter | undefined;
 }
 
 export class TopicCounter {
@@ -60,7 +53,8 @@ export class TopicCounter {
   }
 
   attach(ws: Native, connection: Connection): void {
-    connection.topics = new SocketTopics(this);
+    // The socket's own set of topics is made at its first subscribe: most sockets of most routes never make one.
+    connection.entry.counter ??= this;
     installOverride(Object.getPrototypeOf(ws) as Native);
   }
 
@@ -106,8 +100,8 @@ export class TopicCounter {
  * is back; it never rejects. Topic recovery subscribes, awaits this, and only then reads the history.
  */
 export function whenSubscribed(ws: ServerWebSocket<any>, topic: string): Promise<void> {
-  const topics = topicsOf(ws);
-  return topics == null ? RESOLVED : topics.counter.whenLive(topic);
+  const counter = counterOf((ws as PinnedSocket)[CONNECTION]);
+  return counter === undefined ? RESOLVED : counter.whenLive(topic);
 }
 
 /** Marks a prototype this copy of bunwire has patched (a second copy in the process chains onto the first). */
@@ -125,35 +119,41 @@ function installOverride(prototype: Native & { [PATCHED]?: true }): void {
   Object.defineProperty(prototype, PATCHED, { value: true });
   const overrides: Methods = {
     subscribe(this: Native, topic: string) {
-      const topics = topicsOf(this);
-      if (topics != null && this.readyState === 1 && !topics.has(topic)) {
-        topics.add(topic);
-        topics.counter.acquire(topic);
+      const connection = (this as PinnedSocket)[CONNECTION];
+      const counter = counterOf(connection);
+      if (counter !== undefined && this.readyState === 1) {
+        let topics = connection!.topics;
+        if (topics === null) connection!.topics = topics = new Set();
+        if (!topics.has(topic)) {
+          topics.add(topic);
+          counter.acquire(topic);
+        }
       }
       return previous.subscribe.call(this, topic);
     },
     unsubscribe(this: Native, topic: string) {
-      const topics = topicsOf(this);
-      if (topics != null && topics.delete(topic)) topics.counter.release(topic);
+      const connection = (this as PinnedSocket)[CONNECTION];
+      const counter = counterOf(connection);
+      if (counter !== undefined && connection!.topics?.delete(topic) === true) counter.release(topic);
       return previous.unsubscribe.call(this, topic);
     },
     // Local delivery first (Bun's own method, sender excluded), then one bus message for the other instances.
     publish(this: Native, topic: string, data: Publishable, compress?: boolean) {
       const sent = previous.publish.call(this, topic, data, compress);
-      const topics = topicsOf(this);
-      if (topics != null) topics.counter.bus.publish(topic, toBusPayload(data), compress === true);
+      const counter = counterOf((this as PinnedSocket)[CONNECTION]);
+      if (counter !== undefined) counter.bus.publish(topic, toBusPayload(data), compress === true);
       return sent;
     },
     publishText(this: Native, topic: string, data: string, compress?: boolean) {
       const sent = previous.publishText.call(this, topic, data, compress);
-      const topics = topicsOf(this);
-      if (topics != null) topics.counter.bus.publish(topic, data, compress === true);
+      const counter = counterOf((this as PinnedSocket)[CONNECTION]);
+      if (counter !== undefined) counter.bus.publish(topic, data, compress === true);
       return sent;
     },
     publishBinary(this: Native, topic: string, data: Binary, compress?: boolean) {
       const sent = previous.publishBinary.call(this, topic, data, compress);
-      const topics = topicsOf(this);
-      if (topics != null) topics.counter.bus.publish(topic, toBusPayload(data), compress === true);
+      const counter = counterOf((this as PinnedSocket)[CONNECTION]);
+      if (counter !== undefined) counter.bus.publish(topic, toBusPayload(data), compress === true);
       return sent;
     },
   };
