@@ -31,8 +31,10 @@ interface Pending {
 }
 
 interface Asked {
+  /** The last request id used on this socket: ids stay unique for the socket's life. */
   next: number;
-  readonly pending: Map<number, Pending>;
+  /** Requests awaiting their reply; null while none does (the socket may stay open long after its last request). */
+  pending: Map<number, Pending> | null;
 }
 
 const ASKED = Symbol("bunwire.asked");
@@ -54,7 +56,7 @@ export function askClient(declaration: AnyProtocol, socket: object, event: strin
   const timeout = options.timeout ?? DEFAULT_REQUEST_TIMEOUT;
   if (!(timeout > 0)) return Promise.reject(new ServerRequestError("INVALID_OPTION", `request("${event}"): timeout must be a number > 0, got ${String(options.timeout)}`, event));
 
-  const asked = (ws[ASKED] ??= { next: 0, pending: new Map() });
+  const asked = (ws[ASKED] ??= { next: 0, pending: null });
   const rid = ++asked.next;
   let frame: string | Uint8Array;
   try {
@@ -76,7 +78,7 @@ export function askClient(declaration: AnyProtocol, socket: object, event: strin
       pending.abort = () => settle(ws, rid, new ServerRequestError("ABORTED", `"${event}" aborted while waiting for the reply`, event));
       signal.addEventListener("abort", pending.abort, { once: true });
     }
-    asked.pending.set(rid, pending);
+    (asked.pending ??= new Map()).set(rid, pending);
     // 0: Bun dropped the frame (the socket is closing); -1 is backpressure, the frame is still queued.
     if (ws.send(frame) === 0) settle(ws, rid, new ServerRequestError("DISCONNECTED", `the socket closed before "${event}" was sent`, event));
   });
@@ -84,9 +86,11 @@ export function askClient(declaration: AnyProtocol, socket: object, event: strin
 
 /** Ends one pending request: with the client's reply (validated here), or with an error. */
 function settle(ws: AskingSocket, rid: number, outcome: ServerRequestError | { reply: unknown }): void | Promise<void> {
-  const pending = ws[ASKED]?.pending.get(rid);
+  const asked = ws[ASKED];
+  const pending = asked?.pending?.get(rid);
   if (pending === undefined) return;
-  ws[ASKED]!.pending.delete(rid);
+  asked!.pending!.delete(rid);
+  if (asked!.pending!.size === 0) asked!.pending = null;
   clearTimeout(pending.timer);
   if (pending.abort !== undefined) pending.signal!.removeEventListener("abort", pending.abort);
   if (outcome instanceof ServerRequestError) return pending.reject(outcome);
@@ -107,7 +111,7 @@ function invalid(pending: Pending, issues: ReadonlyArray<StandardSchemaV1.Issue>
 /** True while the socket awaits a reply: only then is an early look at a message worth a parse. */
 export function awaitsReply(ws: object): boolean {
   const asked = (ws as AskingSocket)[ASKED];
-  return asked !== undefined && asked.pending.size > 0;
+  return asked !== undefined && asked.pending !== null;
 }
 
 /**
@@ -118,7 +122,7 @@ export function takeReply(ws: object, envelope: { rid?: unknown; data?: unknown;
   const rid = envelope.rid;
   if (typeof rid !== "number") return;
   const socket = ws as AskingSocket;
-  const pending = socket[ASKED]?.pending.get(rid);
+  const pending = socket[ASKED]?.pending?.get(rid);
   if (pending === undefined) return;
   const error = envelope.error;
   if (error === undefined) return settle(socket, rid, { reply: envelope.data });
@@ -131,7 +135,7 @@ export function takeReply(ws: object, envelope: { rid?: unknown; data?: unknown;
 export function socketGone(ws: object): void {
   const socket = ws as AskingSocket;
   const asked = socket[ASKED];
-  if (asked === undefined || asked.pending.size === 0) return;
+  if (asked === undefined || asked.pending === null) return;
   for (const [rid, pending] of [...asked.pending]) {
     settle(socket, rid, new ServerRequestError("DISCONNECTED", `the socket closed before the reply to "${pending.event}"`, pending.event));
   }
