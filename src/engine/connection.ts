@@ -11,6 +11,7 @@ import type { Policy } from "./policy.ts";
 import { SIZES, type Sizes } from "./sizes.ts";
 import type { RouteHandlers, Socket, SocketRoute } from "./socket-route.ts";
 import type { RouteStats } from "./stats.ts";
+import type { TopicCounter } from "./topics.ts";
 
 export const CONNECTION: unique symbol = Symbol("bunwire.connection");
 
@@ -36,10 +37,10 @@ export interface ConnectionEntry {
   /** The binding its last connection got: the next one with the same handlers, params and context shares it. */
   last?: Binding;
   /**
-   * With a bus: the engine's topic counter (src/engine/topics.ts), set when its first connection opens. Kept here,
-   * per route, so a socket that never subscribes carries nothing for it.
+   * With a bus: the engine's topic counter (src/engine/topics.ts). Kept here, per route, so a socket that never
+   * subscribes carries nothing for it.
    */
-  counter?: unknown;
+  readonly counter: TopicCounter | undefined;
 }
 
 /**

@@ -124,7 +124,7 @@ export class Engine {
       opened: (ws, connection) => {
         this.connections.add(ws);
         connection.route.opened?.(ws);
-        topics?.attach(ws, connection);
+        topics?.attach(ws);
         // After attach: with a bus the user topic is counted like any other, so sendToUser crosses instances.
         if (connection.user !== undefined) ws.subscribe(userTopic(connection.user.id));
       },
@@ -162,7 +162,7 @@ export class Engine {
   addSocketRoute(route: SocketRoute): PathPattern {
     const policy = route.limits === undefined ? this.policy : this.#policyFor(route.limits, route.path);
     const stats = new RouteStats(route.path, this.stats);
-    const pattern = this.sockets.add(route.path, { route, policy, stats, last: undefined });
+    const pattern = this.sockets.add(route.path, { route, policy, stats, counter: this.#topics, last: undefined });
     this.stats.routes.push(stats);
     if (this.#server !== undefined) route.handlers[SERVED_ON]?.(this.#server);
     return pattern;

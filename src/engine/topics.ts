@@ -28,9 +28,9 @@ export function toBusPayload(data: Publishable): BusPayload {
   return new Uint8Array(data as ArrayBuffer);
 }
 
-/** The bus counter of the engine that owns `ws`, if that engine has a bus (set on its route entry at open). */
+/** The bus counter of the engine that owns a connection, if that engine has a bus (its route entry holds it). */
 function counterOf(connection: Connection | undefined): TopicCounter | undefined {
-  return connection?.entry.counter as TopicCounter | undefined;
+  return connection?.entry.counter;
 }
 
 export class TopicCounter {
@@ -52,9 +52,9 @@ export class TopicCounter {
     return this.#pending.get(topic) ?? RESOLVED;
   }
 
-  attach(ws: Native, connection: Connection): void {
-    // The socket's own set of topics is made at its first subscribe: most sockets of most routes never make one.
-    connection.entry.counter ??= this;
+  /** A socket of this engine opened: its subscriptions go through the override from now on. Its own set of topics
+   *  is made at its first subscribe (most sockets of most routes never make one). */
+  attach(ws: Native): void {
     installOverride(Object.getPrototypeOf(ws) as Native);
   }
 
