@@ -10,8 +10,8 @@ import type { Params } from "./path-pattern.ts";
 import type { Policy } from "./policy.ts";
 import { SIZES, type Sizes } from "./sizes.ts";
 import type { RouteHandlers, Socket, SocketRoute } from "./socket-route.ts";
+import type { Bus } from "../bus/contract.ts";
 import type { RouteStats } from "./stats.ts";
-import type { TopicCounter } from "./topics.ts";
 
 export const CONNECTION: unique symbol = Symbol("bunwire.connection");
 
@@ -40,7 +40,16 @@ export interface ConnectionEntry {
    * With a bus: the engine's topic counter (src/engine/topics.ts). Kept here, per route, so a socket that never
    * subscribes carries nothing for it.
    */
-  readonly counter: TopicCounter | undefined;
+  readonly counter: TopicCounting | undefined;
+}
+
+/** What a route's sockets need of their engine's bus topic counter (`TopicCounter`, src/engine/topics.ts). */
+export interface TopicCounting {
+  readonly bus: Pick<Bus, "publish">;
+  acquire(topic: string): void;
+  release(topic: string): void;
+  /** Resolves once this instance's bus subscription to `topic` is live. */
+  whenLive(topic: string): Promise<void>;
 }
 
 /**

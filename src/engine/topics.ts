@@ -8,7 +8,7 @@
 
 import type { ServerWebSocket } from "bun";
 import type { Bus, BusPayload } from "../bus/contract.ts";
-import { CONNECTION, type Connection, type PinnedSocket } from "./connection.ts";
+import { CONNECTION, type Connection, type PinnedSocket, type TopicCounting } from "./connection.ts";
 import { BunwireError } from "./errors.ts";
 import { SIZES, type Sizes } from "./sizes.ts";
 import { isThenable } from "./thenable.ts";
@@ -29,11 +29,11 @@ export function toBusPayload(data: Publishable): BusPayload {
 }
 
 /** The bus counter of the engine that owns a connection, if that engine has a bus (its route entry holds it). */
-function counterOf(connection: Connection | undefined): TopicCounter | undefined {
+function counterOf(connection: Connection | undefined): TopicCounting | undefined {
   return connection?.entry.counter;
 }
 
-export class TopicCounter {
+export class TopicCounter implements TopicCounting {
   readonly bus: Bus;
   readonly #counts = new Map<string, number>();
   /** Bus subscriptions not yet live, per topic (a live one is dropped from here). */
