@@ -31,6 +31,8 @@ const ENTRIES: Entry[] = [
   { id: "app+protocol-nobroadcast", spec: spec("bunwire-protocol"), path: "/rpc-nobroadcast" },
   { id: "router", spec: spec("bunwire-router"), path: "/echo" },
   { id: "fs", spec: spec("bunwire-fs"), path: "/ws/echo" },
+  // a file route with a param (`ws/room/[id]`), every connection in one room
+  { id: "fs+room", spec: spec("bunwire-fs"), path: "/ws/room/lobby" },
   { id: "gateway", spec: spec("bunwire-gateway"), path: "/echo" },
 ];
 // `--servers=raw:pin,raw:set,...`: raw Bun keeping one of bunwire's per-connection things (bench/servers/raw-bun-memory.ts)

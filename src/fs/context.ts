@@ -2,8 +2,8 @@
 // engine's one publish path (so a bus carries it to other instances, and the sender receives it too).
 
 import type { Engine, Params, PublishData } from "../engine/index.ts";
+import type { PathStrings } from "./path-strings.ts";
 import type { Segment } from "./scan.ts";
-import { topicOf } from "./topic.ts";
 import type { WebSocketContext } from "./types.ts";
 
 class Context implements WebSocketContext {
@@ -36,7 +36,7 @@ function folderParams(segments: readonly Segment[], params: Params): Params {
   return value === undefined ? others : { ...others, [rest.name]: value };
 }
 
-/** `topic`: the route's one topic when it has no params (computed once per route, not per connection). */
-export function createContext(engine: Engine, segments: readonly Segment[], params: Params, pathname: string, topic?: string): WebSocketContext {
-  return new Context(engine, topic ?? topicOf(segments, params, pathname), folderParams(segments, params), pathname);
+/** A connection's `ctx`: its own params object, its path's shared strings (src/fs/path-strings.ts). */
+export function createContext(engine: Engine, segments: readonly Segment[], params: Params, strings: PathStrings): WebSocketContext {
+  return new Context(engine, strings.topic, folderParams(segments, params), strings.path);
 }

@@ -12,7 +12,7 @@ import {
   type SocketRoute,
 } from "../engine/index.ts";
 import { createContext } from "./context.ts";
-import { topicOf } from "./topic.ts";
+import { RoutePaths } from "./path-strings.ts";
 import type { RouteFile } from "./scan.ts";
 import type { WebSocketContext, WebSocketRouteModule } from "./types.ts";
 
@@ -34,10 +34,11 @@ export function toSocketRoute(file: FileRoute, engine: Engine, prefix: string, l
   const segments = route.segments;
   const where = `${route.file}: upgrade()`;
   const path = joinPaths(prefix, route.path);
-  // A route without params has one topic and, asked as written, one path: every connection shares those strings.
-  // A string kept per socket, allocated among its upgrade's garbage, pins far more memory than its bytes (issue 16).
-  const topic = segments.every((segment) => segment.kind === "literal") ? topicOf(segments, {}, path) : undefined;
-  // Such a route's ctx is the same for every connection, so they share one, frozen: no object per idle socket.
+  // Connections to one concrete path share its strings (path, topic, param values): src/fs/path-strings.ts.
+  const paths = new RoutePaths(segments);
+  // A route without params, asked as written, gives every connection the same ctx: they share one, frozen, so an
+  // idle socket carries no object for it.
+  const literal = segments.every((segment) => segment.kind === "literal");
   let shared: WebSocketContext | undefined;
   return {
     path,
@@ -45,9 +46,9 @@ export function toSocketRoute(file: FileRoute, engine: Engine, prefix: string, l
     limits,
     admit(req, _server, params, pathname): Admission | Promise<Admission> {
       const context =
-        topic !== undefined && pathname === path
-          ? (shared ??= Object.freeze(createContext(engine, segments, params, path, topic)))
-          : createContext(engine, segments, params, pathname, topic);
+        literal && pathname === path
+          ? (shared ??= Object.freeze(createContext(engine, segments, params, paths.stringsFor(path, params))))
+          : createContext(engine, segments, params, paths.stringsFor(pathname, params));
       if (upgrade === undefined) return { data: defaultData(), context };
       return readMaybeDecision(upgrade(req, context), { where, defaultData, context });
     },

@@ -94,6 +94,27 @@ export function onMessage(ws, message, ctx) { ctx.broadcast(ctx.topic + ":" + me
     for (const ws of [...lobby, ...rooms]) ws.close();
   });
 
+  test("connections to one room share its strings, never its params: a handler changing ctx.params changes only its own", async () => {
+    const server = await serveTree({
+      "ws/room/[id]/route.ts": `
+export function onMessage(ws, message, ctx) {
+  if (message === "change") ctx.params.id = "changed";
+  ws.send(JSON.stringify({ topic: ctx.topic, path: ctx.path, params: ctx.params }));
+}
+`,
+    });
+    const [a, b] = [await connected(wsUrl(server, "/ws/room/a-1")), await connected(wsUrl(server, "/ws/room/a-1"))];
+    a.send("change");
+    expect(JSON.parse((await a.next()) as string)).toEqual({ topic: "ws-room-a%2D1", path: "/ws/room/a-1", params: { id: "changed" } });
+    b.send("read");
+    expect(JSON.parse((await b.next()) as string)).toEqual({ topic: "ws-room-a%2D1", path: "/ws/room/a-1", params: { id: "a-1" } });
+    // a later connection to the room gets the values the path gives, not what a handler wrote
+    const c = await connected(wsUrl(server, "/ws/room/a-1"));
+    c.send("read");
+    expect(JSON.parse((await c.next()) as string).params).toEqual({ id: "a-1" });
+    for (const ws of [a, b, c]) ws.close();
+  });
+
   test("a plain GET on a WebSocket path gets 426, an unknown path 404", async () => {
     const server = await serveTree({ "ws/custom/route.ts": ROOM });
     expect((await fetch(httpUrl(server, "/ws/custom"))).status).toBe(426);

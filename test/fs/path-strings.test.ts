@@ -1,0 +1,35 @@
+// A file route's table of concrete paths (src/fs/path-strings.ts): one copy of a path's strings for all its
+// connections, each connection's params its own, and a bounded table that starts over without changing a value.
+
+import { expect, test } from "bun:test";
+import { RoutePaths } from "../../src/fs/path-strings.ts";
+import type { Segment } from "../../src/fs/scan.ts";
+
+const ROOM: Segment[] = [
+  { kind: "literal", text: "ws" },
+  { kind: "literal", text: "room" },
+  { kind: "param", name: "id" },
+];
+
+test("one path gives the same strings to every connection, and each connection keeps its own params object", () => {
+  const paths = new RoutePaths(ROOM);
+  const first = { id: "42" };
+  const second = { id: "42" };
+  const a = paths.stringsFor("/ws/room/42", first);
+  const b = paths.stringsFor("/ws/room/42", second);
+  expect(b).toBe(a);
+  expect(a).toEqual({ path: "/ws/room/42", topic: "ws-room-42", values: { id: "42" } });
+  expect(second).not.toBe(first);
+  first.id = "changed"; // a handler writing to its ctx.params
+  expect(paths.stringsFor("/ws/room/42", { id: "42" }).values).toEqual({ id: "42" });
+  expect(paths.stringsFor("/ws/room/7", { id: "7" }).topic).toBe("ws-room-7");
+});
+
+test("past its bound the table starts over, and every path still gets its own strings", () => {
+  const paths = new RoutePaths(ROOM);
+  const early = paths.stringsFor("/ws/room/0", { id: "0" });
+  for (let i = 1; i <= 5000; i++) expect(paths.stringsFor(`/ws/room/${i}`, { id: String(i) }).topic).toBe(`ws-room-${i}`);
+  const again = paths.stringsFor("/ws/room/0", { id: "0" });
+  expect(again).not.toBe(early); // forgotten when the table started over, remembered afresh
+  expect(again).toEqual(early);
+});
