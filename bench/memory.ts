@@ -25,6 +25,8 @@ const ENTRIES: Entry[] = [
   // the App route keeping only `user-agent` for ws.data.req (`keepHeaders`)
   { id: "app+keepHeaders", spec: spec("bunwire-app"), path: "/echo-slim" },
   // the App echo behind middleware that reads req.headers and req.cookies before the upgrade
+  // the App echo on a route with a param (`/room/:id`)
+  { id: "app+param", spec: spec("bunwire-app"), path: "/room/lobby" },
   { id: "app+middlewareReads", spec: spec("bunwire-app"), path: "/echo-read" },
   { id: "app+protocol", spec: spec("bunwire-protocol"), path: "/rpc" },
   // the same handlers with `broadcastTopic: false`: no topic subscription per socket

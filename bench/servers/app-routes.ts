@@ -29,6 +29,13 @@ export function serveBenchApp(options: AppOptions, setup?: (app: App) => void): 
       ws.send(message);
     },
   });
+  // The same echo on a route with a param: what `ws.data.params` costs an idle socket
+  // (`bun bench/memory.ts 3 --servers=app,app+param`).
+  app.ws("/room/:id", {
+    message(ws, message) {
+      ws.send(message);
+    },
+  });
   // The same echo behind Express-style middleware that reads `req.headers` and `req.cookies` before the upgrade:
   // what those parsed copies cost an idle socket (`bun bench/memory.ts 3 --servers=app,app+middlewareReads`).
   app.ws(

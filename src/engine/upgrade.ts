@@ -15,6 +15,7 @@ import { RateBucket } from "./message-rate.ts";
 import type { ErrorSource } from "./options.ts";
 import { pathnameOf, type Params } from "./path-pattern.ts";
 import type { RouteMatch, RouteTable } from "./route-table.ts";
+import { SharedStrings } from "./shared-strings.ts";
 import type { ServerStats } from "./stats.ts";
 import type { Admission, HeadersLike } from "./socket-route.ts";
 import { redactText } from "./redact.ts";
@@ -55,6 +56,8 @@ export class Upgrades {
   #serial = 0;
   /** Async admissions holding a slot in a scope with a per-IP cap: a lazy per-IP count that starts counts them. */
   readonly #waiting = new Set<Handshake>();
+  /** Param values shared by the sockets that matched the same text (src/engine/shared-strings.ts). */
+  readonly #paramValues = new SharedStrings();
 
   constructor(context: UpgradeContext) {
     this.#context = context;
@@ -88,6 +91,8 @@ export class Upgrades {
       const full = caps.reserve(ip, this.#held);
       if (full !== undefined) return this.#refuse(req, pathname, entry.route.path, full, RETRY_AFTER);
     }
+    // Before admission, so whatever a front door builds from the params (a file route's ctx) holds the shared copies.
+    if (!match.pattern.isStatic) this.#paramValues.shareParams(params);
     const handshake: Handshake = { req, server, entry, params, pathname, ip, reserved: caps !== null };
     let admission: Admission | Promise<Admission>;
     try {

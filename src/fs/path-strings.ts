@@ -1,8 +1,8 @@
-// The strings every connection to one concrete path of a file route shares: its path, its topic and its param
-// values. Each upgrade's pathname and params are slices of that upgrade's url, allocated among its garbage: kept
-// per socket on `ctx`, they pin far more memory than their bytes (issue 16), while every connection to
-// `/ws/room/42` holds the same text. So the route remembers one copy per concrete path, and a connection's `ctx`
-// and params point at those. Only strings are shared: each connection still gets its own `ctx` and params object.
+// The strings every connection to one concrete path of a file route shares: its path and its topic. Each upgrade's
+// pathname is a slice of that upgrade's url, allocated among its garbage: kept per socket on `ctx`, it and the
+// topic built from it pin far more memory than their bytes (issue 16), while every connection to `/ws/room/42`
+// holds the same text. So the route remembers one copy per concrete path (the param values are shared by the
+// engine: src/engine/shared-strings.ts). Each connection still gets its own `ctx` and params object.
 
 import type { Params } from "../engine/index.ts";
 import type { Segment } from "./scan.ts";
@@ -15,8 +15,6 @@ const MAX_PATHS = 4096;
 export interface PathStrings {
   readonly path: string;
   readonly topic: string;
-  /** The param values as the engine decoded them, by param name. */
-  readonly values: Params;
 }
 
 /** A route's table of concrete paths: `stringsFor` answers the same strings for every connection to one path. */
@@ -28,18 +26,13 @@ export class RoutePaths {
     this.#segments = segments;
   }
 
-  /** The shared strings of `pathname`; `params` (this upgrade's own object) gets the shared values in place. */
+  /** The shared strings of `pathname`, whose `params` the engine matched. */
   stringsFor(pathname: string, params: Params): PathStrings {
     let known = this.#byPath.get(pathname);
     if (known === undefined) {
       if (this.#byPath.size >= MAX_PATHS) this.#byPath.clear();
-      known = { path: pathname, topic: topicOf(this.#segments, params, pathname), values: { ...params } };
+      known = { path: pathname, topic: topicOf(this.#segments, params, pathname) };
       this.#byPath.set(pathname, known);
-    }
-    const values = known.values;
-    for (const name in params) {
-      const value = values[name];
-      if (value !== undefined) params[name] = value;
     }
     return known;
   }

@@ -1,0 +1,27 @@
+// The engine's table of param values (src/engine/shared-strings.ts): sockets that matched the same text share one
+// copy; a params object keeps its own entries; past its bound the table starts over without changing a value.
+
+import { expect, test } from "bun:test";
+import { SharedStrings } from "../../src/engine/shared-strings.ts";
+
+test("equal params get equal values in their own objects, and writing to one leaves the others and the table alone", () => {
+  const strings = new SharedStrings();
+  const first = { id: "42", name: "café" };
+  const second = { id: "42", name: "café" };
+  strings.shareParams(first);
+  strings.shareParams(second);
+  expect(second).toEqual(first);
+  first.id = "changed"; // a handler writing to its ws.data.params
+  const third = { id: "42", name: "café" };
+  strings.shareParams(third);
+  expect(third).toEqual({ id: "42", name: "café" });
+  expect(second.id).toBe("42");
+});
+
+test("past its bound the table starts over, and every value stays what was matched", () => {
+  const strings = new SharedStrings();
+  for (let i = 0; i <= 10_000; i++) expect(strings.share(`room-${i}`)).toBe(`room-${i}`);
+  const params = { id: "room-1" };
+  strings.shareParams(params);
+  expect(params).toEqual({ id: "room-1" });
+});
