@@ -1,18 +1,15 @@
 // Bodies: read only when a matching route is about to run (or a handler asks), never past the body limit (413
 // PAYLOAD_TOO_LARGE from Content-Length before any read, or while a chunked body streams), parse errors reach
 // error middleware as 400, repeated form fields are arrays, multipart through Bun's FormData (files as File).
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { bunwire, httpRouter, type App, type ErrorMiddleware } from "bunwire";
+import { useApps } from "../support/apps.ts";
 import { chunk, rawRequest } from "./raw-http.ts";
 
-const apps: App[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const apps = useApps();
 function start(app: App): { base: string; port: number } {
-  apps.push(app);
-  const port = app.listen(0, "127.0.0.1").port!;
-  return { base: `http://127.0.0.1:${port}`, port };
+  const { http, port } = apps.start(app);
+  return { base: http, port };
 }
 const post = (url: string, body: BodyInit, type = "application/json") => fetch(url, { method: "POST", body, headers: { "Content-Type": type } });
 

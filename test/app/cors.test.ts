@@ -1,13 +1,11 @@
 // cors(): origins as "*", a list, a RegExp, a wildcard or a function; credentials; preflights answered with the
 // allowed methods/headers and Max-Age; CORS headers kept on error answers; WebSocket upgrades left alone.
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { bunwire, cors, type App, type CorsOptions } from "bunwire";
+import { useApps } from "../support/apps.ts";
 import { rawHandshake } from "../support/socket.ts";
 
-const apps: App[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const apps = useApps();
 function start(options?: CorsOptions, extra?: (app: App) => void): string {
   const app = bunwire();
   app.use(cors(options));
@@ -16,8 +14,7 @@ function start(options?: CorsOptions, extra?: (app: App) => void): string {
     throw Object.assign(new Error("nope"), { status: 403 });
   });
   extra?.(app);
-  apps.push(app);
-  return `http://127.0.0.1:${app.listen(0, "127.0.0.1").port}`;
+  return apps.start(app).http;
 }
 const from = (origin: string, init: RequestInit = {}) => ({ ...init, headers: { Origin: origin, ...(init.headers as Record<string, string>) } });
 const preflight = (origin: string, method = "PUT", headers?: string) =>

@@ -1,17 +1,12 @@
 // Express semantics where Express code would otherwise silently misbehave: req.headers as an object, cookie maxAge
 // in ms, res.type shorthands, err.status honoured, 404 when every handler passes, next("route"), 405 + Allow and
 // automatic OPTIONS, app.head/options/route/param, and Express's req.url family with trustProxy.
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { bunwire, httpRouter, type App, type AppOptions, type BunwireRequest, type ErrorMiddleware } from "bunwire";
+import { useApps } from "../support/apps.ts";
 
-const apps: App[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
-function start(app: App): string {
-  apps.push(app);
-  return `http://127.0.0.1:${app.listen(0, "127.0.0.1").port}`;
-}
+const apps = useApps();
+const start = (app: App): string => apps.start(app).http;
 function make(options?: AppOptions): App {
   return bunwire(options);
 }

@@ -1,17 +1,12 @@
 // httpRouter(): Express's Router mounted with app.use(prefix, router): baseUrl/path/url inside it, its own use
 // middleware and error middleware, nesting, mergeParams, param(), route(), next("route"), live after mounting,
 // 405 inside it; and a sub-App mounted the same way.
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { bunwire, httpRouter, HttpRouter, type App, type BunwireRequest, type ErrorMiddleware } from "bunwire";
+import { useApps } from "../support/apps.ts";
 
-const apps: App[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
-function start(app: App): string {
-  apps.push(app);
-  return `http://127.0.0.1:${app.listen(0, "127.0.0.1").port}`;
-}
+const apps = useApps();
+const start = (app: App): string => apps.start(app).http;
 const where = (req: BunwireRequest<object>) => ({ baseUrl: req.baseUrl, path: req.path, url: req.url, originalUrl: req.originalUrl, params: req.params });
 
 test("a router mounted on a prefix sees baseUrl, path and url relative to it; its middleware stays under it", async () => {

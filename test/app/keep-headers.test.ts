@@ -1,7 +1,7 @@
 // `app.ws(path, { keepHeaders })` (issue 16): a route keeps only the upgrade headers its handlers read after the
 // upgrade, so an idle socket does not hold its browser's cookie line. Middleware still sees every header; reading
 // one that was not kept throws HEADER_NOT_KEPT, naming the header and the route.
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { heapStats } from "bun:jsc";
 import { z } from "zod";
 import { bunwire, BunwireError, defineProtocol, MemoryStore, session, type App, type BunWebSocket, type BunwireRequest } from "bunwire";
@@ -10,14 +10,10 @@ import { SharedHeaderBlocks } from "../../src/app/header-block.ts";
 import { readKeepHeaders } from "../../src/app/kept-headers.ts";
 import { BunwireRequest as AppRequest, type RequestSettings } from "../../src/app/request.ts";
 import { NO_PARAMS } from "../../src/engine/path-pattern.ts";
-import { TestSocket } from "../support/socket.ts";
+import { useApps } from "../support/apps.ts";
+import type { TestSocket } from "../support/socket.ts";
 
-const apps: App[] = [];
-const sockets: TestSocket[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) await socket.close();
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const apps = useApps();
 
 const AGENT = "Mozilla/5.0 (X11; Linux x86_64) bunwire-test";
 const COOKIE = "theme=dark; sid=s%3Aabc.signature";
@@ -46,11 +42,8 @@ function reads(req: BunwireRequest<any>) {
 }
 
 async function open(app: App, path: string, headers: Record<string, string> = {}): Promise<TestSocket> {
-  apps.push(app);
-  const port = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true }).port;
-  const socket = await TestSocket.open(`ws://127.0.0.1:${port}${path}`, { headers: { "User-Agent": AGENT, Cookie: COOKIE, Origin: `http://127.0.0.1:${port}`, ...headers } });
-  sockets.push(socket);
-  return socket;
+  const { port } = apps.start(app);
+  return apps.open(`ws://127.0.0.1:${port}${path}`, { "User-Agent": AGENT, Cookie: COOKIE, Origin: `http://127.0.0.1:${port}`, ...headers });
 }
 
 test("a route keeps only the headers it lists: the others throw HEADER_NOT_KEPT after the upgrade, middleware saw them all", async () => {
@@ -95,12 +88,10 @@ test("keepHeaders: false keeps none; true and the default keep all", async () =>
   app.ws("/none", { keepHeaders: false, ...report });
   app.ws("/all", { keepHeaders: true, ...report });
   app.ws("/default", report);
-  apps.push(app);
-  const port = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true }).port;
+  const { port } = apps.start(app);
   const headers = { "User-Agent": AGENT, Cookie: COOKIE, Origin: `http://127.0.0.1:${port}` };
   const seen = async (path: string) => {
-    const socket = await TestSocket.open(`ws://127.0.0.1:${port}${path}`, { headers });
-    sockets.push(socket);
+    const socket = await apps.open(`ws://127.0.0.1:${port}${path}`, headers);
     return (await socket.json()) as Record<string, unknown>;
   };
   const none = await seen("/none");
@@ -133,8 +124,7 @@ test("a typed protocol's handlers spread with keepHeaders read the kept headers;
     cookie: (ws: BunWebSocket<any>) => ws.data.req.get("cookie") ?? "none",
   });
   app.ws("/who", { ...handlers, keepHeaders: ["host"] });
-  apps.push(app);
-  const port = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true }).port;
+  const { port } = apps.start(app);
   const client = connect<typeof whoami>(`ws://127.0.0.1:${port}/who`, { heartbeat: false });
   try {
     await client.whenOpen();
@@ -201,8 +191,7 @@ test("the handshake's nonce (Sec-WebSocket-Key) is spent with the upgrade: middl
   expect(spent.key).toStartWith('HEADER_NOT_KEPT: the "sec-websocket-key" header is the handshake\'s nonce');
   expect([spent.listed, spent.agent]).toEqual([false, AGENT]);
   const port = new URL(socket.ws.url).port;
-  const named = await TestSocket.open(`ws://127.0.0.1:${port}/named`, { headers: { "User-Agent": AGENT } });
-  sockets.push(named);
+  const named = await apps.open(`ws://127.0.0.1:${port}/named`, { "User-Agent": AGENT });
   const kept = (await named.json()) as { key: string; listed: boolean };
   expect(kept.key).toMatch(/^[A-Za-z0-9+/]{22}==$/);
   expect(kept.listed).toBe(true);

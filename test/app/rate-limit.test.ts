@@ -1,20 +1,17 @@
 // rateLimit(): a fixed window per client, answering 429 with Retry-After to HTTP requests and upgrades alike.
-import { afterEach, expect, test } from "bun:test";
-import { bunwire, rateLimit, type App } from "bunwire";
+import { expect, test } from "bun:test";
+import { bunwire, rateLimit } from "bunwire";
+import { useApps } from "../support/apps.ts";
 import { TestSocket, upgradeAttempt } from "../support/socket.ts";
 
-const apps: App[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const { start } = useApps();
 
 test("past max in the window, HTTP and upgrades get 429 with Retry-After; other clients are counted apart", async () => {
   const app = bunwire();
   app.use(rateLimit({ windowMs: 60_000, max: 2, key: (req) => req.get("x-client") ?? req.ip }));
   app.get("/", (_req, res) => res.text("hi"));
   app.ws("/live", { open: (ws) => void ws.send("in") });
-  apps.push(app);
-  const port = app.listen(0, "127.0.0.1").port;
+  const { port } = start(app);
   const headers = { "X-Client": "greedy" };
 
   const first = await fetch(`http://127.0.0.1:${port}/`, { headers });
@@ -38,8 +35,7 @@ test("a new window starts after windowMs", async () => {
   // A window long enough that two requests in a row fall in it even on a loaded machine (100 ms was not).
   app.use(rateLimit({ windowMs: 1_000, max: 1 }));
   app.get("/", (_req, res) => res.text("hi"));
-  apps.push(app);
-  const url = `http://127.0.0.1:${app.listen(0, "127.0.0.1").port}/`;
+  const url = `${start(app).http}/`;
   expect((await fetch(url)).status).toBe(200);
   expect((await fetch(url)).status).toBe(429);
   await Bun.sleep(1_050); // the window is time-based: nothing to await but the clock
@@ -52,8 +48,7 @@ test("the default key is req.ip: X-Forwarded-For separates clients only with tru
     app.use(rateLimit({ windowMs: 60_000, max: 1 }));
     app.get("/", (_req, res) => res.text("hi"));
     app.ws("/live", { message() {} });
-    apps.push(app);
-    const port = app.listen(0, "127.0.0.1").port;
+    const { port } = start(app);
     const first = await fetch(`http://127.0.0.1:${port}/`, { headers: { "X-Forwarded-For": "198.51.100.1" } });
     const upgrade = await upgradeAttempt(`ws://127.0.0.1:${port}/live`, { "X-Forwarded-For": "198.51.100.2" });
     const second = await fetch(`http://127.0.0.1:${port}/`, { headers: { "X-Forwarded-For": "198.51.100.3" } });

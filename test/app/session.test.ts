@@ -1,12 +1,10 @@
 // session(): signed cookie, store, available on ws.data.req.session; tampered cookies are no session.
-import { afterEach, expect, test } from "bun:test";
-import { bunwire, MemoryStore, session, type App, type BunWebSocket, type SessionStore } from "bunwire";
+import { expect, test } from "bun:test";
+import { bunwire, MemoryStore, session, type BunWebSocket, type SessionStore } from "bunwire";
+import { useApps } from "../support/apps.ts";
 import { rawHandshake, TestSocket, upgradeAttempt } from "../support/socket.ts";
 
-const apps: App[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const { start } = useApps();
 
 function chatApp(store: SessionStore = new MemoryStore()) {
   const app = bunwire();
@@ -24,9 +22,8 @@ function chatApp(store: SessionStore = new MemoryStore()) {
       ws.send(`welcome ${String(ws.data.req.session.userId)}`);
     },
   });
-  apps.push(app);
-  const port = app.listen(0, "127.0.0.1").port;
-  return { http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}`, store };
+  const { http, ws } = start(app);
+  return { http, ws, store, app };
 }
 
 async function login(http: string, user: string): Promise<string> {
@@ -71,15 +68,13 @@ test("saveUninitialized: true stores every new session and sets its cookie at on
   const app = bunwire();
   app.use(session({ secret: "s", store, saveUninitialized: true }));
   app.get("/", (_req, res) => res.text("hi"));
-  apps.push(app);
-  const response = await fetch(`http://127.0.0.1:${app.listen(0, "127.0.0.1").port}/`);
+  const response = await fetch(`${start(app).http}/`);
   expect(response.headers.getSetCookie()[0]).toStartWith("bunwire.sid=");
   expect(store.size).toBe(1);
 });
 
 test("a session destroyed by the handler is not saved again by the response", async () => {
-  const { http, store } = chatApp();
-  const app = apps.at(-1)!;
+  const { http, store, app } = chatApp();
   app.post("/logout", async (req, res) => {
     await req.session.destroy();
     res.json({ ok: true });
@@ -115,8 +110,7 @@ test("a fresh session that upgrade middleware writes to is stored and its cookie
     next();
   }, { message() {} });
   app.ws("/untouched", { message() {} });
-  apps.push(app);
-  const port = app.listen(0, "127.0.0.1").port;
+  const { port } = start(app);
   const untouched = await rawHandshake(`ws://127.0.0.1:${port}/untouched`);
   expect([untouched.status, untouched.header("set-cookie"), store.size]).toEqual([101, undefined, 0]);
   const head = await rawHandshake(`ws://127.0.0.1:${port}/open`);

@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bunwire, serveStatic, type App, type StaticOptions } from "bunwire";
+import { bunwire, serveStatic, type StaticOptions } from "bunwire";
+import { useApps } from "../support/apps.ts";
 import { rawRequest } from "./raw-http.ts";
 
 let dir: string;
@@ -35,11 +36,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const apps: App[] = [];
+const apps = useApps();
 const reported: unknown[] = [];
-afterEach(async () => {
+afterEach(() => {
   reported.length = 0;
-  await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 function start(options?: StaticOptions, prefix = "/static"): { base: string; port: number } {
   const app = bunwire();
@@ -50,9 +50,8 @@ function start(options?: StaticOptions, prefix = "/static"): { base: string; por
   app.get("/absolute", (_req, res) => res.sendFile(join(root, "data.json")));
   app.get("/relative", (_req, res) => res.sendFile("data.json"));
   app.get("/download", (_req, res) => res.download(join(root, "hello.txt"), "greeting.txt"));
-  apps.push(app);
-  const port = app.listen(0, "127.0.0.1").port!;
-  return { base: `http://127.0.0.1:${port}${prefix === "/" ? "" : prefix}`, port };
+  const { http, port } = apps.start(app);
+  return { base: `${http}${prefix === "/" ? "" : prefix}`, port };
 }
 
 test("files are served with their content type, Content-Length, ETag, Last-Modified and Cache-Control", async () => {
@@ -177,8 +176,7 @@ test("a missing file falls through to the next handler; fallthrough: false answe
   app.get("/dynamic", (_req, res) => res.text("from a route"));
   app.post("/hello.txt", (_req, res) => res.text("posted"));
   app.use("/strict", serveStatic(root, { fallthrough: false }));
-  apps.push(app);
-  const base = `http://127.0.0.1:${app.listen(0, "127.0.0.1").port}`;
+  const base = apps.start(app).http;
   expect(await (await fetch(`${base}/dynamic`)).text()).toBe("from a route");
   expect(await (await fetch(`${base}/hello.txt`, { method: "POST" })).text()).toBe("posted");
   expect((await fetch(`${base}/strict/missing.txt`)).status).toBe(404);

@@ -1,24 +1,12 @@
 // The App's WebSocket routes: ws.data, decoded params, middleware before the upgrade (refusal, throw, fail-closed
 // timeout, headers onto the 101), unknown paths, malformed handshakes.
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { bunwire, type App, type BunWebSocket, type WebSocketData } from "bunwire";
-import { rawHandshake, TestSocket, upgradeAttempt } from "../support/socket.ts";
+import { useApps } from "../support/apps.ts";
+import { rawHandshake, upgradeAttempt } from "../support/socket.ts";
 
-const apps: App[] = [];
-const sockets: TestSocket[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) await socket.close();
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
-function start(app: App): string {
-  apps.push(app);
-  return `ws://127.0.0.1:${app.listen(0, "127.0.0.1").port}`;
-}
-async function open(url: string, headers?: Record<string, string>): Promise<TestSocket> {
-  const socket = await TestSocket.open(url, { headers });
-  sockets.push(socket);
-  return socket;
-}
+const { start: listen, open } = useApps();
+const start = (app: App): string => listen(app).ws;
 
 test("ws.data holds routePath, decoded params, the handlers and the request with get()", async () => {
   const app = bunwire();

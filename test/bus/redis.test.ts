@@ -1,16 +1,10 @@
 // The bus contract (test/bus/contract.ts) on Redis: one real redis-server.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { redisBus } from "bunwire/redis";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { busContract } from "./contract.ts";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 busContract("redisBus", () => ({
   bus: (options) => redisBus({ url: redis.url, ...options }),

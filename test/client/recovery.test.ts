@@ -3,14 +3,14 @@
 // every rejoin reports `recovered: true`. Real instances (`bunwire()` with `redisBus` and `redisHistory`), a real
 // Redis, the real client; the hops are server-side closes (1012) followed by the client's own reconnect.
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { ServerWebSocket } from "bun";
 import { z } from "zod";
 import { bunwire } from "../../src/index.ts";
 import { connect, type JoinResult } from "../../src/client/index.ts";
 import { defineProtocol } from "../../src/protocol/index.ts";
 import { redisBus, redisHistory, type RedisHistory } from "../../src/redis/index.ts";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 
 const feed = defineProtocol({
   name: "feed",
@@ -25,8 +25,14 @@ interface Instance {
   history: RedisHistory;
 }
 
-let redis: RedisServer;
 const instances: Instance[] = [];
+const redis = useRedisServer({
+  beforeStop: () =>
+    Promise.all(instances.map(async ({ app, history }) => {
+      await app.close();
+      await history.close();
+    })),
+});
 
 async function instance(): Promise<Instance> {
   const history = redisHistory({ url: redis.url, maxLength: 100_000 });
@@ -43,18 +49,6 @@ async function instance(): Promise<Instance> {
   instances.push(created);
   return created;
 }
-
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-
-afterAll(async () => {
-  await Promise.all(instances.map(async ({ app, history }) => {
-    await app.close();
-    await history.close();
-  }));
-  await redis.stop();
-});
 
 test("a client hopping A -> C -> A -> C while B publishes ~2,000 events/s receives every event once, in order", async () => {
   const [a, b, c] = [await instance(), await instance(), await instance()];

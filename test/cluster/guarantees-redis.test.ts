@@ -2,22 +2,16 @@
 // Real Apps on a real redis-server: one in this process, one in its own process. redis-server is killed with
 // SIGKILL and restarted; a subscriber's socket is cut; an instance is killed. "Nothing else arrived" is checked
 // by order: the next frame must be the one sent after the event.
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { afterEach, expect, test } from "bun:test";
 import { Redis } from "ioredis";
 import { bunwire, sendToUser } from "bunwire";
 import { redisBus } from "bunwire/redis";
 import { RecordingLogger, subscribersOnRedis } from "../redis/fixture.ts";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { until } from "../support/socket.ts";
 import { ChildInstance, cut, hello } from "./child.ts";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();

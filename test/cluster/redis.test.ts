@@ -1,16 +1,10 @@
 // Cluster operations (test/cluster/contract.ts) over Redis: one real redis-server.
-import { afterAll, beforeAll } from "bun:test";
+import {  } from "bun:test";
 import { redisBus } from "bunwire/redis";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { clusterContract } from "./contract.ts";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 clusterContract("redisBus", () => ({
   bus: (options) => redisBus({ url: redis.url, ...options }),

@@ -1,18 +1,24 @@
 // `npm run demo:cluster` in-process: two demo instances sharing one real redis-server; a chat and the presence
 // list (people by tab id, with their names) cross instances.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { connect, type Client } from "bunwire/client";
 import { redisBus, redisPresence } from "bunwire/redis";
 import type { App } from "bunwire";
 import { createDemo } from "../../demo/app.ts";
 import { SharedPresence } from "../../demo/presence.ts";
 import type { chat } from "../../demo/protocol.ts";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 
-let redis: RedisServer;
 const apps: App[] = [];
 const presences: SharedPresence[] = [];
 const clients: Client<typeof chat>[] = [];
+const redis = useRedisServer({
+  beforeStop: async () => {
+    for (const client of clients) client.close();
+    await Promise.all(apps.map((app) => app.close()));
+    await Promise.all(presences.map((presence) => presence.close()));
+  },
+});
 
 async function instance(name: string): Promise<string> {
   const presence = new SharedPresence(redisPresence({ url: redis.url }));
@@ -21,16 +27,6 @@ async function instance(name: string): Promise<string> {
   apps.push(app);
   return `127.0.0.1:${app.listen({ port: 0, hostname: "127.0.0.1", quiet: true }).port}`;
 }
-
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await Promise.all(apps.map((app) => app.close()));
-  await Promise.all(presences.map((presence) => presence.close()));
-  await redis.stop();
-});
 
 function next(client: Client<typeof chat>, event: "said" | "joined"): Promise<unknown> {
   return new Promise((resolve) => {

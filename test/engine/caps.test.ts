@@ -1,24 +1,20 @@
 // Connection caps: slots are taken before admission and given back on close or refusal, so the counts return
 // to zero and per-IP entries disappear with their last socket; `trustProxy` decides whose address is counted.
 
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { connect } from "node:net";
 import { bunwire } from "bunwire";
 import { Router } from "bunwire/router";
 import { clientIp } from "../../src/engine/client-ip.ts";
+import { useApps } from "../support/apps.ts";
 import { TestSocket, until, upgradeAttempt } from "../support/socket.ts";
 
-const apps: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  for (const app of apps.splice(0)) await app.close();
-});
+const { start } = useApps();
 
 function serve(options: Parameters<typeof bunwire>[0], admit: () => unknown = () => true) {
   const app = bunwire({ development: false, ...options });
   app.ws("/live", { upgrade: () => admit() as never, open: (ws) => void ws.send("in") });
-  const server = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
-  apps.push(app);
-  return { app, url: `ws://127.0.0.1:${server.port}/live`, caps: app.engine.policy.caps! };
+  return { app, url: `${start(app).ws}/live`, caps: app.engine.policy.caps! };
 }
 
 test("after 200 connect/disconnect cycles from 20 addresses, the count is zero and no per-IP entry is left", async () => {
@@ -51,9 +47,7 @@ test("refused and failed upgrades give their slot back", async () => {
 test("a socket whose handler never settles still gives its slot back when it closes", async () => {
   const app = bunwire({ development: false, maxConnections: 1, shutdownTimeout: 50 });
   app.ws("/stuck", { message: () => new Promise(() => {}) });
-  const server = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
-  apps.push(app);
-  const socket = await TestSocket.open(`ws://127.0.0.1:${server.port}/stuck`);
+  const socket = await TestSocket.open(`${start(app).ws}/stuck`);
   socket.send("hang");
   socket.send("queued");
   await socket.close();
@@ -130,9 +124,7 @@ test("a mounted Router behind a trusted proxy shares the App's lazy per-IP count
   const router = new Router({ trustProxy: true });
   router.websocket({ open: (ws) => void ws.send("in") });
   app.use("/r", router);
-  const server = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
-  apps.push(app);
-  const url = `ws://127.0.0.1:${server.port}/r/live`;
+  const url = `${start(app).ws}/r/live`;
   const caps = app.engine.policy.caps!;
   const from = (address: string) => ({ "X-Forwarded-For": address });
   const first = await TestSocket.open(url, { headers: from("203.0.113.1") });

@@ -2,18 +2,16 @@
 // App. HTTP and WebSocket routes answer at the combined prefix, every App's `use` middleware on the way admits the
 // upgrade once and outermost first, and routes added after mounting (at any level) are served too.
 
-import { afterEach, expect, test } from "bun:test";
-import { bunwire, type App, type Middleware } from "bunwire";
+import { expect, test } from "bun:test";
+import { bunwire, type Middleware } from "bunwire";
 import { fileRoutes } from "bunwire/fs";
 import { Application, OnMessage, WebSocketGateway, type ServerWebSocket } from "bunwire/gateway";
 import { Router } from "bunwire/router";
 import { writeTree } from "../fs/support.ts";
+import { useApps } from "../support/apps.ts";
 import { TestSocket, upgradeAttempt } from "../support/socket.ts";
 
-const apps: App[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const { start: serve } = useApps();
 
 /** Middleware that records its name on the request's trail (what ran, in order) and passes. */
 function mark(name: string): Middleware {
@@ -21,12 +19,6 @@ function mark(name: string): Middleware {
     res.set("x-trail", [res.get("x-trail"), name].filter(Boolean).join(","));
     next();
   };
-}
-
-function serve(app: App): { http: string; ws: string } {
-  apps.push(app);
-  const { port } = app.listen({ port: 0, hostname: "127.0.0.1", quiet: true });
-  return { http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` };
 }
 
 async function echoes(url: string): Promise<string> {

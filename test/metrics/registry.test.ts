@@ -1,21 +1,18 @@
 // Your own prom-client registry: bunwire's metrics join it and it is served as it is (your metrics beside them);
 // without one, bunwire's registries can carry prom-client's process metrics too.
 
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { Counter, Registry } from "prom-client";
 import { bunwire, type App } from "bunwire";
 import { observe } from "bunwire/metrics";
+import { useApps } from "../support/apps.ts";
 import { parseExposition, value } from "./support.ts";
 
-const apps: App[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const { start } = useApps();
 
 function serve(app: App): string {
-  apps.push(app);
   app.ws("/echo", { message: (ws, message) => void ws.send(message) });
-  return `http://127.0.0.1:${app.listen({ port: 0, quiet: true }).port}`;
+  return start(app).http;
 }
 
 test("metrics: { registry }: bunwire's families join your registry and your own metrics are served beside them", async () => {

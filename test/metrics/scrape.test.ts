@@ -2,12 +2,12 @@
 // was done (connects, refusals by status and code, messages and bytes, typed events and their errors, publishes
 // and their fan-out, closes by code), and a Redis restart shows in the bus and readiness metrics while it lasts.
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { z } from "zod";
 import { BunwireError, bunwire, defineProtocol, type App } from "bunwire";
 import { observe } from "bunwire/metrics";
 import { redisBus, type RedisBus } from "bunwire/redis";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { TestSocket, upgradeAttempt } from "../support/socket.ts";
 import { FAMILIES } from "../../src/metrics/families.ts";
 import { scrape, scrapeUntil, value } from "./support.ts";
@@ -20,9 +20,14 @@ const calc = defineProtocol({
 });
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-let redis: RedisServer;
 const apps: App[] = [];
 const sockets: TestSocket[] = [];
+const redis = useRedisServer({
+  beforeStop: async () => {
+    for (const socket of sockets) socket.ws.close();
+    await Promise.all(apps.map((app) => app.close({ timeout: 1000 })));
+  },
+});
 
 function instance(): { app: App; bus: RedisBus; http: string; ws: string } {
   const bus = redisBus({ url: redis.url, reconnect: { minDelayMs: 20, maxDelayMs: 100 }, flushDelayMs: 20, heartbeatMs: 100, logger: quiet });
@@ -47,15 +52,6 @@ async function open(url: string, options?: { headers?: Record<string, string> })
   sockets.push(socket);
   return socket;
 }
-
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  for (const socket of sockets) socket.ws.close();
-  await Promise.all(apps.map((app) => app.close({ timeout: 1000 })));
-  await redis.stop();
-});
 
 test("after a scripted session, /metrics counts exactly what was done; a Redis restart shows while it lasts", async () => {
   const a = instance();

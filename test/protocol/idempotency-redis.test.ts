@@ -4,13 +4,13 @@
 // it (for longer than the lease, which A renews); an instance killed (kill -9) after the run changes nothing; one killed during the run frees the key after its
 // lease; Redis restarted without persistence forgets the keys.
 
-import { afterAll, afterEach, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import type { Subprocess } from "bun";
 import { Redis } from "ioredis";
 import { connect, type Client } from "../../src/client/index.ts";
 import type { IdempotencyStore } from "../../src/protocol/index.ts";
 import { redisIdempotency } from "../../src/redis/index.ts";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { until } from "../support/socket.ts";
 import { Probe } from "./fixture.ts";
 import { shop, shopInstance, type ShopInstance } from "./idempotency-fixture.ts";
@@ -20,16 +20,10 @@ import { SwitchProxy } from "./switch-proxy.ts";
 // alone can take seconds.
 setDefaultTimeout(20_000);
 
-let redis: RedisServer;
+const redis = useRedisServer();
 const cleanups: (() => unknown)[] = [];
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-afterAll(async () => {
-  await redis.stop();
 });
 
 /** A shop instance whose keys are in Redis; `claims` lists what each arrival of a key found there. */

@@ -4,10 +4,10 @@
 // would: it recovers what was published while it was away, once each, in order, and says `recovered: true`; after
 // a Redis restart (its data gone) it is told `recovered: false` and goes on live.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { connect, type Client, type JoinResult } from "../../src/client/index.ts";
 import { deadPort, stateReached } from "../client/fixture.ts";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { DOORS, feed, type FeedInstance } from "./recovery-doors.ts";
 import { SwitchProxy } from "./switch-proxy.ts";
 
@@ -67,16 +67,10 @@ async function tick(on: FeedInstance, n: number): Promise<string | undefined> {
 
 for (const [label, door] of DOORS) {
   describe(`recovery across instances (${label})`, () => {
-    let redis: RedisServer;
+    const redis = useRedisServer();
     const open: Array<{ close(): unknown }> = [];
-    beforeAll(async () => {
-      redis = await RedisServer.start();
-    });
     afterEach(async () => {
       for (const item of open.splice(0).reverse()) await item.close();
-    });
-    afterAll(async () => {
-      await redis.stop();
     });
 
     async function cluster(): Promise<{ a: FeedInstance; b: FeedInstance; proxy: SwitchProxy }> {

@@ -2,20 +2,14 @@
 // history): instance A, a separate process, is killed with kill -9 while the client is on it; the client reconnects
 // through the proxy to instance B and recovers, from the Redis history, everything published while it was away.
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { connect, type JoinResult } from "../../src/client/index.ts";
 import { deadPort, stateReached } from "../client/fixture.ts";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { DOORS, feed } from "./recovery-doors.ts";
 import { SwitchProxy } from "./switch-proxy.ts";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 async function spawnFeed(): Promise<{ port: number; kill(): Promise<void> }> {
   const proc = Bun.spawn([process.execPath, "test/protocol/feed-process.ts", redis.url], { stdin: "ignore", stdout: "pipe", stderr: "inherit" });

@@ -4,13 +4,13 @@
 // after that position: they are older than it. Real instances (App, redisBus, redisHistory), a real redis-server,
 // the real client.
 
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { afterEach, expect, test } from "bun:test";
 import { z } from "zod";
 import { bunwire } from "../../src/index.ts";
 import { connect, type Client, type JoinResult } from "../../src/client/index.ts";
 import { defineProtocol } from "../../src/protocol/index.ts";
 import { redisBus, redisHistory, type RedisBus, type RedisHistory } from "../../src/redis/index.ts";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { SwitchProxy } from "./switch-proxy.ts";
 
 const feed = defineProtocol({ name: "feed", client: {}, server: { tick: z.object({ n: z.number() }) } });
@@ -23,17 +23,11 @@ interface Instance {
   port: number;
 }
 
-let redis: RedisServer;
+const redis = useRedisServer();
 const open: Array<{ close(): unknown }> = [];
 
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
 afterEach(async () => {
   for (const item of open.splice(0).reverse()) await item.close();
-});
-afterAll(async () => {
-  await redis.stop();
 });
 
 const quiet = { warn() {}, info() {} };

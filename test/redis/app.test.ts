@@ -7,18 +7,17 @@ import { redisBus } from "bunwire/redis";
 import { natsBus } from "bunwire/nats";
 import type { NatsBus } from "bunwire/nats";
 import type { RedisBus } from "bunwire/redis";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { NatsServer } from "../nats/nats-server.ts";
 import { Client, membersKnown, subscribersOnRedis } from "./fixture.ts";
 
-let redis: RedisServer;
+const redis = useRedisServer();
 let nats: NatsServer;
 let kind: "redis" | "nats" = "redis";
 const apps: App[] = [];
 const buses: Bus[] = [];
 const clients: Client[] = [];
 beforeAll(async () => {
-  redis = await RedisServer.start();
   nats = await NatsServer.start();
 });
 afterEach(async () => {
@@ -27,7 +26,6 @@ afterEach(async () => {
   buses.length = 0;
 });
 afterAll(async () => {
-  await redis.stop();
   await nats?.kill();
 });
 

@@ -1,25 +1,19 @@
 // redisBus between separate Bun servers sharing one real redis-server: what crosses, what does not, how often.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { Redis } from "ioredis";
 import { redisBus } from "bunwire/redis";
 import { RedisBusError } from "../../src/redis/errors.ts";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { Client, Instance, membersKnown, subscribersOnRedis } from "./fixture.ts";
 
-let redis: RedisServer;
+const redis = useRedisServer();
 const instances: Instance[] = [];
 const clients: Client[] = [];
 
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
 // Each test starts from no instances and no subscriptions (they share topic names and one Redis).
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await Promise.all(instances.splice(0).map((i) => i.close()));
-});
-afterAll(async () => {
-  await redis.stop();
 });
 
 let publishClient: "bun" | "ioredis" = "bun";

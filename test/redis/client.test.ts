@@ -1,24 +1,19 @@
 // Bring your own Redis: a ready ioredis client works wherever a URL does (redisBus, redisHistory, redisPresence).
 // The bus and presence open their own connections from its options and never close it: one server and Sentinel
 // here, a Cluster client in cluster.test.ts.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { beforeAll, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { redisBus, redisHistory, redisPresence, RedisBusError } from "bunwire/redis";
 import type { PresenceEvent } from "bunwire/redis";
-import { freePort, redisCli, RedisServer } from "../support/redis-server.ts";
+import { freePort, redisCli, useRedisServer } from "../support/redis-server.ts";
 import { Client, Instance, membersKnown } from "./fixture.ts";
 
-let redis: RedisServer;
 let client: Redis;
-beforeAll(async () => {
-  redis = await RedisServer.start();
+const redis = useRedisServer({ beforeStop: () => client.disconnect() });
+beforeAll(() => {
   client = new Redis(redis.url);
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
 });
 
 test("redisBus({ client }): publishes cross instances, cluster requests work, and the client stays open after close()", async () => {

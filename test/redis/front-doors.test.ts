@@ -1,25 +1,19 @@
 // The bus under the other front doors: `new Router({ bus })` and `new Application({ bus })` (gateways) publish
 // across instances exactly like the App: router.publish / app.publish, ws.publish with the sender excluded.
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { afterEach, expect, test } from "bun:test";
 import { Router } from "bunwire/router";
 import { Application, OnMessage, OnOpen, WebSocketGateway, type ServerWebSocket } from "bunwire/gateway";
 import { redisBus } from "bunwire/redis";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { TestSocket } from "../support/socket.ts";
 import { subscribersOnRedis } from "./fixture.ts";
 
-let redis: RedisServer;
+const redis = useRedisServer();
 const stops: Array<() => Promise<void>> = [];
 const sockets: TestSocket[] = [];
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
 afterEach(async () => {
   for (const socket of sockets.splice(0)) await socket.close();
   await Promise.all(stops.splice(0).map((stop) => stop()));
-});
-afterAll(async () => {
-  await redis.stop();
 });
 
 async function open(url: string): Promise<TestSocket> {

@@ -1,12 +1,12 @@
 // redisHistory: a topic history on Redis Streams shared by instances, with exact gap detection.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Redis } from "ioredis";
 import { redisHistory, RedisHistory } from "bunwire/redis";
 import { RedisBusError } from "../../src/redis/errors.ts";
-import { RedisServer } from "../support/redis-server.ts";
+import { RedisServer, useRedisServer } from "../support/redis-server.ts";
 
-let redis: RedisServer;
 const histories: RedisHistory[] = [];
+const redis = useRedisServer({ beforeStop: () => Promise.all(histories.map((h) => h.close())) });
 function history(options: { maxLength?: number; maxAgeMs?: number } = {}): RedisHistory {
   const h = redisHistory({ url: redis.url, ...options });
   histories.push(h);
@@ -24,14 +24,6 @@ async function appendOnceReconnected(h: RedisHistory, topic: string, payload: st
   }
 }
 const freshTopic = () => `topic-${++topicSeq}`;
-
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await Promise.all(histories.map((h) => h.close()));
-  await redis.stop();
-});
 
 describe("redisHistory", () => {
   test("entries appended on one instance are replayed by another, strictly after the offset, in order", async () => {

@@ -1,16 +1,10 @@
 // Redis dies (kill -9) and comes back: what every instance keeps doing, what it logs, what is and is not lost.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { redisBus } from "bunwire/redis";
-import { RedisServer } from "../support/redis-server.ts";
+import { RedisServer, useRedisServer } from "../support/redis-server.ts";
 import { Client, Instance, RecordingLogger, subscribersOnRedis } from "./fixture.ts";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 test.each(["bun", "ioredis"] as const)("kill -9 of Redis (publishing with %s): local delivery goes on, one warning, bounded buffer resent on reconnect, subscriptions restored", async (publishClient) => {
   const logA = new RecordingLogger();

@@ -1,19 +1,13 @@
 // Presence for clients over Redis (test/cluster/presence-contract.ts): two instances, each with its own
 // redisPresence and redisBus on one real redis-server; a user's tabs are spread over both. Then a follow made while
 // redis-server is down (killed with SIGKILL), which succeeds once it is restarted.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { redisBus, redisPresence, RedisPresence } from "bunwire/redis";
 import { until } from "../support/socket.ts";
 import { presenceContract } from "../cluster/presence-contract.ts";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 presenceContract("redisPresence", () => ({
   instances: 2,

@@ -1,20 +1,14 @@
 // Presence events reach each client exactly once however many instances run: every instance relays the events
 // to ITS OWN sockets (`presence.relay(app)` publishes with the local-only `server.publish`). The wiring the docs
 // used to show, `app.publish` in a presence listener on every instance, delivered one copy per instance.
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { afterEach, expect, test } from "bun:test";
 import { bunwire, type App } from "bunwire";
 import { redisBus, redisPresence, type PresenceEvent, type RedisPresence } from "bunwire/redis";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { TestSocket } from "../support/socket.ts";
 import { subscribersOnRedis } from "./fixture.ts";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 const stops: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();

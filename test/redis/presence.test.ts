@@ -1,11 +1,11 @@
 // redisPresence across instances: list, join/leave events, several sockets per user, expiry of a dead instance.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { redisPresence, RedisPresence, RedisBusError } from "bunwire/redis";
 import type { PresenceEvent } from "bunwire/redis";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 
-let redis: RedisServer;
 const presences: RedisPresence[] = [];
+const redis = useRedisServer({ beforeStop: () => Promise.all(presences.map((p) => p.close())) });
 function presence(options: { ttlMs?: number; heartbeatMs?: number } = {}): RedisPresence {
   const p = redisPresence({ url: redis.url, ...options });
   presences.push(p);
@@ -33,14 +33,6 @@ function recorder(p: RedisPresence, topic: string) {
           }),
   };
 }
-
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await Promise.all(presences.map((p) => p.close()));
-  await redis.stop();
-});
 
 describe("redisPresence", () => {
   test("members joined on different instances are listed everywhere, with join and leave events", async () => {

@@ -1,17 +1,11 @@
 // The kill -9 scenario with real separate Bun processes: two instance processes share one redis-server, which is
 // killed and restarted while clients keep talking. Each process logs exactly one warning and one recovery line.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Subprocess } from "bun";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { Client, subscribersOnRedis } from "./fixture.ts";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 interface Proc {
   proc: Subprocess<"ignore", "pipe", "pipe">;

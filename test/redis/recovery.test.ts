@@ -1,20 +1,14 @@
 // Recovery across instances: events published with a Redis history carry offsets; a client that drops and
 // reconnects to ANOTHER instance with its last offset gets exactly what it missed, in order, then live traffic.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Server } from "bun";
 import { redisBus, redisHistory } from "bunwire/redis";
 import type { RedisBus, RedisHistory } from "bunwire/redis";
 import { chat, serveChat, Probe, urlOf, type ChatData } from "../protocol/fixture.ts";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { subscribersOnRedis } from "./fixture.ts";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 interface Node {
   server: Server<ChatData>;

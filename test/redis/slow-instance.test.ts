@@ -1,16 +1,10 @@
 // A stalled instance (its process stopped with SIGSTOP: it reads nothing, answers nothing) never blocks the others.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { redisBus } from "bunwire/redis";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { Client, Instance, subscribersOnRedis } from "./fixture.ts";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 test("publishes keep flowing to healthy instances while another instance is frozen", async () => {
   const frozen = Bun.spawn([process.execPath, "test/redis/instance-process.ts", redis.url], { stdout: "pipe", stderr: "inherit" });

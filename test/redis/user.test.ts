@@ -1,16 +1,10 @@
 // Sending to one user wherever connected (the seed's notifyUser, across instances).
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { redisBus, sendToUser, userTopic } from "bunwire/redis";
-import { RedisServer } from "../support/redis-server.ts";
+import { useRedisServer } from "../support/redis-server.ts";
 import { Client, Instance, subscribersOnRedis } from "./fixture.ts";
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 test("sendToUser reaches every socket of that user on every instance, and nobody else", async () => {
   const instances = [0, 1, 2].map(() => new Instance(redisBus({ url: redis.url })));

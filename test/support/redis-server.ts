@@ -1,6 +1,7 @@
 // Real Redis for tests: a `redis-server` child process on a free port (no persistence), which a test can
 // kill -9 and restart on the same port; and a local 3-master Redis Cluster built with `redis-cli --cluster create`.
 
+import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,6 +95,41 @@ export class RedisServer {
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** One redis-server for the tests of a file (or of the describe block that calls it), started in beforeAll and
+ *  stopped in afterAll, so that lifecycle is not repeated in every file. The handle reads the started server; a test
+ *  may kill and restart it. `beforeStop` closes what still talks to Redis while Redis answers: an afterAll declared
+ *  after this call would run only once Redis is gone (Bun runs afterAll hooks in the order they are declared). */
+export function useRedisServer(options: { beforeStop?: () => unknown } = {}): Pick<RedisServer, "url" | "port" | "dir" | "kill" | "restart"> {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    server = await RedisServer.start();
+  });
+  afterAll(async () => {
+    try {
+      await options.beforeStop?.();
+    } finally {
+      await server?.stop();
+    }
+  });
+  const started = (): RedisServer => {
+    if (server === undefined) throw new Error("useRedisServer(): redis-server starts in beforeAll, so read it from a test or a hook");
+    return server;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get port() {
+      return started().port;
+    },
+    get dir() {
+      return started().dir;
+    },
+    kill: () => started().kill(),
+    restart: () => started().restart(),
+  };
 }
 
 /** Three masters, no replicas, every slot assigned; `nodes` are seed addresses for a cluster client. */
