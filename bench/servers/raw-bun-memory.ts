@@ -4,7 +4,7 @@
 // "pin4props" / "pin6props" (that record's fields as properties of the socket itself), "wmlife" / "maplife" (the
 // record in a WeakMap or a Map keyed by the socket, for its life), "set" (the socket in a Set), "weakmap" (a WeakMap put at upgrade, taken at open),
 // "garbage" (five short-lived objects per upgrade), "record" (a 16-field record on ws.data), "request" (the upgrade
-// Request on ws.data), "headers" (the headers packed into one string), "topic" (one topic subscription), "empty" ({}
+// Request on ws.data), "headers" (the headers packed into one string), "topic" (one topic subscription), "topic2" (two shared topics), "topicown" (one shared topic and one of its own), "empty" ({}
 // data), "url", "slice", "copy", "str", "num", "method" (one string or number of that kind on ws.data), and what the
 // App's `ws.data.req` keeps (the url, the cookie and the key, about 440 bytes here) as "own" (one string), "ownbytes"
 // (a Uint8Array each) or "arena" (offsets into 64 KB slabs shared by many sockets). Steps before the upgrade, in the
@@ -124,6 +124,9 @@ const server = Bun.serve<Record<string, unknown>>({
       if (variant === "set") sockets.add(ws);
       if (variant === "weakmap") pending.delete(ws.data);
       if (variant === "topic") ws.subscribe("fan");
+      // a second topic shared by all, and a topic of its own (a room per socket): what each further topic costs
+      if (variant === "topic2") ws.subscribe("fan"), ws.subscribe("fan2");
+      if (variant === "topicown") ws.subscribe("fan"), ws.subscribe(`own-${++serial}`);
     },
     message(ws, msg) {
       ws.send(msg);
