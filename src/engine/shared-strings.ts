@@ -7,12 +7,15 @@ import type { Params } from "./path-pattern.ts";
 
 /** Distinct values remembered before the table starts over (it only saves memory, never changes a value). */
 const MAX_VALUES = 4096;
+/** Longer values are left as they are: rarely shared, and they would let a flood of upgrades fill the table with bytes. */
+export const MAX_SHARED_LENGTH = 256;
 
 export class SharedStrings {
   readonly #known = new Map<string, string>();
 
   /** The one remembered copy of `value`. */
   share(value: string): string {
+    if (value.length > MAX_SHARED_LENGTH) return value;
     const known = this.#known.get(value);
     if (known !== undefined) return known;
     if (this.#known.size >= MAX_VALUES) this.#known.clear();

@@ -9,7 +9,9 @@ import type { Segment } from "./scan.ts";
 import { topicOf } from "./topic.ts";
 
 /** Concrete paths remembered per route before the table starts over (it only saves memory, never changes a value). */
-const MAX_PATHS = 4096;
+const MAX_PATHS = 1024;
+/** Longer paths get their strings per connection: a flood of upgrades must not fill the table with bytes. */
+export const MAX_REMEMBERED_PATH = 256;
 
 /** One concrete path's shared strings. */
 export interface PathStrings {
@@ -28,6 +30,7 @@ export class RoutePaths {
 
   /** The shared strings of `pathname`, whose `params` the engine matched. */
   stringsFor(pathname: string, params: Params): PathStrings {
+    if (pathname.length > MAX_REMEMBERED_PATH) return { path: pathname, topic: topicOf(this.#segments, params, pathname) };
     let known = this.#byPath.get(pathname);
     if (known === undefined) {
       if (this.#byPath.size >= MAX_PATHS) this.#byPath.clear();

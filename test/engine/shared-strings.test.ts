@@ -2,7 +2,7 @@
 // copy; a params object keeps its own entries; past its bound the table starts over without changing a value.
 
 import { expect, test } from "bun:test";
-import { SharedStrings } from "../../src/engine/shared-strings.ts";
+import { MAX_SHARED_LENGTH, SharedStrings } from "../../src/engine/shared-strings.ts";
 
 test("equal params get equal values in their own objects, and writing to one leaves the others and the table alone", () => {
   const strings = new SharedStrings();
@@ -24,4 +24,12 @@ test("past its bound the table starts over, and every value stays what was match
   const params = { id: "room-1" };
   strings.shareParams(params);
   expect(params).toEqual({ id: "room-1" });
+});
+
+test("a value longer than the bound is left as it is", () => {
+  const strings = new SharedStrings();
+  const long = "y".repeat(MAX_SHARED_LENGTH + 1);
+  const params = { id: long };
+  strings.shareParams(params);
+  expect(params.id).toBe(long);
 });

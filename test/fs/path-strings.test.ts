@@ -2,7 +2,7 @@
 // connections, and a bounded table that starts over without changing a value.
 
 import { expect, test } from "bun:test";
-import { RoutePaths } from "../../src/fs/path-strings.ts";
+import { MAX_REMEMBERED_PATH, RoutePaths } from "../../src/fs/path-strings.ts";
 import type { Segment } from "../../src/fs/scan.ts";
 
 const ROOM: Segment[] = [
@@ -26,4 +26,12 @@ test("past its bound the table starts over, and every path still gets its own st
   const again = paths.stringsFor("/ws/room/0", { id: "0" });
   expect(again).not.toBe(early); // forgotten when the table started over, remembered afresh
   expect(again).toEqual(early);
+});
+
+test("a path too long to remember still gets its strings, and is not kept in the table", () => {
+  const paths = new RoutePaths(ROOM);
+  const id = "x".repeat(MAX_REMEMBERED_PATH);
+  const strings = paths.stringsFor(`/ws/room/${id}`, { id });
+  expect(strings).toEqual({ path: `/ws/room/${id}`, topic: `ws-room-${id}` });
+  expect(paths.stringsFor(`/ws/room/${id}`, { id })).not.toBe(strings);
 });
