@@ -176,7 +176,10 @@ export class Upgrades {
       headers = negotiated;
     }
     const rate = entry.policy.rate;
-    const binding = bindingFor(entry, handlers, admission.params ?? handshake.params, admission.context);
+    let params = handshake.params;
+    // A front door that matched its own params (the Router's GET route) shares their values too.
+    if (admission.params !== undefined && admission.params !== params) this.#paramValues.shareParams((params = admission.params));
+    const binding = bindingFor(entry, handlers, params, admission.context);
     const connection = new Connection(binding, admission.user, handshake.ip, ++this.#serial, rate === null ? null : new RateBucket(rate, Date.now()));
     const data = admission.data;
     const pending = this.#context.pending;

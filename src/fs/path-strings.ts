@@ -1,10 +1,10 @@
 // The strings every connection to one concrete path of a file route shares: its path and its topic. Each upgrade's
-// pathname is a slice of that upgrade's url, allocated among its garbage: kept per socket on `ctx`, it and the
-// topic built from it pin far more memory than their bytes (issue 16), while every connection to `/ws/room/42`
-// holds the same text. So the route remembers one copy per concrete path (the param values are shared by the
-// engine: src/engine/shared-strings.ts). Each connection still gets its own `ctx` and params object.
+// pathname is a slice of that upgrade's url, which keeps the whole url alive (src/engine/shared-strings.ts says
+// why): kept per socket on `ctx`, it costs far more than its bytes (issue 16), while every connection to
+// `/ws/room/42` holds the same text. So the route remembers one fresh copy per concrete path (the param values are
+// shared by the engine). Each connection still gets its own `ctx` and params object.
 
-import type { Params } from "../engine/index.ts";
+import { freshCopy, type Params } from "../engine/index.ts";
 import type { Segment } from "./scan.ts";
 import { topicOf } from "./topic.ts";
 
@@ -30,12 +30,13 @@ export class RoutePaths {
 
   /** The shared strings of `pathname`, whose `params` the engine matched. */
   stringsFor(pathname: string, params: Params): PathStrings {
-    if (pathname.length > MAX_REMEMBERED_PATH) return { path: pathname, topic: topicOf(this.#segments, params, pathname) };
+    if (pathname.length > MAX_REMEMBERED_PATH) return { path: freshCopy(pathname), topic: topicOf(this.#segments, params, pathname) };
     let known = this.#byPath.get(pathname);
     if (known === undefined) {
       if (this.#byPath.size >= MAX_PATHS) this.#byPath.clear();
-      known = { path: pathname, topic: topicOf(this.#segments, params, pathname) };
-      this.#byPath.set(pathname, known);
+      const path = freshCopy(pathname);
+      known = { path, topic: topicOf(this.#segments, params, path) };
+      this.#byPath.set(path, known);
     }
     return known;
   }
