@@ -35,6 +35,8 @@ const ENTRIES: Entry[] = [
   { id: "fs", spec: spec("bunwire-fs"), path: "/ws/echo" },
   // a file route with a param (`ws/room/[id]`), every connection in one room
   { id: "fs+room", spec: spec("bunwire-fs"), path: "/ws/room/lobby" },
+  // the same with a 1 KB token in the query string, as browsers send credentials to a WebSocket
+  { id: "fs+room+token", spec: spec("bunwire-fs"), path: `/ws/room/lobby?token=${"t".repeat(1024)}` },
   { id: "gateway", spec: spec("bunwire-gateway"), path: "/echo" },
 ];
 // `--servers=raw:pin,raw:set,...`: raw Bun keeping one of bunwire's per-connection things (bench/servers/raw-bun-memory.ts)
