@@ -15,7 +15,8 @@ const server = Bun.serve<Data>({
   fetch(req, srv) {
     // path without building a URL object: the upgrade rate is measured here
     const url = req.url;
-    const p = url.slice(url.indexOf("/", 8));
+    const query = url.indexOf("?", 8);
+    const p = query === -1 ? url.slice(url.indexOf("/", 8)) : url.slice(url.indexOf("/", 8), query);
     let data: Data;
     if (p === "/echo") {
       // The idle job connects here, as a browser tab does: like every bunwire front door by default (same-origin
