@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { checkOptionNames, optionKeys } from "../engine/option-names.ts";
 import { BunwireError } from "../engine/errors.ts";
 import { SIZES, type Sizes } from "../engine/sizes.ts";
+import { freshCopy } from "../engine/shared-strings.ts";
 import { isThenable } from "../engine/thenable.ts";
 import type { Middleware, NextFunction } from "./middleware-chain.ts";
 import type { BunwireRequest } from "./request.ts";
@@ -101,7 +102,8 @@ class Signer {
     if (!sameText(value, dot + 1, expected)) return undefined;
     if (known === undefined) {
       if (this.#known.size >= KNOWN_SIGNATURES) this.#known.delete(this.#known.keys().next().value!);
-      this.#known.set(id, expected);
+      // A copy: the id is cut from the request's cookie header, which it would keep alive for as long as it is known.
+      this.#known.set(freshCopy(id), expected);
     }
     return id;
   }
@@ -152,7 +154,8 @@ function attach(data: SessionData, id: string, methods: SessionMethods): Session
   if ((data as Partial<Session>).id === id && Object.hasOwn(data, STATE)) return data as Session & { [STATE]: SessionState };
   const state: SessionState = { saved: false, destroyed: false };
   return Object.defineProperties(data, {
-    id: { value: id, enumerable: false, configurable: true },
+    // A copy, not the slice of this request's cookie header: the session outlives the request.
+    id: { value: freshCopy(id), enumerable: false, configurable: true },
     [STATE]: { value: state, enumerable: false, configurable: true },
     save: { value: methods.save, enumerable: false, configurable: true },
     destroy: { value: methods.destroy, enumerable: false, configurable: true },
