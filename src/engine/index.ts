@@ -9,7 +9,7 @@ export type { Logger } from "./logger.ts";
 export { BunwireError, isBunwireError } from "./errors.ts";
 export type { BunwireErrorCode } from "./errors.ts";
 export { connectionOf, contextOf, paramsOf } from "./connection.ts";
-export { freshCopy } from "./shared-strings.ts";
+export { StringTable } from "./shared-strings.ts";
 export type { ConnectionInfo, ConnectionUser, UserInit } from "./identity.ts";
 export { toUser } from "./identity.ts";
 export { readDecision, readMaybeDecision, readRouteAnswer, refuseWithAnswer, refusal, reservedParam } from "./admission.ts";

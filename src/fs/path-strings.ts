@@ -4,11 +4,11 @@
 // `/ws/room/42` holds the same text. So the route remembers one fresh copy per concrete path (the param values are
 // shared by the engine). Each connection still gets its own `ctx` and params object.
 
-import { freshCopy, type Params } from "../engine/index.ts";
+import { StringTable, type Params } from "../engine/index.ts";
 import type { Segment } from "./scan.ts";
 import { topicOf } from "./topic.ts";
 
-/** Concrete paths remembered per route before the table starts over (it only saves memory, never changes a value). */
+/** Concrete paths remembered per route before the table starts over. */
 const MAX_PATHS = 1024;
 /** Longer paths get their strings per connection: a flood of upgrades must not fill the table with bytes. */
 export const MAX_REMEMBERED_PATH = 256;
@@ -21,23 +21,14 @@ export interface PathStrings {
 
 /** A route's table of concrete paths: `stringsFor` answers the same strings for every connection to one path. */
 export class RoutePaths {
-  readonly #segments: readonly Segment[];
-  readonly #byPath = new Map<string, PathStrings>();
+  readonly #paths: StringTable<PathStrings, Params>;
 
   constructor(segments: readonly Segment[]) {
-    this.#segments = segments;
+    this.#paths = new StringTable(MAX_PATHS, MAX_REMEMBERED_PATH, (path, params) => ({ path, topic: topicOf(segments, params, path) }));
   }
 
   /** The shared strings of `pathname`, whose `params` the engine matched. */
   stringsFor(pathname: string, params: Params): PathStrings {
-    if (pathname.length > MAX_REMEMBERED_PATH) return { path: freshCopy(pathname), topic: topicOf(this.#segments, params, pathname) };
-    let known = this.#byPath.get(pathname);
-    if (known === undefined) {
-      if (this.#byPath.size >= MAX_PATHS) this.#byPath.clear();
-      const path = freshCopy(pathname);
-      known = { path, topic: topicOf(this.#segments, params, path) };
-      this.#byPath.set(path, known);
-    }
-    return known;
+    return this.#paths.valueFor(pathname, params);
   }
 }
