@@ -48,7 +48,7 @@ export interface HandleOptions<D> {
   idempotency?: boolean | IdempotencyOptions;
   /**
    * Topic every socket of these handlers joins, used by `broadcast` (default `$broadcast:<protocol name>`). `false`:
-   * the sockets join none, which saves a topic subscription per connection (about 290 bytes at scale,
+   * the sockets join none, which saves a topic subscription per connection (about 235 bytes at scale in one run,
    * docs/CAPACITY.md), and `broadcast` to them throws BROADCAST_OFF.
    */
   broadcastTopic?: string | false;
